@@ -1,0 +1,1 @@
+"""Oro-faithful JSON:API server."""

@@ -1,0 +1,195 @@
+"""Resource metadata: each resource is declared once and everything else is derived from it.
+
+Tables, routes, query validation, request validation, documents and the OpenAPI document all
+read these frozen dataclasses; nothing else names a field or a relationship.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import cached_property
+from typing import Any
+
+from server.metadata import types as t
+from server.metadata.rules import NotBlank, Rule, Unique
+
+
+class Auto(Enum):
+    """Values the server keeps itself; a value passed by a client is ignored."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+
+
+def snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+@dataclass(frozen=True)
+class Attribute:
+    name: str
+    type: t.DataType
+    description: str = ""
+    required: bool = False  # NotBlank on create and update
+    read_only: bool = False  # returned, but a value in a request is an extra field
+    auto: Auto | None = None  # server-managed timestamp, input ignored
+    filters: tuple[str, ...] | None = None  # operators; None = the type's defaults
+    filterable: bool = True
+    sortable: bool = False
+    rules: tuple[Rule, ...] = ()
+    extra_operators: tuple[str, ...] = ()
+    column_name: str | None = None
+
+    @property
+    def column(self) -> str:
+        return self.column_name or snake(self.name)
+
+    @property
+    def operators(self) -> tuple[str, ...]:
+        if not self.filterable:
+            return ()
+        base = self.type.operators if self.filters is None else self.filters
+        return base + tuple(op for op in self.extra_operators if op not in base)
+
+    @property
+    def writable(self) -> bool:
+        return not self.read_only and self.auto is None
+
+    @property
+    def all_rules(self) -> tuple[Rule, ...]:
+        return ((NotBlank(),) if self.required else ()) + self.rules
+
+    @property
+    def unique(self) -> bool:
+        return any(isinstance(rule, Unique) for rule in self.rules)
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """A to-one (FK column on this table) or to-many (link table, or FK on the target) association."""
+
+    name: str
+    target: str
+    many: bool = False
+    description: str = ""
+    required: bool = False
+    read_only: bool = False
+    filterable: bool = True
+    sortable: bool = False  # to-one only: sort by the related id
+    link_table: str | None = None  # to-many through a link table
+    inverse: str | None = None  # to-many backed by the target's to-one of this name
+    on_delete: str = "restrict"  # to-one: what happens when the target is deleted
+    column_name: str | None = None
+
+    @property
+    def column(self) -> str:
+        """FK column of a to-one association on this resource's table."""
+        return self.column_name or f"{snake(self.name)}_id"
+
+    @property
+    def operators(self) -> tuple[str, ...]:
+        return t.COMPARABLE if self.filterable else ()
+
+    @property
+    def writable(self) -> bool:
+        return not self.read_only
+
+
+@dataclass(frozen=True)
+class Resource:
+    type: str
+    table: str
+    description: str
+    attributes: tuple[Attribute, ...]
+    relationships: tuple[Relationship, ...] = ()
+    id_type: t.DataType = t.INTEGER
+    id_generated: bool = True
+    actions: frozenset[str] = frozenset(
+        {"get", "get_list", "create", "update", "delete", "delete_list",
+         "get_subresource", "get_relationship", "update_relationship",
+         "add_relationship", "delete_relationship"}
+    )
+    title: str = "{id}"  # format template over attribute names, for meta=title
+    max_page_size: int | None = None
+    max_delete: int = 100
+    default_sort: tuple[tuple[str, bool], ...] = (("id", False),)  # (field, descending)
+    indexes: tuple[tuple[str, ...], ...] = ()  # extra composite indexes, by column
+
+    @cached_property
+    def attribute(self) -> Mapping[str, Attribute]:
+        return {a.name: a for a in self.attributes}
+
+    @cached_property
+    def relationship(self) -> Mapping[str, Relationship]:
+        return {r.name: r for r in self.relationships}
+
+    @cached_property
+    def field_names(self) -> frozenset[str]:
+        return frozenset(self.attribute) | frozenset(self.relationship)
+
+    def allows(self, action: str) -> bool:
+        return action in self.actions
+
+    def sortable(self, name: str) -> bool:
+        if name == "id":
+            return True
+        if name in self.attribute:
+            return self.attribute[name].sortable
+        return name in self.relationship and self.relationship[name].sortable
+
+
+@dataclass(frozen=True)
+class Link:
+    """A many-to-many link table: ``(left_column, right_column)`` as seen from ``owner``."""
+
+    table: str
+    owner: str
+    owner_column: str
+    target: str
+    target_column: str
+
+
+@dataclass
+class Registry:
+    """All resources by type, checked for dangling references when built."""
+
+    resources: dict[str, Resource] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, resources: Iterable[Resource]) -> Registry:
+        registry = cls({r.type: r for r in resources})
+        registry.check()
+        return registry
+
+    def __getitem__(self, type_: str) -> Resource:
+        return self.resources[type_]
+
+    def __contains__(self, type_: object) -> bool:
+        return type_ in self.resources
+
+    def __iter__(self) -> Any:
+        return iter(self.resources.values())
+
+    def link(self, resource: Resource, rel: Relationship) -> Link:
+        """The link table of a many-to-many association, columns named after both sides."""
+        assert rel.link_table is not None
+        owner_col = f"{snake(resource.table)}_id"
+        target_col = f"{snake(self[rel.target].table)}_id"
+        if owner_col == target_col:
+            target_col = f"{snake(rel.name)}_id"
+        return Link(rel.link_table, resource.type, owner_col, rel.target, target_col)
+
+    def check(self) -> None:
+        for resource in self:
+            for rel in resource.relationships:
+                if rel.target not in self:
+                    raise ValueError(f"{resource.type}.{rel.name}: unknown target {rel.target}")
+                if rel.many and not (rel.link_table or rel.inverse):
+                    raise ValueError(f"{resource.type}.{rel.name}: to-many needs a link or inverse")
+                if rel.inverse:
+                    back = self[rel.target].relationship.get(rel.inverse)
+                    if back is None or back.many or back.target != resource.type:
+                        raise ValueError(f"{resource.type}.{rel.name}: bad inverse {rel.inverse}")

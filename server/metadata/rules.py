@@ -1,0 +1,111 @@
+"""Validation constraints declared on fields, with Symfony's titles and messages as Oro shows them.
+
+A rule is pure: ``check(value)`` returns ``None`` or a ``Violation``. Uniqueness needs the
+database, so :class:`Unique` only marks the field; the write action asks storage.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Violation:
+    title: str
+    detail: str
+
+
+class Rule:
+    def check(self, value: Any) -> Violation | None:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class NotBlank(Rule):
+    def check(self, value: Any) -> Violation | None:
+        if value is None or value == "" or value == [] or (isinstance(value, str) and not value.strip()):
+            return Violation("not blank constraint", "This value should not be blank.")
+        return None
+
+
+@dataclass(frozen=True)
+class NotNull(Rule):
+    def check(self, value: Any) -> Violation | None:
+        if value is None:
+            return Violation("not null constraint", "This value should not be null.")
+        return None
+
+
+def _plural(limit: int, word: str) -> str:
+    return f"{limit} {word}" if limit == 1 else f"{limit} {word}s"
+
+
+@dataclass(frozen=True)
+class Length(Rule):
+    min: int | None = None
+    max: int | None = None
+
+    def check(self, value: Any) -> Violation | None:
+        if not isinstance(value, str):
+            return None
+        if self.max is not None and len(value) > self.max:
+            return Violation(
+                "length constraint",
+                f"This value is too long. It should have {_plural(self.max, 'character')} or less.",
+            )
+        if self.min is not None and len(value) < self.min:
+            return Violation(
+                "length constraint",
+                f"This value is too short. It should have {_plural(self.min, 'character')} or more.",
+            )
+        return None
+
+
+@dataclass(frozen=True)
+class Range(Rule):
+    min: float | None = None
+    max: float | None = None
+
+    def check(self, value: Any) -> Violation | None:
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return None
+        low = self.min is not None and value < self.min
+        high = self.max is not None and value > self.max
+        if not (low or high):
+            return None
+        if self.min is not None and self.max is not None:
+            detail = f"This value should be between {_num(self.min)} and {_num(self.max)}."
+        elif low:
+            detail = f"This value should be {_num(self.min)} or more."
+        else:
+            detail = f"This value should be {_num(self.max)} or less."
+        return Violation("range constraint", detail)
+
+
+def _num(value: float | None) -> str:
+    return str(int(value)) if value is not None and float(value).is_integer() else str(value)
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class Email(Rule):
+    def check(self, value: Any) -> Violation | None:
+        if isinstance(value, str) and value and not _EMAIL.match(value):
+            return Violation("email constraint", "This value is not a valid email address.")
+        return None
+
+
+@dataclass(frozen=True)
+class Unique(Rule):
+    """No other record has the same value (checked by the write action against storage)."""
+
+    def check(self, value: Any) -> Violation | None:
+        return None
+
+    @staticmethod
+    def violation() -> Violation:
+        return Violation("unique entity constraint", "This value is already used.")

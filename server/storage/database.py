@@ -1,0 +1,33 @@
+"""Engines: SQLite in WAL mode by default (StaticPool for in-memory), any SQLAlchemy URL otherwise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.pool import StaticPool
+
+
+def create_engine(url: str) -> sa.Engine:
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return sa.create_engine(url)
+    memory = parsed.database in (None, "", ":memory:")
+    options: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+    if memory:
+        options["poolclass"] = StaticPool
+    else:
+        Path(parsed.database or "").parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, **options)
+
+    @sa.event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        if not memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=OFF")
+        cursor.close()
+
+    return engine

@@ -1,0 +1,67 @@
+"""SQLAlchemy tables derived from resource metadata.
+
+One table per resource (``id``, a column per attribute, an FK column per to-one association), one
+table per many-to-many link. Every filterable scalar column is indexed, as Oro enables filters on
+indexed fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from server.metadata.model import Link, Registry, Resource
+
+UNINDEXED = {"text", "json", "array"}
+
+
+@dataclass(frozen=True)
+class Schema:
+    """The tables of a registry: ``tables[type]`` and ``links[(type, relationship)]``."""
+
+    metadata: sa.MetaData
+    tables: dict[str, sa.Table]
+    links: dict[tuple[str, str], tuple[sa.Table, Link]]
+
+    def link(self, type_: str, rel: str) -> tuple[sa.Table, Link]:
+        return self.links[(type_, rel)]
+
+
+def _table(metadata: sa.MetaData, registry: Registry, resource: Resource) -> sa.Table:
+    columns: list[sa.schema.SchemaItem] = [
+        sa.Column("id", resource.id_type.sql(), primary_key=True,
+                  autoincrement=resource.id_generated)
+    ]
+    for attr in resource.attributes:
+        indexed = attr.filterable and attr.type.name not in UNINDEXED
+        columns.append(sa.Column(attr.column, attr.type.sql(), index=indexed or attr.sortable))
+    for rel in resource.relationships:
+        if not rel.many:
+            target = registry[rel.target]
+            columns.append(sa.Column(rel.column, target.id_type.sql(), index=True))
+    for i, cols in enumerate(resource.indexes):
+        columns.append(sa.Index(f"ix_{resource.table}_c{i}", *cols))
+    return sa.Table(resource.table, metadata, *columns)
+
+
+def build_schema(registry: Registry) -> Schema:
+    metadata = sa.MetaData()
+    tables = {r.type: _table(metadata, registry, r) for r in registry}
+    links: dict[tuple[str, str], tuple[sa.Table, Link]] = {}
+    for resource in registry:
+        for rel in resource.relationships:
+            if rel.link_table is None:
+                continue
+            link = registry.link(resource, rel)
+            table = metadata.tables.get(link.table)
+            if table is None:
+                owner_type = registry[resource.type].id_type
+                target_type = registry[rel.target].id_type
+                table = sa.Table(
+                    link.table, metadata,
+                    sa.Column(link.owner_column, owner_type.sql(), primary_key=True),
+                    sa.Column(link.target_column, target_type.sql(), primary_key=True, index=True),
+                )
+            links[(resource.type, rel.name)] = (table, link)
+    return Schema(metadata, tables, links)
