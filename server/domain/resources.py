@@ -23,11 +23,13 @@ UPDATED = A("updatedAt", t.DATETIME, "The date and time of the last update of th
 
 
 def owner(target: str = "users", *, required: bool = True) -> R:
-    return R("owner", target, description="The owner of the record.", required=required)
+    default = "user" if target == "users" else "business_unit"
+    return R("owner", target, description="The owner of the record. Defaults to the current user"
+             " (or their business unit).", required=required, default=default)
 
 
-ORGANIZATION = R("organization", "organizations", description="The organization the record belongs to.",
-                 required=True)
+ORGANIZATION = R("organization", "organizations", description="The organization the record belongs to."
+                 " Defaults to the current organization.", required=True, default="organization")
 NAME = A("name", t.STRING, "The name.", required=True, sortable=True, rules=(Length(max=255),))
 
 
@@ -94,7 +96,7 @@ RESOURCES = (
            sortable=True),
          CREATED, UPDATED),
         (R("owner", "businessunits", description="The business unit that owns the user.",
-           required=True),
+           required=True, default="business_unit"),
          ORGANIZATION,
          R("businessUnits", "businessunits", many=True, link_table="user_business_unit",
            description="The business units the user belongs to."),
@@ -158,7 +160,8 @@ RESOURCES = (
         "countries", "country", "A country (ISO 3166-1).",
         (A("iso3Code", t.STRING, "The ISO 3166-1 alpha-3 code."),
          A("name", t.STRING, "The country name.", sortable=True)),
-        (R("regions", "regions", many=True, inverse="country", description="The regions."),),
+        (R("regions", "regions", many=True, inverse="country", read_only=True,
+           description="The regions of the country."),),
         id_type=t.STRING, id_generated=False, actions=READ_ONLY, title="{name}",
     ),
     Resource(
@@ -200,7 +203,7 @@ RESOURCES = (
          A("tags", t.ARRAY, "Free-form tags."),
          CREATED, UPDATED),
         (R("owner", "businessunits", description="The business unit that owns the product.",
-           required=True),
+           required=True, default="business_unit"),
          ORGANIZATION,
          R("weightUnit", "weightunits", description="The unit of the weight.",
            on_delete="set null")),

@@ -82,6 +82,7 @@ class Relationship:
     link_table: str | None = None  # to-many through a link table
     inverse: str | None = None  # to-many backed by the target's to-one of this name
     on_delete: str = "restrict"  # to-one: what happens when the target is deleted
+    default: str | None = None  # to-one: "user" | "business_unit" | "organization" of the caller
     column_name: str | None = None
 
     @property
@@ -95,10 +96,11 @@ class Relationship:
 
     @property
     def writable(self) -> bool:
-        return not self.read_only
+        """Inverse sides are written through the owning to-one, as in Doctrine."""
+        return not self.read_only and self.inverse is None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: declared once
 class Resource:
     type: str
     table: str

@@ -1,0 +1,222 @@
+"""Read actions: get_list, get, get_subresource, get_relationship.
+
+Each reads as: parse → storage → document → reply. Collections, to-many sub-resources and to-many
+relationships share :func:`collection`; a list of everything (``page[size]=-1``) streams.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+
+from server.actions.context import Context, Reply
+from server.jsonapi.document import (
+    identifier,
+    page_links,
+    plain_object,
+    resource_object,
+    shape_of,
+)
+from server.jsonapi.errors import not_found
+from server.jsonapi.ids import parse_id
+from server.jsonapi.query import ITEM_FAMILIES, LIST_FAMILIES, Query, parse_query
+from server.metadata.model import Relationship, Resource
+from server.storage.load import Loader, include_tree
+
+STREAM_CHUNK = 1000
+RELATIONSHIP_FAMILIES = frozenset({"filter", "page", "sort"})
+
+
+def loader_for(ctx: Context, connection: sa.Connection) -> Loader:
+    backend = ctx.backend
+    return Loader(connection, backend.registry, backend.selector,
+                  backend.settings.max_related_entities)
+
+
+def list_query(ctx: Context, resource: Resource,
+               families: frozenset[str] = LIST_FAMILIES) -> Query:
+    return parse_query(ctx.params, ctx.backend.registry, resource, families=families,
+                       default_page_size=ctx.backend.settings.default_page_size)
+
+
+def item_query(ctx: Context, resource: Resource) -> Query:
+    return list_query(ctx, resource, ITEM_FAMILIES)
+
+
+def render(ctx: Context, loader: Loader, resource: Resource, rows: Sequence[Sequence[Any]],
+           query: Query) -> tuple[list[Any], list[Any]]:
+    """Primary data and ``included`` for ``rows``, or plain objects when not JSON:API."""
+    ids = [row[0] for row in rows]
+    if not ctx.json_api:
+        many = [r.name for r in resource.relationships if r.many]
+        to_many = loader.to_many(resource, many, ids)
+        return [plain_object(resource, row, to_many) for row in rows], []
+    view = ctx.view(title="title" in query.meta)
+    fields = query.fields
+    shape = shape_of(resource, fields.get(resource.type))
+    tree = include_tree(query.include)
+    names = dict.fromkeys([name for name, _ in shape.to_many]
+                          + [name for name in tree if resource.relationship[name].many])
+    to_many = loader.to_many(resource, names, ids)
+    data = [resource_object(shape, row, to_many, view) for row in rows]
+    included = []
+    if tree:
+        def rendered_to_many(target: Resource) -> list[str]:
+            return [name for name, _ in shape_of(target, fields.get(target.type)).to_many]
+
+        for item in loader.included(resource, rows, to_many, tree, rendered_to_many):
+            item_shape = shape_of(item.resource, fields.get(item.resource.type))
+            included.append(resource_object(item_shape, item.row, item.to_many, view))
+    return data, included
+
+
+def single_document(ctx: Context, loader: Loader, resource: Resource, row: Sequence[Any] | None,
+                    query: Query, self_url: str) -> Any:
+    if row is None:
+        return {"data": None} if ctx.json_api else None
+    data, included = render(ctx, loader, resource, [row], query)
+    if not ctx.json_api:
+        return data[0]
+    document: dict[str, Any] = {"data": data[0]}
+    if included:
+        document["included"] = included
+    if "noHateoas" not in ctx.x_include:
+        document["links"] = {"self": self_url}
+    return document
+
+
+def fetch_one(loader: Loader, ctx: Context, resource: Resource, id_: Any) -> Sequence[Any]:
+    rows = loader.rows(ctx.backend.selector.by_ids(resource, [id_]))
+    if not rows:
+        raise not_found()
+    return rows[0]
+
+
+# --- actions ---------------------------------------------------------------------------------
+
+
+def get_list(ctx: Context, resource: Resource) -> Reply:
+    query = list_query(ctx, resource)
+    return collection(ctx, resource, query, None, ctx.url)
+
+
+def get(ctx: Context, resource: Resource, id_text: str) -> Reply:
+    id_ = parse_id(resource, id_text)
+    query = item_query(ctx, resource)
+    with ctx.backend.engine.connect() as connection:
+        loader = loader_for(ctx, connection)
+        row = fetch_one(loader, ctx, resource, id_)
+        document = single_document(ctx, loader, resource, row, query,
+                                   f"{ctx.api_url}/{resource.type}")
+    return Reply(200, document)
+
+
+def get_subresource(ctx: Context, resource: Resource, id_text: str, rel: Relationship) -> Reply:
+    id_ = parse_id(resource, id_text)
+    target = ctx.backend.registry[rel.target]
+    selector = ctx.backend.selector
+    if rel.many:
+        query = list_query(ctx, target)
+        with ctx.backend.engine.connect() as connection:
+            fetch_one(loader_for(ctx, connection), ctx, resource, id_)
+        return collection(ctx, target, query, selector.members(resource, rel, id_), ctx.url)
+    query = item_query(ctx, target)
+    with ctx.backend.engine.connect() as connection:
+        loader = loader_for(ctx, connection)
+        owner_row = fetch_one(loader, ctx, resource, id_)
+        related = owner_row[_to_one_position(resource, rel)]
+        rows = [] if related is None else loader.rows(selector.by_ids(target, [related]))
+        document = single_document(ctx, loader, target, rows[0] if rows else None, query, ctx.url)
+    return Reply(200, document)
+
+
+def get_relationship(ctx: Context, resource: Resource, id_text: str, rel: Relationship) -> Reply:
+    id_ = parse_id(resource, id_text)
+    target = ctx.backend.registry[rel.target]
+    related_url = f"{ctx.api_url}/{resource.type}/{id_text}/{rel.name}"
+    if rel.many:
+        query = list_query(ctx, target, RELATIONSHIP_FAMILIES)
+        with ctx.backend.engine.connect() as connection:
+            fetch_one(loader_for(ctx, connection), ctx, resource, id_)
+        within = ctx.backend.selector.members(resource, rel, id_)
+        return collection(ctx, target, query, within, ctx.url, identifiers=True,
+                          related_url=related_url)
+    list_query(ctx, target, frozenset())
+    with ctx.backend.engine.connect() as connection:
+        owner_row = fetch_one(loader_for(ctx, connection), ctx, resource, id_)
+    related = owner_row[_to_one_position(resource, rel)]
+    if not ctx.json_api:
+        return Reply(200, related)
+    document: dict[str, Any] = {"data": None if related is None else identifier(target.type, related)}
+    if "noHateoas" not in ctx.x_include:
+        document["links"] = {"self": ctx.url, "related": related_url}
+    return Reply(200, document)
+
+
+def _to_one_position(resource: Resource, rel: Relationship) -> int:
+    to_one = [r.name for r in resource.relationships if not r.many]
+    return len(resource.attributes) + 1 + to_one.index(rel.name)
+
+
+# --- collections -----------------------------------------------------------------------------
+
+
+def collection(ctx: Context, resource: Resource, query: Query, within: Any, self_url: str, *,
+               identifiers: bool = False, related_url: str | None = None) -> Reply:
+    backend = ctx.backend
+    headers: dict[str, str] = {}
+    links = "noHateoas" not in ctx.x_include
+    top_links: dict[str, str] = {"self": self_url}
+    if related_url:
+        top_links["related"] = related_url
+    with backend.engine.connect() as connection:
+        if "totalCount" in ctx.x_include:
+            total = connection.scalar(backend.selector.count(resource, query, within=within))
+            headers["X-Include-Total-Count"] = str(total)
+        statement = backend.selector.page(resource, query, within=within)
+        if query.page_size < 0 and not query.include and not identifiers:
+            stream = _stream(ctx, resource, query, statement, top_links if links else None)
+            return Reply(200, None, headers, stream=stream)
+        loader = loader_for(ctx, connection)
+        rows = loader.rows(statement)
+        has_next = 0 <= query.page_size < len(rows)
+        rows = rows[: query.page_size] if has_next else rows
+        if identifiers:
+            data: list[Any] = [identifier(resource.type, row[0]) if ctx.json_api else row[0]
+                               for row in rows]
+            included: list[Any] = []
+        else:
+            data, included = render(ctx, loader, resource, rows, query)
+    if not ctx.json_api:
+        return Reply(200, data, headers)
+    document: dict[str, Any] = {"data": data}
+    if included:
+        document["included"] = included
+    if links:
+        top_links.update(page_links(self_url, query.params, query.page_number, has_next))
+        document["links"] = top_links
+    return Reply(200, document, headers)
+
+
+def _stream(ctx: Context, resource: Resource, query: Query, statement: sa.Select[Any],
+            links: dict[str, str] | None) -> Iterator[bytes]:
+    """The whole collection, rendered and serialized a chunk of rows at a time."""
+    json_api = ctx.json_api
+    with ctx.backend.engine.connect() as connection:
+        loader = loader_for(ctx, connection)
+        result = connection.execution_options(stream_results=True).execute(statement)
+        yield b'{"data":[' if json_api else b"["
+        separator = b""
+        for rows in result.partitions(STREAM_CHUNK):
+            data, _ = render(ctx, loader, resource, rows, query)
+            if data:
+                yield separator + orjson.dumps(data)[1:-1]
+                separator = b","
+        yield b"]"
+        if json_api:
+            if links is not None:
+                yield b',"links":' + orjson.dumps(links)
+            yield b"}"

@@ -1,0 +1,40 @@
+"""Relationship writes: update_relationship (to-one and to-many), add_ and delete_relationship."""
+
+from __future__ import annotations
+
+from server.actions.context import Context, Reply
+from server.actions.read import fetch_one, list_query, loader_for
+from server.actions.write import now
+from server.jsonapi.body import load_json
+from server.jsonapi.errors import ApiError
+from server.jsonapi.ids import parse_id
+from server.jsonapi.request_doc import parse_relationship_document
+from server.metadata.model import Auto, Relationship, Resource
+from server.storage.write import Writer
+
+MODES = {"PATCH": "replace", "POST": "add", "DELETE": "remove"}
+
+
+def change_relationship(ctx: Context, resource: Resource, id_text: str,
+                        rel: Relationship) -> Reply:
+    """PATCH replaces (to-one: sets), POST adds, DELETE removes members; 204 on success."""
+    id_ = parse_id(resource, id_text)
+    list_query(ctx, resource, frozenset())
+    value = parse_relationship_document(load_json(ctx.body), resource, rel, ctx.backend.registry)
+    registry = ctx.backend.registry
+    with ctx.backend.engine.begin() as connection:
+        writer = Writer(connection, registry, ctx.backend.schema)
+        fetch_one(loader_for(ctx, connection), ctx, resource, id_)
+        ids = value if rel.many else [] if value is None else [value]
+        if ctx.method != "DELETE" and set(ids) - writer.existing(registry[rel.target], ids):
+            raise ApiError(400, "form constraint", "The entity does not exist.", pointer="/data")
+        if rel.required and not rel.many and value is None:
+            raise ApiError(400, "not blank constraint", "This value should not be blank.",
+                           pointer="/data")
+        stamp = {a.column: now() for a in resource.attributes if a.auto is Auto.UPDATED}
+        if rel.many:
+            writer.link(resource, rel, id_, ids, MODES[ctx.method])
+            writer.update(resource, id_, stamp)
+        else:
+            writer.update(resource, id_, {rel.column: value, **stamp})
+    return Reply(204)

@@ -1,0 +1,154 @@
+"""Write actions: create, update, delete, delete_list — each in one transaction.
+
+A failed write raises before commit, so the data stays as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+
+from server.actions.context import Context, Reply
+from server.actions.read import fetch_one, item_query, list_query, loader_for, single_document
+from server.jsonapi.body import load_json
+from server.jsonapi.errors import ApiError, raise_all
+from server.jsonapi.ids import parse_id
+from server.jsonapi.query import flatten_body_filters, parse_query
+from server.jsonapi.request_doc import ResourceInput, parse_resource_document
+from server.metadata.model import Auto, Resource
+from server.metadata.rules import Unique
+from server.metadata.types import format_datetime
+from server.storage.write import Writer
+
+DELETE_LIST_FAMILIES = frozenset({"filter"})
+
+
+def now() -> str:
+    return format_datetime(dt.datetime.now(dt.UTC))
+
+
+def _writer(ctx: Context, connection: sa.Connection) -> Writer:
+    return Writer(connection, ctx.backend.registry, ctx.backend.schema)
+
+
+def _defaults(ctx: Context, resource: Resource) -> dict[str, Any]:
+    """Ownership the caller gets by default: their user, business unit and organization."""
+    principal = ctx.principal
+    return {
+        rel.name: getattr(principal, rel.default)
+        for rel in resource.relationships
+        if rel.default and principal is not None
+    }
+
+
+def _check_storage(ctx: Context, writer: Writer, resource: Resource, data: ResourceInput,
+                   exclude_id: Any = None) -> None:
+    """What only the database can tell: missing related records, taken unique values."""
+    errors = []
+    registry = ctx.backend.registry
+    for name, value in data.relationships.items():
+        rel = resource.relationship[name]
+        ids = value if rel.many else [] if value is None else [value]
+        missing = set(ids) - writer.existing(registry[rel.target], ids)
+        if missing:
+            errors.append(ApiError(400, "form constraint", "The entity does not exist.",
+                                   pointer=data.pointers.get(name)))
+    for name, value in data.attributes.items():
+        attr = resource.attribute[name]
+        if attr.unique and value is not None and writer.taken(resource, name, value, exclude_id):
+            violation = Unique.violation()
+            errors.append(ApiError(400, violation.title, violation.detail,
+                                   pointer=data.pointers.get(name)))
+    raise_all(errors)
+
+
+def _columns(resource: Resource, data: ResourceInput, *, creating: bool) -> dict[str, Any]:
+    values = {resource.attribute[name].column: value for name, value in data.attributes.items()}
+    for name, value in data.relationships.items():
+        rel = resource.relationship[name]
+        if not rel.many:
+            values[rel.column] = value
+    stamp = now()
+    for attr in resource.attributes:
+        if attr.auto is Auto.UPDATED or (attr.auto is Auto.CREATED and creating):
+            values[attr.column] = stamp
+    return values
+
+
+def _write_links(writer: Writer, resource: Resource, id_: Any, data: ResourceInput) -> None:
+    for name, value in data.relationships.items():
+        rel = resource.relationship[name]
+        if rel.many:
+            writer.link(resource, rel, id_, value, "replace")
+
+
+def create(ctx: Context, resource: Resource) -> Reply:
+    document = load_json(ctx.body)
+    data = parse_resource_document(document, resource, ctx.backend.registry,
+                                   defaults=_defaults(ctx, resource))
+    query = item_query(ctx, resource)
+    with ctx.backend.engine.begin() as connection:
+        writer = _writer(ctx, connection)
+        if data.id is not None and writer.existing(resource, [data.id]):
+            raise ApiError(409, "conflict constraint", "The entity already exists.",
+                           pointer="/data/id")
+        _check_storage(ctx, writer, resource, data)
+        values = _columns(resource, data, creating=True)
+        if data.id is not None:
+            values["id"] = data.id
+        id_ = writer.insert(resource, values)
+        _write_links(writer, resource, id_, data)
+        loader = loader_for(ctx, connection)
+        row = fetch_one(loader, ctx, resource, id_)
+        body = single_document(ctx, loader, resource, row, query, f"{ctx.api_url}/{resource.type}")
+    location = f"{ctx.api_url}/{resource.type}/{id_}"
+    return Reply(201, body, {"Location": location})
+
+
+def update(ctx: Context, resource: Resource, id_text: str) -> Reply:
+    id_ = parse_id(resource, id_text)
+    document = load_json(ctx.body)
+    data = parse_resource_document(document, resource, ctx.backend.registry, url_id=id_)
+    query = item_query(ctx, resource)
+    with ctx.backend.engine.begin() as connection:
+        writer = _writer(ctx, connection)
+        loader = loader_for(ctx, connection)
+        fetch_one(loader, ctx, resource, id_)
+        _check_storage(ctx, writer, resource, data, exclude_id=id_)
+        writer.update(resource, id_, _columns(resource, data, creating=False))
+        _write_links(writer, resource, id_, data)
+        row = fetch_one(loader, ctx, resource, id_)
+        body = single_document(ctx, loader, resource, row, query, f"{ctx.api_url}/{resource.type}")
+    return Reply(200, body)
+
+
+def delete(ctx: Context, resource: Resource, id_text: str) -> Reply:
+    id_ = parse_id(resource, id_text)
+    list_query(ctx, resource, frozenset())  # no query parameters apply
+    with ctx.backend.engine.begin() as connection:
+        fetch_one(loader_for(ctx, connection), ctx, resource, id_)
+        _writer(ctx, connection).delete(resource, [id_])
+    return Reply(204)
+
+
+def delete_list(ctx: Context, resource: Resource) -> Reply:
+    """Delete what the filters match, at most ``max_delete`` records; body filters allowed."""
+    pairs = dict(flatten_body_filters(load_json(ctx.body)) if ctx.body.strip() else [])
+    pairs.update(ctx.params)  # the query string wins
+    query = parse_query(pairs.items(), ctx.backend.registry, resource,
+                        families=DELETE_LIST_FAMILIES, default_page_size=resource.max_delete)
+    if not query.filters:
+        raise ApiError(400, "filter constraint", "At least one filter must be provided.")
+    selector = ctx.backend.selector
+    headers = {}
+    with ctx.backend.engine.begin() as connection:
+        if "totalCount" in ctx.x_include:
+            total = connection.scalar(selector.count(resource, query))
+            headers["X-Include-Total-Count"] = str(total)
+        ids = [row[0] for row in connection.execute(selector.page(resource, query, extra=0))]
+        _writer(ctx, connection).delete(resource, ids)
+    if "deletedCount" in ctx.x_include:
+        headers["X-Include-Deleted-Count"] = str(len(ids))
+    return Reply(204, None, headers)

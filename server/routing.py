@@ -1,0 +1,70 @@
+"""Which resource, record and association a path below the API root names, and its methods.
+
+Pure: ``resolve(registry, "/users/1/relationships/owner")`` → :class:`Target`, or Oro's 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from server.jsonapi.errors import ApiError, unknown_type, unsupported_subresource
+from server.metadata.model import Registry, Relationship, Resource
+
+METHOD_ORDER = ("OPTIONS", "GET", "PATCH", "POST", "DELETE")  # Oro's order in "Allow"
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str  # "collection" | "item" | "subresource" | "relationship"
+    resource: Resource
+    id: str | None = None
+    relationship: Relationship | None = None
+
+    def actions(self) -> dict[str, str]:
+        """Enabled action per HTTP method."""
+        resource, rel = self.resource, self.relationship
+        if self.kind == "collection":
+            candidates = {"GET": "get_list", "POST": "create", "DELETE": "delete_list"}
+        elif self.kind == "item":
+            candidates = {"GET": "get", "PATCH": "update", "DELETE": "delete"}
+        elif self.kind == "subresource":
+            candidates = {"GET": "get_subresource"}
+        else:
+            assert rel is not None
+            candidates = {"GET": "get_relationship"}
+            if rel.writable:
+                candidates["PATCH"] = "update_relationship"
+                if rel.many:
+                    candidates["POST"] = "add_relationship"
+                    candidates["DELETE"] = "delete_relationship"
+        return {method: action for method, action in candidates.items() if resource.allows(action)}
+
+    def allow(self) -> list[str]:
+        enabled = self.actions()
+        return [m for m in METHOD_ORDER if m == "OPTIONS" or m in enabled]
+
+
+def no_route(method: str, url: str) -> ApiError:
+    return ApiError(404, "not found http exception", f'No route found for "{method} {url}".')
+
+
+def resolve(registry: Registry, path: str, method: str = "GET", url: str = "") -> Target:
+    segments = path.strip("/").split("/") if path.strip("/") else []
+    if not segments or len(segments) > 4 or any(not s for s in segments):
+        raise no_route(method, url or path)
+    type_ = segments[0]
+    if type_ not in registry:
+        raise unknown_type(type_)
+    resource = registry[type_]
+    if len(segments) == 1:
+        return Target("collection", resource)
+    if len(segments) == 2:
+        return Target("item", resource, segments[1])
+    if len(segments) == 4 and segments[2] != "relationships":
+        raise no_route(method, url or path)
+    name = segments[-1]
+    rel = resource.relationship.get(name)
+    if rel is None:
+        raise unsupported_subresource()
+    kind = "subresource" if len(segments) == 3 else "relationship"
+    return Target(kind, resource, segments[1], rel)

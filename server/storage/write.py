@@ -1,0 +1,114 @@
+"""Writes inside the caller's transaction: inserts, updates, links, reference checks, deletes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from server.jsonapi.errors import ApiError
+from server.metadata.model import Registry, Relationship, Resource
+from server.storage.load import chunks
+from server.storage.tables import Schema
+
+
+class Writer:
+    def __init__(self, connection: sa.Connection, registry: Registry, schema: Schema) -> None:
+        self.connection = connection
+        self.registry = registry
+        self.schema = schema
+
+    def table(self, resource: Resource) -> sa.Table:
+        return self.schema.tables[resource.type]
+
+    def existing(self, resource: Resource, ids: Iterable[Any]) -> set[Any]:
+        table = self.table(resource)
+        found: set[Any] = set()
+        for part in chunks(list(dict.fromkeys(ids))):
+            found.update(self.connection.scalars(sa.select(table.c.id).where(table.c.id.in_(part))))
+        return found
+
+    def taken(self, resource: Resource, name: str, value: Any, exclude_id: Any = None) -> bool:
+        """Whether another record already has ``value`` in the unique attribute ``name``."""
+        table = self.table(resource)
+        column = table.c[resource.attribute[name].column]
+        statement = sa.select(sa.literal(1)).where(column == value)
+        if exclude_id is not None:
+            statement = statement.where(table.c.id != exclude_id)
+        return self.connection.scalar(statement.limit(1)) is not None
+
+    def insert(self, resource: Resource, values: Mapping[str, Any]) -> Any:
+        result = self.connection.execute(self.table(resource).insert().values(**values))
+        return values.get("id", result.inserted_primary_key[0] if result.inserted_primary_key
+                          else None)
+
+    def update(self, resource: Resource, id_: Any, values: Mapping[str, Any]) -> None:
+        if values:
+            table = self.table(resource)
+            self.connection.execute(table.update().where(table.c.id == id_).values(**values))
+
+    def link(self, resource: Resource, rel: Relationship, owner_id: Any, ids: Sequence[Any],
+             mode: str) -> None:
+        """Replace, add or remove members of a many-to-many association."""
+        link_table, link = self.schema.link(resource.type, rel.name)
+        owner = link_table.c[link.owner_column]
+        target = link_table.c[link.target_column]
+        if mode == "replace":
+            self.connection.execute(link_table.delete().where(owner == owner_id))
+        if mode == "remove":
+            for part in chunks(list(ids)):
+                self.connection.execute(
+                    link_table.delete().where(owner == owner_id, target.in_(part)))
+            return
+        present = set(self.connection.scalars(sa.select(target).where(owner == owner_id)))
+        rows = [{link.owner_column: owner_id, link.target_column: i}
+                for i in dict.fromkeys(ids) if i not in present]
+        if rows:
+            self.connection.execute(link_table.insert(), rows)
+
+    def delete(self, resource: Resource, ids: Sequence[Any]) -> None:
+        """Delete records, applying each referencing association's ``on_delete`` rule."""
+        if not ids:
+            return
+        doomed = set(ids)
+        for other in self.registry:
+            for rel in other.relationships:
+                if rel.many or rel.target != resource.type:
+                    continue
+                self._release(other, rel, ids, doomed if other is resource else set())
+        for (type_, _name), (link_table, link) in self.schema.links.items():
+            if type_ == resource.type:
+                column = link_table.c[link.owner_column]
+            elif link.target == resource.type:
+                column = link_table.c[link.target_column]
+            else:
+                continue
+            for part in chunks(list(ids)):
+                self.connection.execute(link_table.delete().where(column.in_(part)))
+        table = self.table(resource)
+        for part in chunks(list(ids)):
+            self.connection.execute(table.delete().where(table.c.id.in_(part)))
+
+    def _release(self, other: Resource, rel: Relationship, ids: Sequence[Any],
+                 doomed: set[Any]) -> None:
+        table = self.table(other)
+        column = table.c[rel.column]
+        referencing: list[Any] = []
+        for part in chunks(list(ids)):
+            referencing += self.connection.scalars(sa.select(table.c.id).where(column.in_(part)))
+        referencing = [i for i in referencing if i not in doomed]
+        if not referencing:
+            return
+        if rel.on_delete == "cascade":
+            self.delete(other, referencing)
+        elif rel.on_delete == "set null":
+            for part in chunks(referencing):
+                self.connection.execute(
+                    table.update().where(table.c.id.in_(part)).values({rel.column: None}))
+        else:
+            raise ApiError(
+                403, "access denied exception",
+                "The delete operation is forbidden. Reason: the record is referenced by"
+                f' "{rel.name}" of {len(referencing)} "{other.type}" record(s).',
+            )
