@@ -25,7 +25,13 @@ class Rule:
 @dataclass(frozen=True)
 class NotBlank(Rule):
     def check(self, value: Any) -> Violation | None:
-        if value is None or value == "" or value == [] or (isinstance(value, str) and not value.strip()):
+        if (
+            value is None
+            or value is False
+            or value == ""
+            or value == []
+            or (isinstance(value, str) and not value.strip())
+        ):
             return Violation("not blank constraint", "This value should not be blank.")
         return None
 
@@ -50,6 +56,11 @@ class Length(Rule):
     def check(self, value: Any) -> Violation | None:
         if not isinstance(value, str):
             return None
+        if self.min is not None and self.min == self.max and len(value) != self.min:
+            return Violation(
+                "length constraint",
+                f"This value should have exactly {_plural(self.min, 'character')}.",
+            )
         if self.max is not None and len(value) > self.max:
             return Violation(
                 "length constraint",

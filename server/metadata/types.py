@@ -81,11 +81,11 @@ def _filter_string(text: str) -> str:
 
 def _load_guid(value: Any) -> str:
     if not isinstance(value, str):
-        raise InvalidValue("This value is not a valid UUID.")
+        raise InvalidValue("This value is not valid.")
     try:
         return str(uuid.UUID(value))
     except ValueError:
-        raise InvalidValue("This value is not a valid UUID.") from None
+        raise InvalidValue("This value is not valid.") from None
 
 
 def _filter_guid(text: str) -> str:
@@ -127,6 +127,13 @@ def _load_integer(value: Any) -> int:
     return number
 
 
+def _load_bigint(value: Any) -> int:
+    try:
+        return _load_integer(value)
+    except InvalidValue:
+        raise InvalidValue("This value is not valid.") from None
+
+
 def _filter_integer(text: str) -> int:
     if not _INT.match(text) or not -INT64 <= int(text) < INT64:
         raise _given("integer", text)
@@ -161,14 +168,14 @@ def _scaled(scale: int) -> tuple[Callable[[Any], int], Callable[[str], int], Cal
 
     def load(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            raise InvalidValue("Please enter a number.")
+            raise InvalidValue("This value is not valid.")
         text = str(value).strip()
         if not _NUMBER.match(text):
-            raise InvalidValue("Please enter a number.")
+            raise InvalidValue("This value is not valid.")
         try:
             return to_units(Decimal(text))
         except InvalidOperation:
-            raise InvalidValue("Please enter a number.") from None
+            raise InvalidValue("This value is not valid.") from None
 
     def parse_filter(text: str) -> int:
         try:
@@ -197,7 +204,7 @@ _DURATION_CLOCK = re.compile(r"^\s*(\d+):(\d{1,2})(?::(\d{1,2}))?\s*$")
 
 
 def parse_duration(value: Any) -> int:
-    """Seconds from ``11``, ``"1h 2m 3s"``, ``"1h"``, ``"1m 2s"``, ``"1:2:3"`` or ``"1:2"``."""
+    """Seconds from ``11``, ``"1h 2m 3s"``, ``"1h"``, ``"1m 2s"``, ``"1:2:3"``, ``"1:2"`` (m:s)."""
     error = InvalidValue("Value is not in a valid duration format")
     if isinstance(value, bool):
         raise error
@@ -210,7 +217,8 @@ def parse_duration(value: Any) -> int:
     if _INT.match(value.strip()):
         return int(value)
     if match := _DURATION_CLOCK.match(value):
-        h, m, s = (int(part or 0) for part in match.groups())
+        parts = [int(part) for part in match.groups() if part is not None]
+        h, m, s = parts if len(parts) == 3 else [0, *parts]
         return h * 3600 + m * 60 + s
     match = _DURATION_UNITS.match(value)
     if not match or not any(match.groups()):
@@ -239,7 +247,7 @@ def _load_boolean(value: Any) -> bool:
         return bool(value)
     if isinstance(value, str) and value.lower() in _TRUE | _FALSE:
         return value.lower() in _TRUE
-    raise InvalidValue("This value should be a boolean.")
+    raise InvalidValue("This value is not valid.")
 
 
 def parse_boolean_text(text: str) -> bool:
@@ -262,7 +270,7 @@ _DATETIME_FILTER = re.compile(
     r"(?:T(\d{2})(?::(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?)?)?$"
 )
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_TIME_INPUT = re.compile(r"^(\d{2}):(\d{2})(?::(\d{2}))?$")
+_TIME_INPUT = re.compile(r"^(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?$")
 _TIME_FILTER = re.compile(r"^(\d{2})(?::(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$")
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -291,14 +299,39 @@ def format_datetime(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime(DATETIME_FORMAT)
 
 
+def _json_text(value: Any) -> str:
+    """A request value as Oro quotes it in messages (JSON ``false`` is ``false``)."""
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def _check_date(year: str, month: str, day: str) -> dt.date:
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        raise InvalidValue(f'The "{year}-{month}-{day}" is not valid date.') from None
+
+
+def _check_time(hour: str, minute: str, second: str) -> str:
+    if int(hour) > 23 or int(minute) > 59 or int(second) > 59:
+        raise InvalidValue(f'The "{hour}:{minute}:{second}" is not valid time.')
+    return f"{int(hour):02}:{int(minute):02}:{int(second):02}"
+
+
 def _load_datetime(value: Any) -> str:
+    if value == "":
+        raise InvalidValue("This value is not valid.")
     match = _DATETIME_INPUT.match(value) if isinstance(value, str) else None
+    if match:
+        year, month, day, hour, minute, second, _zone = match.groups()
+        _check_date(year, month or "01", day or "01")
+        if hour is not None:
+            _check_time(hour, minute, second or "00")
     try:
         if not match:
             raise ValueError(value)
         return format_datetime(_moment(match.groups()))
     except (ValueError, OverflowError):
-        raise InvalidValue(f'The "{value}" is not valid datetime.') from None
+        raise InvalidValue(f'The "{_json_text(value)}" is not valid datetime.') from None
 
 
 def _filter_datetime(text: str) -> Period:
@@ -344,12 +377,13 @@ def _calendar_date(text: str) -> tuple[dt.date, str]:
 
 
 def _load_date(value: Any) -> str:
-    try:
-        if not isinstance(value, str):
-            raise ValueError(value)
-        return _calendar_date(value)[0].isoformat()
-    except ValueError:
-        raise InvalidValue(f'The "{value}" is not valid date.') from None
+    if value == "":
+        raise InvalidValue("This value is not valid.")
+    match = _DATE.match(value) if isinstance(value, str) else None
+    if not match:
+        raise InvalidValue(f'The "{_json_text(value)}" is not valid date.')
+    year, month, day = match.groups()
+    return _check_date(year, month or "01", day or "01").isoformat()
 
 
 def _filter_date(text: str) -> Period:
@@ -375,12 +409,13 @@ def _clock(match: re.Match[str] | None, text: str) -> str:
 
 
 def _load_time(value: Any) -> str:
-    try:
-        if not isinstance(value, str):
-            raise ValueError(value)
-        return _clock(_TIME_INPUT.match(value), value)
-    except ValueError:
-        raise InvalidValue(f'The "{value}" is not valid time.') from None
+    if value == "":
+        raise InvalidValue("This value is not valid.")
+    match = _TIME_INPUT.match(value) if isinstance(value, str) else None
+    if not match:
+        raise InvalidValue(f'The "{_json_text(value)}" is not valid time.')
+    hour, minute, second = match.groups()
+    return _check_time(hour, minute, second or "00")
 
 
 def _filter_time(text: str) -> str:
@@ -403,7 +438,7 @@ def _filter_unsupported(text: str) -> Any:  # array/json fields have no filters
 
 def _load_array(value: Any) -> list[Any]:
     if not isinstance(value, list):
-        raise InvalidValue("This value should be of type array.")
+        raise InvalidValue("This value is not valid.")
     return value
 
 
@@ -455,7 +490,7 @@ INTEGER = DataType(
     allow_range=True, openapi={"type": "integer"},
 )
 BIGINT = DataType(
-    "bigint", "integer", sa.BigInteger, _load_integer, _filter_integer, str, ORDERED,
+    "bigint", "integer", sa.BigInteger, _load_bigint, _filter_integer, str, ORDERED,
     allow_range=True, openapi={"type": "string", "format": "bigint"},
 )
 BOOLEAN = DataType(
