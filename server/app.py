@@ -172,7 +172,8 @@ def create_app(settings: Settings) -> Starlette:
         engine = create_engine(settings.database_url)
         await run_in_threadpool(prepare_database, engine, registry, schema,
                                 scale=settings.scale, reset=settings.reset)
-        app.state.backend = Backend(settings, registry, schema, Selector(registry, schema), engine)
+        app.state.backend = Backend(settings, registry, schema,
+                                    Selector(registry, schema, engine.dialect), engine)
         try:
             yield
         finally:

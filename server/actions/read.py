@@ -25,6 +25,7 @@ from server.jsonapi.ids import parse_id
 from server.jsonapi.query import ITEM_FAMILIES, LIST_FAMILIES, Query, parse_query
 from server.metadata.model import Relationship, Resource
 from server.storage.load import Loader, include_tree
+from server.storage.select import Within
 
 STREAM_CHUNK = 1000
 RELATIONSHIP_FAMILIES = frozenset({"filter", "page", "sort"})
@@ -58,14 +59,14 @@ def render(ctx: Context, loader: Loader, resource: Resource, rows: Sequence[Sequ
     fields = query.fields
     shape = shape_of(resource, fields.get(resource.type))
     tree = include_tree(query.include)
-    names = dict.fromkeys([name for name, _ in shape.to_many]
+    names = dict.fromkeys([name for name, _, _ in shape.to_many]
                           + [name for name in tree if resource.relationship[name].many])
     to_many = loader.to_many(resource, names, ids)
     data = [resource_object(shape, row, to_many, view) for row in rows]
     included = []
     if tree:
         def rendered_to_many(target: Resource) -> list[str]:
-            return [name for name, _ in shape_of(target, fields.get(target.type)).to_many]
+            return [name for name, _, _ in shape_of(target, fields.get(target.type)).to_many]
 
         for item in loader.included(resource, rows, to_many, tree, rendered_to_many):
             item_shape = shape_of(item.resource, fields.get(item.resource.type))
@@ -122,7 +123,7 @@ def get_subresource(ctx: Context, resource: Resource, id_text: str, rel: Relatio
         query = list_query(ctx, target)
         with ctx.backend.engine.connect() as connection:
             fetch_one(loader_for(ctx, connection), ctx, resource, id_)
-        return collection(ctx, target, query, selector.members(resource, rel, id_), ctx.url)
+        return collection(ctx, target, query, Within(resource, rel, id_), ctx.url)
     query = item_query(ctx, target)
     with ctx.backend.engine.connect() as connection:
         loader = loader_for(ctx, connection)
@@ -141,8 +142,7 @@ def get_relationship(ctx: Context, resource: Resource, id_text: str, rel: Relati
         query = list_query(ctx, target, RELATIONSHIP_FAMILIES)
         with ctx.backend.engine.connect() as connection:
             fetch_one(loader_for(ctx, connection), ctx, resource, id_)
-        within = ctx.backend.selector.members(resource, rel, id_)
-        return collection(ctx, target, query, within, ctx.url, identifiers=True,
+        return collection(ctx, target, query, Within(resource, rel, id_), ctx.url, identifiers=True,
                           related_url=related_url)
     list_query(ctx, target, frozenset())
     with ctx.backend.engine.connect() as connection:
@@ -164,7 +164,8 @@ def _to_one_position(resource: Resource, rel: Relationship) -> int:
 # --- collections -----------------------------------------------------------------------------
 
 
-def collection(ctx: Context, resource: Resource, query: Query, within: Any, self_url: str, *,
+def collection(ctx: Context, resource: Resource, query: Query, within: Within | None,
+               self_url: str, *,
                identifiers: bool = False, related_url: str | None = None) -> Reply:
     backend = ctx.backend
     headers: dict[str, str] = {}
@@ -173,15 +174,14 @@ def collection(ctx: Context, resource: Resource, query: Query, within: Any, self
     if related_url:
         top_links["related"] = related_url
     with backend.engine.connect() as connection:
-        if "totalCount" in ctx.x_include:
-            total = connection.scalar(backend.selector.count(resource, query, within=within))
-            headers["X-Include-Total-Count"] = str(total)
-        statement = backend.selector.page(resource, query, within=within)
-        if query.page_size < 0 and not query.include and not identifiers:
-            stream = _stream(ctx, resource, query, statement, top_links if links else None)
-            return Reply(200, None, headers, stream=stream)
         loader = loader_for(ctx, connection)
-        rows = loader.rows(statement)
+        if "totalCount" in ctx.x_include:
+            total = loader.scalar(backend.selector.count(resource, query, within))
+            headers["X-Include-Total-Count"] = str(total)
+        if query.page_size < 0 and not query.include and not identifiers:
+            stream = _stream(ctx, resource, query, within, top_links if links else None)
+            return Reply(200, None, headers, stream=stream)
+        rows = loader.rows(backend.selector.page(resource, query, within, ids_only=identifiers))
         has_next = 0 <= query.page_size < len(rows)
         rows = rows[: query.page_size] if has_next else rows
         if identifiers:
@@ -201,20 +201,23 @@ def collection(ctx: Context, resource: Resource, query: Query, within: Any, self
     return Reply(200, document, headers)
 
 
-def _stream(ctx: Context, resource: Resource, query: Query, statement: sa.Select[Any],
+def _stream(ctx: Context, resource: Resource, query: Query, within: Within | None,
             links: dict[str, str] | None) -> Iterator[bytes]:
     """The whole collection, rendered and serialized a chunk of rows at a time."""
     json_api = ctx.json_api
+    sql, params = ctx.backend.selector.page(resource, query, within)
     with ctx.backend.engine.connect() as connection:
         loader = loader_for(ctx, connection)
-        result = connection.execution_options(stream_results=True).execute(statement)
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute(sql.text, sql.args(params))
         yield b'{"data":[' if json_api else b"["
         separator = b""
-        for rows in result.partitions(STREAM_CHUNK):
+        while rows := cursor.fetchmany(STREAM_CHUNK):
             data, _ = render(ctx, loader, resource, rows, query)
             if data:
                 yield separator + orjson.dumps(data)[1:-1]
                 separator = b","
+        cursor.close()
         yield b"]"
         if json_api:
             if links is not None:

@@ -144,10 +144,11 @@ def delete_list(ctx: Context, resource: Resource) -> Reply:
     selector = ctx.backend.selector
     headers = {}
     with ctx.backend.engine.begin() as connection:
+        loader = loader_for(ctx, connection)
         if "totalCount" in ctx.x_include:
-            total = connection.scalar(selector.count(resource, query))
-            headers["X-Include-Total-Count"] = str(total)
-        ids = [row[0] for row in connection.execute(selector.page(resource, query, extra=0))]
+            headers["X-Include-Total-Count"] = str(loader.scalar(selector.count(resource, query)))
+        ids = [row[0] for row in loader.rows(selector.page(resource, query, extra=0,
+                                                           ids_only=True))]
         _writer(ctx, connection).delete(resource, ids)
     if "deletedCount" in ctx.x_include:
         headers["X-Include-Deleted-Count"] = str(len(ids))

@@ -32,15 +32,13 @@ class View:
 @dataclass(frozen=True)
 class Shape:
     type: str
-    attributes: tuple[tuple[str, int, Any], ...]  # (name, row position, dump or None)
-    to_one: tuple[tuple[str, int, str], ...]  # (name, row position, target type)
-    to_many: tuple[tuple[str, str], ...]  # (name, target type)
+    attributes: tuple[tuple[str, int, Any], ...]  # (name, row position, reader or None)
+    to_one: tuple[tuple[str, int, str, tuple[tuple[str, str], ...]], ...]
+    # (name, row position, target type, link suffixes)
+    to_many: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]
+    # (name, target type, link suffixes); a suffix is ("self", "/relationships/x") or similar
     self_link: bool
-    relationship_link: bool
-    related_link: bool
-    title: Any  # callable(values) -> str
-
-
+    title: Any  # callable(row) -> str
 
 
 def _title_renderer(resource: Resource) -> Any:
@@ -57,6 +55,15 @@ def _title_renderer(resource: Resource) -> Any:
     return render
 
 
+def _link_suffixes(resource: Resource, name: str) -> tuple[tuple[str, str], ...]:
+    suffixes = []
+    if resource.allows("get_relationship"):
+        suffixes.append(("self", f"/relationships/{name}"))
+    if resource.allows("get_subresource"):
+        suffixes.append(("related", f"/{name}"))
+    return tuple(suffixes)
+
+
 @cache
 def shape_of(resource: Resource, fields: frozenset[str] | None = None) -> Shape:
     """The rendering plan of ``resource`` restricted to ``fields`` (None: every field)."""
@@ -65,19 +72,20 @@ def shape_of(resource: Resource, fields: frozenset[str] | None = None) -> Shape:
         return fields is None or name in fields
 
     attributes = tuple(
-        (a.name, i + 1, a.type.dump) for i, a in enumerate(resource.attributes) if wanted(a.name)
+        (a.name, i + 1, a.type.reader) for i, a in enumerate(resource.attributes) if wanted(a.name)
     )
     start = len(resource.attributes) + 1
     to_one_all = [r for r in resource.relationships if not r.many]
     to_one = tuple(
-        (r.name, start + i, r.target) for i, r in enumerate(to_one_all) if wanted(r.name)
+        (r.name, start + i, r.target, _link_suffixes(resource, r.name))
+        for i, r in enumerate(to_one_all) if wanted(r.name)
     )
-    to_many = tuple((r.name, r.target) for r in resource.relationships if r.many and wanted(r.name))
-    return Shape(
-        resource.type, attributes, to_one, to_many, resource.allows("get"),
-        resource.allows("get_relationship"), resource.allows("get_subresource"),
-        _title_renderer(resource),
+    to_many = tuple(
+        (r.name, r.target, _link_suffixes(resource, r.name))
+        for r in resource.relationships if r.many and wanted(r.name)
     )
+    return Shape(resource.type, attributes, to_one, to_many, resource.allows("get"),
+                 _title_renderer(resource))
 
 
 def identifier(type_: str, id_: Any) -> dict[str, str]:
@@ -85,55 +93,47 @@ def identifier(type_: str, id_: Any) -> dict[str, str]:
 
 
 def resource_object(shape: Shape, row: Row, to_many: ToMany, view: View) -> dict[str, Any]:
+    """One resource object; the hot loop of every response, so written for speed."""
     id_ = row[0]
     sid = str(id_)
     obj: dict[str, Any] = {"type": shape.type, "id": sid}
+    links = view.links
     item_url = f"{view.api_url}/{shape.type}/{sid}"
-    if view.links and shape.self_link:
+    if links and shape.self_link:
         obj["links"] = {"self": item_url}
     if view.title:
         obj["meta"] = {"title": shape.title(row)}
     if shape.attributes:
         attributes = {}
-        for name, position, dump in shape.attributes:
+        for name, position, reader in shape.attributes:
             value = row[position]
-            attributes[name] = value if dump is None or value is None else dump(value)
+            attributes[name] = value if reader is None or value is None else reader(value)
         obj["attributes"] = attributes
     if shape.to_one or shape.to_many:
         relationships: dict[str, Any] = {}
-        for name, position, target in shape.to_one:
+        for name, position, target, suffixes in shape.to_one:
             value = row[position]
-            relationship: dict[str, Any] = {
-                "data": None if value is None else {"type": target, "id": str(value)}
-            }
-            if view.links:
-                relationship["links"] = _relationship_links(shape, item_url, name)
-            relationships[name] = relationship
-        for name, target in shape.to_many:
-            ids = to_many.get(name, {}).get(id_, ())
-            relationship = {"data": [{"type": target, "id": str(i)} for i in ids]}
-            if view.links:
-                relationship["links"] = _relationship_links(shape, item_url, name)
-            relationships[name] = relationship
+            data = None if value is None else {"type": target, "id": str(value)}
+            relationships[name] = (
+                {"data": data, "links": {key: item_url + suffix for key, suffix in suffixes}}
+                if links else {"data": data}
+            )
+        for name, target, suffixes in shape.to_many:
+            members = [{"type": target, "id": str(i)} for i in to_many[name].get(id_, ())]
+            relationships[name] = (
+                {"data": members, "links": {key: item_url + suffix for key, suffix in suffixes}}
+                if links else {"data": members}
+            )
         obj["relationships"] = relationships
     return obj
-
-
-def _relationship_links(shape: Shape, item_url: str, name: str) -> dict[str, str]:
-    links = {}
-    if shape.relationship_link:
-        links["self"] = f"{item_url}/relationships/{name}"
-    if shape.related_link:
-        links["related"] = f"{item_url}/{name}"
-    return links
 
 
 def plain_object(resource: Resource, row: Row, to_many: ToMany) -> dict[str, Any]:
     """Oro's plain JSON representation: attributes and related ids inline, native id."""
     obj: dict[str, Any] = {"id": row[0]}
     for i, attr in enumerate(resource.attributes):
-        value = row[i + 1]
-        obj[attr.name] = attr.type.to_wire(value)
+        value, reader = row[i + 1], attr.type.reader
+        obj[attr.name] = value if reader is None or value is None else reader(value)
     start = len(resource.attributes) + 1
     for i, rel in enumerate(r for r in resource.relationships if not r.many):
         obj[rel.name] = row[start + i]

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 
 
@@ -55,11 +56,21 @@ class DataType:
     allow_list: bool = True
     allow_range: bool = False
     openapi: dict[str, Any] = field(default_factory=dict)
+    # what the database driver hands back → the stored value (booleans as 0/1, JSON as text)
+    from_db: Callable[[Any], Any] | None = None
 
     def to_wire(self, value: Any) -> Any:
         if value is None or self.dump is None:
             return value
         return self.dump(value)
+
+    @property
+    def reader(self) -> Callable[[Any], Any] | None:
+        """Driver value → wire value in one call (None: the driver value is the wire value)."""
+        from_db, dump = self.from_db, self.dump
+        if from_db and dump:
+            return lambda value: dump(from_db(value))
+        return from_db or dump
 
 
 def _given(noun: str, text: str) -> InvalidValue:
@@ -436,6 +447,10 @@ def _filter_unsupported(text: str) -> Any:  # array/json fields have no filters
     raise _given("scalar", text)
 
 
+def _json_from_db(value: Any) -> Any:
+    return orjson.loads(value) if isinstance(value, str | bytes) else value
+
+
 def _load_array(value: Any) -> list[Any]:
     if not isinstance(value, list):
         raise InvalidValue("This value is not valid.")
@@ -495,7 +510,7 @@ BIGINT = DataType(
 )
 BOOLEAN = DataType(
     "boolean", "boolean", sa.Boolean, _load_boolean, parse_boolean_text,
-    allow_list=False, openapi={"type": "boolean"},
+    allow_list=False, openapi={"type": "boolean"}, from_db=bool,
 )
 FLOAT = DataType(
     "float", "float", sa.Float, _load_float, _filter_float, None, ORDERED,
@@ -535,9 +550,9 @@ GUID = DataType(
 )
 JSON = DataType(
     "json", "json", sa.JSON, _load_json, _filter_unsupported, None, (),
-    allow_list=False, openapi={},
+    allow_list=False, openapi={}, from_db=_json_from_db,
 )
 ARRAY = DataType(
     "array", "array", sa.JSON, _load_array, _filter_unsupported, None, (),
-    allow_list=False, openapi={"type": "array", "items": {}},
+    allow_list=False, openapi={"type": "array", "items": {}}, from_db=_json_from_db,
 )

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from server.metadata.model import Registry, Resource
-from server.storage.select import Selector
+from server.storage.select import Params, Selector, Sql, run
 
 CHUNK = 900  # ids per IN (...) list, well under SQLite's variable limit
 
@@ -47,8 +47,11 @@ class Loader:
         self.selector = selector
         self.max_related = max_related
 
-    def rows(self, statement: sa.Select[Any]) -> list[sa.Row[Any]]:
-        return list(self.connection.execute(statement))
+    def rows(self, statement: tuple[Sql, Params]) -> list[tuple[Any, ...]]:
+        return run(self.connection, *statement)
+
+    def scalar(self, statement: tuple[Sql, Params]) -> Any:
+        return self.rows(statement)[0][0]
 
     def to_many(self, resource: Resource, names: Iterable[str], ids: Sequence[Any]
                 ) -> dict[str, dict[Any, list[Any]]]:
@@ -58,8 +61,7 @@ class Loader:
             rel = resource.relationship[name]
             grouped: dict[Any, list[Any]] = defaultdict(list)
             for part in chunks(list(ids)):
-                for owner, target in self.connection.execute(
-                        self.selector.related_ids(resource, rel, part)):
+                for owner, target in self.rows(self.selector.related_ids(resource, rel, part)):
                     members = grouped[owner]
                     if len(members) < self.max_related:
                         members.append(target)

@@ -1,13 +1,18 @@
 """A parsed query → SQL: filters (nested association paths), sorting, paging and counts.
 
-Association hops compose as ``IN`` sub-selects over fresh aliases, so ``filter[a.b.c]`` is the
-same code at any depth; to-many leaves have Oro's set semantics (``eq`` = contains any, ``neq``
-= contains none and not empty, ``contains`` = contains all).
+Statements are built with SQLAlchemy Core from named bind parameters, compiled once per *shape*
+(which filters, operators and list lengths; never the values) and then run on the driver's cursor
+with the values of each request: the hot path does no statement building and no ORM-style row
+processing. Association hops compose as ``IN`` sub-selects over fresh aliases, so
+``filter[a.b.c]`` is the same code at any depth; to-many leaves have Oro's set semantics (``eq`` =
+contains any, ``neq`` = contains none and not empty, ``contains`` = contains all).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,97 +23,152 @@ from server.metadata.types import Period
 from server.storage.tables import Schema
 
 Clause = sa.ColumnElement[bool]
+Params = dict[str, Any]
+LIKE = {"contains": "%{}%", "not_contains": "%{}%", "starts_with": "{}%",
+        "not_starts_with": "{}%", "ends_with": "%{}", "not_ends_with": "%{}"}
+
+
+@dataclass(frozen=True)
+class Sql:
+    """A compiled statement: its text and how to order the values for the driver."""
+
+    text: str
+    names: tuple[str, ...] | None  # positional drivers (SQLite): bind names in order
+
+    def args(self, params: Params) -> Any:
+        return tuple(params[name] for name in self.names) if self.names is not None else params
+
+
+@dataclass(frozen=True)
+class Within:
+    """Restrict a list to the records related to ``owner_id`` through ``relationship``."""
+
+    resource: Resource
+    relationship: Relationship
+    owner_id: Any
+
+
+def run(connection: sa.Connection, sql: Sql, params: Params) -> list[tuple[Any, ...]]:
+    """Execute on the driver's own cursor, inside the connection's transaction."""
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql.text, sql.args(params))
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def bind_filters(filters: Sequence[Filter]) -> tuple[tuple[Hashable, ...], Params]:
+    """The shape of the filters (a cache key) and their values by bind name ``p<i>…``."""
+    shape: list[Hashable] = []
+    params: Params = {}
+    for i, f in enumerate(filters):
+        name, value = f"p{i}", f.value
+        if isinstance(value, Period):
+            value = Range(value.start, value.end, high_open=True)
+        if isinstance(value, bool) and f.operator in ("exists", "empty"):
+            kind: Hashable = ("bool", value)
+        elif isinstance(value, Range):
+            kind = ("range", value.high_open)
+            params[f"{name}_lo"], params[f"{name}_hi"] = value.low, value.high
+        elif isinstance(value, list):
+            kind = ("list", len(value))
+            params.update({f"{name}_{k}": item for k, item in enumerate(value)})
+        elif f.operator in LIKE:
+            kind = ("like",)
+            params[name] = LIKE[f.operator].format(_escape_like(str(value)))
+        else:
+            kind = ("value",)
+            params[name] = value
+        shape.append((f.path, f.operator, kind))
+    return tuple(shape), params
 
 
 class Selector:
-    """Builds SELECTs for one registry and schema."""
+    """Builds, compiles (once per shape) and parameterizes SELECTs for one registry."""
 
-    def __init__(self, registry: Registry, schema: Schema) -> None:
+    def __init__(self, registry: Registry, schema: Schema, dialect: sa.Dialect) -> None:
         self.registry = registry
         self.schema = schema
+        self.dialect = dialect
+        self._compiled: dict[Hashable, Sql] = {}
+        self._lock = threading.Lock()
 
-    # --- filters -----------------------------------------------------------------------------
-
-    def where(self, resource: Resource, table: sa.FromClause, filters: Sequence[Filter]) -> Clause:
-        return sa.and_(sa.true(), *(
-            self._predicate(resource, table, f.path, f.operator, f.value) for f in filters
-        ))
-
-    def _predicate(self, resource: Resource, table: sa.FromClause, path: Sequence[str],
-                   operator: str, value: Any) -> Clause:
-        head, rest = path[0], path[1:]
-        if rest:
-            rel = resource.relationship[head]
-            target = self.registry[rel.target]
-            inner_table = self.schema.tables[target.type].alias()
-            inner = sa.select(inner_table.c.id).where(
-                self._predicate(target, inner_table, rest, operator, value)
-            )
-            return self._related_in(resource, table, rel, inner)
-        if head == "id":
-            return _compare(table.c.id, operator, value)
-        if head in resource.attribute:
-            return _compare(table.c[resource.attribute[head].column], operator, value)
-        rel = resource.relationship[head]
-        if not rel.many:
-            return _compare(table.c[rel.column], operator, value)
-        return self._to_many(resource, table, rel, operator, value)
-
-    def _owners_of(self, resource: Resource, rel: Relationship,
-                   targets: sa.Select[Any] | None) -> sa.Select[Any]:
-        """Ids of ``resource`` records related through to-many ``rel`` to ``targets`` (any if None)."""
-        if rel.link_table:
-            link_table, link = self.schema.link(resource.type, rel.name)
-            link_alias = link_table.alias()
-            owners = sa.select(link_alias.c[link.owner_column])
-            target_col = link_alias.c[link.target_column]
-        else:
-            assert rel.inverse is not None
-            inverse = self.registry[rel.target].relationship[rel.inverse]
-            target_alias = self.schema.tables[rel.target].alias()
-            owners = sa.select(target_alias.c[inverse.column])
-            target_col = target_alias.c.id
-            owners = owners.where(target_alias.c[inverse.column].is_not(None))
-        return owners if targets is None else owners.where(target_col.in_(targets))
-
-    def _related_in(self, resource: Resource, table: sa.FromClause, rel: Relationship,
-                    targets: sa.Select[Any]) -> Clause:
-        if rel.many:
-            return table.c.id.in_(self._owners_of(resource, rel, targets))
-        return table.c[rel.column].in_(targets)
-
-    def _to_many(self, resource: Resource, table: sa.FromClause, rel: Relationship,
-                 operator: str, value: Any) -> Clause:
-        def holding(ids: list[Any]) -> sa.Select[Any]:
-            return self._owners_of_ids(resource, rel, ids)
-
-        non_empty = table.c.id.in_(self._owners_of(resource, rel, None))
-        if operator == "exists":
-            return non_empty if value else sa.not_(non_empty)
-        ids = value if isinstance(value, list) else [value]
-        if operator == "eq":
-            return table.c.id.in_(holding(ids))
-        if operator == "neq":
-            return sa.and_(non_empty, table.c.id.not_in(holding(ids)))
-        if operator == "neq_or_null":
-            return table.c.id.not_in(holding(ids))
-        if operator == "contains":
-            return sa.and_(*(table.c.id.in_(holding([one])) for one in ids))
-        if operator == "not_contains":
-            return sa.not_(sa.and_(*(table.c.id.in_(holding([one])) for one in ids)))
-        raise ValueError(operator)
-
-    def _owners_of_ids(self, resource: Resource, rel: Relationship, ids: list[Any]) -> sa.Select[Any]:
-        if rel.link_table:
-            link_table, link = self.schema.link(resource.type, rel.name)
-            return sa.select(link_table.c[link.owner_column]).where(
-                link_table.c[link.target_column].in_(ids))
-        assert rel.inverse is not None
-        inverse = self.registry[rel.target].relationship[rel.inverse]
-        target = self.schema.tables[rel.target]
-        return sa.select(target.c[inverse.column]).where(target.c.id.in_(ids))
+    def compiled(self, key: Hashable, build: Callable[[], sa.Select[Any]]) -> Sql:
+        sql = self._compiled.get(key)
+        if sql is None:
+            compiled = build().compile(dialect=self.dialect)
+            names = tuple(compiled.positiontup) if compiled.positional else None  # type: ignore[arg-type]
+            sql = Sql(compiled.string, names)
+            with self._lock:
+                self._compiled[key] = sql
+        return sql
 
     # --- whole statements --------------------------------------------------------------------
+
+    def page(self, resource: Resource, query: Query, within: Within | None = None, *,
+             extra: int = 1, ids_only: bool = False) -> tuple[Sql, Params]:
+        """One page of rows (``extra`` more, to learn whether a next page exists)."""
+        shape, params = bind_filters(query.filters)
+        paged = query.page_size >= 0
+        if paged:
+            params["limit"] = query.page_size + extra
+            params["offset"] = (query.page_number - 1) * query.page_size
+        if within is not None:
+            params["owner"] = within.owner_id
+        key = ("page", resource.type, shape, query.sort, paged, _within_key(within), ids_only)
+
+        def build() -> sa.Select[Any]:
+            table = self.schema.tables[resource.type]
+            columns = [table.c.id] if ids_only else self.columns(resource, table)
+            statement = sa.select(*columns).where(self._where(resource, table, query.filters))
+            if within is not None:
+                statement = statement.where(self._members(within))
+            statement = self._order(resource, table, statement, query)
+            if paged:
+                statement = statement.limit(sa.bindparam("limit")).offset(sa.bindparam("offset"))
+            return statement
+
+        return self.compiled(key, build), params
+
+    def count(self, resource: Resource, query: Query, within: Within | None = None
+              ) -> tuple[Sql, Params]:
+        shape, params = bind_filters(query.filters)
+        if within is not None:
+            params["owner"] = within.owner_id
+
+        def build() -> sa.Select[Any]:
+            table = self.schema.tables[resource.type]
+            statement = sa.select(sa.func.count()).select_from(table).where(
+                self._where(resource, table, query.filters))
+            return statement if within is None else statement.where(self._members(within))
+
+        return self.compiled(("count", resource.type, shape, _within_key(within)), build), params
+
+    def by_ids(self, resource: Resource, ids: Sequence[Any]) -> tuple[Sql, Params]:
+        def build() -> sa.Select[Any]:
+            table = self.schema.tables[resource.type]
+            return sa.select(*self.columns(resource, table)).where(
+                table.c.id.in_(_binds("id", len(ids)))).order_by(table.c.id)
+
+        sql = self.compiled(("by_ids", resource.type, len(ids)), build)
+        return sql, {f"id_{k}": value for k, value in enumerate(ids)}
+
+    def related_ids(self, resource: Resource, rel: Relationship, ids: Sequence[Any]
+                    ) -> tuple[Sql, Params]:
+        """``(owner id, target id)`` pairs of a to-many association for some owners, ordered."""
+
+        def build() -> sa.Select[Any]:
+            owner, target = self._pair(resource, rel)
+            return sa.select(owner, target).where(owner.in_(_binds("id", len(ids)))).order_by(
+                owner, target)
+
+        sql = self.compiled(("related", resource.type, rel.name, len(ids)), build)
+        return sql, {f"id_{k}": value for k, value in enumerate(ids)}
 
     def columns(self, resource: Resource, table: sa.FromClause) -> list[sa.ColumnElement[Any]]:
         """id, every attribute, every to-one FK: the row layout documents are built from."""
@@ -117,26 +177,90 @@ class Selector:
         cols += [table.c[r.column] for r in resource.relationships if not r.many]
         return cols
 
-    def page(self, resource: Resource, query: Query, *, within: Clause | None = None,
-             extra: int = 1) -> sa.Select[Any]:
-        """The rows of one page (``extra`` more to learn whether there is a next page)."""
-        table = self.schema.tables[resource.type]
-        statement = sa.select(*self.columns(resource, table)).where(
-            self.where(resource, table, query.filters))
-        if within is not None:
-            statement = statement.where(within)
-        statement = self._order(resource, table, statement, query)
-        if query.page_size >= 0:
-            statement = statement.limit(query.page_size + extra).offset(
-                (query.page_number - 1) * query.page_size)
-        return statement
+    # --- filters -----------------------------------------------------------------------------
 
-    def count(self, resource: Resource, query: Query, *, within: Clause | None = None
-              ) -> sa.Select[Any]:
-        table = self.schema.tables[resource.type]
-        statement = sa.select(sa.func.count()).select_from(table).where(
-            self.where(resource, table, query.filters))
-        return statement if within is None else statement.where(within)
+    def _where(self, resource: Resource, table: sa.FromClause, filters: Sequence[Filter]
+               ) -> Clause:
+        shape, _ = bind_filters(filters)
+        return sa.and_(sa.true(), *(
+            self._predicate(resource, table, f.path, f.operator, f"p{i}", shape[i][2])
+            for i, f in enumerate(filters)
+        ))
+
+    def _predicate(self, resource: Resource, table: sa.FromClause, path: Sequence[str],
+                   operator: str, name: str, kind: Any) -> Clause:
+        head, rest = path[0], path[1:]
+        if rest:
+            rel = resource.relationship[head]
+            target = self.registry[rel.target]
+            inner_table = self.schema.tables[target.type].alias()
+            inner = sa.select(inner_table.c.id).where(
+                self._predicate(target, inner_table, rest, operator, name, kind))
+            if rel.many:
+                return table.c.id.in_(self._owners(resource, rel, inner))
+            return table.c[rel.column].in_(inner)
+        if head == "id":
+            return _compare(table.c.id, operator, name, kind)
+        if head in resource.attribute:
+            return _compare(table.c[resource.attribute[head].column], operator, name, kind)
+        rel = resource.relationship[head]
+        if not rel.many:
+            return _compare(table.c[rel.column], operator, name, kind)
+        return self._to_many(resource, table, rel, operator, name, kind)
+
+    def _pair(self, resource: Resource, rel: Relationship, *, alias: bool = False
+              ) -> tuple[sa.ColumnElement[Any], sa.ColumnElement[Any]]:
+        """(owner id, target id) columns of a to-many association's storage."""
+        if rel.link_table:
+            link_table, link = self.schema.link(resource.type, rel.name)
+            source = link_table.alias() if alias else link_table
+            return source.c[link.owner_column], source.c[link.target_column]
+        assert rel.inverse is not None
+        inverse = self.registry[rel.target].relationship[rel.inverse]
+        target = self.schema.tables[rel.target]
+        source = target.alias() if alias else target
+        return source.c[inverse.column], source.c.id
+
+    def _owners(self, resource: Resource, rel: Relationship,
+                targets: sa.Select[Any] | list[Any] | None) -> sa.Select[Any]:
+        """Owner ids related through to-many ``rel`` to ``targets`` (any target when None)."""
+        owner, target = self._pair(resource, rel, alias=True)
+        statement = sa.select(owner).where(owner.is_not(None))
+        return statement if targets is None else statement.where(target.in_(targets))
+
+    def _to_many(self, resource: Resource, table: sa.FromClause, rel: Relationship,
+                 operator: str, name: str, kind: Any) -> Clause:
+        non_empty = table.c.id.in_(self._owners(resource, rel, None))
+        if operator == "exists":
+            return non_empty if kind[1] else sa.not_(non_empty)
+        binds = _binds(name, kind[1])
+        holding_any = table.c.id.in_(self._owners(resource, rel, binds))
+        if operator == "eq":
+            return holding_any
+        if operator == "neq":
+            return sa.and_(non_empty, sa.not_(holding_any))
+        if operator == "neq_or_null":
+            return sa.not_(holding_any)
+        holding_all = sa.and_(*(table.c.id.in_(self._owners(resource, rel, [bind]))
+                                for bind in binds))
+        if operator == "contains":
+            return holding_all
+        if operator == "not_contains":
+            return sa.not_(holding_all)
+        raise ValueError(operator)
+
+    def _members(self, within: Within) -> Clause:
+        """Records of the target table related to the bound ``owner``."""
+        resource, rel = within.resource, within.relationship
+        target_table = self.schema.tables[rel.target]
+        owner = sa.bindparam("owner")
+        if rel.many:
+            owner_col, target_col = self._pair(resource, rel, alias=True)
+            return target_table.c.id.in_(sa.select(target_col).where(owner_col == owner))
+        source = self.schema.tables[resource.type].alias()
+        return target_table.c.id.in_(sa.select(source.c[rel.column]).where(source.c.id == owner))
+
+    # --- sorting -----------------------------------------------------------------------------
 
     def _order(self, resource: Resource, table: sa.FromClause, statement: sa.Select[Any],
                query: Query) -> sa.Select[Any]:
@@ -163,38 +287,13 @@ class Selector:
             statement = statement.select_from(source)
         return statement.order_by(*order)
 
-    def by_ids(self, resource: Resource, ids: Sequence[Any]) -> sa.Select[Any]:
-        table = self.schema.tables[resource.type]
-        return sa.select(*self.columns(resource, table)).where(table.c.id.in_(ids)).order_by(
-            table.c.id)
 
-    def related_ids(self, resource: Resource, rel: Relationship, ids: Sequence[Any]
-                    ) -> sa.Select[Any]:
-        """``(owner id, target id)`` pairs of a to-many association for some owners, ordered."""
-        if rel.link_table:
-            link_table, link = self.schema.link(resource.type, rel.name)
-            owner, target = link_table.c[link.owner_column], link_table.c[link.target_column]
-            return sa.select(owner, target).where(owner.in_(ids)).order_by(owner, target)
-        assert rel.inverse is not None
-        inverse = self.registry[rel.target].relationship[rel.inverse]
-        table = self.schema.tables[rel.target]
-        owner = table.c[inverse.column]
-        return sa.select(owner, table.c.id).where(owner.in_(ids)).order_by(owner, table.c.id)
+def _within_key(within: Within | None) -> Hashable:
+    return None if within is None else (within.resource.type, within.relationship.name)
 
-    def members(self, resource: Resource, rel: Relationship, owner_id: Any) -> Clause:
-        """A condition on the target table: records related to ``owner_id`` through ``rel``."""
-        target_table = self.schema.tables[rel.target]
-        if not rel.many:
-            source = self.schema.tables[resource.type].alias()
-            return target_table.c.id.in_(
-                sa.select(source.c[rel.column]).where(source.c.id == owner_id))
-        if rel.link_table:
-            link_table, link = self.schema.link(resource.type, rel.name)
-            return target_table.c.id.in_(sa.select(link_table.c[link.target_column]).where(
-                link_table.c[link.owner_column] == owner_id))
-        assert rel.inverse is not None
-        inverse = self.registry[rel.target].relationship[rel.inverse]
-        return target_table.c[inverse.column] == owner_id
+
+def _binds(name: str, count: int) -> list[sa.BindParameter[Any]]:
+    return [sa.bindparam(f"{name}_{k}") for k in range(count)]
 
 
 def _sort_column(resource: Resource, table: sa.FromClause, name: str) -> sa.ColumnElement[Any]:
@@ -205,18 +304,26 @@ def _sort_column(resource: Resource, table: sa.FromClause, name: str) -> sa.Colu
     return table.c[resource.relationship[name].column]
 
 
-def _compare(column: sa.ColumnElement[Any], operator: str, value: Any) -> Clause:
-    if isinstance(value, Period):
-        value = Range(value.start, value.end, high_open=True)
-    if isinstance(value, Range):
-        return _compare_range(column, operator, value)
-    if isinstance(value, list):
-        if operator == "eq":
-            return column.in_(value)
-        if operator == "neq":
-            return column.not_in(value)
-        if operator == "neq_or_null":
-            return sa.or_(column.not_in(value), column.is_(None))
+def _compare(column: sa.ColumnElement[Any], operator: str, name: str, kind: Any) -> Clause:
+    match kind[0]:
+        case "bool":
+            if operator == "exists":
+                return column.is_not(None) if kind[1] else column.is_(None)
+            blank = sa.or_(column.is_(None), column == "")  # "empty"
+            return blank if kind[1] else sa.not_(blank)
+        case "range":
+            return _compare_range(column, operator, name, kind[1])
+        case "list":
+            values = _binds(name, kind[1])
+            if operator == "eq":
+                return column.in_(values)
+            if operator == "neq":
+                return column.not_in(values)
+            return sa.or_(column.not_in(values), column.is_(None))  # neq_or_null
+        case "like":
+            pattern = column.like(sa.bindparam(name), escape="\\")
+            return sa.not_(pattern) if operator.startswith("not_") else pattern
+    value = sa.bindparam(name)
     match operator:
         case "eq":
             return column == value
@@ -232,33 +339,17 @@ def _compare(column: sa.ColumnElement[Any], operator: str, value: Any) -> Clause
             return column > value
         case "gte":
             return column >= value
-        case "exists":
-            return column.is_not(None) if value else column.is_(None)
-        case "contains":
-            return column.contains(value, autoescape=True)
-        case "not_contains":
-            return sa.not_(column.contains(value, autoescape=True))
-        case "starts_with":
-            return column.startswith(value, autoescape=True)
-        case "not_starts_with":
-            return sa.not_(column.startswith(value, autoescape=True))
-        case "ends_with":
-            return column.endswith(value, autoescape=True)
-        case "not_ends_with":
-            return sa.not_(column.endswith(value, autoescape=True))
-        case "empty":
-            blank = sa.or_(column.is_(None), column == "")
-            return blank if value else sa.not_(blank)
     raise ValueError(operator)
 
 
-def _compare_range(column: sa.ColumnElement[Any], operator: str, value: Range) -> Clause:
-    below = column < value.low
-    above = column >= value.high if value.high_open else column > value.high
-    inside = sa.and_(sa.not_(below), sa.not_(above))
+def _compare_range(column: sa.ColumnElement[Any], operator: str, name: str,
+                   high_open: bool) -> Clause:
+    low, high = sa.bindparam(f"{name}_lo"), sa.bindparam(f"{name}_hi")
+    below = column < low
+    above = column >= high if high_open else column > high
     match operator:
         case "eq":
-            return inside
+            return sa.and_(sa.not_(below), sa.not_(above))
         case "neq":
             return sa.or_(below, above)
         case "neq_or_null":

@@ -1,0 +1,43 @@
+# The two commands of the README: `make run` and `make test`. Both set up .venv when missing.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8765
+
+.PHONY: run serve test lint fuzz bench openapi clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[test,dev]'
+	touch $@ $(VENV)/.installed-run
+
+## run: set up, seed and start the sandbox (the API server; the web sandbox joins with a later issue)
+run: $(VENV)/.installed-run
+	$(PY) -m server serve --host $(HOST) --port $(PORT)
+
+serve: run
+
+## test: set up and run the whole test suite
+test: $(VENV)/.installed-test
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed-test
+	$(PY) -m ruff check server tests bench
+	$(PY) -m mypy server
+
+openapi: $(VENV)/.installed-run
+	$(PY) -m server openapi --format yaml
+
+bench: $(VENV)/.installed-test
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache
