@@ -1,0 +1,282 @@
+"""The ``oro-sandbox`` command: ``serve`` (the default), ``seed`` and ``openapi``.
+
+Settings come from ``ORO_SANDBOX_*`` environment variables first, then from flags. ``serve``
+binds its socket itself, so ``--port 0`` picks a free port; it prints the API address once the
+application has started (database prepared and seeded), which is what a launcher waits for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from server.settings import Settings
+
+COMMANDS = ("serve", "seed", "openapi")
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+OPENAPI_PATH = "/doc/openapi.json"
+
+
+def database_url(value: str) -> str:
+    """A SQLAlchemy URL, or a path to a SQLite file."""
+    return value if "://" in value else f"sqlite:///{value}"
+
+
+def positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive integer")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="oro-sandbox",
+        description="Oro API Sandbox: a JSON:API server that behaves like Oro's Web API.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def database_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--database",
+            type=database_url,
+            metavar="URL",
+            help="SQLAlchemy URL or SQLite file (default: ORO_SANDBOX_DATABASE "
+            "or sqlite:///var/oro-sandbox.db)",
+        )
+        command.add_argument(
+            "--scale",
+            type=positive_int,
+            metavar="N",
+            help="seed size multiplier: 2,000 orders per unit (default: 1)",
+        )
+        command.add_argument("--reset", action="store_true", help="drop all tables and seed again")
+
+    serve = commands.add_parser("serve", help="run the API server (the default command)")
+    serve.add_argument("--host", default=DEFAULT_HOST, help=f"address (default: {DEFAULT_HOST})")
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"port; 0 picks a free one (default: {DEFAULT_PORT})",
+    )
+    database_options(serve)
+    serve.add_argument(
+        "--debug",
+        action="store_true",
+        help="show exception details in 500 responses and log requests",
+    )
+
+    seed = commands.add_parser("seed", help="create and seed the database without serving")
+    database_options(seed)
+
+    openapi = commands.add_parser("openapi", help="print the OpenAPI document")
+    openapi.add_argument("--format", choices=("json", "yaml"), default="json")
+    openapi.add_argument(
+        "--entity",
+        action="append",
+        metavar="TYPE",
+        default=[],
+        help="limit the document to this resource type (repeatable)",
+    )
+    openapi.add_argument("--title", help="the document title")
+    openapi.add_argument("--server-url", metavar="URL", help="the server URL to advertise")
+    openapi.add_argument(
+        "--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of standard output"
+    )
+    return parser
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """Parse ``argv``; without a command (``oro-sandbox --port 0``) the command is ``serve``."""
+    args = list(argv)
+    if not args or (args[0] not in COMMANDS and args[0] not in ("-h", "--help")):
+        args.insert(0, "serve")
+    return build_parser().parse_args(args)
+
+
+def settings_from(args: argparse.Namespace, environ: Mapping[str, str]) -> Settings:
+    """The environment's settings with the flags that were given laid over them."""
+    settings = Settings.from_environ(environ)
+    changes: dict[str, Any] = {}
+    if getattr(args, "database", None) is not None:
+        changes["database_url"] = args.database
+    if getattr(args, "scale", None) is not None:
+        changes["scale"] = args.scale
+    if getattr(args, "reset", False):
+        changes["reset"] = True
+    if getattr(args, "debug", False):
+        changes["debug"] = True
+    return settings.with_(**changes)
+
+
+# --- serve -------------------------------------------------------------------------------------
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A listening-ready TCP socket on ``host:port`` (port 0: a free one)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+def base_url(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def banner(url: str, settings: Settings) -> str:
+    api = url + settings.api_prefix
+    return (
+        f"Oro API Sandbox: {api}\n"
+        f"OpenAPI document: {api}{OPENAPI_PATH}\n"
+        f"Database: {settings.database_url}"
+    )
+
+
+def serve(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> int:
+    settings = settings_from(args, environ)
+    try:
+        sock = bind_socket(args.host, args.port)
+    except OSError as error:
+        print(f"oro-sandbox: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+        return 1
+
+    import uvicorn
+
+    from server.app import create_app
+
+    port = sock.getsockname()[1]
+    url = base_url(args.host, port)
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started:
+                print(banner(url, settings), file=out, flush=True)
+
+    config = uvicorn.Config(
+        create_app(settings),
+        host=args.host,
+        port=port,
+        log_level="info" if settings.debug else "warning",
+        access_log=settings.debug,
+    )
+    with sock:
+        Server(config).run(sockets=[sock])
+    return 0
+
+
+# --- seed --------------------------------------------------------------------------------------
+
+
+def seed(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> int:
+    from server.domain.resources import build_registry
+    from server.domain.seed import count_rows, prepare_database
+    from server.storage.database import create_engine
+    from server.storage.tables import build_schema
+
+    settings = settings_from(args, environ)
+    registry = build_registry()
+    schema = build_schema(registry)
+    engine = create_engine(settings.database_url)
+    try:
+        started = time.perf_counter()
+        seeded = prepare_database(
+            engine, registry, schema, scale=settings.scale, reset=settings.reset
+        )
+        elapsed = time.perf_counter() - started
+        with engine.connect() as connection:
+            counts = count_rows(connection, schema)
+    finally:
+        engine.dispose()
+    if seeded:
+        print(
+            f"Seeded {settings.database_url} (scale {settings.scale}) in {elapsed:.1f} s:", file=out
+        )
+    else:
+        print(
+            f"{settings.database_url} already holds data; use --reset to seed it again.", file=out
+        )
+    width = max(len(type_) for type_ in counts)
+    for type_, count in counts.items():
+        print(f"  {type_:<{width}}  {count:>9,}", file=out)
+    return 0
+
+
+# --- openapi -----------------------------------------------------------------------------------
+
+
+def openapi(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> int:
+    from server.domain.resources import build_registry
+    from server.openapi import build_openapi
+
+    registry = build_registry()
+    unknown = [type_ for type_ in args.entity if type_ not in registry]
+    if unknown:
+        known = ", ".join(sorted(r.type for r in registry))
+        print(
+            f"oro-sandbox openapi: unknown entity type {', '.join(unknown)}; known: {known}",
+            file=sys.stderr,
+        )
+        return 2
+    options: dict[str, Any] = {"prefix": Settings.from_environ(environ).api_prefix}
+    if args.title is not None:
+        options["title"] = args.title
+    if args.server_url is not None:
+        options["server_url"] = args.server_url
+    if args.entity:
+        options["entities"] = list(dict.fromkeys(args.entity))
+    document = build_openapi(registry, **options)
+    text = dump_document(document, args.format)
+    if args.output is None:
+        out.write(text)
+    else:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"Wrote {args.output}", file=out)
+    return 0
+
+
+def dump_document(document: Mapping[str, Any], format_: str) -> str:
+    if format_ == "yaml":
+        import yaml
+
+        return str(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
+    import orjson
+
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"
+
+
+HANDLERS = {"serve": serve, "seed": seed, "openapi": openapi}
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    out: TextIO | None = None,
+) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    handler = HANDLERS[args.command]
+    try:
+        return handler(args, os.environ if environ is None else environ, out or sys.stdout)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

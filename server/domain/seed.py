@@ -1,0 +1,762 @@
+"""The deterministic demo organisation: same ids and values on every machine, every run.
+
+Each family of resources draws from its own ``random.Random`` seeded with a fixed string, and every
+date is relative to :data:`REFERENCE` (never the clock), so a change in one family leaves the others
+as they were. Rows are written in their stored form (see ``server.metadata.types``): datetimes as
+``YYYY-MM-DDTHH:MM:SSZ`` text, money as integers of 1/10000, product weight as integers of 1/1000.
+
+The layout, which tests and documentation may rely on:
+
+- organization 1 "Oro Demo Inc" (business units 1-5, users 1-16 and 21-30) and organization 2
+  "Acme Retail" (business unit 6, users 17-20);
+- user 1 is ``admin`` (John Doe, Administrator); users 6 and 7 are the ones of Oro's filter example;
+  users 21-30 are recent hires that own nothing and that no record refers to;
+- accounts and customers whose id is a multiple of 10 belong to organization 2, as do their contacts
+  and orders, and products 181-200;
+- ``scale`` multiplies accounts (300), contacts (600) and orders (2,000, with 1-5 line items each).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from server.metadata.model import Registry
+from server.storage.tables import Schema
+
+__all__ = ["REFERENCE", "count_rows", "prepare_database", "seed"]
+
+SEED = "oro-api-sandbox"
+REFERENCE = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+BATCH = 5000
+DAY = 86_400
+
+ACCOUNTS_PER_SCALE = 300
+ORDERS_PER_SCALE = 2000
+CUSTOMERS = 100
+PRODUCTS = 200
+ACME = 2  # the second organization
+MAIN_ORG_USERS = (*range(1, 17),)
+ACME_USERS = (17, 18, 19, 20)
+OWNERS = {1: MAIN_ORG_USERS, ACME: ACME_USERS}  # users that may own records, by organization
+ACME_PRODUCTS = range(181, PRODUCTS + 1)
+
+
+def _ts(year: int, month: int = 1, day: int = 1) -> int:
+    return int(dt.datetime(year, month, day, tzinfo=dt.UTC).timestamp())
+
+
+NOW = int(REFERENCE.timestamp())
+ACCOUNTS_START = _ts(2023, 1, 16)
+
+
+def _stamp(ts: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+
+
+def _date(ts: int) -> str:
+    return time.strftime("%Y-%m-%d", time.gmtime(ts))
+
+
+def _between(rng: random.Random, start: int, end: int) -> int:
+    return rng.randint(start, end - 1)
+
+
+def _timeline(rng: random.Random, index: int, count: int, start: int, end: int = NOW) -> int:
+    """The ``index``-th (from 0) of ``count`` moments spread over ``[start, end)``."""
+    step = (end - start) // count
+    return start + index * step + rng.randrange(step)
+
+
+def _created_updated(rng: random.Random, created: int) -> dict[str, str]:
+    updated = min(created + rng.randint(0, 90 * DAY), NOW - 1)
+    return {"createdAt": _stamp(created), "updatedAt": _stamp(updated)}
+
+
+def _maybe(rng: random.Random, chance: float, value: Any) -> Any:
+    """``value`` with probability ``chance``, else ``None``."""
+    return value if rng.random() < chance else None
+
+
+def _guid(rng: random.Random) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def _org_of(record_id: int) -> int:
+    """Accounts and customers: every tenth belongs to the second organization."""
+    return ACME if record_id % 10 == 0 else 1
+
+
+# --- names -------------------------------------------------------------------------------------
+
+# fmt: off
+MALE_NAMES = (
+    "James", "John", "Robert", "Michael", "William", "David", "Richard", "Joseph", "Thomas",
+    "Charles", "Daniel", "Matthew", "Anthony", "Mark", "Steven", "Paul", "Andrew", "Joshua",
+    "Kevin", "Brian", "George", "Edward", "Ronald", "Timothy", "Jason", "Jeffrey", "Ryan", "Jacob",
+    "Gary", "Nicholas", "Eric", "Jonathan", "Stephen", "Larry", "Justin", "Scott", "Brandon",
+    "Frank", "Benjamin", "Gregory",
+)
+FEMALE_NAMES = (
+    "Mary", "Patricia", "Jennifer", "Linda", "Elizabeth", "Barbara", "Susan", "Jessica", "Sarah",
+    "Karen", "Nancy", "Lisa", "Betty", "Margaret", "Sandra", "Ashley", "Kimberly", "Emily",
+    "Donna", "Michelle", "Dorothy", "Carol", "Amanda", "Melissa", "Deborah", "Stephanie",
+    "Rebecca", "Sharon", "Laura", "Cynthia", "Kathleen", "Amy", "Shirley", "Angela", "Helen",
+    "Anna", "Brenda", "Pamela", "Nicole", "Emma",
+)
+LAST_NAMES = (
+    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez",
+    "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Taylor", "Moore",
+    "Jackson", "Martin", "Lee", "Thompson", "White", "Harris", "Sanchez", "Clark", "Ramirez",
+    "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright", "Scott", "Torres", "Nguyen",
+    "Hill", "Flores", "Green", "Adams", "Nelson", "Baker", "Hall", "Rivera", "Campbell",
+    "Mitchell", "Carter", "Roberts", "Gomez", "Phillips", "Evans", "Turner", "Diaz", "Parker",
+    "Cruz", "Edwards", "Collins", "Reyes", "Stewart", "Morris",
+)
+MIDDLE_NAMES = ("Lee", "Ann", "Marie", "James", "Ray", "Lynn", "Jo", "Alan", "Rose", "Dean")
+PREFIXES = {"male": ("Mr.", "Dr."), "female": ("Ms.", "Mrs.", "Dr.")}
+SUFFIXES = ("Jr.", "Sr.", "II", "III")
+EMAIL_DOMAINS = ("example.com", "yahoo.com", "gmail.com", "hotmail.com", "example.org")
+JOB_TITLES = (
+    "Sales Representative", "Account Manager", "Sales Director", "Purchasing Agent",
+    "Office Manager", "Operations Manager", "Buyer", "Chief Executive Officer", "Procurement Lead",
+    "Marketing Manager", "IT Manager", "Store Manager",
+)
+
+# Users 2-20 (the sales team) and 21-30 (recent hires): first name, last name, gender.
+STAFF = (
+    ("Amanda", "Cole", "female"), ("Brenda", "Brock", "female"), ("Ronald", "Rivera", "male"),
+    ("Marie", "Wong", "female"), ("Jimmy", "Henderson", "male"), ("Gene", "Cardenas", "male"),
+    ("Nancy", "Jones", "female"), ("Samuel", "Whitaker", "male"), ("Olivia", "Park", "female"),
+    ("Kevin", "Osborne", "male"), ("Teresa", "Lambert", "female"), ("Marcus", "Holloway", "male"),
+    ("Diane", "Fletcher", "female"), ("Victor", "Mendes", "male"), ("Ellen", "Novak", "female"),
+    ("Hans", "Becker", "male"), ("Claire", "Dubois", "female"), ("Tomas", "Silva", "male"),
+    ("Yuki", "Tanaka", "female"),
+    ("Liam", "Foster", "male"), ("Chloe", "Bennett", "female"), ("Noah", "Griffin", "male"),
+    ("Ava", "Hughes", "female"), ("Ethan", "Ward", "male"), ("Mia", "Brooks", "female"),
+    ("Lucas", "Price", "male"), ("Zoe", "Sanders", "female"), ("Owen", "Perry", "male"),
+    ("Lily", "Russell", "female"),
+)
+# Oro's documented filter example (GET /api/users?filter[id][gt]=5&page[size]=2) shows these.
+DOCUMENTED_LOGINS = {
+    6: ("jimmy.henderson_c4261", "jimmy.henderson_c428e@example.com"),
+    7: ("gene.cardenas_c760d", "gene.cardenas_c7620@yahoo.com"),
+}
+
+COMPANY_WORDS = (
+    "Cloth", "Summit", "Harbor", "Pioneer", "Evergreen", "Granite", "Blue Ridge", "Lakeside",
+    "Northwind", "Silverline", "Redwood", "Oakmont", "Bright", "Prime", "Atlas", "Beacon",
+    "Cedar", "Crescent", "Falcon", "Horizon", "Ironwood", "Keystone", "Liberty", "Maple",
+    "Meridian", "Orchard", "Pinnacle", "Riverbend", "Sterling", "Vista",
+)
+COMPANY_TRADES = (
+    "World", "Medical Supply", "Uniforms", "Outfitters", "Health", "Logistics", "Hospitality",
+    "Dental Care", "Clinics", "Apparel", "Workwear", "Industries", "Trading", "Retail",
+    "Foods", "Hotels", "Labs", "Pharmacy", "Services", "Wholesale",
+)
+COMPANY_SUFFIXES = ("", "", "", " Inc.", " LLC", " Group", " Co.", " Ltd.")
+
+PRODUCT_ADJECTIVES = (
+    "Classic", "Premium", "Lightweight", "Heavy-Duty", "Slim Fit", "Comfort", "Stretch",
+    "Waterproof", "Breathable", "Insulated", "Ergonomic", "Antimicrobial", "Unisex", "Women's",
+    "Men's", "Deluxe",
+)
+PRODUCT_NOUNS = (
+    "Lab Coat", "Scrub Top", "Scrub Pants", "Nursing Shoes", "Chef Jacket", "Apron",
+    "Work Gloves", "Safety Goggles", "Headlamp", "Stethoscope", "Clog", "Polo Shirt",
+    "Fleece Jacket", "Compression Socks", "Tool Belt", "Hard Hat", "Rain Poncho", "Badge Reel",
+)
+PRODUCT_TAGS = ("new", "sale", "bestseller", "eco", "medical", "uniform", "footwear", "safety")
+CARRIERS = ("UPS", "FedEx", "DHL", "USPS")
+DELIVERY_TIMES = ("09:00:00", "10:30:00", "12:00:00", "14:00:00", "16:30:00", "18:00:00")
+
+
+# --- fixed records -----------------------------------------------------------------------------
+
+ORGANIZATIONS = (
+    {"id": 1, "name": "Oro Demo Inc", "description": "The demo organization of the sandbox.",
+     "enabled": True, "createdAt": "2023-01-02T09:00:00Z", "updatedAt": "2025-11-14T16:20:00Z"},
+    {"id": 2, "name": "Acme Retail", "description": None, "enabled": True,
+     "createdAt": "2024-03-18T10:15:00Z", "updatedAt": "2024-03-18T10:15:00Z"},
+)
+
+# id, name, organization, parent, email domain
+BUSINESS_UNITS = (
+    (1, "Main", 1, None, "example.com"),
+    (2, "Sales East", 1, 1, "example.com"),
+    (3, "Sales West", 1, 1, "example.com"),
+    (4, "Support", 1, 1, "example.com"),
+    (5, "Inside Sales", 1, 2, "example.com"),
+    (6, "Acme Retail HQ", ACME, None, "acme.example"),
+)
+ACME_UNIT = 6
+SUPPORT_UNIT = 4
+
+# id, label, role, organization (None: shared by all organizations)
+USER_ROLES = (
+    (1, "User", "ROLE_USER", None, "Basic access to the back-office."),
+    (2, "Read Only", "ROLE_READ_ONLY", None, "May view records but not change them."),
+    (3, "Administrator", "ROLE_ADMINISTRATOR", None, "Full access to everything."),
+    (4, "Sales Manager", "ROLE_SALES_MANAGER", None, "Manages the sales team and its records."),
+    (5, "Sales Rep", "ROLE_SALES_REP", None, "Works with own accounts, contacts and orders."),
+    (6, "Buyer", "ROLE_BUYER", None, None),
+    (7, "Store Manager", "ROLE_STORE_MANAGER", ACME, "Runs an Acme Retail store."),
+)
+ADMINISTRATOR, SALES_MANAGER, SALES_REP, READ_ONLY, STORE_MANAGER = 3, 4, 5, 2, 7
+
+# User id -> (owning business unit, roles); users 1 and 21-30 are handled in _users().
+SALES_TEAM = {
+    2: (1, (SALES_MANAGER,)), 3: (2, (SALES_MANAGER,)), 4: (2, (SALES_REP,)),
+    5: (2, (SALES_REP,)), 6: (2, (SALES_REP,)), 7: (3, (SALES_MANAGER,)), 8: (3, (SALES_REP,)),
+    9: (3, (SALES_REP,)), 10: (3, (SALES_REP, 1)), 11: (4, (1,)), 12: (4, (1, READ_ONLY)),
+    13: (5, (SALES_REP,)), 14: (5, (SALES_REP,)), 15: (5, (SALES_REP,)), 16: (1, (SALES_REP,)),
+    17: (ACME_UNIT, (STORE_MANAGER, SALES_MANAGER)), 18: (ACME_UNIT, (SALES_REP,)),
+    19: (ACME_UNIT, (SALES_REP,)), 20: (ACME_UNIT, (SALES_REP,)),
+}
+DISABLED_USERS = frozenset({9, 15, 29})
+
+CONTACT_SOURCES = (
+    ("call", "Call", 1, False), ("email", "Email", 2, False), ("website", "Website", 3, True),
+    ("tv", "TV", 4, False), ("other", "Other", 5, False),
+)
+ORDER_STATUSES = (
+    ("open", "Open", 1, True), ("pending", "Pending", 2, False), ("shipped", "Shipped", 3, False),
+    ("closed", "Closed", 4, False), ("cancelled", "Cancelled", 5, False),
+)
+STATUS_WEIGHTS = (15, 12, 20, 43, 10)
+TIMES_CONTACTED = (0, 0, 0, *range(1, 40))
+
+COUNTRIES = (
+    ("US", "USA", "United States"), ("DE", "DEU", "Germany"), ("FR", "FRA", "France"),
+    ("GB", "GBR", "United Kingdom"), ("CA", "CAN", "Canada"), ("MX", "MEX", "Mexico"),
+    ("JP", "JPN", "Japan"), ("IT", "ITA", "Italy"), ("ES", "ESP", "Spain"),
+    ("NL", "NLD", "Netherlands"), ("AU", "AUS", "Australia"), ("BR", "BRA", "Brazil"),
+    ("IN", "IND", "India"), ("PL", "POL", "Poland"), ("UA", "UKR", "Ukraine"),
+)
+REGIONS = (
+    ("US-CA", "California"), ("US-NY", "New York"), ("US-TX", "Texas"), ("US-FL", "Florida"),
+    ("US-WA", "Washington"), ("US-IL", "Illinois"), ("DE-BE", "Berlin"), ("DE-BY", "Bayern"),
+    ("DE-HH", "Hamburg"), ("CA-ON", "Ontario"), ("CA-QC", "Quebec"),
+    ("CA-BC", "British Columbia"), ("FR-IDF", "Île-de-France"), ("MX-CMX", "Ciudad de México"),
+    ("AU-NSW", "New South Wales"),
+)
+WEIGHT_UNITS = {
+    "kg": {"lbs": 2.20462, "g": 1000, "oz": 35.274},
+    "lbs": {"kg": 0.453592, "g": 453.592, "oz": 16},
+    "g": {"kg": 0.001, "lbs": 0.00220462, "oz": 0.035274},
+    "oz": {"kg": 0.0283495, "lbs": 0.0625, "g": 28.3495},
+}
+# code, country, region, regionText, description
+TAX_JURISDICTIONS = (
+    ("US_CA_LA", "US", "US-CA", None, "Los Angeles County, California"),
+    ("US_CA_SF", "US", "US-CA", None, "San Francisco, California"),
+    ("US_NY_NYC", "US", "US-NY", None, "New York City"),
+    ("US_TX", "US", "US-TX", None, "Texas state tax"),
+    ("US_FL", "US", "US-FL", None, None),
+    ("US_WA_SEA", "US", "US-WA", None, "Seattle, Washington"),
+    ("DE_BE", "DE", "DE-BE", None, "Berlin"),
+    ("DE_BY_MUC", "DE", "DE-BY", None, "München, Bayern"),
+    ("CA_ON", "CA", "CA-ON", None, "Ontario HST"),
+    ("CA_QC", "CA", "CA-QC", None, None),
+    ("GB_LONDON", "GB", None, "Greater London", "London"),
+    ("JP_TOKYO", "JP", None, "Tokyo", "Tokyo Metropolis"),
+    ("UA_KYIV", "UA", None, "Kyiv", None),
+)
+# fmt: on
+
+
+# --- rows --------------------------------------------------------------------------------------
+
+Row = dict[str, Any]
+
+
+@dataclass
+class _Demo:
+    """What later families need to know about earlier ones."""
+
+    accounts_by_org: dict[int, list[int]] = field(default_factory=lambda: {1: [], ACME: []})
+    customers_by_org: dict[int, list[int]] = field(default_factory=lambda: {1: [], ACME: []})
+    products_by_org: dict[int, list[tuple[int, str, str, int]]] = field(
+        default_factory=lambda: {1: [], ACME: []}
+    )  # (id, sku, name, unit price)
+
+
+def _organizations() -> list[Row]:
+    return [dict(row) for row in ORGANIZATIONS]
+
+
+def _business_units(rng: random.Random) -> list[Row]:
+    rows = []
+    for index, (unit_id, name, org, parent, domain) in enumerate(BUSINESS_UNITS):
+        slug = name.lower().replace(" ", "-")
+        rows.append(
+            {
+                "id": unit_id,
+                "name": name,
+                "organization": org,
+                "owner": parent,
+                "phone": f"+1-{rng.randint(200, 989)}-555-{rng.randint(100, 199):04d}",
+                "website": f"https://{domain}/{slug}" if unit_id != 1 else f"https://{domain}",
+                "email": f"{slug}@{domain}",
+                "fax": _maybe(rng, 0.4, f"+1-800-555-{unit_id:04d}"),
+                **_created_updated(rng, _timeline(rng, index, 6, _ts(2023, 1, 2), _ts(2024, 6))),
+            }
+        )
+    return rows
+
+
+def _user_roles() -> list[Row]:
+    return [
+        {
+            "id": role_id,
+            "label": label,
+            "role": role,
+            "organization": org,
+            "extendDescription": description,
+        }
+        for role_id, label, role, org, description in USER_ROLES
+    ]
+
+
+def _person(rng: random.Random, first: str, last: str, gender: str) -> Row:
+    return {
+        "namePrefix": _maybe(rng, 0.3, rng.choice(PREFIXES[gender])),
+        "firstName": first,
+        "middleName": _maybe(rng, 0.35, rng.choice(MIDDLE_NAMES)),
+        "lastName": last,
+        "nameSuffix": _maybe(rng, 0.08, rng.choice(SUFFIXES)),
+        "birthday": _maybe(rng, 0.75, _date(_between(rng, _ts(1960), _ts(2002)))),
+    }
+
+
+def _login(rng: random.Random, user_id: int, first: str, last: str) -> tuple[str, str]:
+    """Username and email in the style of Oro's demo data (a unique suffix on each)."""
+    if user_id in DOCUMENTED_LOGINS:
+        return DOCUMENTED_LOGINS[user_id]
+    base = f"{first}.{last}".lower()
+    domain = rng.choice(EMAIL_DOMAINS)
+    return f"{base}_{rng.getrandbits(20):05x}", f"{base}_{rng.getrandbits(20):05x}@{domain}"
+
+
+def _job_title(rng: random.Random, unit: int, roles: tuple[int, ...]) -> str:
+    if SALES_MANAGER in roles:
+        return "Sales Manager"
+    if unit == SUPPORT_UNIT:
+        return "Support Engineer"
+    return rng.choice(("Sales Representative", "Account Executive", "Inside Sales Rep"))
+
+
+def _users(rng: random.Random) -> tuple[list[Row], list[tuple[int, int]], list[tuple[int, int]]]:
+    """Users with their business-unit and role links."""
+    rows: list[Row] = [
+        {
+            "id": 1,
+            "username": "admin",
+            "email": "admin@example.com",
+            "firstName": "John",
+            "lastName": "Doe",
+            "phone": "+1-212-555-0100",
+            "enabled": True,
+            "lastLogin": "2026-05-31T17:42:10Z",
+            "loginCount": 1348,
+            "owner": 1,
+            "organization": 1,
+            "createdAt": "2023-01-02T09:00:00Z",
+            "updatedAt": "2026-05-31T17:42:10Z",
+        }
+    ]
+    units, roles = [(1, 1)], [(1, ADMINISTRATOR)]
+    for user_id, (first, last, gender) in enumerate(STAFF, start=2):
+        hire = user_id > 20
+        unit, user_roles = SALES_TEAM.get(user_id, (rng.randint(1, 5), (SALES_REP,)))
+        if hire:
+            user_roles = (rng.choice((SALES_REP, SALES_REP, READ_ONLY)),)
+        if hire:
+            created = _timeline(rng, user_id - 21, 10, _ts(2026, 5), _ts(2026, 5, 29))
+        else:
+            created = _timeline(rng, user_id - 2, 19, _ts(2023, 1, 9), _ts(2025, 12))
+        logged_in = _maybe(rng, 0.4 if hire else 0.9, _between(rng, created, NOW))
+        days = (NOW - created) // DAY
+        username, email = _login(rng, user_id, first, last)
+        rows.append(
+            {
+                "id": user_id,
+                "username": username,
+                "email": email,
+                **_person(rng, first, last, gender),
+                "title": _maybe(rng, 0.75, _job_title(rng, unit, user_roles)),
+                "phone": _maybe(
+                    rng, 0.8, f"+1-{rng.randint(200, 989)}-555-{rng.randint(100, 199):04d}"
+                ),
+                "enabled": user_id not in DISABLED_USERS,
+                "lastLogin": _stamp(logged_in) if logged_in else None,
+                "loginCount": rng.randint(1, 1 + days * 2) if logged_in else None,
+                "owner": unit,
+                "organization": ACME if unit == ACME_UNIT else 1,
+                "createdAt": _stamp(created),
+                "updatedAt": _stamp(max(created, logged_in or created)),
+            }
+        )
+        units.append((user_id, unit))
+        if rng.random() < 0.2 and unit != ACME_UNIT:
+            units.append((user_id, 1 if unit != 1 else 4))
+        roles.extend((user_id, role) for role in user_roles)
+    return rows, units, roles
+
+
+def _dictionaries() -> dict[str, list[Row]]:
+    """Enum options, countries, regions and weight units: the same rows at every scale."""
+
+    def options(entries: Iterable[tuple[str, str, int, bool]]) -> list[Row]:
+        return [{"id": i, "name": n, "priority": p, "default": d} for i, n, p, d in entries]
+
+    return {
+        "contactsources": options(CONTACT_SOURCES),
+        "orderstatuses": options(ORDER_STATUSES),
+        "countries": [{"id": c, "iso3Code": iso3, "name": n} for c, iso3, n in COUNTRIES],
+        "regions": [
+            {"id": r, "code": r.split("-", 1)[1], "name": n, "country": r.split("-", 1)[0]}
+            for r, n in REGIONS
+        ],
+        "weightunits": [{"id": u, "conversionRates": rates} for u, rates in WEIGHT_UNITS.items()],
+    }
+
+
+def _tax_jurisdictions(rng: random.Random) -> list[Row]:
+    return [
+        {
+            "id": i,
+            "code": code,
+            "country": country,
+            "region": region,
+            "regionText": text,
+            "description": description,
+            **_created_updated(rng, _timeline(rng, i - 1, len(TAX_JURISDICTIONS), _ts(2023, 2))),
+        }
+        for i, (code, country, region, text, description) in enumerate(TAX_JURISDICTIONS, 1)
+    ]
+
+
+def _company(rng: random.Random) -> str:
+    return f"{rng.choice(COMPANY_WORDS)} {rng.choice(COMPANY_TRADES)}{rng.choice(COMPANY_SUFFIXES)}"
+
+
+def _accounts(rng: random.Random, scale: int, demo: _Demo) -> list[Row]:
+    rows = []
+    count = ACCOUNTS_PER_SCALE * scale
+    for account_id in range(1, count + 1):
+        org = _org_of(account_id)
+        earlier = demo.accounts_by_org[org]
+        referred = rng.choice(earlier) if earlier and rng.random() < 0.06 else None
+        rows.append(
+            {
+                "id": account_id,
+                "name": _company(rng),
+                "description": _maybe(rng, 0.6, f"Customer since {rng.randint(2008, 2024)}."),
+                "owner": rng.choice(OWNERS[org]),
+                "organization": org,
+                "defaultContact": None,
+                "referredBy": referred,
+                **_created_updated(rng, _timeline(rng, account_id - 1, count, ACCOUNTS_START)),
+            }
+        )
+        earlier.append(account_id)
+    return rows
+
+
+def _contacts(
+    rng: random.Random, accounts: list[Row], demo: _Demo
+) -> tuple[list[Row], list[tuple[int, int]]]:
+    """Two contacts per account (fills the accounts' default contacts) and the account links."""
+    count = 2 * len(accounts)
+    rows: list[Row] = []
+    links: list[tuple[int, int]] = []
+    sources = [source[0] for source in CONTACT_SOURCES]
+    for account in accounts:
+        account_id, org = account["id"], account["organization"]
+        linked: list[int] = []
+        for contact_id in (2 * account_id - 1, 2 * account_id):
+            gender = rng.choice(("male", "female"))
+            first = rng.choice(MALE_NAMES if gender == "male" else FEMALE_NAMES)
+            last = rng.choice(LAST_NAMES)
+            created = _timeline(rng, contact_id - 1, count, ACCOUNTS_START)
+            contacted = rng.choice(TIMES_CONTACTED)
+            last_contact = _between(rng, created, NOW) if contacted else None
+            row = {
+                "id": contact_id,
+                **_person(rng, first, last, gender),
+                "gender": gender if rng.random() < 0.85 else None,
+                "description": _maybe(
+                    rng, 0.3, f"Met at the {rng.randint(2019, 2025)} trade show."
+                ),
+                "jobTitle": _maybe(rng, 0.8, rng.choice(JOB_TITLES)),
+                "primaryEmail": f"{first}.{last}{contact_id}@{rng.choice(EMAIL_DOMAINS)}".lower(),
+                "primaryPhone": _maybe(
+                    rng, 0.7, f"+1-{rng.randint(200, 989)}-555-{rng.randint(100, 199):04d}"
+                ),
+                "timesContacted": contacted,
+                "lastContactedDate": _stamp(last_contact) if last_contact else None,
+                "owner": account["owner"],
+                "organization": org,
+                "source": _maybe(rng, 0.85, rng.choice(sources)),
+                "assignedTo": _maybe(rng, 0.4, rng.choice(OWNERS[org])),
+                "reportsTo": linked[0] if linked and rng.random() < 0.1 else None,
+                **_created_updated(rng, created),
+            }
+            rows.append(row)
+            if rng.random() < 0.97:
+                links.append((account_id, contact_id))
+                linked.append(contact_id)
+            if rng.random() < 0.05:  # also works for another account of the same organization
+                other = rng.choice(demo.accounts_by_org[org])
+                if other != account_id:
+                    links.append((other, contact_id))
+        if linked and rng.random() < 0.9:
+            account["defaultContact"] = rng.choice(linked)
+    return rows, sorted(set(links))
+
+
+def _customers(rng: random.Random, demo: _Demo) -> list[Row]:
+    rows = []
+    for customer_id in range(1, CUSTOMERS + 1):
+        org = _org_of(customer_id)
+        earlier = demo.customers_by_org[org]
+        rows.append(
+            {
+                "id": customer_id,
+                "name": _company(rng),
+                "owner": rng.choice(OWNERS[org]),
+                "organization": org,
+                "parent": rng.choice(earlier) if earlier and rng.random() < 0.2 else None,
+                **_created_updated(rng, _timeline(rng, customer_id - 1, CUSTOMERS, _ts(2023, 3))),
+            }
+        )
+        earlier.append(customer_id)
+    return rows
+
+
+def _products(rng: random.Random, demo: _Demo) -> list[Row]:
+    rows, skus = [], set()
+    letters = "ABCDEFGHJKLMNPRSTUVWXYZ"
+    for product_id in range(1, PRODUCTS + 1):
+        sku = ""
+        while not sku or sku in skus:
+            pair = rng.choice(letters) + rng.choice(letters)
+            sku = f"{rng.randint(1, 9)}{pair}{rng.randint(10, 99)}"
+        skus.add(sku)
+        org = ACME if product_id in ACME_PRODUCTS else 1
+        name = f"{rng.choice(PRODUCT_ADJECTIVES)} {rng.choice(PRODUCT_NOUNS)}"
+        weighed = rng.random() < 0.9
+        rows.append(
+            {
+                "id": product_id,
+                "sku": sku,
+                "name": name,
+                "description": _maybe(rng, 0.8, f"{name}, made for everyday professional use."),
+                "status": "enabled" if rng.random() < 0.9 else "disabled",
+                "featured": rng.random() < 0.15,
+                "weight": rng.randint(50, 25_000) if weighed else None,
+                "weightUnit": rng.choice(("kg", "kg", "lbs", "g", "oz")) if weighed else None,
+                "gtin": rng.randint(10**12, 10**14 - 1),
+                "tags": rng.sample(PRODUCT_TAGS, rng.randint(0, 3)),
+                "owner": ACME_UNIT if org == ACME else rng.randint(1, 5),
+                "organization": org,
+                **_created_updated(rng, _timeline(rng, product_id - 1, PRODUCTS, _ts(2023, 1, 20))),
+            }
+        )
+        demo.products_by_org[org].append((product_id, sku, name, rng.randint(199, 49_999) * 100))
+    return rows
+
+
+def _tracking(rng: random.Random) -> dict[str, str]:
+    return {"carrier": rng.choice(CARRIERS), "trackingNumber": f"1Z{rng.getrandbits(40):010X}"}
+
+
+def _orders(rng: random.Random, scale: int, demo: _Demo) -> Iterator[tuple[list[Row], list[Row]]]:
+    """Orders and their line items, a batch at a time; ids follow creation time."""
+    count = ORDERS_PER_SCALE * scale
+    statuses = [status[0] for status in ORDER_STATUSES]
+    orders: list[Row] = []
+    items: list[Row] = []
+    item_id = 0
+    for order_id in range(1, count + 1):
+        customer = rng.randint(1, CUSTOMERS)
+        org = _org_of(customer)
+        currency = "USD" if rng.random() < 0.85 else "EUR"
+        subtotal = 0
+        for _ in range(rng.randint(1, 5)):
+            item_id += 1
+            product_id, sku, name, price = rng.choice(demo.products_by_org[org])
+            unit = "item" if rng.random() < 0.8 else "set"
+            quantity = float(rng.randint(1, 10)) if unit == "item" else rng.randint(1, 8) / 2
+            subtotal += round(quantity * price)
+            items.append(
+                {
+                    "id": item_id,
+                    "order": order_id,
+                    "product": product_id,
+                    "productSku": sku,
+                    "productName": name,
+                    "quantity": quantity,
+                    "productUnitCode": unit,
+                    "value": price,
+                    "currency": currency,
+                    "comment": "Gift wrap, please." if rng.random() < 0.02 else None,
+                }
+            )
+        discount = rng.choice((0.05, 0.1, 0.15, 0.2)) if rng.random() < 0.3 else None
+        created = _timeline(rng, order_id - 1, count, _ts(2024), NOW - DAY)
+        status = rng.choices(statuses, STATUS_WEIGHTS)[0]
+        shipped = status in ("shipped", "closed")
+        ship_until = _date(created + rng.randint(7, 45) * DAY)
+        orders.append(
+            {
+                "id": order_id,
+                "identifier": f"SO-{order_id:06d}",
+                "poNumber": f"PO-{rng.randint(10_000, 99_999)}" if rng.random() < 0.7 else None,
+                "customerNotes": "Please call before delivery." if rng.random() < 0.05 else None,
+                "shipUntil": ship_until if rng.random() < 0.8 else None,
+                "currency": currency,
+                "subtotalValue": subtotal,
+                "totalValue": subtotal - round(subtotal * discount) if discount else subtotal,
+                "discountPercent": discount,
+                "preferredDeliveryTime": rng.choice(DELIVERY_TIMES) if rng.random() < 0.6 else None,
+                "handlingTime": rng.randint(600, 3 * DAY) if shipped else None,
+                "externalId": _guid(rng),
+                "trackingData": _tracking(rng) if shipped else None,
+                "customer": customer,
+                "status": status,
+                "owner": rng.choice(OWNERS[org]),
+                "organization": org,
+                "createdAt": _stamp(created),
+                "updatedAt": _stamp(min(created + rng.randint(0, 20 * DAY), NOW - 1)),
+            }
+        )
+        if len(orders) == BATCH // 2:
+            yield orders, items
+            orders, items = [], []
+    if orders:
+        yield orders, items
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+class _Writer:
+    """Inserts rows keyed by API field names into the tables derived from the registry."""
+
+    def __init__(self, connection: sa.Connection, registry: Registry, schema: Schema) -> None:
+        self.connection = connection
+        self.registry = registry
+        self.schema = schema
+        self.counts: dict[str, int] = {}
+
+    def _columns(self, type_: str) -> list[tuple[str, str, bool]]:
+        """(field, column, is_json) for every column of the resource's table."""
+        resource = self.registry[type_]
+        columns = [("id", "id", False)]
+        columns += [
+            (a.name, a.column, a.type.name in ("json", "array")) for a in resource.attributes
+        ]
+        columns += [(r.name, r.column, False) for r in resource.relationships if not r.many]
+        return columns
+
+    def insert(self, type_: str, rows: list[Row]) -> None:
+        if not rows:
+            return
+        columns = self._columns(type_)
+        unknown = set(rows[0]) - {name for name, _, _ in columns}
+        if unknown:
+            raise KeyError(f"{type_}: unknown fields {sorted(unknown)}")
+        null = sa.null()
+        table = self.schema.tables[type_]
+        for start in range(0, len(rows), BATCH):
+            batch = [
+                {
+                    column: null if json and row.get(name) is None else row.get(name)
+                    for name, column, json in columns
+                }
+                for row in rows[start : start + BATCH]
+            ]
+            self.connection.execute(table.insert(), batch)
+        self.counts[type_] = self.counts.get(type_, 0) + len(rows)
+
+    def link(self, type_: str, relationship: str, pairs: list[tuple[int, int]]) -> None:
+        table, link = self.schema.link(type_, relationship)
+        for start in range(0, len(pairs), BATCH):
+            self.connection.execute(
+                table.insert(),
+                [
+                    {link.owner_column: owner, link.target_column: target}
+                    for owner, target in pairs[start : start + BATCH]
+                ],
+            )
+
+
+def _rng(family: str) -> random.Random:
+    return random.Random(f"{SEED}:{family}")
+
+
+def seed(
+    connection: sa.Connection, registry: Registry, schema: Schema, scale: int = 1
+) -> dict[str, int]:
+    """Insert the demo organisation into empty tables; return the row count per resource type."""
+    if scale < 1:
+        raise ValueError(f"scale must be a positive integer, got {scale!r}")
+    demo = _Demo()
+    write = _Writer(connection, registry, schema)
+    write.insert("organizations", _organizations())
+    write.insert("businessunits", _business_units(_rng("businessunits")))
+    write.insert("userroles", _user_roles())
+    users, user_units, user_roles = _users(_rng("users"))
+    write.insert("users", users)
+    write.link("users", "businessUnits", user_units)
+    write.link("users", "userRoles", user_roles)
+    for type_, rows in _dictionaries().items():
+        write.insert(type_, rows)
+    write.insert("taxjurisdictions", _tax_jurisdictions(_rng("taxjurisdictions")))
+    accounts = _accounts(_rng("accounts"), scale, demo)
+    contacts, account_contacts = _contacts(_rng("contacts"), accounts, demo)
+    write.insert("accounts", accounts)
+    write.insert("contacts", contacts)
+    write.link("accounts", "contacts", account_contacts)
+    write.insert("customers", _customers(_rng("customers"), demo))
+    write.insert("products", _products(_rng("products"), demo))
+    for orders, items in _orders(_rng("orders"), scale, demo):
+        write.insert("orders", orders)
+        write.insert("orderlineitems", items)
+    return write.counts
+
+
+def prepare_database(
+    engine: sa.Engine, registry: Registry, schema: Schema, *, scale: int = 1, reset: bool = False
+) -> bool:
+    """Create the tables (dropping them first with ``reset``) and seed them when empty.
+
+    Returns whether it seeded. Emptiness is judged by the ``organization`` table, so a database a
+    user has changed is never seeded over.
+    """
+    if reset:
+        schema.metadata.drop_all(engine)
+    schema.metadata.create_all(engine)
+    organizations = schema.tables["organizations"]
+    with engine.begin() as connection:
+        if connection.execute(sa.select(organizations.c.id).limit(1)).first() is not None:
+            return False
+        seed(connection, registry, schema, scale)
+    return True
+
+
+def count_rows(connection: sa.Connection, schema: Schema) -> Mapping[str, int]:
+    """Rows per resource type as stored now (for the CLI's report)."""
+    return {
+        type_: connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+        for type_, table in schema.tables.items()
+    }
