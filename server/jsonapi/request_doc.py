@@ -1,0 +1,505 @@
+"""Request documents of write actions, validated as Oro validates them and turned into plain data.
+
+Oro checks a body in three phases and stops after the first phase that found anything (its
+processors run in groups, and a group that added errors ends the request):
+
+1. structure (Oro's ``TypedRequestDataValidator``): members and their JSON types, ``type`` and
+   ``id``; 400 ``request data constraint``, plus the two 409 ``conflict constraint`` errors;
+2. identifiers (Oro's ``NormalizeRequestData``): related types known and acceptable (400 ``entity
+   type constraint``), ids well-formed (400 ``entity identifier constraint``);
+3. the form: extra fields, value conversion (``form constraint``), validation rules.
+
+Every problem of a phase is reported and they are raised together (:func:`raise_all`), so the
+status follows Oro's multi-error rule (400 + 409 → 409). Oro reads JSON as PHP arrays, hence
+``_php_empty`` and "should be an array" messages for JSON objects. Where Oro is silent, or would
+answer 500, this module decides; each such place is marked "Choice:".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from server.jsonapi.body import empty_request
+from server.jsonapi.errors import ApiError, raise_all, request_data_error
+from server.jsonapi.ids import id_error, parse_id
+from server.metadata.model import Attribute, Registry, Relationship, Resource
+from server.metadata.rules import NotBlank, Rule
+from server.metadata.types import InvalidValue
+
+__all__ = ["ResourceInput", "parse_relationship_document", "parse_resource_document", "pointer"]
+
+RESOURCE_OBJECT_MEMBERS = ("type", "id", "meta", "attributes", "relationships", "links")
+NOT_VALID = "This value is not valid."
+_SCALED_TYPES = frozenset({"money", "decimal"})  # stored as integers of 10**-scale units
+_PHP_TRIM = " \t\n\r\0\x0b"
+
+
+@dataclass(frozen=True)
+class ResourceInput:
+    id: Any | None  # stored id (None when the server generates it)
+    attributes: dict[str, Any]  # name -> stored value, only those sent (auto fields dropped)
+    relationships: dict[str, Any]  # to-one: id or None; to-many: ids (order kept, no duplicates)
+    pointers: dict[str, str]  # field name (and "id" for a client id) -> where it was sent
+
+
+def pointer(parent: str, *parts: str | int) -> str:
+    """``parent`` extended by JSON pointer reference tokens.
+
+    Choice: tokens are escaped as RFC 6901 says (``/`` → ``~1``, ``~`` → ``~0``); Oro does not
+    escape, which only matters for member names holding those characters.
+    """
+    for part in parts:
+        parent += "/" + str(part).replace("~", "~0").replace("/", "~1")
+    return parent
+
+
+def _php_empty(value: Any) -> bool:
+    return value in (None, False, 0, "", "0") or (isinstance(value, dict | list) and not value)
+
+
+def _request_data(doc: Any) -> dict[str, Any]:
+    """The body as Oro sees it: a non-empty JSON array is a PHP array without named members;
+    ``{}``, ``[]``, ``null`` and scalars are no request data at all (Oro's body listener drops a
+    body that is not an array)."""
+    if isinstance(doc, dict | list) and doc:
+        return doc if isinstance(doc, dict) else {}
+    raise empty_request()
+
+
+def _form_error(detail: str, where: str) -> ApiError:
+    return ApiError(400, "form constraint", detail, pointer=where)
+
+
+# --- phase 1: structure ------------------------------------------------------------------------
+
+
+class _Checks:
+    """Oro's request-data checks over decoded JSON; every failed check adds one error."""
+
+    def __init__(self) -> None:
+        self.errors: list[ApiError] = []
+
+    def fail(self, where: str, detail: str) -> bool:
+        self.errors.append(request_data_error(detail, where))
+        return False
+
+    def conflict(self, where: str, detail: str) -> None:
+        self.errors.append(ApiError(409, "conflict constraint", detail, pointer=where))
+
+    def array(
+        self,
+        holder: dict[str, Any],
+        prop: str,
+        parent: str,
+        *,
+        not_empty: bool = False,
+        associative: bool = False,
+    ) -> bool:
+        value, where = holder[prop], pointer(parent, prop)
+        if not isinstance(value, dict | list):
+            return self.fail(where, f"The '{prop}' property should be an array")
+        if not_empty and not value:
+            return self.fail(where, f"The '{prop}' property should not be empty")
+        if associative and isinstance(value, list) and value:
+            return self.fail(where, f"The '{prop}' property should be an associative array")
+        return True
+
+    def optional_objects(self, holder: dict[str, Any], parent: str, *props: str) -> None:
+        for prop in props:
+            if prop in holder:
+                self.array(holder, prop, parent, associative=True)
+
+    def string(self, holder: dict[str, Any], prop: str, parent: str, *, required: bool) -> bool:
+        where = pointer(parent, prop)
+        if prop not in holder:
+            return self.fail(where, f"The '{prop}' property is required") if required else True
+        value = holder[prop]
+        if value is None:
+            return self.fail(where, f"The '{prop}' property should not be null")
+        if not isinstance(value, str):
+            return self.fail(where, f"The '{prop}' property should be a string")
+        if not value.strip(_PHP_TRIM):
+            return self.fail(where, f"The '{prop}' property should not be blank")
+        return True
+
+    def identifier(self, holder: dict[str, Any], parent: str) -> bool:
+        has_type = self.string(holder, "type", parent, required=True)
+        return self.string(holder, "id", parent, required=True) and has_type
+
+
+def _check_document(
+    doc: dict[str, Any], resource: Resource, url_id: Any | None, checks: _Checks
+) -> dict[str, Any] | None:
+    """Phase 1 for a resource document; the primary resource object when it is an object."""
+    # Other top-level members (``access_token``, anything unknown) are ignored, as Oro does.
+    checks.optional_objects(doc, "", "jsonapi", "meta", "links")
+    if "data" not in doc:
+        checks.fail("/data", "The primary data object should exist")
+        return None
+    data = doc["data"]
+    if _php_empty(data):
+        checks.fail("/data", "The primary data object should not be empty")
+        return None
+    if not isinstance(data, dict):
+        # Choice: Oro reads a JSON array here as an object without members ("The 'type' property
+        # is required") and fails with a 500 on a scalar; both get the catalogue's message.
+        checks.fail("/data", "The primary resource object should be an object")
+        return None
+    for prop in data:
+        if prop not in RESOURCE_OBJECT_MEMBERS:  # Oro points at the object, not the member
+            checks.fail("/data", f"The '{prop}' property is not allowed for a resource object")
+    checks.optional_objects(data, "/data", "meta", "links")  # meta flags come with later issues
+    _check_type_and_id(data, resource, url_id, checks)
+    if "attributes" in data:
+        checks.array(data, "attributes", "/data", not_empty=True, associative=True)
+    if "relationships" in data and checks.array(
+        data, "relationships", "/data", not_empty=True, associative=True
+    ):
+        for name, relation in data["relationships"].items():
+            _check_relationship(relation, pointer("/data/relationships", name), checks)
+    if "included" in doc:
+        # Writing related resources through ``included`` arrives with a later issue.
+        checks.fail("/included", "The 'included' section should not exist")
+    return data
+
+
+def _check_type_and_id(
+    data: dict[str, Any], resource: Resource, url_id: Any | None, checks: _Checks
+) -> None:
+    if url_id is None:
+        if checks.string(data, "type", "/data", required=True):
+            _match_type(data, resource, checks)
+        checks.string(data, "id", "/data", required=False)
+    elif checks.identifier(data, "/data"):
+        _match_type(data, resource, checks)
+        if not _same_id(resource, data["id"], url_id):
+            checks.conflict(
+                "/data/id",
+                "The 'id' property of the primary data object should match 'id' parameter of the "
+                "query string",
+            )
+
+
+def _match_type(data: dict[str, Any], resource: Resource, checks: _Checks) -> None:
+    # An unknown type is the same conflict: the URL decides which resource is written.
+    if data["type"] != resource.type:
+        checks.conflict(
+            "/data/type",
+            "The 'type' property of the primary data object should match the requested resource",
+        )
+
+
+def _same_id(resource: Resource, text: str, url_id: Any) -> bool:
+    # Oro compares the raw texts; the URL id arrives parsed, so compare stored values ("01" = "1").
+    try:
+        return bool(parse_id(resource, text) == url_id)
+    except ApiError:
+        return False
+
+
+def _check_relationship(relation: Any, where: str, checks: _Checks) -> None:
+    if not isinstance(relation, dict) or "data" not in relation:
+        checks.fail(where, "The relationship should have 'data' property")
+        return
+    if relation["data"] is None or not checks.array(relation, "data", where):
+        return
+    for item_pointer, item in _linkage(relation["data"], pointer(where, "data")):
+        if isinstance(item, dict):
+            checks.identifier(item, item_pointer)
+        else:
+            # Choice: Oro fails with a 500 on a non-object item; the catalogue's message instead.
+            checks.fail(item_pointer, "The related resource should be an object")
+
+
+def _linkage(data: Any, where: str) -> Iterator[tuple[str, Any]]:
+    """(pointer, resource identifier) pairs of relationship data; none when it is empty."""
+    if isinstance(data, list):
+        yield from ((pointer(where, index), item) for index, item in enumerate(data))
+    elif data:
+        yield where, data
+
+
+# --- phase 2: identifiers ----------------------------------------------------------------------
+
+
+def _primary_id(
+    data: dict[str, Any], resource: Resource, url_id: Any | None, errors: list[ApiError]
+) -> Any | None:
+    if url_id is not None:
+        return url_id
+    if resource.id_generated:
+        return None  # a client id is ignored (reference §5.4)
+    if "id" not in data:
+        errors.append(id_error("The identifier is mandatory", pointer="/data/id"))
+        return None
+    return _parse(resource, data["id"], "/data/id", errors)
+
+
+def _parse(resource: Resource, text: str, where: str, errors: list[ApiError]) -> Any | None:
+    try:
+        return parse_id(resource, text, pointer=where)
+    except ApiError as error:
+        errors.append(error)
+        return None
+
+
+def _related_id(
+    item: dict[str, Any],
+    where: str,
+    relationship: Relationship | None,
+    registry: Registry,
+    errors: list[ApiError],
+) -> Any:
+    type_ = item["type"]
+    if type_ not in registry:
+        detail = f"Unknown entity type: {type_}."
+        errors.append(ApiError(400, "entity type constraint", detail, pointer=f"{where}/type"))
+        return None
+    if relationship is None:
+        return item["id"]  # an unknown field: reported as an extra field by the form
+    if type_ != relationship.target:
+        detail = "Not acceptable entity type."
+        errors.append(ApiError(400, "entity type constraint", detail, pointer=f"{where}/type"))
+        return None
+    return _parse(registry[type_], item["id"], f"{where}/id", errors)
+
+
+@dataclass(frozen=True)
+class _Linkage:
+    many: bool | None  # True: an array was sent, False: an object, None: null or empty
+    ids: list[Any]
+
+
+def _resolve_relationships(
+    relationships: dict[str, Any],
+    resource: Resource,
+    registry: Registry,
+    errors: list[ApiError],
+) -> dict[str, _Linkage]:
+    resolved = {}
+    for name, relation in relationships.items():
+        data, where = relation["data"], pointer("/data/relationships", name, "data")
+        ids = [
+            _related_id(item, item_pointer, resource.relationship.get(name), registry, errors)
+            for item_pointer, item in _linkage(data, where)
+        ]
+        resolved[name] = _Linkage(isinstance(data, list) if ids else None, ids)
+    return resolved
+
+
+# --- phase 3: the form -------------------------------------------------------------------------
+
+
+def _extra_fields(
+    attributes: dict[str, Any], relationships: dict[str, Any], resource: Resource
+) -> ApiError | None:
+    """Unknown and read-only fields, in request order; server-managed (auto) ones are dropped."""
+    names = [name for name in attributes if _is_extra_attribute(resource, name)]
+    names += [name for name in relationships if _is_extra_relationship(resource, name)]
+    if not names:
+        return None
+    listed = ", ".join(f'"{name}"' for name in names)
+    detail = f"This form should not contain extra fields: {listed}."
+    return ApiError(400, "extra fields constraint", detail)
+
+
+def _is_extra_attribute(resource: Resource, name: str) -> bool:
+    attribute = resource.attribute.get(name)
+    return attribute is None or (attribute.read_only and attribute.auto is None)
+
+
+def _is_extra_relationship(resource: Resource, name: str) -> bool:
+    relationship = resource.relationship.get(name)
+    return relationship is None or not relationship.writable  # read-only, or an inverse side
+
+
+def _rule_errors(rules: Iterable[Rule], value: Any, where: str) -> list[ApiError]:
+    violations = (rule.check(value) for rule in rules)
+    return [ApiError(400, v.title, v.detail, pointer=where) for v in violations if v is not None]
+
+
+def _submit_attribute(attribute: Attribute, value: Any, where: str) -> tuple[Any, list[ApiError]]:
+    """The stored value and the errors of one attribute value (``None`` is allowed as such)."""
+    if value is None:
+        return None, _rule_errors(attribute.all_rules, None, where)
+    try:
+        stored = attribute.type.load(value)
+    except InvalidValue as error:
+        return None, [_form_error(error.message, where)]
+    # Money and decimals are stored as integer units; their rules see the number that was sent.
+    checked = float(value) if attribute.type.name in _SCALED_TYPES else stored
+    return stored, _rule_errors(attribute.all_rules, checked, where)
+
+
+def _submit_relationship(
+    relationship: Relationship, linkage: _Linkage, where: str
+) -> tuple[Any, list[ApiError]]:
+    if linkage.many is not None and linkage.many != relationship.many:
+        return None, [_form_error(NOT_VALID, where)]  # Choice: an array for a to-one, or back
+    if relationship.many:
+        return list(dict.fromkeys(linkage.ids)), []
+    return (linkage.ids[0] if linkage.ids else None), []
+
+
+def _submit_attributes(
+    sent: dict[str, Any], resource: Resource, creating: bool
+) -> tuple[dict[str, Any], dict[str, str], list[ApiError]]:
+    values, pointers, errors = {}, {}, []
+    for attribute in resource.attributes:
+        if not attribute.writable or not (creating or attribute.name in sent):
+            continue
+        where = pointer("/data/attributes", attribute.name)
+        value, problems = _submit_attribute(attribute, sent.get(attribute.name), where)
+        errors += problems
+        if attribute.name in sent:
+            values[attribute.name], pointers[attribute.name] = value, where
+    in_request_order = {name: values[name] for name in sent if name in values}
+    return in_request_order, pointers, errors
+
+
+def _submit_relationships(
+    sent: dict[str, Any],
+    resource: Resource,
+    linkages: dict[str, _Linkage],
+    defaults: Mapping[str, Any] | None,
+) -> tuple[dict[str, Any], dict[str, str], list[ApiError]]:
+    values, pointers, errors = {}, {}, []
+    for relationship in resource.relationships:
+        name = relationship.name
+        if not relationship.writable or not (defaults is not None or name in sent):
+            continue
+        where = pointer("/data/relationships", name, "data")
+        if name in sent:
+            value, problems = _submit_relationship(relationship, linkages[name], where)
+            values[name], pointers[name] = value, where
+        else:  # left out of a create: the default (nothing to point at), else empty
+            value, problems = (defaults or {}).get(name, [] if relationship.many else None), []
+            if value is not None and value != []:
+                values[name] = value
+        if not problems and relationship.required:
+            problems = _rule_errors((NotBlank(),), value, where)
+        errors += problems
+    return values, pointers, errors
+
+
+def _submit_form(
+    data: dict[str, Any],
+    resource: Resource,
+    linkages: dict[str, _Linkage],
+    defaults: Mapping[str, Any] | None,
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, str], list[ApiError]]:
+    """Phase 3: stored values, pointers and errors; fields in declaration order, as Oro's form.
+
+    ``defaults`` is ``None`` on update; on create it holds the values relationships left out of
+    the request take (the caller's user, business unit, organization).
+    """
+    sent_attributes = data.get("attributes") or {}
+    sent_relationships = data.get("relationships") or {}
+    extra = _extra_fields(sent_attributes, sent_relationships, resource)
+    attributes, attribute_pointers, attribute_errors = _submit_attributes(
+        sent_attributes, resource, creating=defaults is not None
+    )
+    relationships, relationship_pointers, relationship_errors = _submit_relationships(
+        sent_relationships, resource, linkages, defaults
+    )
+    errors = ([extra] if extra else []) + attribute_errors + relationship_errors
+    return attributes, relationships, attribute_pointers | relationship_pointers, errors
+
+
+# --- the two entry points ----------------------------------------------------------------------
+
+
+def parse_resource_document(
+    doc: Any,
+    resource: Resource,
+    registry: Registry,
+    *,
+    url_id: Any | None = None,
+    defaults: Mapping[str, Any] | None = None,
+) -> ResourceInput:
+    """The input of a create (``url_id is None``) or an update of ``url_id``.
+
+    ``defaults`` (create only): stored ids that relationships left out of the request take, e.g.
+    ``{"owner": 1, "organization": 1}`` for the caller; they appear in ``relationships`` without a
+    pointer. A relationship sent as ``null`` gets no default. Raises :class:`ApiError` or
+    :class:`ApiErrors` with Oro's titles, details and pointers. Uniqueness and the existence of
+    related records are left to storage (see ``pointers``).
+    """
+    checks = _Checks()
+    data = _check_document(_request_data(doc), resource, url_id, checks)
+    raise_all(checks.errors)
+    assert data is not None
+    errors: list[ApiError] = []
+    stored_id = _primary_id(data, resource, url_id, errors)
+    linkages = _resolve_relationships(data.get("relationships") or {}, resource, registry, errors)
+    raise_all(errors)
+    creating = url_id is None
+    attributes, relationships, pointers, errors = _submit_form(
+        data, resource, linkages, (defaults or {}) if creating else None
+    )
+    raise_all(errors)
+    if creating and not resource.id_generated:
+        pointers = {"id": "/data/id", **pointers}
+    return ResourceInput(stored_id, attributes, relationships, pointers)
+
+
+def parse_relationship_document(
+    doc: Any, resource: Resource, relationship: Relationship, registry: Registry
+) -> Any:
+    """The stored target of ``/api/{type}/{id}/relationships/{name}`` writes.
+
+    To-one: ``{"data": {"type", "id"}}`` or ``{"data": null}`` → the id or ``None``. To-many:
+    ``{"data": [...]}`` → the ids, order kept, duplicates removed; ``[]`` is allowed (PATCH clears
+    the relationship, POST and DELETE do nothing). Messages are those of Oro's
+    ``RelationshipRequestDataValidator``, which differ from the resource document's. ``resource``
+    (the owner) is not needed yet: the relationship names its target.
+    """
+    doc = _request_data(doc)
+    checks = _Checks()
+    checks.optional_objects(doc, "", "jsonapi", "meta", "links")
+    if "data" not in doc:
+        checks.fail("/data", 'The "data" top-level section should exist')
+    elif relationship.many:
+        _check_identifier_list(doc["data"], checks)
+    else:
+        _check_identifier_object(doc["data"], "/data", checks, single=True)
+    raise_all(checks.errors)
+    errors: list[ApiError] = []
+    data = doc["data"]
+    ids = [
+        _related_id(item, where, relationship, registry, errors)
+        for where, item in _linkage(data, "/data")
+    ]
+    raise_all(errors)
+    if relationship.many:
+        return list(dict.fromkeys(ids))
+    target = ids[0] if ids else None
+    if target is None and relationship.required:
+        raise_all(_rule_errors((NotBlank(),), None, "/data"))  # Choice: the form's NotBlank
+    return target
+
+
+def _check_identifier_list(data: Any, checks: _Checks) -> None:
+    if isinstance(data, dict) and not data:
+        return  # ``{}`` is PHP's empty array
+    if not isinstance(data, list):
+        checks.fail("/data", "The list of resource identifier objects should be an array")
+        return
+    for index, item in enumerate(data):
+        _check_identifier_object(item, pointer("/data", index), checks, single=False)
+
+
+def _check_identifier_object(data: Any, where: str, checks: _Checks, *, single: bool) -> None:
+    if data is None and single:
+        return
+    if not isinstance(data, dict | list):
+        kind = "NULL or an object" if single else "an object"
+        checks.fail(where, f"The resource identifier object should be {kind}")
+    elif not data:
+        checks.fail(where, "The resource identifier object should be not empty object")
+    elif isinstance(data, list):
+        checks.fail(where, "The resource identifier object should be an object")
+    else:
+        checks.identifier(data, where)
