@@ -447,6 +447,10 @@ def _filter_unsupported(text: str) -> Any:  # array/json fields have no filters
     raise _given("scalar", text)
 
 
+def _json_column() -> sa.JSON:
+    return sa.JSON(none_as_null=True)  # a null value is SQL NULL, so "exists" sees it
+
+
 def _json_from_db(value: Any) -> Any:
     return orjson.loads(value) if isinstance(value, str | bytes) else value
 
@@ -549,10 +553,10 @@ GUID = DataType(
     openapi={"type": "string", "format": "uuid"},
 )
 JSON = DataType(
-    "json", "json", sa.JSON, _load_json, _filter_unsupported, None, (),
+    "json", "json", _json_column, _load_json, _filter_unsupported, None, (),
     allow_list=False, openapi={}, from_db=_json_from_db,
 )
 ARRAY = DataType(
-    "array", "array", sa.JSON, _load_array, _filter_unsupported, None, (),
+    "array", "array", _json_column, _load_array, _filter_unsupported, None, (),
     allow_list=False, openapi={"type": "array", "items": {}}, from_db=_json_from_db,
 )
