@@ -1,0 +1,139 @@
+"""The whole OpenAPI 3.1 document, and its YAML form."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from importlib import metadata
+from typing import Any
+
+import yaml
+
+from server.metadata.model import Registry, Resource
+from server.openapi import paths
+from server.openapi.schemas import Components
+
+DESCRIPTION = """\
+An interactive sandbox of Oro's Web API (OroPlatform/OroCommerce), a REST API that follows
+JSON:API. This document is generated from the same resource metadata that drives the server, so
+routes, fields, filters and their operators, sorters and enabled actions always match it.
+
+Every request and response body is `application/vnd.api+json`. Filters are `filter[field]`
+(operator `eq`) or `filter[field][operator]`; nested association paths such as
+`filter[owner.name]` and `sort=-owner.name` also work but are not listed one by one.
+
+Where this server knowingly differs from Oro or decides what Oro leaves open:
+- The back-office API is served at `/api/{type}` (Oro: `/admin/api`); the prefix is a setting.
+- A malformed id answers 400 `entity identifier constraint`; a well-formed but absent one 404.
+- HEAD and PUT answer 405 with `Allow` and no body.
+- An unknown `include` path answers 400 `filter constraint` (`source.parameter: include`).
+- GET without a JSON:API media type answers plain JSON (not described here); writes in plain
+  JSON answer 415.
+- The API feature is enabled by default.
+- A validate-only POST answers 201 without `Location`.
+"""
+
+
+def package_version() -> str:
+    try:
+        return metadata.version("oro-api-sandbox")
+    except metadata.PackageNotFoundError:
+        return "0.0.0"
+
+
+def security_schemes(registry: Registry) -> dict[str, Any]:
+    """``components/securitySchemes``: empty until authentication arrives.
+
+    OAuth 2 (client credentials and password grants), WSSE and API keys will be described here,
+    and :func:`build_openapi` then adds the top-level ``security`` requirement.
+    """
+    del registry
+    return {}
+
+
+def select(registry: Registry, entities: Iterable[str] | None) -> list[Resource]:
+    """The resources to document, in registry order; an unknown type is a ``ValueError``."""
+    if entities is None:
+        return list(registry)
+    wanted = list(entities)
+    unknown = [name for name in wanted if name not in registry]
+    if unknown:
+        raise ValueError(f"Unknown entity type: {', '.join(unknown)}.")
+    return [resource for resource in registry if resource.type in wanted]
+
+
+def build_openapi(
+    registry: Registry,
+    *,
+    title: str = "Oro API Sandbox",
+    server_url: str | None = None,
+    entities: Iterable[str] | None = None,
+    prefix: str = "/api",
+    version: str | None = None,
+) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of ``registry`` (restricted to ``entities`` when given).
+
+    ``server_url`` is the scheme and host the paths hang from (paths already start with
+    ``prefix``); without it there is no ``servers`` entry and clients use the document's own host.
+    """
+    resources = select(registry, entities)
+    components = Components(registry, resources)
+    context = paths.Context(registry, components)
+    prefix = "/" + prefix.strip("/") if prefix.strip("/") else ""
+    all_paths: dict[str, Any] = {}
+    for resource in resources:
+        all_paths |= paths.resource_paths(prefix, context, resource)
+    components.errors()
+    document: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {
+            "title": title,
+            "version": version or package_version(),
+            "description": DESCRIPTION,
+        },
+    }
+    if server_url:
+        document["servers"] = [{"url": server_url.rstrip("/")}]
+    document["tags"] = [{"name": r.type, "description": r.description} for r in resources]
+    document["paths"] = all_paths
+    document["components"] = {
+        "schemas": components.schemas,
+        "parameters": context.parameters,
+        "responses": paths.error_responses(),
+        "headers": paths.HEADERS,
+    }
+    schemes = security_schemes(registry)
+    if schemes:
+        document["components"]["securitySchemes"] = schemes
+        document["security"] = [{name: []} for name in schemes]
+    check_operation_ids(document)
+    return document
+
+
+def check_operation_ids(document: dict[str, Any]) -> None:
+    counts = Counter(
+        operation["operationId"]
+        for path in document["paths"].values()
+        for key, operation in path.items()
+        if key != "parameters"
+    )
+    duplicates = sorted(name for name, count in counts.items() if count > 1)
+    if duplicates:
+        raise ValueError(f"Duplicate operationIds: {', '.join(duplicates)}")
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """PyYAML's safe dumper (libyaml's when built with it); multi-line text as ``|`` blocks."""
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _text)
+
+
+def to_yaml(document: dict[str, Any]) -> str:
+    """YAML in the document's own key order (``safe_dump`` with ``sort_keys=False``)."""
+    return str(yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100))

@@ -1,0 +1,232 @@
+"""Path, query and header parameters, one per filter operator, from the metadata.
+
+Oro's query grammar is flat: ``filter[name]`` (``eq``), ``filter[name][op]``, ``fields[type]``,
+``page[number]``, ``page[size]``, ``include``, ``sort`` and ``meta``, so each is its own
+parameter; comma-separated lists (``include``, ``sort``, ``fields``) are form-style arrays with
+``explode: false``. Query and header parameters come with a key (``users.filter.id.gt``) under
+which they are shared in ``components/parameters``: a list's filters serve its ``GET`` and
+``DELETE`` and every to-many association that leads to it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server.metadata import types as t
+from server.metadata.model import Registry, Resource
+from server.openapi import names
+
+Parameter = dict[str, Any]
+Keyed = tuple[str, Parameter]  # (components/parameters key, parameter)
+
+# What each operator means, for a field or a to-one association, and for a to-many one.
+OPERATORS: dict[str, tuple[str, str]] = {
+    "eq": ("equal to the value", "contains any of the values"),
+    "neq": (
+        "not equal to the value; records without a value are not returned",
+        "contains none of the values; empty collections are not returned",
+    ),
+    "lt": ("less than the value", ""),
+    "lte": ("less than or equal to the value", ""),
+    "gt": ("greater than the value", ""),
+    "gte": ("greater than or equal to the value", ""),
+    "exists": ("`true`: has a value; `false`: has none", "`true`: not empty; `false`: empty"),
+    "neq_or_null": (
+        "not equal to the value, or without a value",
+        "contains none of the values, or is empty",
+    ),
+    "contains": ("contains the text", "contains all of the values"),
+    "not_contains": ("does not contain the text", "does not contain all of the values"),
+    "starts_with": ("starts with the text", ""),
+    "not_starts_with": ("does not start with the text", ""),
+    "ends_with": ("ends with the text", ""),
+    "not_ends_with": ("does not end with the text", ""),
+    "empty": ("`true`: empty or without a value; `false`: not empty", ""),
+}
+FLAG_OPERATORS = frozenset({"exists", "empty"})  # take a boolean, not a value of the field
+SET_OPERATORS = frozenset({"eq", "neq"})  # where lists and ranges of values apply
+
+X_INCLUDE = {
+    "item": "`noHateoas` removes the links.",
+    "list": "`totalCount` adds `X-Include-Total-Count` (records matching the filters); "
+    "`noHateoas` removes the links.",
+    "delete_list": "`deletedCount` adds `X-Include-Deleted-Count`; `totalCount` adds "
+    "`X-Include-Total-Count`.",
+}
+
+
+def query(name: str, schema: dict[str, Any], description: str, **extra: Any) -> Parameter:
+    return {"name": name, "in": "query", "description": description, "schema": schema} | extra
+
+
+def csv(name: str, description: str) -> Parameter:
+    """A comma-separated list, e.g. ``include=owner,organization``."""
+    schema = {"type": "array", "items": {"type": "string"}}
+    return query(name, schema, description, style="form", explode=False)
+
+
+def path_id(resource: Resource) -> Parameter:
+    schema = dict(resource.id_type.openapi) or {"type": "string"}
+    if schema.get("type") == "integer":
+        schema["minimum"] = 1  # generated ids start at 1; others are 404, malformed ones 400
+    return {
+        "name": "id",
+        "in": "path",
+        "required": True,
+        "description": f"The identifier of the {names.one(resource)}.",
+        "schema": schema,
+    }
+
+
+def x_include(kind: str) -> Keyed:
+    return f"x-include.{kind}", {
+        "name": "X-Include",
+        "in": "header",
+        "description": f"Extra information, keys separated by `;`. {X_INCLUDE[kind]}",
+        "schema": {"type": "string"},
+    }
+
+
+# --- filters ---------------------------------------------------------------------------------
+
+
+def filters(resource: Resource, registry: Registry) -> list[Keyed]:
+    """``filter[...]`` for the id, every filterable attribute and every filterable association."""
+    scope = resource.type
+    params = _filters(scope, "id", resource.id_type.operators, resource.id_type, "the identifier")
+    for attribute in resource.attributes:
+        noun = f"`{attribute.type.name}`"
+        params += _filters(scope, attribute.name, attribute.operators, attribute.type, noun)
+    for rel in resource.relationships:
+        target = registry[rel.target]
+        noun = f"the id of the related `{rel.target}`"
+        params += _filters(scope, rel.name, rel.operators, target.id_type, noun, many=rel.many)
+    return params
+
+
+def _filters(
+    scope: str,
+    field: str,
+    operators: tuple[str, ...],
+    type_: t.DataType,
+    noun: str,
+    *,
+    many: bool = False,
+) -> list[Keyed]:
+    params = []
+    for op in operators:
+        name = f"filter[{field}]" if op == "eq" else f"filter[{field}][{op}]"
+        key = f"{scope}.filter.{field}" + ("" if op == "eq" else f".{op}")
+        single, plural = OPERATORS.get(op, (f"operator `{op}`", ""))
+        meaning = (plural or single) if many else single
+        if op in FLAG_OPERATORS:
+            text = f"`{field}` {meaning}."
+            schema: dict[str, Any] = {"type": "boolean"}
+        else:
+            text = f"`{field}` {meaning}; the value is {noun}.{_value_forms(op, type_)}"
+            schema = {"type": "string"}
+        params.append((key, query(name, schema, text)))
+    return params
+
+
+def _value_forms(op: str, type_: t.DataType) -> str:
+    if op not in SET_OPERATORS:
+        return ""
+    lists = "Lists `a,b` (any of them) are supported." if type_.allow_list else ""
+    ranges = "Ranges `from..to` (inclusive) are supported." if type_.allow_range else ""
+    text = " ".join(part for part in (lists, ranges) if part)
+    return f" {text}" if text else " Lists and ranges are not supported (a comma is literal)."
+
+
+# --- fields, include, sort, page, meta -------------------------------------------------------
+
+
+def related_types(resource: Resource, registry: Registry) -> list[Resource]:
+    """The resource and the targets of its relationships, each once."""
+    types = [resource.type] + [rel.target for rel in resource.relationships]
+    return [registry[type_] for type_ in dict.fromkeys(types)]
+
+
+def fields(resource: Resource, registry: Registry) -> list[Keyed]:
+    params = []
+    for related in related_types(resource, registry):
+        known = ", ".join(f"`{name}`" for name in _field_names(related))
+        text = (
+            f"Sparse fieldset: only these fields of `{related.type}` (attributes and "
+            f"relationships) are returned. Fields: {known}."
+        )
+        params.append((f"fields.{related.type}", csv(f"fields[{related.type}]", text)))
+    return params
+
+
+def _field_names(resource: Resource) -> list[str]:
+    return [a.name for a in resource.attributes] + [r.name for r in resource.relationships]
+
+
+def include(resource: Resource) -> list[Keyed]:
+    if not resource.relationships:
+        return []
+    known = ", ".join(f"`{rel.name}`" for rel in resource.relationships)
+    text = (
+        "Related resources to return in `included`; nested paths with a dot "
+        f"(`owner.organization`). Relationships: {known}."
+    )
+    return [(f"{resource.type}.include", csv("include", text))]
+
+
+def sort(resource: Resource) -> Keyed:
+    sortable = ["id"] + [a.name for a in resource.attributes if a.sortable]
+    sortable += [r.name for r in resource.relationships if r.sortable]
+    default = ",".join(("-" if desc else "") + name for name, desc in resource.default_sort)
+    text = (
+        "Fields to sort by, ascending, or descending with a `-` prefix. Sortable fields: "
+        f"{', '.join(f'`{name}`' for name in sortable)}. Default: `{default}`."
+    )
+    return f"{resource.type}.sort", csv("sort", text)
+
+
+def page(resource: Resource) -> list[Keyed]:
+    size: dict[str, Any] = {"type": "integer", "minimum": -1}
+    size_key = "page.size"
+    if resource.max_page_size is not None:
+        size["maximum"] = resource.max_page_size
+        size_key = f"{resource.type}.page.size"
+    number = {"type": "integer", "minimum": 1}
+    return [
+        ("page.number", query("page[number]", number, "The page number, from 1.")),
+        (size_key, query("page[size]", size, "Records per page; `-1` returns all of them.")),
+    ]
+
+
+def meta() -> Keyed:
+    text = "Extra meta properties of each resource object: `title` adds its text representation."
+    return "meta", query("meta", {"type": "string", "enum": ["title"]}, text)
+
+
+# --- per kind of operation -------------------------------------------------------------------
+
+
+def item_parameters(resource: Resource, registry: Registry) -> list[Keyed]:
+    """Shaping a returned resource: ``fields``, ``include``, ``meta``."""
+    return [*fields(resource, registry), *include(resource), meta(), x_include("item")]
+
+
+def list_parameters(resource: Resource, registry: Registry) -> list[Keyed]:
+    return [
+        *filters(resource, registry),
+        *fields(resource, registry),
+        *include(resource),
+        *page(resource),
+        sort(resource),
+        meta(),
+        x_include("list"),
+    ]
+
+
+def identifier_list_parameters(resource: Resource, registry: Registry) -> list[Keyed]:
+    """A to-many relationship's identifiers: filtered, sorted and paged like the target's list."""
+    return [*filters(resource, registry), *page(resource), sort(resource), x_include("list")]
+
+
+def delete_list_parameters(resource: Resource, registry: Registry) -> list[Keyed]:
+    return [*filters(resource, registry), x_include("delete_list")]

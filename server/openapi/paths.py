@@ -1,0 +1,272 @@
+"""``paths``: the routes of the actions each resource enables, and their responses.
+
+One row of :data:`ACTIONS` per Oro action says where it lives and which method and status it
+has; one small function per action says what it reads and returns. Error responses are shared
+(``components/responses``) and documented on every operation as the reference lists them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from server.metadata.model import Registry, Relationship, Resource
+from server.openapi import names, schemas
+from server.openapi import parameters as p
+from server.openapi.schemas import Components, Schema
+
+JSONAPI = "application/vnd.api+json"
+Operation = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str  # Oro's action
+    method: str
+    route: str  # collection, item, subresource or relationship
+    status: int
+    summary: str  # {one} {many} {rel} are filled in
+
+
+ACTIONS = (
+    Action("get_list", "get", "collection", 200, "List {many}"),
+    Action("create", "post", "collection", 201, "Create {one}"),
+    Action("delete_list", "delete", "collection", 204, "Delete {many} matching filters"),
+    Action("get", "get", "item", 200, "Get {one}"),
+    Action("update", "patch", "item", 200, "Update {one}"),
+    Action("delete", "delete", "item", 204, "Delete {one}"),
+    Action("get_subresource", "get", "subresource", 200, "Get {rel} of {one}"),
+    Action("get_relationship", "get", "relationship", 200, "Get {rel} relationship of {one}"),
+    Action(
+        "update_relationship", "patch", "relationship", 204, "Replace {rel} relationship of {one}"
+    ),
+    Action("add_relationship", "post", "relationship", 204, "Add to {rel} relationship of {one}"),
+    Action(
+        "delete_relationship",
+        "delete",
+        "relationship",
+        204,
+        "Remove from {rel} relationship of {one}",
+    ),
+)
+
+# (component name, description, headers) of each documented error status.
+ERRORS: dict[int, tuple[str, str, tuple[str, ...]]] = {
+    400: ("BadRequest", "Bad request: invalid JSON, document, id, filter or value.", ()),
+    401: ("Unauthorized", "Not authenticated. No body.", ("WWW-Authenticate",)),
+    403: ("Forbidden", "Authenticated, but access is denied.", ()),
+    404: ("NotFound", "Unknown record, entity type or association.", ()),
+    405: ("MethodNotAllowed", "The method is not allowed here. No body.", ("Allow",)),
+    406: ("NotAcceptable", "`Accept` does not allow `application/vnd.api+json`.", ()),
+    409: ("Conflict", "The document's type or id conflicts with the URL or existing data.", ()),
+    415: ("UnsupportedMediaType", "`Content-Type` is not `application/vnd.api+json`.", ()),
+    500: ("ServerError", "Unexpected error; details are hidden unless debug is on.", ()),
+}
+NO_BODY = frozenset({401, 405})
+READ_ERRORS = (400, 401, 403, 404, 405, 406, 500)
+WRITE_ERRORS = (*READ_ERRORS, 409, 415)
+
+HEADERS: dict[str, dict[str, Any]] = {
+    "Location": {"description": "The URL of the created resource.", "schema": {"type": "string"}},
+    "X-Include-Total-Count": {
+        "description": "With `X-Include: totalCount`: how many records match the filters.",
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    "X-Include-Deleted-Count": {
+        "description": "With `X-Include: deletedCount`: how many records were deleted.",
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    "Allow": {"description": "The methods this URL allows.", "schema": {"type": "string"}},
+    "WWW-Authenticate": {"description": "How to authenticate.", "schema": {"type": "string"}},
+}
+
+
+def header_ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/headers/{name}"}
+
+
+def error_responses() -> dict[str, Any]:
+    """``components/responses``: one per error status; 401 and 405 have no body."""
+    responses: dict[str, Any] = {}
+    for status, (name, description, headers) in ERRORS.items():
+        response: dict[str, Any] = {"description": description}
+        if headers:
+            response["headers"] = {h: header_ref(h) for h in headers}
+        if status not in NO_BODY:
+            response["content"] = {JSONAPI: {"schema": {"$ref": "#/components/schemas/Errors"}}}
+        responses[name] = response
+    return responses
+
+
+def success(description: str, schema: Schema | None = None, *headers: str) -> dict[str, Any]:
+    response: dict[str, Any] = {"description": description}
+    if headers:
+        response["headers"] = {h: header_ref(h) for h in headers}
+    if schema is not None:
+        response["content"] = {JSONAPI: {"schema": schema}}
+    return response
+
+
+def body(schema: Schema) -> dict[str, Any]:
+    return {"required": True, "content": {JSONAPI: {"schema": schema}}}
+
+
+# --- one function per action: (parameters, request body or None, success response) -----------
+
+Parts = tuple[list[p.Keyed], dict[str, Any] | None, dict[str, Any]]
+
+
+@dataclass
+class Context:
+    registry: Registry
+    components: Components
+    parameters: dict[str, p.Parameter] = field(default_factory=dict)
+
+    def target(self, rel: Relationship | None) -> Resource:
+        assert rel is not None
+        return self.registry[rel.target]
+
+    def refs(self, keyed: list[p.Keyed]) -> list[dict[str, str]]:
+        """Share each parameter in ``components/parameters`` and refer to it."""
+        for key, parameter in keyed:
+            self.parameters.setdefault(key, parameter)
+        return [{"$ref": f"#/components/parameters/{key}"} for key, _ in keyed]
+
+
+def _get_list(c: Context, r: Resource, rel: Relationship | None) -> Parts:
+    ok = success("A page of records.", c.components.collection(r), "X-Include-Total-Count")
+    return p.list_parameters(r, c.registry), None, ok
+
+
+def _create(c: Context, r: Resource, rel: Relationship | None) -> Parts:
+    ok = success("Created.", c.components.document(r), "Location")
+    return p.item_parameters(r, c.registry), body(c.components.create_request(r)), ok
+
+
+def _delete_list(c: Context, r: Resource, rel: Relationship | None) -> Parts:
+    headers = ("X-Include-Deleted-Count", "X-Include-Total-Count")
+    limit = "all of them" if r.max_delete < 0 else f"at most {r.max_delete} per request"
+    ok = success(f"Deleted the matching records ({limit}). No body.", None, *headers)
+    return p.delete_list_parameters(r, c.registry), None, ok
+
+
+def _get(c: Context, r: Resource, rel: Relationship | None) -> Parts:
+    return p.item_parameters(r, c.registry), None, success("The record.", c.components.document(r))
+
+
+def _update(c: Context, r: Resource, rel: Relationship | None) -> Parts:
+    ok = success("Updated.", c.components.document(r))
+    return p.item_parameters(r, c.registry), body(c.components.update_request(r)), ok
+
+
+def _delete(c: Context, r: Resource, rel: Relationship | None) -> Parts:
+    return [], None, success("Deleted. No body.")
+
+
+def _get_subresource(c: Context, r: Resource, rel: Relationship | None) -> Parts:
+    target = c.target(rel)
+    if rel is not None and rel.many:
+        ok = success(
+            "The related records.", c.components.collection(target), "X-Include-Total-Count"
+        )
+        return p.list_parameters(target, c.registry), None, ok
+    ok = success("The related record, or null.", c.components.document(target, optional=True))
+    return p.item_parameters(target, c.registry), None, ok
+
+
+def _get_relationship(c: Context, r: Resource, rel: Relationship | None) -> Parts:
+    target, many = c.target(rel), rel is not None and rel.many
+    schema = c.components.identifier_document(target, many=many)
+    if many:
+        ok = success("The related identifiers.", schema, "X-Include-Total-Count")
+        return p.identifier_list_parameters(target, c.registry), None, ok
+    return [p.x_include("item")], None, success("The related identifier, or null.", schema)
+
+
+def _write_relationship(c: Context, r: Resource, rel: Relationship | None) -> Parts:
+    target, many = c.target(rel), rel is not None and rel.many
+    required = rel is not None and rel.required
+    schema = c.components.linkage(target, many=many, required=required)
+    return [], body(schema), success("Done. No body.")
+
+
+BUILDERS: dict[str, Callable[[Context, Resource, Relationship | None], Parts]] = {
+    "get_list": _get_list,
+    "create": _create,
+    "delete_list": _delete_list,
+    "get": _get,
+    "update": _update,
+    "delete": _delete,
+    "get_subresource": _get_subresource,
+    "get_relationship": _get_relationship,
+    "update_relationship": _write_relationship,
+    "add_relationship": _write_relationship,
+    "delete_relationship": _write_relationship,
+}
+
+
+# --- assembling ------------------------------------------------------------------------------
+
+
+def applies(action: Action, resource: Resource, rel: Relationship | None) -> bool:
+    """Whether ``resource`` enables ``action`` (on ``rel``, for association routes)."""
+    if not resource.allows(action.name):
+        return False
+    if action.route in ("collection", "item"):
+        return rel is None
+    if rel is None:
+        return False
+    writes = action.name in ("update_relationship", "add_relationship", "delete_relationship")
+    to_many_only = action.name in ("add_relationship", "delete_relationship")
+    return (rel.writable or not writes) and (rel.many or not to_many_only)
+
+
+def route(prefix: str, action: Action, resource: Resource, rel: Relationship | None) -> str:
+    base = f"{prefix}/{resource.type}"
+    if action.route == "collection":
+        return base
+    if action.route == "item":
+        return base + "/{id}"
+    assert rel is not None
+    middle = "/relationships/" if action.route == "relationship" else "/"
+    return f"{base}/{{id}}{middle}{rel.name}"
+
+
+def operation(
+    c: Context, action: Action, resource: Resource, rel: Relationship | None
+) -> Operation:
+    params, request, ok = BUILDERS[action.name](c, resource, rel)
+    errors = WRITE_ERRORS if action.method != "get" else READ_ERRORS
+    responses = {str(action.status): ok}
+    responses |= {str(s): {"$ref": f"#/components/responses/{ERRORS[s][0]}"} for s in errors}
+    summary = action.summary.format(
+        one=names.one(resource), many=names.many(resource), rel=rel.name if rel else ""
+    )
+    about = schemas.relationship_description(rel) if rel else resource.description
+    op: Operation = {
+        "tags": [resource.type],
+        "summary": summary,
+        "description": f"{about}\n\nOro action: `{action.name}`.",
+        "operationId": names.operation_id(action.name, resource, c.registry, rel),
+    }
+    if params:
+        op["parameters"] = c.refs(params)
+    if request is not None:
+        op["requestBody"] = request
+    op["responses"] = dict(sorted(responses.items()))
+    return op
+
+
+def resource_paths(prefix: str, c: Context, resource: Resource) -> dict[str, Any]:
+    """Every route of ``resource``: its list, its item, and per association the two routes."""
+    paths: dict[str, Any] = {}
+    for rel in (None, *resource.relationships):
+        for action in ACTIONS:
+            if not applies(action, resource, rel):
+                continue
+            path = paths.setdefault(route(prefix, action, resource, rel), {})
+            if action.route != "collection" and "parameters" not in path:
+                path["parameters"] = [p.path_id(resource)]
+            path[action.method] = operation(c, action, resource, rel)
+    return paths

@@ -1,0 +1,343 @@
+"""JSON Schemas (OpenAPI 3.1, JSON Schema 2020-12) of the documents the API reads and writes.
+
+Every schema is built from a :class:`~server.metadata.model.Resource` and added to
+``components/schemas`` the first time something refers to it (:meth:`Components.ref`), so a
+document restricted to a few entities carries only what it uses. Response schemas say what the
+server emits (every attribute may be ``null``; sparse fieldsets may leave any field out); request
+schemas say what it accepts (only writable fields; required ones present and not ``null``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from server.metadata.model import Attribute, Registry, Relationship, Resource
+from server.metadata.rules import Email, Length, Range
+from server.openapi import names
+
+Schema = dict[str, Any]
+
+NULL: Schema = {"type": "null"}
+URL: Schema = {"type": "string", "format": "uri"}
+
+
+def ref_to(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def nullable(schema: Schema) -> Schema:
+    """``schema`` or ``null``, in 3.1 style (``type: [..., "null"]``) where the schema allows it."""
+    if not schema:
+        return {}  # already anything, null included
+    kind = schema.get("type")
+    if kind is None or "$ref" in schema:
+        return {"anyOf": [schema, NULL]}
+    result = dict(schema)
+    result["type"] = [*kind, "null"] if isinstance(kind, list) else [kind, "null"]
+    if "enum" in result:
+        result["enum"] = [*result["enum"], None]
+    return result
+
+
+def id_schema(resource: Resource) -> Schema:
+    """An id on the wire: always a string, of digits when the id type is a number."""
+    if resource.id_type.openapi.get("type") == "integer":
+        return {"type": "string", "pattern": "^[0-9]+$"}
+    return {"type": "string"}
+
+
+def described(schema: Schema, description: str) -> Schema:
+    return {**schema, "description": description} if description else schema
+
+
+def obj(properties: dict[str, Schema], required: Iterable[str] = (), **extra: Any) -> Schema:
+    """A closed object: JSON:API documents and resource objects have a fixed set of members."""
+    schema: Schema = {"type": "object", "properties": properties}
+    required = list(required)
+    if required:
+        schema["required"] = required
+    schema["additionalProperties"] = False
+    return schema | extra
+
+
+class Components:
+    """``components/schemas`` filled on demand, with one builder per kind of schema."""
+
+    def __init__(self, registry: Registry, resources: Iterable[Resource]) -> None:
+        self.registry = registry
+        self.schemas: dict[str, Schema] = {}
+        self.reachable = reachable(registry, resources)
+
+    def ref(self, name: str, build: Callable[[], Schema]) -> Schema:
+        if name not in self.schemas:
+            self.schemas[name] = {}  # reserve the name first: builders may refer back
+            self.schemas[name] = build()
+        return ref_to(name)
+
+    # --- shared ------------------------------------------------------------------------------
+
+    def errors(self) -> Schema:
+        return self.ref("Errors", errors_document)
+
+    def links(self) -> Schema:
+        return self.ref("DocumentLinks", document_links)
+
+    def included(self) -> Schema:
+        """Any resource object a document of this API can include (``include=a.b`` nests)."""
+        return self.ref(
+            "Included",
+            lambda: {
+                "type": "array",
+                "description": "Related resources asked for with `include`, each once.",
+                "items": {"anyOf": [self.resource(r) for r in self.reachable]},
+            },
+        )
+
+    # --- per resource ------------------------------------------------------------------------
+
+    def resource(self, resource: Resource) -> Schema:
+        return self.ref(names.singular(resource), lambda: self._resource_object(resource))
+
+    def identifier(self, resource: Resource) -> Schema:
+        return self.ref(
+            f"{names.singular(resource)}Identifier",
+            lambda: obj(
+                {
+                    "type": {"type": "string", "enum": [resource.type]},
+                    "id": id_schema(resource),
+                    "meta": {"type": "object"},
+                },
+                ["type", "id"],
+                description=f"Identifies one {names.one(resource)}.",
+            ),
+        )
+
+    def document(self, resource: Resource, *, optional: bool = False) -> Schema:
+        """A single-resource document; ``optional`` lets ``data`` be ``null`` (to-one related)."""
+        name = names.singular(resource) + ("OptionalDocument" if optional else "Document")
+        data = self.resource(resource)
+        return self.ref(
+            name,
+            lambda: obj(
+                {
+                    "data": nullable(data) if optional else data,
+                    "included": self.included(),
+                    "links": self.links(),
+                    "meta": {"type": "object"},
+                },
+                ["data"],
+            ),
+        )
+
+    def collection(self, resource: Resource) -> Schema:
+        return self.ref(
+            f"{names.singular(resource)}Collection",
+            lambda: obj(
+                {
+                    "data": {"type": "array", "items": self.resource(resource)},
+                    "included": self.included(),
+                    "links": self.links(),
+                    "meta": {"type": "object"},
+                },
+                ["data"],
+            ),
+        )
+
+    def identifier_document(self, target: Resource, *, many: bool) -> Schema:
+        """What ``GET .../relationships/{association}`` returns: identifiers only."""
+        suffix = "IdentifierCollection" if many else "IdentifierDocument"
+        identifier = self.identifier(target)
+        data = {"type": "array", "items": identifier} if many else nullable(identifier)
+        return self.ref(
+            names.singular(target) + suffix,
+            lambda: obj(
+                {"data": data, "links": self.links(), "meta": {"type": "object"}}, ["data"]
+            ),
+        )
+
+    def linkage(self, target: Resource, *, many: bool, required: bool = False) -> Schema:
+        """A relationship request body (or member): ``{"data": identifier | null | [...]}``."""
+        identifier = self.identifier(target)
+        if many:
+            name, data = "Linkages", {"type": "array", "items": identifier}
+        elif required:
+            name, data = "RequiredLinkage", identifier
+        else:
+            name, data = "Linkage", nullable(identifier)
+        return self.ref(names.singular(target) + name, lambda: obj({"data": data}, ["data"]))
+
+    def create_request(self, resource: Resource) -> Schema:
+        return self.ref(
+            f"{names.singular(resource)}CreateRequest", lambda: self._request(resource, True)
+        )
+
+    def update_request(self, resource: Resource) -> Schema:
+        return self.ref(
+            f"{names.singular(resource)}UpdateRequest", lambda: self._request(resource, False)
+        )
+
+    # --- builders ----------------------------------------------------------------------------
+
+    def _resource_object(self, resource: Resource) -> Schema:
+        properties: dict[str, Schema] = {
+            "type": {"type": "string", "enum": [resource.type]},
+            "id": described(id_schema(resource), "The identifier, always a string."),
+            "meta": obj(
+                {"title": {"type": "string", "description": "Asked for with `meta=title`."}}
+            ),
+            "links": obj({"self": URL}),
+        }
+        if resource.attributes:
+            properties["attributes"] = obj(
+                {a.name: output_attribute(a) for a in resource.attributes}
+            )
+        if resource.relationships:
+            properties["relationships"] = obj(
+                {r.name: self._output_relationship(r) for r in resource.relationships}
+            )
+        return obj(properties, ["type", "id"], description=resource.description)
+
+    def _output_relationship(self, rel: Relationship) -> Schema:
+        identifier = self.identifier(self.registry[rel.target])
+        data = {"type": "array", "items": identifier} if rel.many else nullable(identifier)
+        links = obj({"self": URL, "related": URL, "next": URL})
+        return obj({"data": data, "links": links, "meta": {"type": "object"}}) | {
+            "description": relationship_description(rel)
+        }
+
+    def _request(self, resource: Resource, create: bool) -> Schema:
+        data: dict[str, Schema] = {"type": {"type": "string", "enum": [resource.type]}}
+        required = ["type"]
+        if create and resource.id_generated:
+            data["id"] = {"type": "string", "description": "Ignored: the server assigns the id."}
+        else:
+            data["id"] = id_schema(resource)
+            required.append("id")
+        attributes = [a for a in resource.attributes if a.writable]
+        if attributes:
+            must = [a.name for a in attributes if create and a.required]
+            data["attributes"] = obj({a.name: input_attribute(a) for a in attributes}, must)
+            required += ["attributes"] if must else []
+        relationships = [r for r in resource.relationships if r.writable]
+        if relationships:
+            must = [r.name for r in relationships if create and r.required and not r.default]
+            data["relationships"] = obj(
+                {
+                    r.name: described(
+                        self.linkage(self.registry[r.target], many=r.many, required=r.required),
+                        relationship_description(r),
+                    )
+                    for r in relationships
+                },
+                must,
+            )
+            required += ["relationships"] if must else []
+        verb = "create" if create else "update"
+        return {
+            "type": "object",
+            "description": f"The request document to {verb} one {names.one(resource)}.",
+            "properties": {"data": obj(data, required)},
+            "required": ["data"],
+        }
+
+
+# --- attributes ------------------------------------------------------------------------------
+
+
+def output_attribute(attribute: Attribute) -> Schema:
+    """What the server emits: the type's schema or ``null``; read-only fields say so."""
+    schema = nullable(dict(attribute.type.openapi))
+    description = f"{attribute.description} Data type: `{attribute.type.name}`."
+    if attribute.auto is not None:
+        description += " Set by the server; a value passed in a request is ignored."
+        schema["readOnly"] = True
+    elif attribute.read_only:
+        description += " Read-only: a value in a request is rejected as an extra field."
+        schema["readOnly"] = True
+    return described(schema, description.strip())
+
+
+def input_attribute(attribute: Attribute) -> Schema:
+    """What the server accepts: the type's schema with the field's rules; ``null`` if optional."""
+    schema = dict(attribute.type.openapi) | rule_keywords(attribute)
+    if not attribute.required:
+        schema = nullable(schema)
+    return described(schema, attribute.description)
+
+
+def rule_keywords(attribute: Attribute) -> Schema:
+    """JSON Schema keywords for the rules that have one: lengths, numeric ranges, e-mail."""
+    kind = attribute.type.openapi.get("type")
+    keywords: Schema = {}
+    for rule in attribute.rules:
+        if isinstance(rule, Length) and kind == "string":
+            keywords |= {"minLength": rule.min} if rule.min is not None else {}
+            keywords |= {"maxLength": rule.max} if rule.max is not None else {}
+        elif isinstance(rule, Range) and kind in ("integer", "number"):
+            keywords |= {"minimum": rule.min} if rule.min is not None else {}
+            keywords |= {"maximum": rule.max} if rule.max is not None else {}
+        elif isinstance(rule, Email) and kind == "string":
+            keywords["format"] = "email"
+    if attribute.required and kind == "string" and "minLength" not in keywords:
+        keywords["minLength"] = 1
+    return keywords
+
+
+def relationship_description(rel: Relationship) -> str:
+    kind = "to-many" if rel.many else "to-one"
+    text = f"{rel.description} ({kind}, `{rel.target}`)".strip()
+    if rel.read_only:
+        text += " Read-only."
+    return text
+
+
+# --- shared documents ------------------------------------------------------------------------
+
+
+def errors_document() -> Schema:
+    source = obj(
+        {
+            "pointer": {"type": "string", "format": "json-pointer"},
+            "parameter": {"type": "string"},
+        },
+        description="A JSON pointer into the request document, or a query parameter name.",
+        minProperties=1,
+        maxProperties=1,
+    )
+    error = obj(
+        {
+            "status": {"type": "string", "pattern": "^[1-5][0-9][0-9]$"},
+            "code": {"type": "string"},
+            "title": {"type": "string", "description": "Stable, e.g. `filter constraint`."},
+            "detail": {"type": "string"},
+            "source": source,
+            "meta": {"type": "object"},
+        },
+        ["status", "title"],
+    )
+    return obj(
+        {"errors": {"type": "array", "items": error, "minItems": 1}},
+        ["errors"],
+        description="Oro's error document: one error object per problem found.",
+    )
+
+
+def document_links() -> Schema:
+    return obj(
+        {name: URL for name in ("self", "related", "first", "prev", "next")},
+        description="Absolute URLs; `first`/`prev`/`next` page through a list (there is no "
+        "`last`). Absent with `X-Include: noHateoas`.",
+    )
+
+
+def reachable(registry: Registry, resources: Iterable[Resource]) -> list[Resource]:
+    """The resources and everything their relationships lead to, in registry order."""
+    seen: set[str] = set()
+    todo = [r.type for r in resources]
+    while todo:
+        type_ = todo.pop()
+        if type_ not in seen:
+            seen.add(type_)
+            todo += [rel.target for rel in registry[type_].relationships]
+    return [r for r in registry if r.type in seen]
