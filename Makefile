@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8765
 
-.PHONY: run serve test lint fuzz bench openapi clean
+.PHONY: run serve test lint lint-openapi fuzz bench openapi clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,16 @@ openapi: $(VENV)/.installed-run
 
 bench: $(VENV)/.installed-test
 	$(PY) bench/run.py
+
+## lint-openapi: lint the generated OpenAPI document with Spectral and the vendored JSON:API ruleset
+lint-openapi: $(VENV)/.installed-run
+	@mkdir -p var
+	$(PY) -m server openapi --format json > var/openapi.json
+	npx --yes @stoplight/spectral-cli@6.16.3 lint var/openapi.json --ruleset .spectral.yml --fail-severity=error
+
+## fuzz: a longer schemathesis run
+fuzz: $(VENV)/.installed-test
+	ORO_SANDBOX_FUZZ_EXAMPLES=25 $(PY) -m pytest tests/server/test_fuzz.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

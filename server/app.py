@@ -103,22 +103,32 @@ class Api:
         backend: Backend = request.app.state.backend
         api_url = str(request.base_url).rstrip("/") + self.settings.api_prefix
         path = "/" + request.path_params["path"]
+        method = request.method
+        override = request.headers.get("x-http-method-override")
+        if method == "POST" and override:  # e.g. a long GET sent as POST, filters in the body
+            method = override.strip().upper()
         json_api = True
         try:
-            target = resolve(backend.registry, path, request.method, str(request.url))
+            target = resolve(backend.registry, path, method, str(request.url))
             allow = target.allow()
-            if request.method == "OPTIONS":
+            if method == "OPTIONS":
                 return options_response(allow)
-            action = target.actions().get(request.method)
+            action = target.actions().get(method)
             if action is None:
                 raise MethodNotAllowed(allow)
-            json_api = negotiate(request.method, request.headers.get("accept"),
-                                 request.headers.get("content-type"))
+            json_api = negotiate(
+                method, request.headers.get("accept"), request.headers.get("content-type")
+            )
             principal = open_access(request.headers)
             context = Context(
-                backend=backend, method=request.method, api_url=api_url, path=path,
-                params=request.query_params.multi_items(), headers=request.headers,
-                body=await request.body(), json_api=json_api,
+                backend=backend,
+                method=method,
+                api_url=api_url,
+                path=path,
+                params=request.query_params.multi_items(),
+                headers=request.headers,
+                body=await request.body(),
+                json_api=json_api,
                 x_include=parse_x_include(request.headers.get("x-include")),
                 principal=principal,
             )
@@ -128,15 +138,21 @@ class Api:
             return error_response(error, json_api)
         except MethodNotAllowed as error:
             return Response(None, 405, {"Allow": ", ".join(error.allow)})
-        except Exception as exc:  # noqa: BLE001 - the one place unexpected errors are answered
+        except Exception as exc:
             return unexpected_error(exc, self.settings.debug)
 
 
 def options_response(allow: list[str]) -> Response:
-    return Response(None, 200, {
-        "Allow": ", ".join(allow), "Cache-Control": "max-age=600, public", "Vary": "Origin",
-        "Content-Length": "0",
-    })
+    return Response(
+        None,
+        200,
+        {
+            "Allow": ", ".join(allow),
+            "Cache-Control": "max-age=600, public",
+            "Vary": "Origin",
+            "Content-Length": "0",
+        },
+    )
 
 
 def openapi_endpoint(format_: str) -> Callable[[Request], Any]:
@@ -145,8 +161,9 @@ def openapi_endpoint(format_: str) -> Callable[[Request], Any]:
 
         backend: Backend = request.app.state.backend
         server_url = str(request.base_url).rstrip("/")
-        document = openapi.build_openapi(backend.registry, server_url=server_url,
-                                         prefix=backend.settings.api_prefix)
+        document = openapi.build_openapi(
+            backend.registry, server_url=server_url, prefix=backend.settings.api_prefix
+        )
         if format_ == "yaml":
             return Response(openapi.to_yaml(document), media_type="application/yaml")
         return Response(orjson.dumps(document), media_type="application/json")
@@ -170,10 +187,12 @@ def create_app(settings: Settings) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         engine = create_engine(settings.database_url)
-        await run_in_threadpool(prepare_database, engine, registry, schema,
-                                scale=settings.scale, reset=settings.reset)
-        app.state.backend = Backend(settings, registry, schema,
-                                    Selector(registry, schema, engine.dialect), engine)
+        await run_in_threadpool(
+            prepare_database, engine, registry, schema, scale=settings.scale, reset=settings.reset
+        )
+        app.state.backend = Backend(
+            settings, registry, schema, Selector(registry, schema, engine.dialect), engine
+        )
         try:
             yield
         finally:
@@ -185,6 +204,8 @@ def create_app(settings: Settings) -> Starlette:
         Route(prefix + "/{path:path}", Api(settings)),
     ]
     return Starlette(
-        debug=False, routes=routes, lifespan=lifespan,
+        debug=False,
+        routes=routes,
+        lifespan=lifespan,
         exception_handlers={HTTPException: http_exception},
     )

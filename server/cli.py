@@ -253,9 +253,9 @@ def openapi(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -
 
 def dump_document(document: Mapping[str, Any], format_: str) -> str:
     if format_ == "yaml":
-        import yaml
+        from server.openapi import to_yaml
 
-        return str(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
+        return to_yaml(document)
     import orjson
 
     return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"

@@ -13,6 +13,7 @@ import orjson
 import sqlalchemy as sa
 
 from server.actions.context import Context, Reply
+from server.jsonapi.body import load_json
 from server.jsonapi.document import (
     identifier,
     page_links,
@@ -22,7 +23,13 @@ from server.jsonapi.document import (
 )
 from server.jsonapi.errors import not_found
 from server.jsonapi.ids import parse_id
-from server.jsonapi.query import ITEM_FAMILIES, LIST_FAMILIES, Query, parse_query
+from server.jsonapi.query import (
+    ITEM_FAMILIES,
+    LIST_FAMILIES,
+    Query,
+    flatten_body_filters,
+    parse_query,
+)
 from server.metadata.model import Relationship, Resource
 from server.storage.load import Loader, include_tree
 from server.storage.select import Within
@@ -33,22 +40,28 @@ RELATIONSHIP_FAMILIES = frozenset({"filter", "page", "sort"})
 
 def loader_for(ctx: Context, connection: sa.Connection) -> Loader:
     backend = ctx.backend
-    return Loader(connection, backend.registry, backend.selector,
-                  backend.settings.max_related_entities)
+    return Loader(
+        connection, backend.registry, backend.selector, backend.settings.max_related_entities
+    )
 
 
-def list_query(ctx: Context, resource: Resource,
-               families: frozenset[str] = LIST_FAMILIES) -> Query:
-    return parse_query(ctx.params, ctx.backend.registry, resource, families=families,
-                       default_page_size=ctx.backend.settings.default_page_size)
+def list_query(ctx: Context, resource: Resource, families: frozenset[str] = LIST_FAMILIES) -> Query:
+    return parse_query(
+        ctx.params,
+        ctx.backend.registry,
+        resource,
+        families=families,
+        default_page_size=ctx.backend.settings.default_page_size,
+    )
 
 
 def item_query(ctx: Context, resource: Resource) -> Query:
     return list_query(ctx, resource, ITEM_FAMILIES)
 
 
-def render(ctx: Context, loader: Loader, resource: Resource, rows: Sequence[Sequence[Any]],
-           query: Query) -> tuple[list[Any], list[Any]]:
+def render(
+    ctx: Context, loader: Loader, resource: Resource, rows: Sequence[Sequence[Any]], query: Query
+) -> tuple[list[Any], list[Any]]:
     """Primary data and ``included`` for ``rows``, or plain objects when not JSON:API."""
     ids = [row[0] for row in rows]
     if not ctx.json_api:
@@ -59,12 +72,15 @@ def render(ctx: Context, loader: Loader, resource: Resource, rows: Sequence[Sequ
     fields = query.fields
     shape = shape_of(resource, fields.get(resource.type))
     tree = include_tree(query.include)
-    names = dict.fromkeys([name for name, _, _ in shape.to_many]
-                          + [name for name in tree if resource.relationship[name].many])
+    names = dict.fromkeys(
+        [name for name, _, _ in shape.to_many]
+        + [name for name in tree if resource.relationship[name].many]
+    )
     to_many = loader.to_many(resource, names, ids)
     data = [resource_object(shape, row, to_many, view) for row in rows]
     included = []
     if tree:
+
         def rendered_to_many(target: Resource) -> list[str]:
             return [name for name, _, _ in shape_of(target, fields.get(target.type)).to_many]
 
@@ -74,8 +90,14 @@ def render(ctx: Context, loader: Loader, resource: Resource, rows: Sequence[Sequ
     return data, included
 
 
-def single_document(ctx: Context, loader: Loader, resource: Resource, row: Sequence[Any] | None,
-                    query: Query, self_url: str) -> Any:
+def single_document(
+    ctx: Context,
+    loader: Loader,
+    resource: Resource,
+    row: Sequence[Any] | None,
+    query: Query,
+    self_url: str,
+) -> Any:
     if row is None:
         return {"data": None} if ctx.json_api else None
     data, included = render(ctx, loader, resource, [row], query)
@@ -100,8 +122,21 @@ def fetch_one(loader: Loader, ctx: Context, resource: Resource, id_: Any) -> Seq
 
 
 def get_list(ctx: Context, resource: Resource) -> Reply:
-    query = list_query(ctx, resource)
+    query = parse_query(
+        query_pairs(ctx),
+        ctx.backend.registry,
+        resource,
+        default_page_size=ctx.backend.settings.default_page_size,
+    )
     return collection(ctx, resource, query, None, ctx.url)
+
+
+def query_pairs(ctx: Context) -> list[tuple[str, str]]:
+    """The query string, plus filters sent in the body (a DELETE list, or a GET sent as POST
+    with ``X-HTTP-Method-Override``); on the same key the query string wins."""
+    pairs = dict(flatten_body_filters(load_json(ctx.body)) if ctx.body.strip() else [])
+    pairs.update(ctx.params)
+    return list(pairs.items())
 
 
 def get(ctx: Context, resource: Resource, id_text: str) -> Reply:
@@ -110,8 +145,9 @@ def get(ctx: Context, resource: Resource, id_text: str) -> Reply:
     with ctx.backend.engine.connect() as connection:
         loader = loader_for(ctx, connection)
         row = fetch_one(loader, ctx, resource, id_)
-        document = single_document(ctx, loader, resource, row, query,
-                                   f"{ctx.api_url}/{resource.type}")
+        document = single_document(
+            ctx, loader, resource, row, query, f"{ctx.api_url}/{resource.type}"
+        )
     return Reply(200, document)
 
 
@@ -142,15 +178,24 @@ def get_relationship(ctx: Context, resource: Resource, id_text: str, rel: Relati
         query = list_query(ctx, target, RELATIONSHIP_FAMILIES)
         with ctx.backend.engine.connect() as connection:
             fetch_one(loader_for(ctx, connection), ctx, resource, id_)
-        return collection(ctx, target, query, Within(resource, rel, id_), ctx.url, identifiers=True,
-                          related_url=related_url)
+        return collection(
+            ctx,
+            target,
+            query,
+            Within(resource, rel, id_),
+            ctx.url,
+            identifiers=True,
+            related_url=related_url,
+        )
     list_query(ctx, target, frozenset())
     with ctx.backend.engine.connect() as connection:
         owner_row = fetch_one(loader_for(ctx, connection), ctx, resource, id_)
     related = owner_row[_to_one_position(resource, rel)]
     if not ctx.json_api:
         return Reply(200, related)
-    document: dict[str, Any] = {"data": None if related is None else identifier(target.type, related)}
+    document: dict[str, Any] = {
+        "data": None if related is None else identifier(target.type, related)
+    }
     if "noHateoas" not in ctx.x_include:
         document["links"] = {"self": ctx.url, "related": related_url}
     return Reply(200, document)
@@ -164,9 +209,16 @@ def _to_one_position(resource: Resource, rel: Relationship) -> int:
 # --- collections -----------------------------------------------------------------------------
 
 
-def collection(ctx: Context, resource: Resource, query: Query, within: Within | None,
-               self_url: str, *,
-               identifiers: bool = False, related_url: str | None = None) -> Reply:
+def collection(
+    ctx: Context,
+    resource: Resource,
+    query: Query,
+    within: Within | None,
+    self_url: str,
+    *,
+    identifiers: bool = False,
+    related_url: str | None = None,
+) -> Reply:
     backend = ctx.backend
     headers: dict[str, str] = {}
     links = "noHateoas" not in ctx.x_include
@@ -185,8 +237,9 @@ def collection(ctx: Context, resource: Resource, query: Query, within: Within | 
         has_next = 0 <= query.page_size < len(rows)
         rows = rows[: query.page_size] if has_next else rows
         if identifiers:
-            data: list[Any] = [identifier(resource.type, row[0]) if ctx.json_api else row[0]
-                               for row in rows]
+            data: list[Any] = [
+                identifier(resource.type, row[0]) if ctx.json_api else row[0] for row in rows
+            ]
             included: list[Any] = []
         else:
             data, included = render(ctx, loader, resource, rows, query)
@@ -201,8 +254,13 @@ def collection(ctx: Context, resource: Resource, query: Query, within: Within | 
     return Reply(200, document, headers)
 
 
-def _stream(ctx: Context, resource: Resource, query: Query, within: Within | None,
-            links: dict[str, str] | None) -> Iterator[bytes]:
+def _stream(
+    ctx: Context,
+    resource: Resource,
+    query: Query,
+    within: Within | None,
+    links: dict[str, str] | None,
+) -> Iterator[bytes]:
     """The whole collection, rendered and serialized a chunk of rows at a time."""
     json_api = ctx.json_api
     sql, params = ctx.backend.selector.page(resource, query, within)

@@ -15,8 +15,7 @@ from server.storage.write import Writer
 MODES = {"PATCH": "replace", "POST": "add", "DELETE": "remove"}
 
 
-def change_relationship(ctx: Context, resource: Resource, id_text: str,
-                        rel: Relationship) -> Reply:
+def change_relationship(ctx: Context, resource: Resource, id_text: str, rel: Relationship) -> Reply:
     """PATCH replaces (to-one: sets), POST adds, DELETE removes members; 204 on success."""
     id_ = parse_id(resource, id_text)
     list_query(ctx, resource, frozenset())
@@ -29,8 +28,9 @@ def change_relationship(ctx: Context, resource: Resource, id_text: str,
         if ctx.method != "DELETE" and set(ids) - writer.existing(registry[rel.target], ids):
             raise ApiError(400, "form constraint", "The entity does not exist.", pointer="/data")
         if rel.required and not rel.many and value is None:
-            raise ApiError(400, "not blank constraint", "This value should not be blank.",
-                           pointer="/data")
+            raise ApiError(
+                400, "not blank constraint", "This value should not be blank.", pointer="/data"
+            )
         stamp = {a.column: now() for a in resource.attributes if a.auto is Auto.UPDATED}
         if rel.many:
             writer.link(resource, rel, id_, ids, MODES[ctx.method])

@@ -11,11 +11,18 @@ from typing import Any
 import sqlalchemy as sa
 
 from server.actions.context import Context, Reply
-from server.actions.read import fetch_one, item_query, list_query, loader_for, single_document
+from server.actions.read import (
+    fetch_one,
+    item_query,
+    list_query,
+    loader_for,
+    query_pairs,
+    single_document,
+)
 from server.jsonapi.body import load_json
 from server.jsonapi.errors import ApiError, raise_all
 from server.jsonapi.ids import parse_id
-from server.jsonapi.query import flatten_body_filters, parse_query
+from server.jsonapi.query import parse_query
 from server.jsonapi.request_doc import ResourceInput, parse_resource_document
 from server.metadata.model import Auto, Resource
 from server.metadata.rules import Unique
@@ -43,8 +50,9 @@ def _defaults(ctx: Context, resource: Resource) -> dict[str, Any]:
     }
 
 
-def _check_storage(ctx: Context, writer: Writer, resource: Resource, data: ResourceInput,
-                   exclude_id: Any = None) -> None:
+def _check_storage(
+    ctx: Context, writer: Writer, resource: Resource, data: ResourceInput, exclude_id: Any = None
+) -> None:
     """What only the database can tell: missing related records, taken unique values."""
     errors = []
     registry = ctx.backend.registry
@@ -53,14 +61,21 @@ def _check_storage(ctx: Context, writer: Writer, resource: Resource, data: Resou
         ids = value if rel.many else [] if value is None else [value]
         missing = set(ids) - writer.existing(registry[rel.target], ids)
         if missing:
-            errors.append(ApiError(400, "form constraint", "The entity does not exist.",
-                                   pointer=data.pointers.get(name)))
+            errors.append(
+                ApiError(
+                    400,
+                    "form constraint",
+                    "The entity does not exist.",
+                    pointer=data.pointers.get(name),
+                )
+            )
     for name, value in data.attributes.items():
         attr = resource.attribute[name]
         if attr.unique and value is not None and writer.taken(resource, name, value, exclude_id):
             violation = Unique.violation()
-            errors.append(ApiError(400, violation.title, violation.detail,
-                                   pointer=data.pointers.get(name)))
+            errors.append(
+                ApiError(400, violation.title, violation.detail, pointer=data.pointers.get(name))
+            )
     raise_all(errors)
 
 
@@ -86,14 +101,16 @@ def _write_links(writer: Writer, resource: Resource, id_: Any, data: ResourceInp
 
 def create(ctx: Context, resource: Resource) -> Reply:
     document = load_json(ctx.body)
-    data = parse_resource_document(document, resource, ctx.backend.registry,
-                                   defaults=_defaults(ctx, resource))
+    data = parse_resource_document(
+        document, resource, ctx.backend.registry, defaults=_defaults(ctx, resource)
+    )
     query = item_query(ctx, resource)
     with ctx.backend.engine.begin() as connection:
         writer = _writer(ctx, connection)
         if data.id is not None and writer.existing(resource, [data.id]):
-            raise ApiError(409, "conflict constraint", "The entity already exists.",
-                           pointer="/data/id")
+            raise ApiError(
+                409, "conflict constraint", "The entity already exists.", pointer="/data/id"
+            )
         _check_storage(ctx, writer, resource, data)
         values = _columns(resource, data, creating=True)
         if data.id is not None:
@@ -135,10 +152,13 @@ def delete(ctx: Context, resource: Resource, id_text: str) -> Reply:
 
 def delete_list(ctx: Context, resource: Resource) -> Reply:
     """Delete what the filters match, at most ``max_delete`` records; body filters allowed."""
-    pairs = dict(flatten_body_filters(load_json(ctx.body)) if ctx.body.strip() else [])
-    pairs.update(ctx.params)  # the query string wins
-    query = parse_query(pairs.items(), ctx.backend.registry, resource,
-                        families=DELETE_LIST_FAMILIES, default_page_size=resource.max_delete)
+    query = parse_query(
+        query_pairs(ctx),
+        ctx.backend.registry,
+        resource,
+        families=DELETE_LIST_FAMILIES,
+        default_page_size=resource.max_delete,
+    )
     if not query.filters:
         raise ApiError(400, "filter constraint", "At least one filter must be provided.")
     selector = ctx.backend.selector
@@ -147,8 +167,9 @@ def delete_list(ctx: Context, resource: Resource) -> Reply:
         loader = loader_for(ctx, connection)
         if "totalCount" in ctx.x_include:
             headers["X-Include-Total-Count"] = str(loader.scalar(selector.count(resource, query)))
-        ids = [row[0] for row in loader.rows(selector.page(resource, query, extra=0,
-                                                           ids_only=True))]
+        ids = [
+            row[0] for row in loader.rows(selector.page(resource, query, extra=0, ids_only=True))
+        ]
         _writer(ctx, connection).delete(resource, ids)
     if "deletedCount" in ctx.x_include:
         headers["X-Include-Deleted-Count"] = str(len(ids))

@@ -78,14 +78,22 @@ def shape_of(resource: Resource, fields: frozenset[str] | None = None) -> Shape:
     to_one_all = [r for r in resource.relationships if not r.many]
     to_one = tuple(
         (r.name, start + i, r.target, _link_suffixes(resource, r.name))
-        for i, r in enumerate(to_one_all) if wanted(r.name)
+        for i, r in enumerate(to_one_all)
+        if wanted(r.name)
     )
     to_many = tuple(
         (r.name, r.target, _link_suffixes(resource, r.name))
-        for r in resource.relationships if r.many and wanted(r.name)
+        for r in resource.relationships
+        if r.many and wanted(r.name)
     )
-    return Shape(resource.type, attributes, to_one, to_many, resource.allows("get"),
-                 _title_renderer(resource))
+    return Shape(
+        resource.type,
+        attributes,
+        to_one,
+        to_many,
+        resource.allows("get"),
+        _title_renderer(resource),
+    )
 
 
 def identifier(type_: str, id_: Any) -> dict[str, str]:
@@ -116,13 +124,15 @@ def resource_object(shape: Shape, row: Row, to_many: ToMany, view: View) -> dict
             data = None if value is None else {"type": target, "id": str(value)}
             relationships[name] = (
                 {"data": data, "links": {key: item_url + suffix for key, suffix in suffixes}}
-                if links else {"data": data}
+                if links
+                else {"data": data}
             )
         for name, target, suffixes in shape.to_many:
             members = [{"type": target, "id": str(i)} for i in to_many[name].get(id_, ())]
             relationships[name] = (
                 {"data": members, "links": {key: item_url + suffix for key, suffix in suffixes}}
-                if links else {"data": members}
+                if links
+                else {"data": members}
             )
         obj["relationships"] = relationships
     return obj
@@ -143,8 +153,9 @@ def plain_object(resource: Resource, row: Row, to_many: ToMany) -> dict[str, Any
     return obj
 
 
-def page_links(url: str, params: Iterable[tuple[str, str]], page_number: int,
-               has_next: bool) -> dict[str, str]:
+def page_links(
+    url: str, params: Iterable[tuple[str, str]], page_number: int, has_next: bool
+) -> dict[str, str]:
     """Oro's pagination links: no ``last``; ``first``/``prev`` past page 1; ``next`` when more."""
     kept = sorted((k, v) for k, v in params if k != "page[number]")
 

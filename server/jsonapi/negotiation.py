@@ -30,17 +30,19 @@ def negotiate(method: str, accept: str | None, content_type: str | None) -> bool
     """True for a JSON:API request, False for plain JSON; raises Oro's 406/415 errors."""
     accepted = _media_types(accept)
     json_api_accepts = [params for media, params in accepted if media == JSON_API]
-    if json_api_accepts:
-        if not any(all(name == "q" for name in params) for params in json_api_accepts):
-            raise _not_acceptable(
-                'The "Accept" request header should contains at least one instance of JSON:API'
-                " media type without any parameters."
-            )
+    if json_api_accepts and not any(
+        all(name == "q" for name in params) for params in json_api_accepts
+    ):
+        raise _not_acceptable(
+            'The "Accept" request header should contains at least one instance of JSON:API'
+            " media type without any parameters."
+        )
     sent = _media_types(content_type)
     if sent and sent[0][0] == JSON_API:
         if sent[0][1]:
             raise ApiError(
-                415, "unsupported media type http exception",
+                415,
+                "unsupported media type http exception",
                 'The "Content-Type" request header should contain JSON:API media type without'
                 " any parameters.",
             )
@@ -59,7 +61,8 @@ def negotiate(method: str, accept: str | None, content_type: str | None) -> bool
         )
     if method in WRITES:
         raise ApiError(
-            415, "unsupported media type http exception",
+            415,
+            "unsupported media type http exception",
             "This server accepts writes only as JSON:API: send the"
             ' "Content-Type: application/vnd.api+json" request header.',
         )

@@ -17,8 +17,21 @@ from server.metadata import types as t
 from server.metadata.model import Registry, Resource
 
 OPERATORS = (
-    "eq", "neq", "lt", "lte", "gt", "gte", "exists", "neq_or_null", "contains", "not_contains",
-    "starts_with", "not_starts_with", "ends_with", "not_ends_with", "empty",
+    "eq",
+    "neq",
+    "lt",
+    "lte",
+    "gt",
+    "gte",
+    "exists",
+    "neq_or_null",
+    "contains",
+    "not_contains",
+    "starts_with",
+    "not_starts_with",
+    "ends_with",
+    "not_ends_with",
+    "empty",
 )
 BOOLEAN_OPERATORS = {"exists", "empty"}
 MULTI_VALUE_OPERATORS = {"eq", "neq", "neq_or_null", "contains", "not_contains"}
@@ -90,8 +103,12 @@ def _resolve(registry: Registry, resource: Resource, path: list[str]) -> _Target
     for i, name in enumerate(path):
         last = i == len(path) - 1
         if name == "id" and last:
-            return _Target(resource.id_type, t.ORDERED if resource.id_type is t.INTEGER
-                           else t.COMPARABLE, False, True)
+            return _Target(
+                resource.id_type,
+                t.ORDERED if resource.id_type is t.INTEGER else t.COMPARABLE,
+                False,
+                True,
+            )
         if name in resource.attribute and last:
             attr = resource.attribute[name]
             return _Target(attr.type, attr.operators, False, False) if attr.operators else None
@@ -119,7 +136,7 @@ def _parse_value(target: _Target, operator: str, text: str) -> Any:
         except t.InvalidValue:
             noun = kind.noun
             raise t.InvalidValue(
-                f"Expected a pair of {_plural(noun)} ({noun}..{noun}). Given \"{text}\"."
+                f'Expected a pair of {_plural(noun)} ({noun}..{noun}). Given "{text}".'
             ) from None
         if isinstance(low, t.Period):  # partial dates: from the start of one to the end of other
             return Range(low.start, high.end, high_open=True)
@@ -136,8 +153,13 @@ def _parse_value(target: _Target, operator: str, text: str) -> Any:
 
 
 class _Parser:
-    def __init__(self, registry: Registry, resource: Resource, families: frozenset[str],
-                 default_page_size: int) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        resource: Resource,
+        families: frozenset[str],
+        default_page_size: int,
+    ) -> None:
         self.registry = registry
         self.resource = resource
         self.families = families
@@ -219,8 +241,11 @@ class _Parser:
             for part in name.split("."):
                 rel = resource.relationship.get(part)
                 if rel is None:
-                    self.fail(key, f'The relationship "{part}" of the include path "{name}" does'
-                                   f' not exist in the "{resource.type}" resource.')
+                    self.fail(
+                        key,
+                        f'The relationship "{part}" of the include path "{name}" does'
+                        f' not exist in the "{resource.type}" resource.',
+                    )
                     break
                 resource = self.registry[rel.target]
             else:
@@ -262,13 +287,23 @@ class _Parser:
             else:
                 unsupported.append(name.removeprefix("-"))
         if len(unsupported) == 1:
-            self.errors.append(ApiError(400, "sort constraint",
-                                        f'Sorting by "{unsupported[0]}" field is not supported.',
-                                        parameter=key))
+            self.errors.append(
+                ApiError(
+                    400,
+                    "sort constraint",
+                    f'Sorting by "{unsupported[0]}" field is not supported.',
+                    parameter=key,
+                )
+            )
         elif unsupported:
-            self.errors.append(ApiError(400, "sort constraint",
-                                        f'Sorting by "{", ".join(unsupported)}" fields are not'
-                                        " supported.", parameter=key))
+            self.errors.append(
+                ApiError(
+                    400,
+                    "sort constraint",
+                    f'Sorting by "{", ".join(unsupported)}" fields are not supported.',
+                    parameter=key,
+                )
+            )
         self.sort = tuple(order)
 
     def _meta(self, key: str, segments: list[str], value: str) -> None:
@@ -280,8 +315,11 @@ class _Parser:
             return
         for name in names:
             if name not in META_PROPERTIES:
-                self.fail(key, f'The "{name}" is not known meta property. Known properties:'
-                               f" {', '.join(META_PROPERTIES)}.")
+                self.fail(
+                    key,
+                    f'The "{name}" is not known meta property. Known properties:'
+                    f" {', '.join(META_PROPERTIES)}.",
+                )
         self.meta = tuple(n for n in names if n in META_PROPERTIES)
 
     # --- helpers ---
@@ -333,13 +371,19 @@ def parse_query(
         parser.feed(key, value)
     raise_all(parser.errors)
     return Query(
-        tuple(parser.filters), parser.fields, parser.include, parser.sort, parser.page_number,
-        parser.page_size, parser.meta, tuple(last.items()),
+        tuple(parser.filters),
+        parser.fields,
+        parser.include,
+        parser.sort,
+        parser.page_number,
+        parser.page_size,
+        parser.meta,
+        tuple(last.items()),
     )
 
 
 def flatten_body_filters(body: Any) -> list[tuple[str, str]]:
-    """Filters sent in a DELETE body: ``{"filter": {"id": {"neq": "5"}}}`` or ``{"filter[id]": "5"}``."""
+    """Filters sent in a body: ``{"filter": {"id": {"neq": "5"}}}`` or ``{"filter[id]": "5"}``."""
     pairs: list[tuple[str, str]] = []
 
     def walk(prefix: str, value: Any) -> None:

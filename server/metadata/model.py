@@ -69,7 +69,7 @@ class Attribute:
 
 @dataclass(frozen=True)
 class Relationship:
-    """A to-one (FK column on this table) or to-many (link table, or FK on the target) association."""
+    """A to-one (FK column here) or to-many (link table, or FK on the target) association."""
 
     name: str
     target: str
@@ -110,9 +110,19 @@ class Resource:
     id_type: t.DataType = t.INTEGER
     id_generated: bool = True
     actions: frozenset[str] = frozenset(
-        {"get", "get_list", "create", "update", "delete", "delete_list",
-         "get_subresource", "get_relationship", "update_relationship",
-         "add_relationship", "delete_relationship"}
+        {
+            "get",
+            "get_list",
+            "create",
+            "update",
+            "delete",
+            "delete_list",
+            "get_subresource",
+            "get_relationship",
+            "update_relationship",
+            "add_relationship",
+            "delete_relationship",
+        }
     )
     title: str = "{id}"  # format template over attribute names, for meta=title
     max_page_size: int | None = None

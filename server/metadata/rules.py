@@ -69,7 +69,8 @@ class Length(Rule):
         if self.min is not None and len(value) < self.min:
             return Violation(
                 "length constraint",
-                f"This value is too short. It should have {_plural(self.min, 'character')} or more.",
+                "This value is too short. It should have"
+                f" {_plural(self.min, 'character')} or more.",
             )
         return None
 

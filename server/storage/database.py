@@ -1,4 +1,4 @@
-"""Engines: SQLite in WAL mode by default (StaticPool for in-memory), any SQLAlchemy URL otherwise."""
+"""Engines: SQLite in WAL mode (StaticPool when in memory), or any other SQLAlchemy URL."""
 
 from __future__ import annotations
 

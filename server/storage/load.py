@@ -36,12 +36,17 @@ class Included:
 
 def chunks(ids: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
     for start in range(0, len(ids), size):
-        yield ids[start:start + size]
+        yield ids[start : start + size]
 
 
 class Loader:
-    def __init__(self, connection: sa.Connection, registry: Registry, selector: Selector,
-                 max_related: int = 1000) -> None:
+    def __init__(
+        self,
+        connection: sa.Connection,
+        registry: Registry,
+        selector: Selector,
+        max_related: int = 1000,
+    ) -> None:
         self.connection = connection
         self.registry = registry
         self.selector = selector
@@ -53,8 +58,9 @@ class Loader:
     def scalar(self, statement: tuple[Sql, Params]) -> Any:
         return self.rows(statement)[0][0]
 
-    def to_many(self, resource: Resource, names: Iterable[str], ids: Sequence[Any]
-                ) -> dict[str, dict[Any, list[Any]]]:
+    def to_many(
+        self, resource: Resource, names: Iterable[str], ids: Sequence[Any]
+    ) -> dict[str, dict[Any, list[Any]]]:
         """Target ids per owner for each named to-many association (capped per owner)."""
         result: dict[str, dict[Any, list[Any]]] = {}
         for name in names:
@@ -68,9 +74,14 @@ class Loader:
             result[name] = grouped
         return result
 
-    def included(self, resource: Resource, rows: Sequence[Sequence[Any]],
-                 to_many: Mapping[str, Mapping[Any, Sequence[Any]]], tree: Mapping[str, Any],
-                 wanted_to_many: Any) -> list[Included]:
+    def included(
+        self,
+        resource: Resource,
+        rows: Sequence[Sequence[Any]],
+        to_many: Mapping[str, Mapping[Any, Sequence[Any]]],
+        tree: Mapping[str, Any],
+        wanted_to_many: Any,
+    ) -> list[Included]:
         """Resources reached by the include ``tree``, each once, never repeating primary data.
 
         ``wanted_to_many(resource)`` names the to-many associations rendered for a type.
@@ -80,9 +91,16 @@ class Loader:
         self._walk(resource, rows, to_many, tree, wanted_to_many, seen, found)
         return found
 
-    def _walk(self, resource: Resource, rows: Sequence[Sequence[Any]],
-              to_many: Mapping[str, Mapping[Any, Sequence[Any]]], tree: Mapping[str, Any],
-              wanted_to_many: Any, seen: set[tuple[str, Any]], found: list[Included]) -> None:
+    def _walk(
+        self,
+        resource: Resource,
+        rows: Sequence[Sequence[Any]],
+        to_many: Mapping[str, Mapping[Any, Sequence[Any]]],
+        tree: Mapping[str, Any],
+        wanted_to_many: Any,
+        seen: set[tuple[str, Any]],
+        found: list[Included],
+    ) -> None:
         to_one_position = {
             r.name: len(resource.attributes) + 1 + i
             for i, r in enumerate(r for r in resource.relationships if not r.many)
@@ -99,8 +117,9 @@ class Loader:
             targets = []
             for part in chunks(sorted(ids)):
                 targets += self.rows(self.selector.by_ids(target, part))
-            names = set(wanted_to_many(target)) | {n for n in subtree
-                                                    if target.relationship[n].many}
+            names = set(wanted_to_many(target)) | {
+                n for n in subtree if target.relationship[n].many
+            }
             target_many = self.to_many(target, sorted(names), [r[0] for r in targets])
             for row in targets:
                 key = (target.type, row[0])

@@ -23,9 +23,16 @@ from server.metadata.types import Period
 from server.storage.tables import Schema
 
 Clause = sa.ColumnElement[bool]
+MAX_ROWS = 2**62
 Params = dict[str, Any]
-LIKE = {"contains": "%{}%", "not_contains": "%{}%", "starts_with": "{}%",
-        "not_starts_with": "{}%", "ends_with": "%{}", "not_ends_with": "%{}"}
+LIKE = {
+    "contains": "%{}%",
+    "not_contains": "%{}%",
+    "starts_with": "{}%",
+    "not_starts_with": "{}%",
+    "ends_with": "%{}",
+    "not_ends_with": "%{}",
+}
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,10 @@ def bind_filters(filters: Sequence[Filter]) -> tuple[tuple[Hashable, ...], Param
         elif isinstance(value, Range):
             kind = ("range", value.high_open)
             params[f"{name}_lo"], params[f"{name}_hi"] = value.low, value.high
+        elif isinstance(value, list) and value and isinstance(value[0], Period):
+            kind = ("periods", len(value))  # a list of partial dates: the union of the periods
+            for k, period in enumerate(value):
+                params[f"{name}_{k}_lo"], params[f"{name}_{k}_hi"] = period.start, period.end
         elif isinstance(value, list):
             kind = ("list", len(value))
             params.update({f"{name}_{k}": item for k, item in enumerate(value)})
@@ -110,14 +121,21 @@ class Selector:
 
     # --- whole statements --------------------------------------------------------------------
 
-    def page(self, resource: Resource, query: Query, within: Within | None = None, *,
-             extra: int = 1, ids_only: bool = False) -> tuple[Sql, Params]:
+    def page(
+        self,
+        resource: Resource,
+        query: Query,
+        within: Within | None = None,
+        *,
+        extra: int = 1,
+        ids_only: bool = False,
+    ) -> tuple[Sql, Params]:
         """One page of rows (``extra`` more, to learn whether a next page exists)."""
         shape, params = bind_filters(query.filters)
         paged = query.page_size >= 0
-        if paged:
-            params["limit"] = query.page_size + extra
-            params["offset"] = (query.page_number - 1) * query.page_size
+        if paged:  # clamped: SQLite integers are 64-bit, page numbers are not
+            params["limit"] = min(query.page_size + extra, MAX_ROWS)
+            params["offset"] = min((query.page_number - 1) * query.page_size, MAX_ROWS)
         if within is not None:
             params["owner"] = within.owner_id
         key = ("page", resource.type, shape, query.sort, paged, _within_key(within), ids_only)
@@ -135,16 +153,20 @@ class Selector:
 
         return self.compiled(key, build), params
 
-    def count(self, resource: Resource, query: Query, within: Within | None = None
-              ) -> tuple[Sql, Params]:
+    def count(
+        self, resource: Resource, query: Query, within: Within | None = None
+    ) -> tuple[Sql, Params]:
         shape, params = bind_filters(query.filters)
         if within is not None:
             params["owner"] = within.owner_id
 
         def build() -> sa.Select[Any]:
             table = self.schema.tables[resource.type]
-            statement = sa.select(sa.func.count()).select_from(table).where(
-                self._where(resource, table, query.filters))
+            statement = (
+                sa.select(sa.func.count())
+                .select_from(table)
+                .where(self._where(resource, table, query.filters))
+            )
             return statement if within is None else statement.where(self._members(within))
 
         return self.compiled(("count", resource.type, shape, _within_key(within)), build), params
@@ -152,20 +174,27 @@ class Selector:
     def by_ids(self, resource: Resource, ids: Sequence[Any]) -> tuple[Sql, Params]:
         def build() -> sa.Select[Any]:
             table = self.schema.tables[resource.type]
-            return sa.select(*self.columns(resource, table)).where(
-                table.c.id.in_(_binds("id", len(ids)))).order_by(table.c.id)
+            return (
+                sa.select(*self.columns(resource, table))
+                .where(table.c.id.in_(_binds("id", len(ids))))
+                .order_by(table.c.id)
+            )
 
         sql = self.compiled(("by_ids", resource.type, len(ids)), build)
         return sql, {f"id_{k}": value for k, value in enumerate(ids)}
 
-    def related_ids(self, resource: Resource, rel: Relationship, ids: Sequence[Any]
-                    ) -> tuple[Sql, Params]:
+    def related_ids(
+        self, resource: Resource, rel: Relationship, ids: Sequence[Any]
+    ) -> tuple[Sql, Params]:
         """``(owner id, target id)`` pairs of a to-many association for some owners, ordered."""
 
         def build() -> sa.Select[Any]:
             owner, target = self._pair(resource, rel)
-            return sa.select(owner, target).where(owner.in_(_binds("id", len(ids)))).order_by(
-                owner, target)
+            return (
+                sa.select(owner, target)
+                .where(owner.in_(_binds("id", len(ids))))
+                .order_by(owner, target)
+            )
 
         sql = self.compiled(("related", resource.type, rel.name, len(ids)), build)
         return sql, {f"id_{k}": value for k, value in enumerate(ids)}
@@ -179,23 +208,33 @@ class Selector:
 
     # --- filters -----------------------------------------------------------------------------
 
-    def _where(self, resource: Resource, table: sa.FromClause, filters: Sequence[Filter]
-               ) -> Clause:
+    def _where(self, resource: Resource, table: sa.FromClause, filters: Sequence[Filter]) -> Clause:
         shape, _ = bind_filters(filters)
-        return sa.and_(sa.true(), *(
-            self._predicate(resource, table, f.path, f.operator, f"p{i}", shape[i][2])
-            for i, f in enumerate(filters)
-        ))
+        return sa.and_(
+            sa.true(),
+            *(
+                self._predicate(resource, table, f.path, f.operator, f"p{i}", shape[i][2])
+                for i, f in enumerate(filters)
+            ),
+        )
 
-    def _predicate(self, resource: Resource, table: sa.FromClause, path: Sequence[str],
-                   operator: str, name: str, kind: Any) -> Clause:
+    def _predicate(
+        self,
+        resource: Resource,
+        table: sa.FromClause,
+        path: Sequence[str],
+        operator: str,
+        name: str,
+        kind: Any,
+    ) -> Clause:
         head, rest = path[0], path[1:]
         if rest:
             rel = resource.relationship[head]
             target = self.registry[rel.target]
             inner_table = self.schema.tables[target.type].alias()
             inner = sa.select(inner_table.c.id).where(
-                self._predicate(target, inner_table, rest, operator, name, kind))
+                self._predicate(target, inner_table, rest, operator, name, kind)
+            )
             if rel.many:
                 return table.c.id.in_(self._owners(resource, rel, inner))
             return table.c[rel.column].in_(inner)
@@ -208,8 +247,9 @@ class Selector:
             return _compare(table.c[rel.column], operator, name, kind)
         return self._to_many(resource, table, rel, operator, name, kind)
 
-    def _pair(self, resource: Resource, rel: Relationship, *, alias: bool = False
-              ) -> tuple[sa.ColumnElement[Any], sa.ColumnElement[Any]]:
+    def _pair(
+        self, resource: Resource, rel: Relationship, *, alias: bool = False
+    ) -> tuple[sa.ColumnElement[Any], sa.ColumnElement[Any]]:
         """(owner id, target id) columns of a to-many association's storage."""
         if rel.link_table:
             link_table, link = self.schema.link(resource.type, rel.name)
@@ -221,15 +261,23 @@ class Selector:
         source = target.alias() if alias else target
         return source.c[inverse.column], source.c.id
 
-    def _owners(self, resource: Resource, rel: Relationship,
-                targets: sa.Select[Any] | list[Any] | None) -> sa.Select[Any]:
+    def _owners(
+        self, resource: Resource, rel: Relationship, targets: sa.Select[Any] | list[Any] | None
+    ) -> sa.Select[Any]:
         """Owner ids related through to-many ``rel`` to ``targets`` (any target when None)."""
         owner, target = self._pair(resource, rel, alias=True)
         statement = sa.select(owner).where(owner.is_not(None))
         return statement if targets is None else statement.where(target.in_(targets))
 
-    def _to_many(self, resource: Resource, table: sa.FromClause, rel: Relationship,
-                 operator: str, name: str, kind: Any) -> Clause:
+    def _to_many(
+        self,
+        resource: Resource,
+        table: sa.FromClause,
+        rel: Relationship,
+        operator: str,
+        name: str,
+        kind: Any,
+    ) -> Clause:
         non_empty = table.c.id.in_(self._owners(resource, rel, None))
         if operator == "exists":
             return non_empty if kind[1] else sa.not_(non_empty)
@@ -241,8 +289,9 @@ class Selector:
             return sa.and_(non_empty, sa.not_(holding_any))
         if operator == "neq_or_null":
             return sa.not_(holding_any)
-        holding_all = sa.and_(*(table.c.id.in_(self._owners(resource, rel, [bind]))
-                                for bind in binds))
+        holding_all = sa.and_(
+            *(table.c.id.in_(self._owners(resource, rel, [bind])) for bind in binds)
+        )
         if operator == "contains":
             return holding_all
         if operator == "not_contains":
@@ -262,8 +311,9 @@ class Selector:
 
     # --- sorting -----------------------------------------------------------------------------
 
-    def _order(self, resource: Resource, table: sa.FromClause, statement: sa.Select[Any],
-               query: Query) -> sa.Select[Any]:
+    def _order(
+        self, resource: Resource, table: sa.FromClause, statement: sa.Select[Any], query: Query
+    ) -> sa.Select[Any]:
         sort = query.sort or tuple(((name,), desc) for name, desc in resource.default_sort)
         joined: dict[tuple[str, ...], tuple[Resource, sa.FromClause]] = {(): (resource, table)}
         source: sa.FromClause = table
@@ -313,6 +363,14 @@ def _compare(column: sa.ColumnElement[Any], operator: str, name: str, kind: Any)
             return blank if kind[1] else sa.not_(blank)
         case "range":
             return _compare_range(column, operator, name, kind[1])
+        case "periods":
+            inside = sa.or_(
+                *(_compare_range(column, "eq", f"{name}_{k}", True) for k in range(kind[1]))
+            )
+            if operator == "eq":
+                return inside
+            outside = sa.and_(column.is_not(None), sa.not_(inside))
+            return outside if operator == "neq" else sa.or_(outside, column.is_(None))
         case "list":
             values = _binds(name, kind[1])
             if operator == "eq":
@@ -342,8 +400,9 @@ def _compare(column: sa.ColumnElement[Any], operator: str, name: str, kind: Any)
     raise ValueError(operator)
 
 
-def _compare_range(column: sa.ColumnElement[Any], operator: str, name: str,
-                   high_open: bool) -> Clause:
+def _compare_range(
+    column: sa.ColumnElement[Any], operator: str, name: str, high_open: bool
+) -> Clause:
     low, high = sa.bindparam(f"{name}_lo"), sa.bindparam(f"{name}_hi")
     below = column < low
     above = column >= high if high_open else column > high

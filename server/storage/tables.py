@@ -30,8 +30,9 @@ class Schema:
 
 def _table(metadata: sa.MetaData, registry: Registry, resource: Resource) -> sa.Table:
     columns: list[sa.schema.SchemaItem] = [
-        sa.Column("id", resource.id_type.sql(), primary_key=True,
-                  autoincrement=resource.id_generated)
+        sa.Column(
+            "id", resource.id_type.sql(), primary_key=True, autoincrement=resource.id_generated
+        )
     ]
     for attr in resource.attributes:
         indexed = attr.filterable and attr.type.name not in UNINDEXED
@@ -59,7 +60,8 @@ def build_schema(registry: Registry) -> Schema:
                 owner_type = registry[resource.type].id_type
                 target_type = registry[rel.target].id_type
                 table = sa.Table(
-                    link.table, metadata,
+                    link.table,
+                    metadata,
                     sa.Column(link.owner_column, owner_type.sql(), primary_key=True),
                     sa.Column(link.target_column, target_type.sql(), primary_key=True, index=True),
                 )

@@ -40,16 +40,18 @@ class Writer:
 
     def insert(self, resource: Resource, values: Mapping[str, Any]) -> Any:
         result = self.connection.execute(self.table(resource).insert().values(**values))
-        return values.get("id", result.inserted_primary_key[0] if result.inserted_primary_key
-                          else None)
+        return values.get(
+            "id", result.inserted_primary_key[0] if result.inserted_primary_key else None
+        )
 
     def update(self, resource: Resource, id_: Any, values: Mapping[str, Any]) -> None:
         if values:
             table = self.table(resource)
             self.connection.execute(table.update().where(table.c.id == id_).values(**values))
 
-    def link(self, resource: Resource, rel: Relationship, owner_id: Any, ids: Sequence[Any],
-             mode: str) -> None:
+    def link(
+        self, resource: Resource, rel: Relationship, owner_id: Any, ids: Sequence[Any], mode: str
+    ) -> None:
         """Replace, add or remove members of a many-to-many association."""
         link_table, link = self.schema.link(resource.type, rel.name)
         owner = link_table.c[link.owner_column]
@@ -59,11 +61,15 @@ class Writer:
         if mode == "remove":
             for part in chunks(list(ids)):
                 self.connection.execute(
-                    link_table.delete().where(owner == owner_id, target.in_(part)))
+                    link_table.delete().where(owner == owner_id, target.in_(part))
+                )
             return
         present = set(self.connection.scalars(sa.select(target).where(owner == owner_id)))
-        rows = [{link.owner_column: owner_id, link.target_column: i}
-                for i in dict.fromkeys(ids) if i not in present]
+        rows = [
+            {link.owner_column: owner_id, link.target_column: i}
+            for i in dict.fromkeys(ids)
+            if i not in present
+        ]
         if rows:
             self.connection.execute(link_table.insert(), rows)
 
@@ -90,8 +96,9 @@ class Writer:
         for part in chunks(list(ids)):
             self.connection.execute(table.delete().where(table.c.id.in_(part)))
 
-    def _release(self, other: Resource, rel: Relationship, ids: Sequence[Any],
-                 doomed: set[Any]) -> None:
+    def _release(
+        self, other: Resource, rel: Relationship, ids: Sequence[Any], doomed: set[Any]
+    ) -> None:
         table = self.table(other)
         column = table.c[rel.column]
         referencing: list[Any] = []
@@ -105,10 +112,12 @@ class Writer:
         elif rel.on_delete == "set null":
             for part in chunks(referencing):
                 self.connection.execute(
-                    table.update().where(table.c.id.in_(part)).values({rel.column: None}))
+                    table.update().where(table.c.id.in_(part)).values({rel.column: None})
+                )
         else:
             raise ApiError(
-                403, "access denied exception",
+                403,
+                "access denied exception",
                 "The delete operation is forbidden. Reason: the record is referenced by"
                 f' "{rel.name}" of {len(referencing)} "{other.type}" record(s).',
             )
