@@ -231,6 +231,16 @@ ORDER_STATUSES = (
     ("closed", "Closed", 4, False), ("cancelled", "Cancelled", 5, False),
 )
 STATUS_WEIGHTS = (15, 12, 20, 43, 10)
+TASK_PRIORITIES = (
+    ("low", "Low", 1, False), ("normal", "Normal", 2, True), ("high", "High", 3, False),
+)
+TASKS = 200
+TASK_SUBJECTS = (
+    "Call back about the renewal", "Send the updated price list", "Prepare a quote",
+    "Follow up on the overdue invoice", "Schedule a product demo", "Review the contract draft",
+    "Confirm the delivery date", "Update the contact details", "Visit the new store",
+    "Collect feedback on the last order",
+)
 TIMES_CONTACTED = (0, 0, 0, *range(1, 40))
 
 COUNTRIES = (
@@ -420,6 +430,7 @@ def _dictionaries() -> dict[str, list[Row]]:
     return {
         "contactsources": options(CONTACT_SOURCES),
         "orderstatuses": options(ORDER_STATUSES),
+        "taskpriorities": options(TASK_PRIORITIES),
         "countries": [{"id": c, "iso3Code": iso3, "name": n} for c, iso3, n in COUNTRIES],
         "regions": [
             {"id": r, "code": r.split("-", 1)[1], "name": n, "country": r.split("-", 1)[0]}
@@ -427,6 +438,27 @@ def _dictionaries() -> dict[str, list[Row]]:
         ],
         "weightunits": [{"id": u, "conversionRates": rates} for u, rates in WEIGHT_UNITS.items()],
     }
+
+
+def _tasks(rng: random.Random) -> list[Row]:
+    """Tasks of the main organization's people, due around the reference date (some overdue)."""
+    rows = []
+    for task_id in range(1, TASKS + 1):
+        created = _timeline(rng, task_id - 1, TASKS, _ts(2025, 6, 1))
+        owner = rng.choice(OWNERS[1])
+        rows.append(
+            {
+                "id": task_id,
+                "subject": rng.choice(TASK_SUBJECTS),
+                "description": _maybe(rng, 0.5, "Details are in the last email."),
+                "dueDate": _maybe(rng, 0.9, _stamp(_between(rng, created, NOW + 60 * DAY))),
+                "taskPriority": rng.choice([p[0] for p in TASK_PRIORITIES]),
+                "owner": owner,
+                "organization": 1,
+                **_created_updated(rng, created),
+            }
+        )
+    return rows
 
 
 def _tax_jurisdictions(rng: random.Random) -> list[Row]:
@@ -722,6 +754,7 @@ def seed(
     for type_, rows in _dictionaries().items():
         write.insert(type_, rows)
     write.insert("taxjurisdictions", _tax_jurisdictions(_rng("taxjurisdictions")))
+    write.insert("tasks", _tasks(_rng("tasks")))
     accounts = _accounts(_rng("accounts"), scale, demo)
     contacts, account_contacts = _contacts(_rng("contacts"), accounts, demo)
     write.insert("accounts", accounts)

@@ -19,6 +19,7 @@ from typing import IO, Any
 import pytest
 
 from server import cli
+from server.domain.resources import build_registry
 from server.settings import DEFAULT_DATABASE, Settings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -85,6 +85,8 @@ FIXED = {
     "users": 30,
     "contactsources": 5,
     "orderstatuses": 5,
+    "taskpriorities": 3,
+    "tasks": 200,
     "countries": 15,
     "regions": 15,
     "weightunits": 4,
