@@ -106,6 +106,15 @@ def test_patch_to_one_with_null_is_refused_for_a_required_relationship(
     assert linkage(http, url) == {"type": "users", "id": "4"}
 
 
+def test_patch_to_one_sets_an_enum_option(http: httpx.Client) -> None:
+    url = f"/tasks/{create(http, 'tasks')['id']}/relationships/taskPriority"
+    assert_no_content(change(http, "PATCH", url, one("taskpriorities", "high")))
+    assert linkage(http, url) == {"type": "taskpriorities", "id": "high"}
+    response = send(http, "PATCH", url, one("taskpriorities", "urgent"))
+    assert_errors(response, 400, MISSING)
+    assert linkage(http, url) == {"type": "taskpriorities", "id": "high"}
+
+
 def test_patch_to_one_changes_updated_at(http: httpx.Client) -> None:
     before = get(http, "/accounts/4")["data"]["attributes"]
     assert_no_content(

@@ -3,10 +3,6 @@
 One server for the module; every test creates its own records, so the order of the tests does not
 matter. Seeded records serve only as relationship targets and unique values. The helpers here are
 shared by the other ``test_api_writes_*`` and ``test_api_*`` modules.
-
-No demo resource has a writable datetime attribute (``createdAt``/``updatedAt`` are server-managed,
-``lastLogin`` and ``lastContactedDate`` read-only), so datetime *input* (offsets, partial values)
-cannot be exercised over HTTP here; ``tests/server/test_types.py`` covers the parser.
 """
 
 from __future__ import annotations
@@ -165,6 +161,7 @@ def required(type_: str) -> tuple[dict[str, Any], dict[str, Any]]:
         ),
         "userroles": ({"label": f"Role {n}"}, {}),
         "organizations": ({"name": f"Organization {n}"}, {}),
+        "tasks": ({"subject": f"Task {n}"}, {}),
         "businessunits": ({"name": f"Unit {n}"}, {"owner": one("businessunits", "1")}),
     }[type_]
 
@@ -252,6 +249,7 @@ def test_create_ignores_created_at_and_updated_at(http: httpx.Client) -> None:
     [
         pytest.param("accounts", {"type": "users", "id": "1"}, id="user-owned"),
         pytest.param("orders", {"type": "users", "id": "1"}, id="user-owned-order"),
+        pytest.param("tasks", {"type": "users", "id": "1"}, id="user-owned-task"),
         pytest.param("users", {"type": "businessunits", "id": "1"}, id="unit-owned-user"),
         pytest.param("products", {"type": "businessunits", "id": "1"}, id="unit-owned-product"),
     ],
@@ -349,6 +347,54 @@ WIRE_FORMATS = [
     pytest.param("orders", "shipUntil", "2017", "2017-01-01", id="date-year"),
     pytest.param("orders", "shipUntil", "2017-07", "2017-07-01", id="date-month"),
     pytest.param("users", "birthday", "2017-07-21", "2017-07-21", id="date-day"),
+    # datetimes: partial values allowed, a time needs a zone, output in UTC
+    pytest.param("tasks", "dueDate", "2017", "2017-01-01T00:00:00Z", id="datetime-year"),
+    pytest.param("tasks", "dueDate", "2017-07", "2017-07-01T00:00:00Z", id="datetime-month"),
+    pytest.param("tasks", "dueDate", "2017-07-21", "2017-07-21T00:00:00Z", id="datetime-day"),
+    pytest.param(
+        "tasks", "dueDate", "2017-07-21T10:20:30Z", "2017-07-21T10:20:30Z", id="datetime-utc"
+    ),
+    pytest.param(
+        "tasks",
+        "dueDate",
+        "2017-07-21T10:20:30+05:00",
+        "2017-07-21T05:20:30Z",
+        id="datetime-positive-offset",
+    ),
+    pytest.param(
+        "tasks",
+        "dueDate",
+        "2017-07-21T10:20:30-03:30",
+        "2017-07-21T13:50:30Z",
+        id="datetime-negative-offset",
+    ),
+    pytest.param(
+        "tasks",
+        "dueDate",
+        "2017-07-21T01:00:00+05:00",
+        "2017-07-20T20:00:00Z",
+        id="datetime-offset-crosses-midnight",
+    ),
+    pytest.param(
+        "tasks", "dueDate", "2017-07-21T10:20Z", "2017-07-21T10:20:00Z", id="datetime-no-seconds"
+    ),
+    pytest.param(
+        "tasks",
+        "dueDate",
+        "2017-07-21T10:20:30.123Z",
+        "2017-07-21T10:20:30Z",
+        id="datetime-milliseconds-dropped",
+    ),
+    pytest.param(
+        "tasks", "dueDate", "2017T10:20:30Z", "2017-01-01T10:20:30Z", id="datetime-year-and-time"
+    ),
+    pytest.param(
+        "tasks",
+        "dueDate",
+        "2017-07T10:20:30Z",
+        "2017-07-01T10:20:30Z",
+        id="datetime-month-and-time",
+    ),
     # times: seconds optional
     pytest.param("orders", "preferredDeliveryTime", "10:20", "10:20:00", id="time-minutes"),
     pytest.param("orders", "preferredDeliveryTime", "10:20:30", "10:20:30", id="time-seconds"),
@@ -425,6 +471,51 @@ INPUT_ERRORS = [
         "orders", "shipUntil", "tomorrow", 'The "tomorrow" is not valid date.', id="date-text"
     ),
     pytest.param("orders", "shipUntil", 2017, 'The "2017" is not valid date.', id="date-number"),
+    pytest.param(
+        "tasks",
+        "dueDate",
+        "2017-07-21T10:20:30",
+        'The "2017-07-21T10:20:30" is not valid datetime.',
+        id="datetime-without-zone",
+    ),
+    pytest.param(
+        "tasks",
+        "dueDate",
+        "2017-07-21T10Z",
+        'The "2017-07-21T10Z" is not valid datetime.',
+        id="datetime-without-minutes",
+    ),
+    pytest.param(
+        "tasks",
+        "dueDate",
+        "2017-07-21 10:20:30Z",
+        'The "2017-07-21 10:20:30Z" is not valid datetime.',
+        id="datetime-space-separator",
+    ),
+    pytest.param(
+        "tasks",
+        "dueDate",
+        "2017-7-21",
+        'The "2017-7-21" is not valid datetime.',
+        id="datetime-without-leading-zero",
+    ),
+    pytest.param(
+        "tasks",
+        "dueDate",
+        "2017-02-30T10:20:30Z",
+        'The "2017-02-30" is not valid date.',
+        id="datetime-day-out-of-range",
+    ),
+    pytest.param(
+        "tasks",
+        "dueDate",
+        "2017-07-21T24:20:30Z",
+        'The "24:20:30" is not valid time.',
+        id="datetime-hour-out-of-range",
+    ),
+    pytest.param(
+        "tasks", "dueDate", "soon", 'The "soon" is not valid datetime.', id="datetime-text"
+    ),
     pytest.param(
         "orders",
         "preferredDeliveryTime",
@@ -677,6 +768,27 @@ def test_create_rejects_bad_relationships(
 ) -> None:
     doc = new_doc("accounts", relationships=relationships)
     assert_errors(send(http, "POST", "/accounts", doc), 400, expected)
+
+
+@pytest.mark.parametrize(
+    ("type_", "name", "option"),
+    [
+        pytest.param("contacts", "source", {"type": "contactsources", "id": "call"}, id="contact"),
+        pytest.param("tasks", "taskPriority", {"type": "taskpriorities", "id": "high"}, id="task"),
+        pytest.param("orders", "status", {"type": "orderstatuses", "id": "open"}, id="order"),
+    ],
+)
+def test_create_takes_enum_options_as_relationships(
+    http: httpx.Client, type_: str, name: str, option: dict[str, str]
+) -> None:
+    data = create(http, type_, relationships={name: {"data": option}})
+    assert data["relationships"][name]["data"] == option
+    missing = new_doc(type_, relationships={name: {"data": {**option, "id": "nope"}}})
+    assert_errors(
+        send(http, "POST", f"/{type_}", missing),
+        400,
+        error("form constraint", "The entity does not exist.", rel(name)),
+    )
 
 
 def test_create_requires_required_relationships(http: httpx.Client) -> None:
