@@ -24,7 +24,8 @@ from server.settings import Settings
 class LiveServer:
     def __init__(self, database: Path) -> None:
         self.settings = Settings(database_url=f"sqlite:///{database}", debug=True)
-        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # IPPROTO_TCP named, so asyncio sets TCP_NODELAY on accepted connections (no Nagle stalls)
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.socket.bind(("127.0.0.1", 0))
         port = self.socket.getsockname()[1]

@@ -16,7 +16,7 @@ from server.metadata.types import INT64, InvalidValue
 
 __all__ = ["format_id", "id_error", "parse_id"]
 
-_INTEGER = re.compile(r"-?[0-9]+")
+_INTEGER = re.compile(r"-?[0-9]{1,19}")  # int64 at most: longer is never valid
 _INTEGER_TYPES = frozenset({"integer", "smallint", "bigint"})
 _TEXT_TYPES = frozenset({"string", "text"})
 

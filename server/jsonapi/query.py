@@ -256,19 +256,19 @@ class _Parser:
         if segments == ["size"]:
             if not re.fullmatch(r"[+-]?\d+", value):
                 self.fail(key, f'Expected integer value. Given "{value}".')
-            elif int(value) < -1:
+            elif _bounded(value) < -1:
                 self.fail(key, "The value should be greater than or equals to -1.")
-            elif (cap := self.resource.max_page_size) is not None and int(value) > cap:
+            elif (cap := self.resource.max_page_size) is not None and _bounded(value) > cap:
                 self.fail(key, f"The value should be less than or equals to {cap}.")
             else:
-                self.page_size = int(value)
+                self.page_size = _bounded(value)
         elif segments == ["number"]:
             if not re.fullmatch(r"\+?\d+", value):
                 self.fail(key, f'Expected unsigned integer value. Given "{value}".')
-            elif int(value) < 1:
+            elif _bounded(value) < 1:
                 self.fail(key, "The value should be greater than or equals to 1.")
             else:
-                self.page_number = int(value)
+                self.page_number = _bounded(value)
         else:
             self.fail(key, NOT_SUPPORTED)
 
@@ -353,6 +353,13 @@ class _Parser:
                     seen.add(rel.target)
                     frontier.append(self.registry[rel.target])
         return seen
+
+
+def _bounded(digits: str) -> int:
+    """An integer from a decimal string, saturated at ±2**63 (no huge int conversions)."""
+    sign = -1 if digits.startswith("-") else 1
+    digits = digits.lstrip("+-").lstrip("0") or "0"
+    return sign * (int(digits) if len(digits) <= 19 else 2**63)
 
 
 def parse_query(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import re
 import uuid
 from collections.abc import Callable
@@ -117,7 +118,7 @@ def _load_currency(value: Any) -> str:
 
 # --- numbers -----------------------------------------------------------------------------------
 
-_INT = re.compile(r"^[+-]?\d+$")
+_INT = re.compile(r"^[+-]?\d{1,19}$")  # int64 at most: longer is never valid
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 INT64 = 2**63
 
@@ -151,20 +152,31 @@ def _filter_integer(text: str) -> int:
     return int(text)
 
 
+def _finite(value: Any) -> float:
+    """``float(value)`` when it is a finite double, else ValueError."""
+    number = float(value)  # OverflowError for ints beyond a double
+    if not math.isfinite(number):
+        raise ValueError(value)
+    return number
+
+
 def _load_float(value: Any) -> float:
-    if isinstance(value, bool):
-        raise InvalidValue("Please enter a number.")
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str) and _NUMBER.match(value.strip()):
-        return float(value)
+    numeric = isinstance(value, int | float) and not isinstance(value, bool)
+    if numeric or (isinstance(value, str) and _NUMBER.match(value.strip())):
+        try:
+            return _finite(value)
+        except (ValueError, OverflowError):
+            pass
     raise InvalidValue("Please enter a number.")
 
 
 def _filter_float(text: str) -> float:
-    if not _NUMBER.match(text):
-        raise _given("float", text)
-    return float(text)
+    try:
+        if _NUMBER.match(text):
+            return _finite(text)
+    except (ValueError, OverflowError):
+        pass
+    raise _given("float", text)
 
 
 def _scaled(scale: int) -> tuple[Callable[[Any], int], Callable[[str], int], Callable[[int], str]]:
@@ -172,6 +184,8 @@ def _scaled(scale: int) -> tuple[Callable[[Any], int], Callable[[str], int], Cal
     unit = Decimal(1).scaleb(-scale)
 
     def to_units(value: Decimal) -> int:
+        if not value.is_finite() or value.adjusted() > 18:
+            raise InvalidOperation
         units = int(value.quantize(unit, rounding=ROUND_HALF_UP).scaleb(scale))
         if not -INT64 <= units < INT64:
             raise InvalidOperation
@@ -210,8 +224,10 @@ def _trimmed(dump: Callable[[int], str]) -> Callable[[int], str]:
     return trim
 
 
-_DURATION_UNITS = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$", re.I)
-_DURATION_CLOCK = re.compile(r"^\s*(\d+):(\d{1,2})(?::(\d{1,2}))?\s*$")
+_DURATION_UNITS = re.compile(
+    r"^\s*(?:(\d{1,15})\s*h)?\s*(?:(\d{1,15})\s*m)?\s*(?:(\d{1,15})\s*s)?\s*$", re.I
+)
+_DURATION_CLOCK = re.compile(r"^\s*(\d{1,15}):(\d{1,2})(?::(\d{1,2}))?\s*$")
 
 
 def parse_duration(value: Any) -> int:
@@ -220,12 +236,14 @@ def parse_duration(value: Any) -> int:
     if isinstance(value, bool):
         raise error
     if isinstance(value, int | float):
-        if value < 0:
+        if not 0 <= value < INT64:  # also rejects NaN
             raise error
         return int(value)
     if not isinstance(value, str) or not value.strip():
         raise error
     if _INT.match(value.strip()):
+        if not 0 <= int(value) < INT64:
+            raise error
         return int(value)
     if match := _DURATION_CLOCK.match(value):
         parts = [int(part) for part in match.groups() if part is not None]
@@ -444,7 +462,27 @@ def _filter_time(text: str) -> str:
 # --- structured --------------------------------------------------------------------------------
 
 
+MAX_JSON_DEPTH = 200  # responses are serialized by orjson, which stops at 254 levels
+
+
+def _depth(value: Any) -> int:
+    """How deeply arrays and objects nest in ``value`` (iteratively: no recursion limit)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            level += 1
+            deepest = max(deepest, level)
+            if level <= MAX_JSON_DEPTH:
+                stack.extend(
+                    (inner, level) for inner in (item.values() if isinstance(item, dict) else item)
+                )
+    return deepest
+
+
 def _load_json(value: Any) -> Any:
+    if _depth(value) > MAX_JSON_DEPTH:
+        raise InvalidValue("This value is not valid.")
     return value
 
 
@@ -461,7 +499,7 @@ def _json_from_db(value: Any) -> Any:
 
 
 def _load_array(value: Any) -> list[Any]:
-    if not isinstance(value, list):
+    if not isinstance(value, list) or _depth(value) > MAX_JSON_DEPTH:
         raise InvalidValue("This value is not valid.")
     return value
 
