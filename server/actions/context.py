@@ -55,6 +55,7 @@ class Reply:
     document: Any = None  # serialized with orjson
     headers: dict[str, str] = field(default_factory=dict)
     stream: Iterator[bytes] | None = None  # a large body produced piecewise
+    empty: bool = False  # no body at all (OPTIONS, 405); a 204 never has one
 
 
 def parse_x_include(header: str | None) -> frozenset[str]:

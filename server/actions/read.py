@@ -73,16 +73,17 @@ def render(
     shape = shape_of(resource, fields.get(resource.type))
     tree = include_tree(query.include)
     names = dict.fromkeys(
-        [name for name, _, _ in shape.to_many]
+        [name for name, _ in shape.to_many]
         + [name for name in tree if resource.relationship[name].many]
     )
     to_many = loader.to_many(resource, names, ids)
-    data = [resource_object(shape, row, to_many, view) for row in rows]
+    render_one = shape.renderer(view)
+    data = [render_one(row, to_many) for row in rows]
     included = []
     if tree:
 
         def rendered_to_many(target: Resource) -> list[str]:
-            return [name for name, _, _ in shape_of(target, fields.get(target.type)).to_many]
+            return [name for name, _ in shape_of(target, fields.get(target.type)).to_many]
 
         for item in loader.included(resource, rows, to_many, tree, rendered_to_many):
             item_shape = shape_of(item.resource, fields.get(item.resource.type))

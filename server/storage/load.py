@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -65,12 +64,13 @@ class Loader:
         result: dict[str, dict[Any, list[Any]]] = {}
         for name in names:
             rel = resource.relationship[name]
-            grouped: dict[Any, list[Any]] = defaultdict(list)
+            grouped: dict[Any, list[Any]] = {}
             for part in chunks(list(ids)):
                 for owner, target in self.rows(self.selector.related_ids(resource, rel, part)):
-                    members = grouped[owner]
-                    if len(members) < self.max_related:
-                        members.append(target)
+                    grouped.setdefault(owner, []).append(target)
+            for members in grouped.values():
+                if len(members) > self.max_related:
+                    del members[self.max_related :]
             result[name] = grouped
         return result
 

@@ -1,0 +1,176 @@
+"""The API endpoint: one ASGI app for every path and method below the API root.
+
+Pipeline: resolve the path (404) → method allowed? (405 + ``Allow``) → OPTIONS answers here →
+negotiate media types (406/415) → authenticate → run the action → serialize with orjson. Any
+``ApiError`` becomes Oro's error document; anything else a 500 whose detail only debug mode shows.
+It speaks ASGI directly (no per-request framework objects): this is every API request's path.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import parse_qsl
+
+import orjson
+from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
+from starlette.types import Receive, Scope, Send
+
+from server.actions import read, relationships, write
+from server.actions.context import Backend, Context, Reply, parse_x_include
+from server.auth import open_access
+from server.jsonapi.errors import ApiError, ApiErrors, MethodNotAllowed
+from server.jsonapi.negotiation import JSON, JSON_API, negotiate
+from server.routing import Target, resolve
+
+log = logging.getLogger("server")
+
+ACTIONS: dict[str, Callable[..., Reply]] = {
+    "get_list": read.get_list,
+    "get": read.get,
+    "get_subresource": read.get_subresource,
+    "get_relationship": read.get_relationship,
+    "create": write.create,
+    "update": write.update,
+    "delete": write.delete,
+    "delete_list": write.delete_list,
+    "update_relationship": relationships.change_relationship,
+    "add_relationship": relationships.change_relationship,
+    "delete_relationship": relationships.change_relationship,
+}
+OPTIONS_HEADERS = {"Cache-Control": "max-age=600, public", "Vary": "Origin"}
+
+
+def _arguments(target: Target) -> tuple[Any, ...]:
+    if target.kind == "collection":
+        return (target.resource,)
+    if target.kind == "item":
+        return (target.resource, target.id)
+    return (target.resource, target.id, target.relationship)
+
+
+def error_reply(error: ApiError | ApiErrors) -> Reply:
+    errors = error.errors if isinstance(error, ApiErrors) else [error]
+    return Reply(error.status, {"errors": [e.to_dict() for e in errors]})
+
+
+def unexpected_reply(exc: Exception, debug: bool) -> Reply:
+    log.exception("unexpected error", exc_info=exc)
+    if not debug:
+        return error_reply(ApiError(500, "internal server error"))
+    name = re.sub(r"(?<!^)(?=[A-Z])", " ", type(exc).__name__).lower()
+    return error_reply(ApiError(500, f"{name} exception", f"*DEBUG ONLY* {exc}"))
+
+
+def api_root(scope: Scope, headers: dict[str, str], prefix: str) -> str:
+    """The absolute URL of the API root, as the client addressed it (for HATEOAS links)."""
+    host = headers.get("host")
+    if host is None:
+        server_host, port = scope.get("server") or ("localhost", 80)
+        host = f"{server_host}:{port}"
+    return f"{scope['scheme']}://{host}{scope.get('root_path', '')}{prefix}"
+
+
+def header_map(scope: Scope) -> dict[str, str]:
+    """Request headers by lower-case name; repeated headers joined with ", " (RFC 9110)."""
+    headers: dict[str, str] = {}
+    for raw_name, raw_value in scope["headers"]:
+        name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    return headers
+
+
+async def read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+class ApiEndpoint:
+    def __init__(self, prefix: str, debug: bool) -> None:
+        self.prefix = prefix
+        self.debug = debug
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = header_map(scope)
+        reply, json_api = await self.handle(scope, receive, headers)
+        await send_reply(send, reply, JSON_API if json_api else JSON)
+
+    async def handle(
+        self, scope: Scope, receive: Receive, headers: dict[str, str]
+    ) -> tuple[Reply, bool]:
+        backend: Backend = scope["app"].state.backend
+        api_url = api_root(scope, headers, self.prefix)
+        path = scope["path"][len(scope.get("root_path", "")) + len(self.prefix) :]
+        method = scope["method"]
+        override = headers.get("x-http-method-override")
+        if method == "POST" and override:  # e.g. a long GET sent as POST, filters in the body
+            method = override.strip().upper()
+        json_api = True
+        try:
+            target = resolve(backend.registry, path, method, api_url + path)
+            allow = target.allow()
+            if method == "OPTIONS":
+                options = {"Allow": ", ".join(allow), **OPTIONS_HEADERS}
+                return Reply(200, None, options, empty=True), True
+            action = target.actions().get(method)
+            if action is None:
+                raise MethodNotAllowed(allow)
+            json_api = negotiate(method, headers.get("accept"), headers.get("content-type"))
+            context = Context(
+                backend=backend,
+                method=method,
+                api_url=api_url,
+                path=path,
+                params=parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True),
+                headers=headers,
+                body=await read_body(receive),
+                json_api=json_api,
+                x_include=parse_x_include(headers.get("x-include")),
+                principal=open_access(headers),
+            )
+            if method == "GET":
+                # Reads run on the event loop: SQLite answers them in well under a millisecond,
+                # and a hop to a worker thread costs more than that under load (see bench/).
+                # Whole collections stream from a worker thread.
+                return ACTIONS[action](context, *_arguments(target)), json_api
+            reply = await run_in_threadpool(ACTIONS[action], context, *_arguments(target))
+            return reply, json_api
+        except (ApiError, ApiErrors) as error:
+            return error_reply(error), json_api
+        except MethodNotAllowed as error:
+            return Reply(405, None, {"Allow": ", ".join(error.allow)}, empty=True), json_api
+        except Exception as exc:
+            return unexpected_reply(exc, self.debug), json_api
+
+
+async def send_reply(send: Send, reply: Reply, media_type: str) -> None:
+    """Send a reply: a JSON document, an empty body, or a stream of byte chunks."""
+    headers = [
+        (name.lower().encode("latin-1"), value.encode("latin-1"))
+        for name, value in reply.headers.items()
+    ]
+    if reply.stream is not None:
+        headers.append((b"content-type", media_type.encode()))
+        await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+        await _send_stream(send, reply.stream)
+        return
+    empty = reply.empty or reply.status == 204
+    body = b"" if empty else orjson.dumps(reply.document)
+    if not empty:
+        headers.append((b"content-type", media_type.encode()))
+    if reply.status != 204:
+        headers.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _send_stream(send: Send, stream: Iterator[bytes]) -> None:
+    async for chunk in iterate_in_threadpool(stream):
+        await send({"type": "http.response.body", "body": chunk, "more_body": True})
+    await send({"type": "http.response.body", "body": b""})
