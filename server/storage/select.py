@@ -43,7 +43,7 @@ class Sql:
     names: tuple[str, ...] | None  # positional drivers (SQLite): bind names in order
 
     def args(self, params: Params) -> Any:
-        return tuple(params[name] for name in self.names) if self.names is not None else params
+        return [params[name] for name in self.names] if self.names is not None else params
 
 
 @dataclass(frozen=True)
