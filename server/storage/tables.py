@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from server.metadata.model import Link, Registry, Resource
+from server.storage.auth_tables import AuthTables, define_auth_tables
 
 UNINDEXED = {"text", "json", "array"}
 
@@ -23,6 +24,7 @@ class Schema:
     metadata: sa.MetaData
     tables: dict[str, sa.Table]
     links: dict[tuple[str, str], tuple[sa.Table, Link]]
+    auth: AuthTables
 
     def link(self, type_: str, rel: str) -> tuple[sa.Table, Link]:
         return self.links[(type_, rel)]
@@ -66,4 +68,4 @@ def build_schema(registry: Registry) -> Schema:
                     sa.Column(link.target_column, target_type.sql(), primary_key=True, index=True),
                 )
             links[(resource.type, rel.name)] = (table, link)
-    return Schema(metadata, tables, links)
+    return Schema(metadata, tables, links, define_auth_tables(metadata))

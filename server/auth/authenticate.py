@@ -1,0 +1,58 @@
+"""The authentication chain: which credentials a request carries, and who they belong to.
+
+Each authenticator looks for its own kind of credentials: it answers None when the request has
+none of them, a :class:`Principal` when they are valid, and raises :class:`Unauthorized` when they
+are present but wrong (expired, forged, replayed…). The first authenticator that finds its
+credentials decides. No credentials at all is a 401 too, unless authentication is switched off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from server.auth.principal import Principal
+
+DEFAULT_CHALLENGE = 'Bearer realm="Oro API Sandbox"'
+
+
+class Unauthorized(Exception):
+    """401 with an empty body and ``WWW-Authenticate: <challenge>``."""
+
+    def __init__(self, challenge: str = DEFAULT_CHALLENGE, reason: str = "") -> None:
+        super().__init__(reason or challenge)
+        self.challenge = challenge
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What a request carries that may identify its sender."""
+
+    method: str
+    headers: Mapping[str, str]  # lower-case names
+    body: bytes
+    json_api_body: bool  # Content-Type is JSON:API (then a body ``access_token`` counts)
+
+
+class Authenticator(Protocol):
+    def authenticate(self, credentials: Credentials) -> Principal | None: ...
+
+
+def authenticate(authenticators: Sequence[Authenticator], credentials: Credentials) -> Principal:
+    for authenticator in authenticators:
+        principal = authenticator.authenticate(credentials)
+        if principal is not None:
+            return principal
+    raise Unauthorized(reason="No credentials were sent.")
+
+
+class OpenAccess:
+    """``--no-auth``: every request acts as the given principal (the demo administrator)."""
+
+    def __init__(self, principal: Principal) -> None:
+        self.principal = principal
+
+    def authenticate(self, credentials: Credentials) -> Principal | None:
+        return self.principal
