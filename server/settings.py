@@ -18,6 +18,20 @@ class Settings:
     reset: bool = False  # drop and re-seed the database at start-up
     default_page_size: int = 10
     max_related_entities: int = 1000
+    # authentication and access control (on by default, as in Oro; --no-auth switches it off)
+    auth: bool = True
+    access_token_lifetime: int = 3600  # seconds, as Oro
+    refresh_token_lifetime: int = 30 * 86400
+    auth_code_lifetime: int = 600
+    wsse_lifetime: int = 3600  # a WSSE header's Created, and its nonce, stay valid this long
+    login_failures_allowed: int = 5  # failed logins per username and client within the window
+    login_failure_window: int = 60  # seconds; more failures answer 429 with Retry-After
+    # CORS (disabled unless origins are listed), as Oro's oro_api.cors
+    cors_origins: tuple[str, ...] = ()
+    cors_allow_headers: tuple[str, ...] = ()
+    cors_expose_headers: tuple[str, ...] = ()
+    cors_allow_credentials: bool = False
+    cors_max_age: int = 600
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:
@@ -31,6 +45,11 @@ class Settings:
             values["debug"] = environ["ORO_SANDBOX_DEBUG"].lower() in ("1", "true", "yes", "on")
         if "ORO_SANDBOX_SCALE" in environ:
             values["scale"] = int(environ["ORO_SANDBOX_SCALE"])
+        if "ORO_SANDBOX_AUTH" in environ:
+            values["auth"] = environ["ORO_SANDBOX_AUTH"].lower() not in ("0", "false", "no", "off")
+        if "ORO_SANDBOX_CORS_ORIGINS" in environ:
+            origins = environ["ORO_SANDBOX_CORS_ORIGINS"].split(",")
+            values["cors_origins"] = tuple(o.strip() for o in origins if o.strip())
         return cls(**values)
 
     def with_(self, **changes: Any) -> Settings:
