@@ -88,6 +88,7 @@ RESOURCES = (
             ),
         ),
         title="{name}",
+        ownership="organization_self",
     ),
     Resource(
         "businessunits",
@@ -119,6 +120,7 @@ RESOURCES = (
             ),
         ),
         title="{name}",
+        ownership="organization",
     ),
     Resource(
         "userroles",
@@ -154,6 +156,7 @@ RESOURCES = (
             ),
         ),
         title="{label}",
+        ownership="organization",
     ),
     Resource(
         "users",
@@ -241,6 +244,7 @@ RESOURCES = (
             ),
         ),
         title="{firstName} {lastName}",
+        ownership="business_unit",
     ),
     Resource(
         "contactsources",
@@ -285,6 +289,7 @@ RESOURCES = (
             ),
         ),
         title="{name}",
+        ownership="user",
     ),
     Resource(
         "contacts",
@@ -362,6 +367,7 @@ RESOURCES = (
             ),
         ),
         title="{firstName} {lastName}",
+        ownership="user",
     ),
     Resource(
         "countries",
@@ -489,6 +495,7 @@ RESOURCES = (
             ),
         ),
         title="{name}",
+        ownership="business_unit",
     ),
     Resource(
         "customers",
@@ -509,6 +516,7 @@ RESOURCES = (
             ),
         ),
         title="{name}",
+        ownership="user",
     ),
     Resource(
         "taskpriorities",
@@ -553,6 +561,7 @@ RESOURCES = (
             ORGANIZATION,
         ),
         title="{subject}",
+        ownership="user",
     ),
     Resource(
         "orderstatuses",
@@ -632,6 +641,7 @@ RESOURCES = (
             ORGANIZATION,
         ),
         title="{identifier}",
+        ownership="user",
         indexes=(("status_id", "created_at"), ("customer_id", "created_at")),
     ),
     Resource(
@@ -671,6 +681,8 @@ RESOURCES = (
             R("product", "products", description="The ordered product.", on_delete="set null"),
         ),
         title="{productSku}",
+        ownership="parent",
+        acl_parent="order",
     ),
 )
 

@@ -28,6 +28,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from server.auth.seed import seed_auth
 from server.metadata.model import Registry
 from server.storage.tables import Schema
 
@@ -784,6 +785,7 @@ def prepare_database(
         if connection.execute(sa.select(organizations.c.id).limit(1)).first() is not None:
             return False
         seed(connection, registry, schema, scale)
+        seed_auth(connection, schema, registry)
     return True
 
 

@@ -125,6 +125,11 @@ class Resource:
         }
     )
     title: str = "{id}"  # format template over attribute names, for meta=title
+    # access control: who owns a record — "user" / "business_unit" (the ``owner`` association),
+    # "organization" (``organization``), "organization_self" (an organization itself), "parent"
+    # (the record of ``acl_parent`` decides), or None (visible to every authenticated user)
+    ownership: str | None = None
+    acl_parent: str | None = None
     max_page_size: int | None = None
     max_delete: int = 100
     default_sort: tuple[tuple[str, bool], ...] = (("id", False),)  # (field, descending)

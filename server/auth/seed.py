@@ -1,0 +1,13 @@
+"""The demo organisation's security data: role permissions, passwords, API keys, OAuth apps."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from server.auth.acl import seed_permissions
+from server.metadata.model import Registry
+from server.storage.tables import Schema
+
+
+def seed_auth(connection: sa.Connection, schema: Schema, registry: Registry) -> None:
+    seed_permissions(connection, schema, registry)
