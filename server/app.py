@@ -19,6 +19,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from server.actions.context import Backend
+from server.auth.setup import build_security
 from server.domain.resources import build_registry
 from server.domain.seed import prepare_database
 from server.endpoint import ApiEndpoint, error_reply
@@ -69,8 +70,15 @@ def create_app(settings: Settings) -> Starlette:
         await run_in_threadpool(
             prepare_database, engine, registry, schema, scale=settings.scale, reset=settings.reset
         )
+        acl, authenticators = await run_in_threadpool(build_security, engine, schema, settings)
         app.state.backend = Backend(
-            settings, registry, schema, Selector(registry, schema, engine.dialect), engine
+            settings,
+            registry,
+            schema,
+            Selector(registry, schema, engine.dialect),
+            engine,
+            acl,
+            authenticators,
         )
         gc.freeze()  # start-up objects live for good: keep them out of every collection
         try:

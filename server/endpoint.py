@@ -1,8 +1,9 @@
 """The API endpoint: one ASGI app for every path and method below the API root.
 
-Pipeline: resolve the path (404) → method allowed? (405 + ``Allow``) → OPTIONS answers here →
-negotiate media types (406/415) → authenticate → run the action → serialize with orjson. Any
-``ApiError`` becomes Oro's error document; anything else a 500 whose detail only debug mode shows.
+Pipeline: OPTIONS answers first (it never needs credentials) → authenticate (401) → resolve the
+path (404) → method allowed? (405 + ``Allow``) → negotiate media types (406/415) → run the action
+with the caller's access → serialize with orjson. Any ``ApiError`` becomes Oro's error document;
+anything else a 500 whose detail only debug mode shows.
 It speaks ASGI directly (no per-request framework objects): this is every API request's path.
 """
 
@@ -20,7 +21,8 @@ from starlette.types import Receive, Scope, Send
 
 from server.actions import read, relationships, write
 from server.actions.context import Backend, Context, Reply, parse_x_include
-from server.auth import open_access
+from server.auth.acl import Access
+from server.auth.authenticate import Credentials, Unauthorized, authenticate
 from server.jsonapi.errors import ApiError, ApiErrors, MethodNotAllowed
 from server.jsonapi.negotiation import JSON, JSON_API, negotiate
 from server.routing import Target, resolve
@@ -113,15 +115,21 @@ class ApiEndpoint:
             method = override.strip().upper()
         json_api = True
         try:
-            target = resolve(backend.registry, path, method, api_url + path)
-            allow = target.allow()
             if method == "OPTIONS":
+                allow = resolve(backend.registry, path, method, api_url + path).allow()
                 options = {"Allow": ", ".join(allow), **OPTIONS_HEADERS}
                 return Reply(200, None, options, empty=True), True
+            body = await read_body(receive)
+            content_type = headers.get("content-type")
+            principal = authenticate(
+                backend.authenticators,
+                Credentials(method, headers, body, (content_type or "").startswith(JSON_API)),
+            )
+            target = resolve(backend.registry, path, method, api_url + path)
             action = target.actions().get(method)
             if action is None:
-                raise MethodNotAllowed(allow)
-            json_api = negotiate(method, headers.get("accept"), headers.get("content-type"))
+                raise MethodNotAllowed(target.allow())
+            json_api = negotiate(method, headers.get("accept"), content_type)
             context = Context(
                 backend=backend,
                 method=method,
@@ -129,10 +137,11 @@ class ApiEndpoint:
                 path=path,
                 params=parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True),
                 headers=headers,
-                body=await read_body(receive),
+                body=body,
                 json_api=json_api,
                 x_include=parse_x_include(headers.get("x-include")),
-                principal=open_access(headers),
+                principal=principal,
+                access=None if backend.acl is None else Access(backend.acl, principal),
             )
             if method == "GET":
                 # Reads run on the event loop: SQLite answers them in well under a millisecond,
@@ -145,6 +154,8 @@ class ApiEndpoint:
             return error_reply(error), json_api
         except MethodNotAllowed as error:
             return Reply(405, None, {"Allow": ", ".join(error.allow)}, empty=True), json_api
+        except Unauthorized as error:
+            return Reply(401, None, {"WWW-Authenticate": error.challenge}, empty=True), json_api
         except Exception as exc:
             return unexpected_reply(exc, self.debug), json_api
 

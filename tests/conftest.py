@@ -22,8 +22,9 @@ from server.settings import Settings
 
 
 class LiveServer:
-    def __init__(self, database: Path) -> None:
-        self.settings = Settings(database_url=f"sqlite:///{database}", debug=True)
+    def __init__(self, database: Path, *, auth: bool = False) -> None:
+        # API behaviour tests run without authentication (--no-auth); auth tests switch it on
+        self.settings = Settings(database_url=f"sqlite:///{database}", debug=True, auth=auth)
         # IPPROTO_TCP named, so asyncio sets TCP_NODELAY on accepted connections (no Nagle stalls)
         self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

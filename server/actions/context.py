@@ -8,8 +8,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from server.auth.acl import Access, Acl, Rule
+from server.auth.authenticate import Authenticator
+from server.auth.principal import Principal
 from server.jsonapi.document import View
-from server.metadata.model import Registry
+from server.metadata.model import Registry, Resource
 from server.settings import Settings
 from server.storage.select import Selector
 from server.storage.tables import Schema
@@ -24,6 +27,8 @@ class Backend:
     schema: Schema
     selector: Selector
     engine: sa.Engine
+    acl: Acl | None = None  # None: access control is off
+    authenticators: tuple[Authenticator, ...] = ()
 
 
 @dataclass
@@ -37,11 +42,16 @@ class Context:
     body: bytes
     json_api: bool
     x_include: frozenset[str]
-    principal: Any = None  # who is calling; set by authentication (a later issue)
+    principal: Principal | None = None  # who is calling
+    access: Access | None = None  # None: access control is off (``--no-auth``)
 
     @property
     def url(self) -> str:
         return self.api_url + self.path
+
+    def rule(self, resource: Resource, permission: str = "VIEW") -> Rule | None:
+        """How access control restricts ``resource`` for ``permission`` (None: it does not)."""
+        return None if self.access is None else self.access.rule(resource, permission)
 
     def view(self, *, title: bool = False) -> View:
         return View(self.api_url, links="noHateoas" not in self.x_include, title=title)

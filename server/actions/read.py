@@ -7,12 +7,14 @@ relationships share :func:`collection`; a list of everything (``page[size]=-1``)
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 import orjson
 import sqlalchemy as sa
 
 from server.actions.context import Context, Reply
+from server.auth.acl import Level, Rule
 from server.jsonapi.body import load_json
 from server.jsonapi.document import (
     identifier,
@@ -21,7 +23,7 @@ from server.jsonapi.document import (
     resource_object,
     shape_of,
 )
-from server.jsonapi.errors import not_found
+from server.jsonapi.errors import no_access_to_entity, no_access_to_type, not_found
 from server.jsonapi.ids import parse_id
 from server.jsonapi.query import (
     ITEM_FAMILIES,
@@ -41,7 +43,11 @@ RELATIONSHIP_FAMILIES = frozenset({"filter", "page", "sort"})
 def loader_for(ctx: Context, connection: sa.Connection) -> Loader:
     backend = ctx.backend
     return Loader(
-        connection, backend.registry, backend.selector, backend.settings.max_related_entities
+        connection,
+        backend.registry,
+        backend.selector,
+        backend.settings.max_related_entities,
+        access=ctx.rule,
     )
 
 
@@ -112,11 +118,29 @@ def single_document(
     return document
 
 
-def fetch_one(loader: Loader, ctx: Context, resource: Resource, id_: Any) -> Sequence[Any]:
-    rows = loader.rows(ctx.backend.selector.by_ids(resource, [id_]))
-    if not rows:
-        raise not_found()
-    return rows[0]
+def fetch_one(
+    loader: Loader, ctx: Context, resource: Resource, id_: Any, permission: str = "VIEW"
+) -> Sequence[Any]:
+    """The record ``id_`` if the caller has ``permission`` on it: else 403 within their
+    organization, 404 when it does not exist for them."""
+    rule = allowed_rule(ctx, resource, permission)
+    selector = ctx.backend.selector
+    rows = loader.rows(selector.by_ids(resource, [id_], rule))
+    if rows:
+        return rows[0]
+    if rule is not None and loader.rows(
+        selector.by_ids(resource, [id_], replace(rule, level=Level.ORGANIZATION))
+    ):
+        raise no_access_to_entity()
+    raise not_found()
+
+
+def allowed_rule(ctx: Context, resource: Resource, permission: str = "VIEW") -> Rule | None:
+    """The caller's rule for ``permission`` on ``resource``; 403 when it grants nothing."""
+    rule = ctx.rule(resource, permission)
+    if rule is not None and rule.level == Level.NONE:
+        raise no_access_to_type()
+    return rule
 
 
 # --- actions ---------------------------------------------------------------------------------
@@ -166,7 +190,8 @@ def get_subresource(ctx: Context, resource: Resource, id_text: str, rel: Relatio
         loader = loader_for(ctx, connection)
         owner_row = fetch_one(loader, ctx, resource, id_)
         related = owner_row[_to_one_position(resource, rel)]
-        rows = [] if related is None else loader.rows(selector.by_ids(target, [related]))
+        rule = allowed_rule(ctx, target)
+        rows = [] if related is None else loader.rows(selector.by_ids(target, [related], rule))
         document = single_document(ctx, loader, target, rows[0] if rows else None, query, ctx.url)
     return Reply(200, document)
 
@@ -221,6 +246,7 @@ def collection(
     related_url: str | None = None,
 ) -> Reply:
     backend = ctx.backend
+    access = allowed_rule(ctx, resource)
     headers: dict[str, str] = {}
     links = "noHateoas" not in ctx.x_include
     top_links: dict[str, str] = {"self": self_url}
@@ -229,12 +255,14 @@ def collection(
     with backend.engine.connect() as connection:
         loader = loader_for(ctx, connection)
         if "totalCount" in ctx.x_include:
-            total = loader.scalar(backend.selector.count(resource, query, within))
+            total = loader.scalar(backend.selector.count(resource, query, within, access))
             headers["X-Include-Total-Count"] = str(total)
         if query.page_size < 0 and not query.include and not identifiers:
-            stream = _stream(ctx, resource, query, within, top_links if links else None)
+            stream = _stream(ctx, resource, query, within, access, top_links if links else None)
             return Reply(200, None, headers, stream=stream)
-        rows = loader.rows(backend.selector.page(resource, query, within, ids_only=identifiers))
+        rows = loader.rows(
+            backend.selector.page(resource, query, within, ids_only=identifiers, access=access)
+        )
         has_next = 0 <= query.page_size < len(rows)
         rows = rows[: query.page_size] if has_next else rows
         if identifiers:
@@ -260,11 +288,12 @@ def _stream(
     resource: Resource,
     query: Query,
     within: Within | None,
+    access: Rule | None,
     links: dict[str, str] | None,
 ) -> Iterator[bytes]:
     """The whole collection, rendered and serialized a chunk of rows at a time."""
     json_api = ctx.json_api
-    sql, params = ctx.backend.selector.page(resource, query, within)
+    sql, params = ctx.backend.selector.page(resource, query, within, access=access)
     with ctx.backend.engine.connect() as connection:
         loader = loader_for(ctx, connection)
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]

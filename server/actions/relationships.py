@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from server.actions.context import Context, Reply
 from server.actions.read import fetch_one, list_query, loader_for
-from server.actions.write import now
+from server.actions.write import ensure_reachable, now, related_error
 from server.jsonapi.body import load_json
 from server.jsonapi.errors import ApiError
 from server.jsonapi.ids import parse_id
@@ -23,10 +23,13 @@ def change_relationship(ctx: Context, resource: Resource, id_text: str, rel: Rel
     registry = ctx.backend.registry
     with ctx.backend.engine.begin() as connection:
         writer = Writer(connection, registry, ctx.backend.schema)
-        fetch_one(loader_for(ctx, connection), ctx, resource, id_)
+        loader = loader_for(ctx, connection)
+        fetch_one(loader, ctx, resource, id_, "EDIT")
         ids = value if rel.many else [] if value is None else [value]
-        if ctx.method != "DELETE" and set(ids) - writer.existing(registry[rel.target], ids):
-            raise ApiError(400, "form constraint", "The entity does not exist.", pointer="/data")
+        if ctx.method != "DELETE":
+            error = related_error(ctx, loader, writer, registry[rel.target], ids, "/data")
+            if error is not None:
+                raise error
         if rel.required and not rel.many and value is None:
             raise ApiError(
                 400, "not blank constraint", "This value should not be blank.", pointer="/data"
@@ -37,4 +40,5 @@ def change_relationship(ctx: Context, resource: Resource, id_text: str, rel: Rel
             writer.update(resource, id_, stamp)
         else:
             writer.update(resource, id_, {rel.column: value, **stamp})
+        ensure_reachable(ctx, loader, resource, id_, "EDIT")  # e.g. after giving away the owner
     return Reply(204)

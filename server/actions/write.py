@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from server.actions.context import Context, Reply
 from server.actions.read import (
+    allowed_rule,
     fetch_one,
     item_query,
     list_query,
@@ -20,13 +21,14 @@ from server.actions.read import (
     single_document,
 )
 from server.jsonapi.body import load_json
-from server.jsonapi.errors import ApiError, raise_all
+from server.jsonapi.errors import ApiError, no_access_to_entity, raise_all
 from server.jsonapi.ids import parse_id
 from server.jsonapi.query import parse_query
 from server.jsonapi.request_doc import ResourceInput, parse_resource_document
 from server.metadata.model import Auto, Resource
 from server.metadata.rules import Unique
 from server.metadata.types import format_datetime
+from server.storage.load import Loader
 from server.storage.write import Writer
 
 DELETE_LIST_FAMILIES = frozenset({"filter"})
@@ -44,31 +46,68 @@ def _defaults(ctx: Context, resource: Resource) -> dict[str, Any]:
     """Ownership the caller gets by default: their user, business unit and organization."""
     principal = ctx.principal
     return {
-        rel.name: getattr(principal, rel.default)
+        rel.name: principal.default_of(rel.default)
         for rel in resource.relationships
         if rel.default and principal is not None
     }
 
 
-def _check_storage(
-    ctx: Context, writer: Writer, resource: Resource, data: ResourceInput, exclude_id: Any = None
+def related_error(
+    ctx: Context,
+    loader: Loader,
+    writer: Writer,
+    target: Resource,
+    ids: list[Any],
+    pointer: str | None,
+) -> ApiError | None:
+    """Related records must exist (400) and be visible to the caller (403), as in Oro."""
+    if not ids:
+        return None
+    existing = writer.existing(target, ids)
+    if set(ids) - existing:
+        return ApiError(400, "form constraint", "The entity does not exist.", pointer=pointer)
+    rule = ctx.rule(target, "VIEW")
+    if rule is not None:
+        visible = {row[0] for row in loader.rows(ctx.backend.selector.by_ids(target, ids, rule))}
+        if existing - visible:
+            return ApiError(
+                403,
+                "access granted constraint",
+                'The "VIEW" permission is denied for the related resource.',
+                pointer=pointer,
+            )
+    return None
+
+
+def ensure_reachable(
+    ctx: Context, loader: Loader, resource: Resource, id_: Any, permission: str
 ) -> None:
-    """What only the database can tell: missing related records, taken unique values."""
+    """After a write, the record must still be within the caller's reach (say, after an owner
+    change); otherwise the write is refused and the transaction rolls back."""
+    rule = ctx.rule(resource, permission)
+    if rule is not None and not loader.rows(ctx.backend.selector.by_ids(resource, [id_], rule)):
+        raise no_access_to_entity()
+
+
+def _check_storage(
+    ctx: Context,
+    loader: Loader,
+    writer: Writer,
+    resource: Resource,
+    data: ResourceInput,
+    exclude_id: Any = None,
+) -> None:
+    """What only the database can tell: missing or hidden related records, taken unique values."""
     errors = []
     registry = ctx.backend.registry
     for name, value in data.relationships.items():
         rel = resource.relationship[name]
         ids = value if rel.many else [] if value is None else [value]
-        missing = set(ids) - writer.existing(registry[rel.target], ids)
-        if missing:
-            errors.append(
-                ApiError(
-                    400,
-                    "form constraint",
-                    "The entity does not exist.",
-                    pointer=data.pointers.get(name),
-                )
-            )
+        error = related_error(
+            ctx, loader, writer, registry[rel.target], ids, data.pointers.get(name)
+        )
+        if error is not None:
+            errors.append(error)
     for name, value in data.attributes.items():
         attr = resource.attribute[name]
         if attr.unique and value is not None and writer.taken(resource, name, value, exclude_id):
@@ -105,19 +144,21 @@ def create(ctx: Context, resource: Resource) -> Reply:
         document, resource, ctx.backend.registry, defaults=_defaults(ctx, resource)
     )
     query = item_query(ctx, resource)
+    allowed_rule(ctx, resource, "CREATE")
     with ctx.backend.engine.begin() as connection:
         writer = _writer(ctx, connection)
+        loader = loader_for(ctx, connection)
         if data.id is not None and writer.existing(resource, [data.id]):
             raise ApiError(
                 409, "conflict constraint", "The entity already exists.", pointer="/data/id"
             )
-        _check_storage(ctx, writer, resource, data)
+        _check_storage(ctx, loader, writer, resource, data)
         values = _columns(resource, data, creating=True)
         if data.id is not None:
             values["id"] = data.id
         id_ = writer.insert(resource, values)
         _write_links(writer, resource, id_, data)
-        loader = loader_for(ctx, connection)
+        ensure_reachable(ctx, loader, resource, id_, "CREATE")
         row = fetch_one(loader, ctx, resource, id_)
         body = single_document(ctx, loader, resource, row, query, f"{ctx.api_url}/{resource.type}")
     location = f"{ctx.api_url}/{resource.type}/{id_}"
@@ -132,10 +173,11 @@ def update(ctx: Context, resource: Resource, id_text: str) -> Reply:
     with ctx.backend.engine.begin() as connection:
         writer = _writer(ctx, connection)
         loader = loader_for(ctx, connection)
-        fetch_one(loader, ctx, resource, id_)
-        _check_storage(ctx, writer, resource, data, exclude_id=id_)
+        fetch_one(loader, ctx, resource, id_, "EDIT")
+        _check_storage(ctx, loader, writer, resource, data, exclude_id=id_)
         writer.update(resource, id_, _columns(resource, data, creating=False))
         _write_links(writer, resource, id_, data)
+        ensure_reachable(ctx, loader, resource, id_, "EDIT")
         row = fetch_one(loader, ctx, resource, id_)
         body = single_document(ctx, loader, resource, row, query, f"{ctx.api_url}/{resource.type}")
     return Reply(200, body)
@@ -145,7 +187,7 @@ def delete(ctx: Context, resource: Resource, id_text: str) -> Reply:
     id_ = parse_id(resource, id_text)
     list_query(ctx, resource, frozenset())  # no query parameters apply
     with ctx.backend.engine.begin() as connection:
-        fetch_one(loader_for(ctx, connection), ctx, resource, id_)
+        fetch_one(loader_for(ctx, connection), ctx, resource, id_, "DELETE")
         _writer(ctx, connection).delete(resource, [id_])
     return Reply(204)
 
@@ -162,14 +204,15 @@ def delete_list(ctx: Context, resource: Resource) -> Reply:
     if not query.filters:
         raise ApiError(400, "filter constraint", "At least one filter must be provided.")
     selector = ctx.backend.selector
+    rule = allowed_rule(ctx, resource, "DELETE")  # only what the caller may delete is deleted
     headers = {}
     with ctx.backend.engine.begin() as connection:
         loader = loader_for(ctx, connection)
         if "totalCount" in ctx.x_include:
-            headers["X-Include-Total-Count"] = str(loader.scalar(selector.count(resource, query)))
-        ids = [
-            row[0] for row in loader.rows(selector.page(resource, query, extra=0, ids_only=True))
-        ]
+            total = loader.scalar(selector.count(resource, query, access=rule))
+            headers["X-Include-Total-Count"] = str(total)
+        page = selector.page(resource, query, extra=0, ids_only=True, access=rule)
+        ids = [row[0] for row in loader.rows(page)]
         _writer(ctx, connection).delete(resource, ids)
     if "deletedCount" in ctx.x_include:
         headers["X-Include-Deleted-Count"] = str(len(ids))

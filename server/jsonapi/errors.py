@@ -105,5 +105,13 @@ def unknown_type(type_: str) -> ApiError:
     return ApiError(404, "entity type constraint", f"Unknown entity type: {type_}.")
 
 
+def no_access_to_type() -> ApiError:
+    return ApiError(403, "access denied exception", "No access to this type of entities.")
+
+
+def no_access_to_entity() -> ApiError:
+    return ApiError(403, "access denied exception", "No access to the entity.")
+
+
 def unsupported_subresource() -> ApiError:
     return ApiError(404, "relationship constraint", "Unsupported subresource.")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
+from server.auth.acl import Rule
 from server.metadata.model import Registry, Resource
 from server.storage.select import Params, Selector, Sql, run
 
@@ -45,11 +46,13 @@ class Loader:
         registry: Registry,
         selector: Selector,
         max_related: int = 1000,
+        access: Callable[[Resource], Rule | None] = lambda resource: None,
     ) -> None:
         self.connection = connection
         self.registry = registry
         self.selector = selector
         self.max_related = max_related
+        self.access = access  # the VIEW rule per resource: included records must be visible
 
     def rows(self, statement: tuple[Sql, Params]) -> list[tuple[Any, ...]]:
         return run(self.connection, *statement)
@@ -116,7 +119,7 @@ class Loader:
                 continue
             targets = []
             for part in chunks(sorted(ids)):
-                targets += self.rows(self.selector.by_ids(target, part))
+                targets += self.rows(self.selector.by_ids(target, part, self.access(target)))
             names = set(wanted_to_many(target)) | {
                 n for n in subtree if target.relationship[n].many
             }

@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from server.auth.acl import Level, Rule
 from server.jsonapi.query import Filter, Query, Range
 from server.metadata.model import Registry, Relationship, Resource
 from server.metadata.types import Period
@@ -129,21 +130,33 @@ class Selector:
         *,
         extra: int = 1,
         ids_only: bool = False,
+        access: Rule | None = None,
     ) -> tuple[Sql, Params]:
         """One page of rows (``extra`` more, to learn whether a next page exists)."""
         shape, params = bind_filters(query.filters)
+        params.update(_access_params(access))
         paged = query.page_size >= 0
         if paged:  # clamped: SQLite integers are 64-bit, page numbers are not
             params["limit"] = min(query.page_size + extra, MAX_ROWS)
             params["offset"] = min((query.page_number - 1) * query.page_size, MAX_ROWS)
         if within is not None:
             params["owner"] = within.owner_id
-        key = ("page", resource.type, shape, query.sort, paged, _within_key(within), ids_only)
+        key = (
+            "page",
+            resource.type,
+            shape,
+            query.sort,
+            paged,
+            _within_key(within),
+            ids_only,
+            _access_key(access),
+        )
 
         def build() -> sa.Select[Any]:
             table = self.schema.tables[resource.type]
             columns = [table.c.id] if ids_only else self.columns(resource, table)
             statement = sa.select(*columns).where(self._where(resource, table, query.filters))
+            statement = statement.where(self.visible(resource, table, access))
             if within is not None:
                 statement = statement.where(self._members(within))
             statement = self._order(resource, table, statement, query)
@@ -154,9 +167,14 @@ class Selector:
         return self.compiled(key, build), params
 
     def count(
-        self, resource: Resource, query: Query, within: Within | None = None
+        self,
+        resource: Resource,
+        query: Query,
+        within: Within | None = None,
+        access: Rule | None = None,
     ) -> tuple[Sql, Params]:
         shape, params = bind_filters(query.filters)
+        params.update(_access_params(access))
         if within is not None:
             params["owner"] = within.owner_id
 
@@ -166,22 +184,70 @@ class Selector:
                 sa.select(sa.func.count())
                 .select_from(table)
                 .where(self._where(resource, table, query.filters))
+                .where(self.visible(resource, table, access))
             )
             return statement if within is None else statement.where(self._members(within))
 
-        return self.compiled(("count", resource.type, shape, _within_key(within)), build), params
+        key = ("count", resource.type, shape, _within_key(within), _access_key(access))
+        return self.compiled(key, build), params
 
-    def by_ids(self, resource: Resource, ids: Sequence[Any]) -> tuple[Sql, Params]:
+    def by_ids(
+        self, resource: Resource, ids: Sequence[Any], access: Rule | None = None
+    ) -> tuple[Sql, Params]:
         def build() -> sa.Select[Any]:
             table = self.schema.tables[resource.type]
             return (
                 sa.select(*self.columns(resource, table))
                 .where(table.c.id.in_(_binds("id", len(ids))))
+                .where(self.visible(resource, table, access))
                 .order_by(table.c.id)
             )
 
-        sql = self.compiled(("by_ids", resource.type, len(ids)), build)
-        return sql, {f"id_{k}": value for k, value in enumerate(ids)}
+        sql = self.compiled(("by_ids", resource.type, len(ids), _access_key(access)), build)
+        params = {f"id_{k}": value for k, value in enumerate(ids)}
+        params.update(_access_params(access))
+        return sql, params
+
+    # --- access control ----------------------------------------------------------------------
+
+    def visible(self, resource: Resource, table: sa.FromClause, access: Rule | None) -> Clause:
+        """The records ``access`` reaches (bind parameters ``acl_*``; see server.auth.acl)."""
+        if access is None:
+            return sa.true()
+        level = access.level
+        ownership = resource.ownership
+        if level == Level.NONE:
+            return sa.false()
+        if ownership is None:
+            return sa.true()
+        organization = sa.bindparam("acl_org")
+        if ownership == "organization_self":
+            return table.c.id == organization
+        if ownership == "parent":
+            assert resource.acl_parent is not None
+            rel = resource.relationship[resource.acl_parent]
+            parent = self.registry[rel.target]
+            parent_table = self.schema.tables[parent.type].alias()
+            return table.c[rel.column].in_(
+                sa.select(parent_table.c.id).where(self.visible(parent, parent_table, access))
+            )
+        org_column = table.c[resource.relationship["organization"].column]
+        if ownership == "organization":
+            return sa.or_(org_column == organization, org_column.is_(None))  # None: shared
+        in_organization = org_column == organization
+        if level == Level.ORGANIZATION:
+            return in_organization
+        owner = table.c[resource.relationship["owner"].column]
+        units = _binds("acl_bu", len(access.business_unit_ids))
+        if ownership == "business_unit":
+            return sa.and_(in_organization, owner.in_(units))
+        if level == Level.USER:
+            return sa.and_(in_organization, owner == sa.bindparam("acl_user"))
+        link_table, link = self.schema.link("users", "businessUnits")
+        colleagues = sa.select(link_table.c[link.owner_column]).where(
+            link_table.c[link.target_column].in_(units)
+        )
+        return sa.and_(in_organization, owner.in_(colleagues))
 
     def related_ids(
         self, resource: Resource, rel: Relationship, ids: Sequence[Any]
@@ -336,6 +402,18 @@ class Selector:
         if source is not table:
             statement = statement.select_from(source)
         return statement.order_by(*order)
+
+
+def _access_key(access: Rule | None) -> Hashable:
+    return None if access is None else (access.level, len(access.business_unit_ids))
+
+
+def _access_params(access: Rule | None) -> Params:
+    if access is None:
+        return {}
+    params: Params = {"acl_user": access.user_id, "acl_org": access.organization_id}
+    params.update({f"acl_bu_{k}": unit for k, unit in enumerate(access.business_unit_ids)})
+    return params
 
 
 def _within_key(within: Within | None) -> Hashable:
