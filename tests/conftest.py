@@ -31,7 +31,8 @@ class LiveServer:
         self.socket.bind(("127.0.0.1", 0))
         port = self.socket.getsockname()[1]
         self.origin = f"http://127.0.0.1:{port}"
-        config = uvicorn.Config(create_app(self.settings), log_level="warning", lifespan="on")
+        self.app = create_app(self.settings)
+        config = uvicorn.Config(self.app, log_level="warning", lifespan="on")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]},
                                        daemon=True)

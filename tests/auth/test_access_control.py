@@ -1,0 +1,300 @@
+"""Access control over real HTTP: each role's visibility on lists, counts, items, includes,
+sub-resources and writes, and the wall between organizations.
+
+Authentication is its own subject (test_oauth_*, test_wsse…): here a test authenticator takes
+the user id from an ``X-Test-User`` header, so each scenario names who is calling.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from server.auth.authenticate import Credentials, Unauthorized
+from server.auth.principal import Principal, load_principal
+from tests.conftest import JSON_API, LiveServer
+
+ADMIN, MANAGER, REP, OTHER_REP, READ_ONLY, PLAIN_USER, ACME_REP = 1, 3, 4, 5, 24, 11, 18
+
+
+class HeaderUser:
+    """Test authenticator: ``X-Test-User: <id>`` authenticates as that user."""
+
+    def __init__(self, backend: Any) -> None:
+        self.backend = backend
+
+    def authenticate(self, credentials: Credentials) -> Principal | None:
+        user = credentials.headers.get("x-test-user")
+        if user is None:
+            return None
+        with self.backend.engine.connect() as connection:
+            principal = load_principal(connection, self.backend.schema, int(user))
+        if principal is None:
+            raise Unauthorized(reason="unknown test user")
+        return principal
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with LiveServer(tmp_path_factory.mktemp("acl") / "acl.db", auth=True) as live:
+        backend = live.app.state.backend
+        live.app.state.backend = dataclasses.replace(backend, authenticators=(HeaderUser(backend),))
+        yield live
+
+
+@pytest.fixture(scope="module")
+def db(server: LiveServer) -> sqlite3.Connection:
+    path = Path(server.settings.database_url.removeprefix("sqlite:///"))
+    return sqlite3.connect(path, check_same_thread=False)
+
+
+def call(
+    server: LiveServer, user: int | None, method: str, url: str, **kwargs: Any
+) -> httpx.Response:
+    headers = {"Accept": JSON_API, **kwargs.pop("headers", {})}
+    if user is not None:
+        headers["X-Test-User"] = str(user)
+    if "json" in kwargs:
+        headers["Content-Type"] = JSON_API
+    return httpx.request(
+        method, server.origin + "/api" + url, headers=headers, timeout=30, **kwargs
+    )
+
+
+def ids(response: httpx.Response) -> list[int]:
+    assert response.status_code == 200, response.text
+    return [int(item["id"]) for item in response.json()["data"]]
+
+
+def column(db: sqlite3.Connection, sql: str, *args: Any) -> list[int]:
+    return [row[0] for row in db.execute(sql, args)]
+
+
+def business_units(db: sqlite3.Connection, user: int) -> list[int]:
+    return column(
+        db,
+        "SELECT business_unit_id FROM user_business_unit WHERE user_id = ?"
+        " UNION SELECT owner_id FROM user WHERE id = ?",
+        user,
+        user,
+    )
+
+
+# --- lists and counts ---------------------------------------------------------------------------
+
+
+def test_without_credentials_no_api_url_answers_with_data(server: LiveServer) -> None:
+    for url in ("/accounts", "/accounts/1", "/accounts/1/contacts", "/unknown", "/users/abc"):
+        response = call(server, None, "GET", url)
+        assert (response.status_code, response.content) == (401, b""), url
+        assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_options_needs_no_credentials(server: LiveServer) -> None:
+    response = call(server, None, "OPTIONS", "/accounts/1")
+    assert response.status_code == 200
+    assert response.headers["allow"] == "OPTIONS, GET, PATCH, DELETE"
+
+
+@pytest.mark.parametrize(
+    ("user", "where"),
+    [
+        pytest.param(ADMIN, "organization_id = 1", id="administrator-organization"),
+        pytest.param(REP, "owner_id = 4", id="sales-rep-own-records"),
+        pytest.param(READ_ONLY, "organization_id = 1", id="read-only-organization"),
+        pytest.param(ACME_REP, "owner_id = 18", id="other-organization-rep"),
+    ],
+)
+def test_list_shows_only_visible_records(
+    server: LiveServer, db: sqlite3.Connection, user: int, where: str
+) -> None:
+    expected = column(db, f"SELECT id FROM account WHERE {where} ORDER BY id")
+    response = call(
+        server, user, "GET", "/accounts?page[size]=-1", headers={"X-Include": "totalCount"}
+    )
+    assert ids(response) == expected
+    count = call(server, user, "GET", "/accounts?page[size]=1", headers={"X-Include": "totalCount"})
+    assert count.headers["x-include-total-count"] == str(len(expected))
+
+
+def test_business_unit_level_sees_the_units_records(
+    server: LiveServer, db: sqlite3.Connection
+) -> None:
+    units = business_units(db, MANAGER)
+    marks = ",".join("?" * len(units))
+    expected = column(
+        db,
+        "SELECT id FROM account WHERE organization_id = 1 AND owner_id IN (SELECT user_id FROM"
+        f" user_business_unit WHERE business_unit_id IN ({marks})) ORDER BY id",
+        *units,
+    )
+    assert expected
+    assert ids(call(server, MANAGER, "GET", "/accounts?page[size]=-1")) == expected
+
+
+def test_records_of_another_organization_are_never_visible(
+    server: LiveServer, db: sqlite3.Connection
+) -> None:
+    acme_account = column(db, "SELECT id FROM account WHERE organization_id = 2 LIMIT 1")[0]
+    assert call(server, ADMIN, "GET", f"/accounts/{acme_account}").status_code == 404
+    assert acme_account not in ids(
+        call(server, ADMIN, "GET", f"/accounts?filter[id]={acme_account}")
+    )
+    assert ids(call(server, ADMIN, "GET", "/organizations")) == [1]
+    assert ids(call(server, ACME_REP, "GET", "/organizations")) == [2]
+
+
+def test_no_access_to_a_type(server: LiveServer) -> None:
+    response = call(server, PLAIN_USER, "GET", "/orders")
+    assert response.status_code == 403
+    assert response.json() == {
+        "errors": [
+            {
+                "status": "403",
+                "title": "access denied exception",
+                "detail": "No access to this type of entities.",
+            }
+        ]
+    }
+
+
+# --- items, includes, sub-resources -------------------------------------------------------------
+
+
+def test_item_of_a_colleague_is_forbidden(server: LiveServer, db: sqlite3.Connection) -> None:
+    own = column(db, "SELECT id FROM account WHERE owner_id = ? LIMIT 1", REP)[0]
+    other = column(db, "SELECT id FROM account WHERE owner_id = ? LIMIT 1", OTHER_REP)[0]
+    assert call(server, REP, "GET", f"/accounts/{own}").status_code == 200
+    response = call(server, REP, "GET", f"/accounts/{other}")
+    assert response.status_code == 403
+    assert response.json()["errors"][0]["detail"] == "No access to the entity."
+    assert call(server, REP, "GET", f"/accounts/{other}/contacts").status_code == 403
+
+
+def test_includes_and_sub_resources_respect_visibility(
+    server: LiveServer, db: sqlite3.Connection
+) -> None:
+    visible_contacts = set(column(db, "SELECT id FROM contact WHERE owner_id = ?", REP))
+    response = call(server, REP, "GET", "/accounts?page[size]=-1&include=contacts")
+    assert response.status_code == 200
+    included = {int(item["id"]) for item in response.json().get("included", [])}
+    assert included <= visible_contacts
+    for account in ids(call(server, REP, "GET", "/accounts?page[size]=5")):
+        listed = set(ids(call(server, REP, "GET", f"/accounts/{account}/contacts")))
+        linked = set(
+            column(db, "SELECT contact_id FROM account_contact WHERE account_id = ?", account)
+        )
+        assert listed == linked & visible_contacts
+
+
+# --- writes -------------------------------------------------------------------------------------
+
+
+def account(name: str, **relationships: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {"type": "accounts", "attributes": {"name": name}}
+    if relationships:
+        data["relationships"] = {
+            rel: {"data": {"type": type_, "id": str(id_)}}
+            for rel, (type_, id_) in relationships.items()
+        }
+    return {"data": data}
+
+
+def test_create_defaults_the_owner_to_the_caller(server: LiveServer) -> None:
+    response = call(server, REP, "POST", "/accounts", json=account("Rep's new account"))
+    assert response.status_code == 201, response.text
+    relationships = response.json()["data"]["relationships"]
+    assert relationships["owner"]["data"] == {"type": "users", "id": str(REP)}
+    assert relationships["organization"]["data"] == {"type": "organizations", "id": "1"}
+
+
+def test_create_for_someone_else_beyond_the_level_is_refused(
+    server: LiveServer, db: sqlite3.Connection
+) -> None:
+    before = column(db, "SELECT count(*) FROM account")
+    response = call(
+        server, REP, "POST", "/accounts", json=account("Not mine", owner=("users", OTHER_REP))
+    )
+    assert response.status_code == 403
+    assert response.json()["errors"][0]["detail"] == "No access to the entity."
+    assert column(db, "SELECT count(*) FROM account") == before  # rolled back
+
+
+def test_related_record_out_of_sight_is_denied(server: LiveServer, db: sqlite3.Connection) -> None:
+    hidden = column(db, "SELECT id FROM contact WHERE owner_id = ? LIMIT 1", OTHER_REP)[0]
+    body = account("With a hidden contact")
+    body["data"]["relationships"] = {
+        "contacts": {"data": [{"type": "contacts", "id": str(hidden)}]}
+    }
+    response = call(server, REP, "POST", "/accounts", json=body)
+    assert response.status_code == 403
+    assert response.json() == {
+        "errors": [
+            {
+                "status": "403",
+                "title": "access granted constraint",
+                "detail": 'The "VIEW" permission is denied for the related resource.',
+                "source": {"pointer": "/data/relationships/contacts/data"},
+            }
+        ]
+    }
+
+
+def test_type_level_write_permissions(server: LiveServer, db: sqlite3.Connection) -> None:
+    own = column(db, "SELECT id FROM account WHERE owner_id = ? LIMIT 1", REP)[0]
+    assert call(server, READ_ONLY, "POST", "/accounts", json=account("x")).status_code == 403
+    assert call(server, REP, "DELETE", f"/accounts/{own}").status_code == 403  # reps cannot delete
+    patch = {"data": {"type": "accounts", "id": str(own), "attributes": {"name": "Renamed"}}}
+    assert call(server, REP, "PATCH", f"/accounts/{own}", json=patch).status_code == 200
+    other = column(db, "SELECT id FROM account WHERE owner_id = ? LIMIT 1", OTHER_REP)[0]
+    patch["data"]["id"] = str(other)
+    assert call(server, REP, "PATCH", f"/accounts/{other}", json=patch).status_code == 403
+
+
+def test_giving_a_record_away_beyond_the_level_is_refused(
+    server: LiveServer, db: sqlite3.Connection
+) -> None:
+    own = column(db, "SELECT id FROM account WHERE owner_id = ? LIMIT 1", REP)[0]
+    response = call(
+        server,
+        REP,
+        "PATCH",
+        f"/accounts/{own}/relationships/owner",
+        json={"data": {"type": "users", "id": str(OTHER_REP)}},
+    )
+    assert response.status_code == 403
+    assert column(db, "SELECT owner_id FROM account WHERE id = ?", own) == [REP]
+
+
+def test_delete_list_deletes_only_what_the_caller_may_delete(
+    server: LiveServer, db: sqlite3.Connection
+) -> None:
+    units = business_units(db, MANAGER)
+    marks = ",".join("?" * len(units))
+    in_reach = set(
+        column(
+            db,
+            "SELECT id FROM task WHERE organization_id = 1 AND owner_id IN (SELECT user_id FROM"
+            f" user_business_unit WHERE business_unit_id IN ({marks}))",
+            *units,
+        )
+    )
+    everything = set(column(db, "SELECT id FROM task"))
+    assert in_reach and everything - in_reach
+    response = call(
+        server,
+        MANAGER,
+        "DELETE",
+        "/tasks?filter[id][gt]=0&filter[id][lte]=60",
+        headers={"X-Include": "deletedCount"},
+    )
+    assert response.status_code == 204
+    deleted = everything - set(column(db, "SELECT id FROM task"))
+    assert deleted == {i for i in in_reach if i <= 60}
+    assert response.headers["x-include-deleted-count"] == str(len(deleted))
