@@ -42,13 +42,39 @@ def package_version() -> str:
 
 
 def security_schemes(registry: Registry) -> dict[str, Any]:
-    """``components/securitySchemes``: empty until authentication arrives.
-
-    OAuth 2 (client credentials and password grants), WSSE and API keys will be described here,
-    and :func:`build_openapi` then adds the top-level ``security`` requirement.
-    """
+    """``components/securitySchemes``: OAuth 2.0 (as Oro: client credentials, password and
+    authorization code with PKCE at ``/oauth2-token``) and WSSE with per-user API keys;
+    :func:`build_openapi` adds a top-level ``security`` requirement satisfied by either."""
     del registry
-    return {}
+    return {
+        "oauth2": {
+            "type": "oauth2",
+            "description": "Send the access token as `Authorization: Bearer <token>` (or as"
+            " `access_token` in a JSON:API request body). Tokens last 3600 s.",
+            "flows": {
+                "clientCredentials": {"tokenUrl": "/oauth2-token", "scopes": {}},
+                "password": {
+                    "tokenUrl": "/oauth2-token",
+                    "refreshUrl": "/oauth2-token",
+                    "scopes": {},
+                },
+                "authorizationCode": {
+                    "authorizationUrl": "/oauth2-token/authorize",
+                    "tokenUrl": "/oauth2-token",
+                    "refreshUrl": "/oauth2-token",
+                    "scopes": {},
+                },
+            },
+        },
+        "wsse": {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-WSSE",
+            "description": "WSSE UsernameToken with the user's API key (deprecated in Oro):"
+            ' also send `Authorization: WSSE profile="UsernameToken"`; a header is valid'
+            " once, for 3600 s.",
+        },
+    }
 
 
 def select(registry: Registry, entities: Iterable[str] | None) -> list[Resource]:

@@ -70,9 +70,15 @@ def test_info_servers_and_tags() -> None:
     assert "servers" not in DOCUMENT
 
 
-def test_no_security_yet() -> None:
-    assert "securitySchemes" not in DOCUMENT["components"]
-    assert "security" not in DOCUMENT
+def test_security_schemes_are_oauth2_and_wsse() -> None:
+    schemes = DOCUMENT["components"]["securitySchemes"]
+    assert sorted(schemes) == ["oauth2", "wsse"]
+    flows = schemes["oauth2"]["flows"]
+    assert sorted(flows) == ["authorizationCode", "clientCredentials", "password"]
+    assert {flow["tokenUrl"] for flow in flows.values()} == {"/oauth2-token"}
+    assert flows["authorizationCode"]["authorizationUrl"] == "/oauth2-token/authorize"
+    assert schemes["wsse"] == schemes["wsse"] | {"type": "apiKey", "in": "header", "name": "X-WSSE"}
+    assert DOCUMENT["security"] == [{"oauth2": []}, {"wsse": []}]  # either one
 
 
 def test_yaml_round_trips() -> None:
