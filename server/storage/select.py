@@ -70,9 +70,9 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def bind_filters(filters: Sequence[Filter]) -> tuple[tuple[Hashable, ...], Params]:
+def bind_filters(filters: Sequence[Filter]) -> tuple[tuple[tuple[Any, ...], ...], Params]:
     """The shape of the filters (a cache key) and their values by bind name ``p<i>…``."""
-    shape: list[Hashable] = []
+    shape: list[tuple[Any, ...]] = []
     params: Params = {}
     for i, f in enumerate(filters):
         name, value = f"p{i}", f.value
@@ -161,7 +161,7 @@ class Selector:
                 statement = statement.where(self._members(within))
             statement = self._order(resource, table, statement, query)
             if paged:
-                statement = statement.limit(sa.bindparam("limit")).offset(sa.bindparam("offset"))
+                statement = statement.limit(_bind("limit")).offset(_bind("offset"))
             return statement
 
         return self.compiled(key, build), params
@@ -220,7 +220,7 @@ class Selector:
             return sa.false()
         if ownership is None:
             return sa.true()
-        organization = sa.bindparam("acl_org")
+        organization = _bind("acl_org")
         if ownership == "organization_self":
             return table.c.id == organization
         if ownership == "parent":
@@ -242,7 +242,7 @@ class Selector:
         if ownership == "business_unit":
             return sa.and_(in_organization, owner.in_(units))
         if level == Level.USER:
-            return sa.and_(in_organization, owner == sa.bindparam("acl_user"))
+            return sa.and_(in_organization, owner == _bind("acl_user"))
         link_table, link = self.schema.link("users", "businessUnits")
         colleagues = sa.select(link_table.c[link.owner_column]).where(
             link_table.c[link.target_column].in_(units)
@@ -368,7 +368,7 @@ class Selector:
         """Records of the target table related to the bound ``owner``."""
         resource, rel = within.resource, within.relationship
         target_table = self.schema.tables[rel.target]
-        owner = sa.bindparam("owner")
+        owner = _bind("owner")
         if rel.many:
             owner_col, target_col = self._pair(resource, rel, alias=True)
             return target_table.c.id.in_(sa.select(target_col).where(owner_col == owner))
@@ -420,8 +420,12 @@ def _within_key(within: Within | None) -> Hashable:
     return None if within is None else (within.resource.type, within.relationship.name)
 
 
+def _bind(name: str) -> sa.BindParameter[Any]:
+    return sa.bindparam(name)
+
+
 def _binds(name: str, count: int) -> list[sa.BindParameter[Any]]:
-    return [sa.bindparam(f"{name}_{k}") for k in range(count)]
+    return [_bind(f"{name}_{k}") for k in range(count)]
 
 
 def _sort_column(resource: Resource, table: sa.FromClause, name: str) -> sa.ColumnElement[Any]:
@@ -457,9 +461,9 @@ def _compare(column: sa.ColumnElement[Any], operator: str, name: str, kind: Any)
                 return column.not_in(values)
             return sa.or_(column.not_in(values), column.is_(None))  # neq_or_null
         case "like":
-            pattern = column.like(sa.bindparam(name), escape="\\")
+            pattern = column.like(_bind(name), escape="\\")
             return sa.not_(pattern) if operator.startswith("not_") else pattern
-    value = sa.bindparam(name)
+    value = _bind(name)
     match operator:
         case "eq":
             return column == value
@@ -481,7 +485,7 @@ def _compare(column: sa.ColumnElement[Any], operator: str, name: str, kind: Any)
 def _compare_range(
     column: sa.ColumnElement[Any], operator: str, name: str, high_open: bool
 ) -> Clause:
-    low, high = sa.bindparam(f"{name}_lo"), sa.bindparam(f"{name}_hi")
+    low, high = _bind(f"{name}_lo"), _bind(f"{name}_hi")
     below = column < low
     above = column >= high if high_open else column > high
     match operator:
