@@ -1,4 +1,5 @@
-"""The ``oro-sandbox`` command: ``serve`` (the default), ``seed`` and ``openapi``.
+"""The ``oro-sandbox`` command: ``serve`` (the default), ``seed``, ``openapi``, and the security
+helpers ``apikey``, ``wsse-header`` and ``api-feature``.
 
 Settings come from ``ORO_SANDBOX_*`` environment variables first, then from flags. ``serve``
 binds its socket itself, so ``--port 0`` picks a free port; it prints the API address once the
@@ -18,7 +19,7 @@ from typing import Any, TextIO
 
 from server.settings import Settings
 
-COMMANDS = ("serve", "seed", "openapi")
+COMMANDS = ("serve", "seed", "openapi", "apikey", "wsse-header", "api-feature")
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 OPENAPI_PATH = "/doc/openapi.json"
@@ -34,6 +35,16 @@ def positive_int(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"{value!r} is not a positive integer")
     return number
+
+
+def origin(value: str) -> str:
+    """A CORS origin as browsers send it (``scheme://host[:port]``, no trailing slash), or ``*``."""
+    value = value.strip().rstrip("/")
+    if value != "*" and "://" not in value:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not an origin such as http://localhost:3000"
+        )
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,6 +84,26 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="show exception details in 500 responses and log requests",
     )
+    serve.add_argument(
+        "--cors-origin",
+        action="append",
+        type=origin,
+        metavar="URL",
+        help="allow CORS requests from this origin, or * for any (repeatable; default: "
+        "ORO_SANDBOX_CORS_ORIGINS, comma-separated; none: CORS off)",
+    )
+    serve.add_argument(
+        "--cors-allow-header",
+        action="append",
+        metavar="NAME",
+        help="a request header CORS preflights allow besides Authorization, Content-Type and "
+        "X-Include, e.g. X-WSSE (repeatable)",
+    )
+    serve.add_argument(
+        "--cors-allow-credentials",
+        action="store_true",
+        help="send Access-Control-Allow-Credentials: true to allowed origins",
+    )
 
     seed = commands.add_parser("seed", help="create and seed the database without serving")
     database_options(seed)
@@ -91,6 +122,48 @@ def build_parser() -> argparse.ArgumentParser:
     openapi.add_argument(
         "--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of standard output"
     )
+
+    def user_argument(command: argparse.ArgumentParser) -> None:
+        command.add_argument("user", metavar="USER", help="a username, email or user id")
+
+    def database_option(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--database", type=database_url, metavar="URL", help="SQLAlchemy URL or SQLite file"
+        )
+
+    apikey = commands.add_parser(
+        "apikey", help="generate a new API key for a user (replaces their previous one)"
+    )
+    user_argument(apikey)
+    apikey.add_argument(
+        "--organization",
+        type=positive_int,
+        metavar="N",
+        help="the organization the key is for (default: the user's)",
+    )
+    database_option(apikey)
+
+    wsse = commands.add_parser(
+        "wsse-header",
+        help="print WSSE headers for a user (valid once), like Oro's oro:wsse:generate-header",
+    )
+    user_argument(wsse)
+    wsse.add_argument(
+        "--api-url", metavar="URL", help="the API root for the curl example (default: local server)"
+    )
+    database_option(wsse)
+
+    feature = commands.add_parser(
+        "api-feature", help="switch the API on or off for an organization, or show its state"
+    )
+    feature.add_argument("state", choices=("on", "off", "status"), help="on, off or status")
+    feature.add_argument(
+        "--organization",
+        type=positive_int,
+        metavar="N",
+        help="one organization (default: every organization)",
+    )
+    database_option(feature)
     return parser
 
 
@@ -114,6 +187,12 @@ def settings_from(args: argparse.Namespace, environ: Mapping[str, str]) -> Setti
         changes["reset"] = True
     if getattr(args, "debug", False):
         changes["debug"] = True
+    if getattr(args, "cors_origin", None):
+        changes["cors_origins"] = tuple(dict.fromkeys(args.cors_origin))
+    if getattr(args, "cors_allow_header", None):
+        changes["cors_allow_headers"] = tuple(dict.fromkeys(args.cors_allow_header))
+    if getattr(args, "cors_allow_credentials", False):
+        changes["cors_allow_credentials"] = True
     return settings.with_(**changes)
 
 
@@ -261,7 +340,131 @@ def dump_document(document: Mapping[str, Any], format_: str) -> str:
     return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
-HANDLERS = {"serve": serve, "seed": seed, "openapi": openapi}
+# --- apikey, wsse-header, api-feature ----------------------------------------------------------
+
+
+def _security_database(settings: Settings) -> tuple[Any, Any]:
+    """The engine and schema of the database, prepared (created and seeded) if it is new."""
+    from server.domain.resources import build_registry
+    from server.domain.seed import prepare_database
+    from server.storage.database import create_engine
+    from server.storage.tables import build_schema
+
+    registry = build_registry()
+    schema = build_schema(registry)
+    engine = create_engine(settings.database_url)
+    prepare_database(engine, registry, schema, scale=settings.scale)
+    return engine, schema
+
+
+def _find_user(connection: Any, schema: Any, user: str, command: str) -> Any:
+    from server.auth.api_keys import find_user
+
+    found = find_user(connection, schema, user)
+    if found is None:
+        print(f"oro-sandbox {command}: no user {user!r} (a username, email or id)", file=sys.stderr)
+    return found
+
+
+def apikey(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> int:
+    from server.auth.api_keys import create_api_key
+
+    engine, schema = _security_database(settings_from(args, environ))
+    try:
+        with engine.begin() as connection:
+            user = _find_user(connection, schema, args.user, "apikey")
+            if user is None:
+                return 1
+            try:
+                key = create_api_key(connection, schema, user.id, args.organization)
+            except ValueError as error:
+                print(f"oro-sandbox apikey: {error}", file=sys.stderr)
+                return 1
+    finally:
+        engine.dispose()
+    organization = args.organization or user.organization_id
+    print(key, file=out)
+    print(
+        f"New API key of {user.username} (user {user.id}) in organization {organization}; "
+        "their previous key there no longer works.",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def wsse_header_command(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> int:
+    import shlex
+
+    from server.auth.api_keys import api_key_of, create_api_key
+    from server.auth.wsse import wsse_header
+
+    settings = settings_from(args, environ)
+    engine, schema = _security_database(settings)
+    try:
+        with engine.begin() as connection:
+            user = _find_user(connection, schema, args.user, "wsse-header")
+            if user is None:
+                return 1
+            key = api_key_of(connection, schema, user.id, user.organization_id)
+            if key is None:
+                key = create_api_key(connection, schema, user.id)
+                print(f"Generated an API key for {user.username}.", file=sys.stderr)
+    finally:
+        engine.dispose()
+    headers = wsse_header(user.username, key)
+    api = args.api_url or base_url(DEFAULT_HOST, DEFAULT_PORT) + settings.api_prefix
+    for name, value in headers.items():
+        print(f"{name}: {value}", file=out)
+    curl = ["curl", "-H", "Accept: application/vnd.api+json"]
+    for name, value in headers.items():
+        curl += ["-H", f"{name}: {value}"]
+    curl.append(api.rstrip("/") + "/users")
+    print(
+        f"\nValid for one request within {settings.wsse_lifetime} s"
+        f"{'' if user.enabled else ' (but this user is disabled: the API refuses them)'}. "
+        "For example:\n" + " ".join(shlex.quote(part) for part in curl),
+        file=out,
+    )
+    return 0
+
+
+def api_feature(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> int:
+    import sqlalchemy as sa
+
+    from server.auth.feature import api_enabled, set_api_enabled
+
+    engine, schema = _security_database(settings_from(args, environ))
+    organizations = schema.tables["organizations"]
+    try:
+        with engine.begin() as connection:
+            query = sa.select(organizations.c.id, organizations.c.name).order_by(organizations.c.id)
+            if args.organization is not None:
+                query = query.where(organizations.c.id == args.organization)
+            rows = connection.execute(query).all()
+            if not rows:
+                print(
+                    f"oro-sandbox api-feature: no organization {args.organization}",
+                    file=sys.stderr,
+                )
+                return 1
+            for row in rows:
+                if args.state != "status":
+                    set_api_enabled(connection, schema, row.id, args.state == "on")
+                state = "enabled" if api_enabled(connection, schema, row.id) else "disabled"
+                print(f"Organization {row.id} ({row.name}): API {state}", file=out)
+    finally:
+        engine.dispose()
+    return 0
+
+
+HANDLERS = {
+    "serve": serve,
+    "seed": seed,
+    "openapi": openapi,
+    "apikey": apikey,
+    "wsse-header": wsse_header_command,
+    "api-feature": api_feature,
+}
 
 
 def main(

@@ -57,12 +57,15 @@ def demo_api_key(user_id: int) -> str:
     return hashlib.sha1(f"{DEMO_KEY_SEED}:{user_id}".encode()).hexdigest()
 
 
-def find_user(connection: sa.Connection, schema: Schema, user: str | int) -> UserRef | None:
-    """A user by id (an int, or a string of digits), username, or else email (any case)."""
+def find_user(
+    connection: sa.Connection, schema: Schema, user: str | int, *, by_id: bool = True
+) -> UserRef | None:
+    """A user by id (an int, or a string of digits; unless ``by_id`` is false), username, or else
+    email (any case)."""
     users = schema.tables["users"]
     columns = (users.c.id, users.c.username, users.c.organization_id, users.c.enabled)
     conditions = []
-    if isinstance(user, int) or user.isdigit():
+    if isinstance(user, int) or (by_id and user.isdigit()):
         conditions.append(users.c.id == int(user))
     if isinstance(user, str):
         conditions.append(users.c.username == user)

@@ -230,7 +230,7 @@ class WsseAuthenticator:
         return principal
 
     def _check(self, connection: sa.Connection, token: UsernameToken) -> Principal:
-        user = find_user(connection, self.schema, token.username)
+        user = find_user(connection, self.schema, token.username, by_id=False)
         if user is None or not user.enabled:
             raise self._unauthorized("Unknown or disabled user.")
         api_key = api_key_of(connection, self.schema, user.id, user.organization_id)
