@@ -19,6 +19,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from server.actions.context import Backend
+from server.auth.oauth import oauth_routes
 from server.auth.setup import build_security
 from server.domain.resources import build_registry
 from server.domain.seed import prepare_database
@@ -87,9 +88,10 @@ def create_app(settings: Settings) -> Starlette:
             engine.dispose()
 
     routes = [
+        *oauth_routes(),
         Route(f"{prefix}/doc/openapi.json", openapi_endpoint("json"), methods=["GET"]),
         Route(f"{prefix}/doc/openapi.yaml", openapi_endpoint("yaml"), methods=["GET"]),
-        Route(prefix + "/{path:path}", ApiEndpoint(prefix, settings.debug)),
+        Route(prefix + "/{path:path}", ApiEndpoint(settings)),
     ]
     return Starlette(
         debug=False,

@@ -19,13 +19,17 @@ import orjson
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.types import Receive, Scope, Send
 
+from server import cors
 from server.actions import read, relationships, write
 from server.actions.context import Backend, Context, Reply, parse_x_include
 from server.auth.acl import Access
 from server.auth.authenticate import Credentials, Unauthorized, authenticate
+from server.auth.feature import api_disabled_error, api_enabled
+from server.auth.principal import Principal
 from server.jsonapi.errors import ApiError, ApiErrors, MethodNotAllowed
 from server.jsonapi.negotiation import JSON, JSON_API, negotiate
 from server.routing import Target, resolve
+from server.settings import Settings
 
 log = logging.getLogger("server")
 
@@ -93,14 +97,29 @@ async def read_body(receive: Receive) -> bytes:
             return b"".join(chunks)
 
 
+def check_api_enabled(backend: Backend, principal: Principal) -> None:
+    """The API feature switch of the caller's organization (cached briefly per organization)."""
+    enabled = backend.feature_cache.get(principal.organization_id)
+    if enabled is None:
+        with backend.engine.connect() as connection:
+            enabled = api_enabled(
+                connection, backend.schema, principal.organization_id, cache=backend.feature_cache
+            )
+    if not enabled:
+        raise api_disabled_error()
+
+
 class ApiEndpoint:
-    def __init__(self, prefix: str, debug: bool) -> None:
-        self.prefix = prefix
-        self.debug = debug
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.prefix = settings.api_prefix
+        self.debug = settings.debug
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = header_map(scope)
         reply, json_api = await self.handle(scope, receive, headers)
+        if "origin" in headers and "Access-Control-Allow-Origin" not in reply.headers:
+            reply.headers.update(cors.response_headers(self.settings, headers["origin"]))
         await send_reply(send, reply, JSON_API if json_api else JSON)
 
     async def handle(
@@ -115,16 +134,24 @@ class ApiEndpoint:
             method = override.strip().upper()
         json_api = True
         try:
-            if method == "OPTIONS":
+            if method == "OPTIONS":  # also CORS preflight: never needs credentials
                 allow = resolve(backend.registry, path, method, api_url + path).allow()
                 options = {"Allow": ", ".join(allow), **OPTIONS_HEADERS}
-                return Reply(200, None, options, empty=True), True
+                preflight = cors.preflight_headers(
+                    self.settings,
+                    headers.get("origin"),
+                    headers.get("access-control-request-method"),
+                    headers.get("access-control-request-headers"),
+                    allow,
+                )
+                return Reply(200, None, options | (preflight or {}), empty=True), True
             body = await read_body(receive)
             content_type = headers.get("content-type")
             principal = authenticate(
                 backend.authenticators,
                 Credentials(method, headers, body, (content_type or "").startswith(JSON_API)),
             )
+            check_api_enabled(backend, principal)
             target = resolve(backend.registry, path, method, api_url + path)
             action = target.actions().get(method)
             if action is None:

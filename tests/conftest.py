@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -22,9 +23,11 @@ from server.settings import Settings
 
 
 class LiveServer:
-    def __init__(self, database: Path, *, auth: bool = False) -> None:
+    def __init__(self, database: Path, *, auth: bool = False, **settings: Any) -> None:
         # API behaviour tests run without authentication (--no-auth); auth tests switch it on
-        self.settings = Settings(database_url=f"sqlite:///{database}", debug=True, auth=auth)
+        self.settings = Settings(
+            database_url=f"sqlite:///{database}", debug=True, auth=auth, **settings
+        )
         # IPPROTO_TCP named, so asyncio sets TCP_NODELAY on accepted connections (no Nagle stalls)
         self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -34,8 +37,9 @@ class LiveServer:
         self.app = create_app(self.settings)
         config = uvicorn.Config(self.app, log_level="warning", lifespan="on")
         self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]},
-                                       daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True
+        )
 
     def __enter__(self) -> LiveServer:
         self.thread.start()

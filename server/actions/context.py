@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from server.auth.acl import Access, Acl, Rule
 from server.auth.authenticate import Authenticator
+from server.auth.feature import FeatureCache
 from server.auth.principal import Principal
 from server.jsonapi.document import View
 from server.metadata.model import Registry, Resource
@@ -29,6 +30,7 @@ class Backend:
     engine: sa.Engine
     acl: Acl | None = None  # None: access control is off
     authenticators: tuple[Authenticator, ...] = ()
+    feature_cache: FeatureCache = field(default_factory=FeatureCache)
 
 
 @dataclass

@@ -5,9 +5,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from server.auth.acl import seed_permissions
+from server.auth.api_keys import seed_api_keys
 from server.metadata.model import Registry
 from server.storage.tables import Schema
 
 
 def seed_auth(connection: sa.Connection, schema: Schema, registry: Registry) -> None:
     seed_permissions(connection, schema, registry)
+    seed_api_keys(connection, schema)

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from server.auth.acl import Acl
 from server.auth.authenticate import Authenticator, OpenAccess
 from server.auth.principal import load_principal
+from server.auth.wsse import WsseAuthenticator
 from server.settings import Settings
 from server.storage.tables import Schema
 
@@ -24,4 +25,4 @@ def build_security(
             assert admin is not None, "the demo administrator is missing"
             return None, (OpenAccess(admin),)
         acl = Acl.load(connection, schema)
-    return acl, ()
+    return acl, (WsseAuthenticator(engine, schema, settings),)

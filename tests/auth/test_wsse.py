@@ -503,11 +503,6 @@ def test_wsse_header_command_unknown_user(
 
 # --- over real HTTP (needs WsseAuthenticator in the server's authenticator chain) --------------
 
-PIPELINE = pytest.mark.xfail(
-    reason="WsseAuthenticator is not yet in the request pipeline's authenticator chain",
-    strict=True,
-)
-
 
 @pytest.fixture(scope="module")
 def secured(tmp_path_factory: pytest.TempPathFactory, schema: Schema) -> Iterator[LiveServer]:
@@ -524,14 +519,12 @@ def get_users(server: LiveServer, headers: dict[str, str]) -> httpx.Response:
     return httpx.get(f"{server.origin}/api/users?page[size]=1", headers=headers, timeout=30)
 
 
-@PIPELINE
 def test_http_wsse_request_is_answered(secured: LiveServer) -> None:
     response = get_users(secured, wsse_header("admin", demo_api_key(1)))
     assert response.status_code == 200
     assert response.json()["data"][0]["type"] == "users"
 
 
-@PIPELINE
 def test_http_replayed_wsse_headers_are_401(secured: LiveServer) -> None:
     headers = wsse_header("admin", demo_api_key(1))
     assert get_users(secured, headers).status_code == 200

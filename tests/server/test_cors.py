@@ -211,10 +211,6 @@ def test_serve_rejects_a_malformed_origin(capsys: pytest.CaptureFixture[str]) ->
 
 # --- over real HTTP (needs the CORS functions in the request pipeline) -------------------------
 
-PIPELINE = pytest.mark.xfail(
-    reason="the CORS functions are not yet called by the request pipeline", strict=True
-)
-
 
 @pytest.fixture(scope="module")
 def cors_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
@@ -225,7 +221,6 @@ def cors_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         yield live
 
 
-@PIPELINE
 def test_http_preflight_needs_no_credentials(cors_server: LiveServer) -> None:
     response = httpx.options(
         cors_server.origin + "/api/accounts",
@@ -255,7 +250,6 @@ def test_http_preflight_from_another_origin_has_no_cors_headers(cors_server: Liv
     assert not [name for name in response.headers if name.lower().startswith("access-control-")]
 
 
-@PIPELINE
 def test_http_even_a_401_carries_cors_headers(cors_server: LiveServer) -> None:
     """So that a browser script can read the 401 instead of seeing a network error."""
     response = httpx.get(cors_server.origin + "/api/accounts", headers={"Origin": SITE})
