@@ -1,0 +1,186 @@
+"""The token exchange: the four grants, client authentication, throttling, token issue.
+
+:func:`exchange` takes the request's parameters as plain strings and returns the token response
+body, or raises :class:`OAuthError`; no HTTP here. Writes made before an error are kept (a redeemed
+code stays used, a presented refresh token stays revoked); tokens are only issued on success.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from server.auth.oauth.clients import Application, authenticate_client
+from server.auth.oauth.errors import OAuthError, TooManyAttempts
+from server.auth.oauth.pkce import verifier_matches
+from server.auth.oauth.service import OAuthServer
+from server.auth.oauth.store import (
+    RefreshGrant,
+    issue_refresh_token,
+    redeem_code,
+    redeem_refresh_token,
+)
+from server.auth.oauth.users import LoginUser, api_enabled, find_user, verify_login
+from server.auth.tokens import BACKOFFICE, AccessClaims, issue_access_token
+
+__all__ = ["GRANT_TYPES", "exchange"]
+
+Params = Mapping[str, str]
+Grant = Callable[[OAuthServer, sa.Connection, Application, Params], tuple[int, bool]]
+
+
+def _required(params: Params, name: str) -> str:
+    value = params.get(name)
+    if not value:
+        raise OAuthError("invalid_request", f'The "{name}" parameter is missing.')
+    return value
+
+
+def _invalid_grant(description: str, *, failed_login: bool = False) -> OAuthError:
+    return OAuthError("invalid_grant", description, failed_login=failed_login)
+
+
+def client_credentials(
+    server: OAuthServer, connection: sa.Connection, app: Application, params: Params
+) -> tuple[int, bool]:
+    if app.user_id is None:
+        raise OAuthError("unauthorized_client", "The application has no user to act as.")
+    return app.user_id, False
+
+
+def password(
+    server: OAuthServer, connection: sa.Connection, app: Application, params: Params
+) -> tuple[int, bool]:
+    username, secret = _required(params, "username"), _required(params, "password")
+    user = verify_login(connection, server.schema, username, secret)
+    if user is None:
+        raise _invalid_grant("The user credentials were incorrect.", failed_login=True)
+    return user.id, True
+
+
+def refresh_token(
+    server: OAuthServer, connection: sa.Connection, app: Application, params: Params
+) -> tuple[int, bool]:
+    token = _required(params, "refresh_token")
+    grant = redeem_refresh_token(
+        connection, server.schema, token, application_id=app.id, now=server.now()
+    )
+    if grant is None:
+        raise _invalid_grant(
+            "The refresh token is invalid, expired, revoked or was issued to another client."
+        )
+    return grant.user_id, True
+
+
+def authorization_code(
+    server: OAuthServer, connection: sa.Connection, app: Application, params: Params
+) -> tuple[int, bool]:
+    issued = redeem_code(connection, server.schema, _required(params, "code"))
+    if issued is None or issued.application_id != app.id:
+        raise _invalid_grant(
+            "The authorization code is invalid, was already used or was issued to another client."
+        )
+    if issued.expires_at <= server.now():
+        raise _invalid_grant("The authorization code has expired.")
+    redirect_uri = params.get("redirect_uri") or (app.redirect_uris or ("",))[0]
+    if redirect_uri != issued.redirect_uri:
+        raise _invalid_grant(
+            "The redirect_uri does not match the one of the authorization request."
+        )
+    verifier = params.get("code_verifier")
+    if issued.code_challenge is None:
+        if app.public:
+            raise _invalid_grant("Public clients must use PKCE.")
+        if verifier:
+            raise _invalid_grant(
+                "A code_verifier was sent, but the authorization had no challenge."
+            )
+    elif not verifier:
+        raise OAuthError("invalid_request", 'The "code_verifier" parameter is missing.')
+    elif not verifier_matches(verifier, issued.code_challenge):
+        raise _invalid_grant("The code_verifier does not match the code_challenge.")
+    return issued.user_id, True
+
+
+GRANT_TYPES: dict[str, Grant] = {
+    "client_credentials": client_credentials,
+    "password": password,
+    "refresh_token": refresh_token,
+    "authorization_code": authorization_code,
+}
+
+
+def _token_user(
+    server: OAuthServer, connection: sa.Connection, app: Application, user_id: int
+) -> LoginUser:
+    user = find_user(connection, server.schema, user_id)
+    if user is None:
+        raise _invalid_grant("The user does not exist or is disabled.")
+    if user.organization_id != app.organization_id:
+        raise _invalid_grant("The user does not belong to the organization of this application.")
+    if not api_enabled(connection, server.schema, user.organization_id):
+        raise _invalid_grant("The API feature is disabled for the organization of this user.")
+    return user
+
+
+def _tokens(
+    server: OAuthServer, connection: sa.Connection, app: Application, user: LoginUser, refresh: bool
+) -> dict[str, Any]:
+    now, lifetime = server.now(), server.settings.access_token_lifetime
+    claims = AccessClaims(
+        user.id, app.client_id, user.organization_id, secrets.token_hex(16), now, now + lifetime
+    )
+    body: dict[str, Any] = {
+        "token_type": "Bearer",
+        "expires_in": lifetime,
+        "access_token": issue_access_token(server.keys, claims),
+    }
+    if refresh:
+        expires_at = now + server.settings.refresh_token_lifetime
+        grant = RefreshGrant(app.id, user.id)
+        body["refresh_token"] = issue_refresh_token(connection, server.schema, grant, expires_at)
+    return body
+
+
+def _exchange(server: OAuthServer, connection: sa.Connection, params: Params) -> dict[str, Any]:
+    grant_type = _required(params, "grant_type")
+    grant = GRANT_TYPES.get(grant_type)
+    if grant is None:
+        raise OAuthError(
+            "unsupported_grant_type", f'The grant type "{grant_type}" is not supported.'
+        )
+    app = authenticate_client(
+        connection, server.schema, _required(params, "client_id"), params.get("client_secret")
+    )
+    if app.api != BACKOFFICE:
+        raise OAuthError("unauthorized_client", "This client belongs to another API.")
+    if not app.allows(grant_type):
+        raise OAuthError(
+            "unauthorized_client", f'The client is not allowed to use the "{grant_type}" grant.'
+        )
+    user_id, refresh = grant(server, connection, app, params)
+    return _tokens(server, connection, app, _token_user(server, connection, app, user_id), refresh)
+
+
+def exchange(server: OAuthServer, params: Params, client_ip: str) -> dict[str, Any]:
+    """The token response body for ``params`` (the token request's parameters)."""
+    user_key = ("login", params.get("client_id", ""), params.get("username", "").lower())
+    keys = (user_key, ("ip", client_ip))
+    wait = server.throttle.retry_after(*keys)
+    if wait:
+        raise TooManyAttempts(wait)
+    error: OAuthError | None = None
+    with server.engine.begin() as connection:
+        try:
+            body = _exchange(server, connection, params)
+        except OAuthError as exc:
+            error = exc  # leave the block normally: what was redeemed stays redeemed
+    if error is not None:
+        if error.failed_login:
+            server.throttle.failed(*keys)
+        raise error
+    server.throttle.succeeded(user_key)
+    return body

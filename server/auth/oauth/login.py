@@ -1,0 +1,186 @@
+"""``GET/POST /login`` and ``POST /logout``: the session of a browser, for the authorize flow and
+for session authentication of the API.
+
+The login form is protected from cross-site posting by a double-submit token: the readable
+``_csrf`` cookie must equal the form's ``_csrf_token``. Signing in replaces any session with a new
+one (no fixation) and sets ``_csrf`` to the new session's CSRF token. Failed logins count towards
+the same throttle as the token endpoint's.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from server.auth.oauth.pages import error_page, html_response, login_page, signed_in_page
+from server.auth.oauth.service import OAuthServer, get_oauth_server
+from server.auth.oauth.users import LoginUser, find_user, verify_login
+from server.auth.session import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    SESSION_LIFETIME,
+    LoginSession,
+    end_session,
+    find_session,
+    start_session,
+)
+from server.auth.tokens import new_secret
+
+__all__ = [
+    "SignedIn",
+    "login",
+    "login_form",
+    "logout",
+    "read_form",
+    "safe_target",
+    "signed_in",
+]
+
+LOGIN_PATH = "/login"
+FORM_CLIENT = "login-form"  # the throttle's client for the login form
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    session_id: str
+    session: LoginSession
+    user: LoginUser
+
+
+def signed_in(server: OAuthServer, cookies: Mapping[str, str]) -> SignedIn | None:
+    """The browser's live session and its (enabled) user, if any."""
+    session_id = cookies.get(SESSION_COOKIE)
+    if not session_id:
+        return None
+    with server.engine.connect() as connection:
+        session = find_session(connection, server.schema, session_id, now=server.now())
+        user = None if session is None else find_user(connection, server.schema, session.user_id)
+    return None if session is None or user is None else SignedIn(session_id, session, user)
+
+
+def safe_target(value: object) -> str:
+    """Where to go after signing in: a path on this server only (no open redirect)."""
+    if isinstance(value, str) and value.startswith("/") and not value.startswith(("//", "/\\")):
+        return value
+    return LOGIN_PATH
+
+
+def _set_cookie(
+    response: Response,
+    request: Request,
+    name: str,
+    value: str,
+    *,
+    httponly: bool,
+    max_age: int | None = SESSION_LIFETIME,
+) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path="/",
+        httponly=httponly,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+
+
+def login_form(
+    request: Request,
+    *,
+    target: str,
+    status: int = 200,
+    error: str = "",
+    username: str = "",
+    app_name: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    csrf = request.cookies.get(CSRF_COOKIE) or new_secret()
+    page = login_page(target=target, csrf=csrf, username=username, error=error, app_name=app_name)
+    response = html_response(page, status, headers)
+    if request.cookies.get(CSRF_COOKIE) != csrf:
+        _set_cookie(response, request, CSRF_COOKIE, csrf, httponly=False, max_age=None)
+    return response
+
+
+def _sign_in(server: OAuthServer, request: Request, form: Mapping[str, str]) -> Response:
+    target = safe_target(form.get("_target_path"))
+    username, password = form.get("_username", ""), form.get("_password", "")
+    cookie_csrf = request.cookies.get(CSRF_COOKIE, "")
+    if not cookie_csrf or not hmac.compare_digest(cookie_csrf, form.get("_csrf_token", "")):
+        error = "The form has expired. Please sign in again."
+        return login_form(request, target=target, status=400, error=error, username=username)
+    client_ip = request.client.host if request.client else ""
+    keys = (("login", FORM_CLIENT, username.lower()), ("ip", client_ip))
+    wait = server.throttle.retry_after(*keys)
+    if wait:
+        error = f"Too many failed attempts. Try again in {wait} seconds."
+        return login_form(
+            request,
+            target=target,
+            status=429,
+            error=error,
+            username=username,
+            headers={"Retry-After": str(wait)},
+        )
+    with server.engine.begin() as connection:
+        user = verify_login(connection, server.schema, username, password)
+        if user is not None:
+            if old := request.cookies.get(SESSION_COOKIE):
+                end_session(connection, server.schema, old)
+            session_id, session = start_session(
+                connection, server.schema, user.id, now=server.now()
+            )
+    if user is None:
+        server.throttle.failed(*keys)
+        error = "Invalid user name or password."
+        return login_form(request, target=target, status=400, error=error, username=username)
+    server.throttle.succeeded(keys[0])
+    response = RedirectResponse(target, 303)
+    _set_cookie(response, request, SESSION_COOKIE, session_id, httponly=True)
+    _set_cookie(response, request, CSRF_COOKIE, session.csrf_token, httponly=False)
+    return response
+
+
+async def read_form(request: Request) -> dict[str, str]:
+    """The text fields of a posted form (uploads are not expected, and ignored)."""
+    async with request.form() as form:
+        return {name: value for name, value in form.multi_items() if isinstance(value, str)}
+
+
+async def login(request: Request) -> Response:
+    server = await get_oauth_server(request.app)
+    if request.method == "POST":
+        return await run_in_threadpool(_sign_in, server, request, await read_form(request))
+    current = await run_in_threadpool(signed_in, server, request.cookies)
+    if current is None:
+        return login_form(request, target=safe_target(request.query_params.get("_target_path")))
+    page = signed_in_page(user_name=current.user.full_name, csrf=current.session.csrf_token)
+    return html_response(page)
+
+
+def _sign_out(server: OAuthServer, request: Request, form: Mapping[str, str]) -> Response:
+    current = signed_in(server, request.cookies)
+    token = form.get("_csrf_token") or request.headers.get("x-csrf-header")
+    if current is not None:
+        if not current.session.csrf_matches(token):
+            page = error_page("Sign out failed", "The form has expired. Please try again.")
+            return html_response(page, 400)
+        with server.engine.begin() as connection:
+            end_session(connection, server.schema, current.session_id)
+    response = RedirectResponse(LOGIN_PATH, 303)
+    for name, httponly in ((SESSION_COOKIE, True), (CSRF_COOKIE, False)):
+        response.delete_cookie(
+            name, path="/", httponly=httponly, samesite="lax", secure=request.url.scheme == "https"
+        )
+    return response
+
+
+async def logout(request: Request) -> Response:
+    server = await get_oauth_server(request.app)
+    return await run_in_threadpool(_sign_out, server, request, await read_form(request))

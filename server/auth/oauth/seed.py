@@ -1,0 +1,182 @@
+"""The demo OAuth applications (fixed client ids and secrets, documented and printed) and the
+printable summary of how to log in to the sandbox.
+
+========================  ======================  =====================================
+client_id                 client_secret           grants, notes
+========================  ======================  =====================================
+``sandbox-integration``   integration-secret      client_credentials, as admin (user 1)
+``sandbox-password``      password-secret         password (+ refresh), Oro Demo Inc
+``sandbox-pkce``          (public)                authorization_code + PKCE, consent
+``sandbox-trusted``       trusted-secret          authorization_code, skips consent
+``sandbox-revoked``       revoked-secret          revoked: no tokens
+``acme-integration``      acme-secret             client_credentials, as user 17 (Acme)
+``acme-password``         acme-password-secret    password (+ refresh), Acme Retail
+========================  ======================  =====================================
+
+Redirect URIs of the authorization-code apps: ``http://127.0.0.1/callback`` and
+``http://localhost/callback``, on any port (RFC 8252 §7.3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from server.auth.credentials_seed import ADMIN_PASSWORD, demo_users
+from server.auth.passwords import hash_password
+from server.auth.tokens import BACKOFFICE
+from server.storage.tables import Schema
+
+__all__ = ["DEMO_APPLICATIONS", "DemoApplication", "demo_summary", "seed_applications"]
+
+LOOPBACK_CALLBACKS = ("http://127.0.0.1/callback", "http://localhost/callback")
+
+
+@dataclass(frozen=True)
+class DemoApplication:
+    id: int
+    name: str
+    client_id: str
+    secret: str | None  # None: a public client
+    grants: tuple[str, ...]
+    note: str
+    user_id: int | None = None
+    organization_id: int = 1
+    redirect_uris: tuple[str, ...] = ()
+    skip_consent: bool = False
+    active: bool = True
+
+
+DEMO_APPLICATIONS = (
+    DemoApplication(
+        1,
+        "Demo Integration",
+        "sandbox-integration",
+        "integration-secret",
+        ("client_credentials",),
+        "acts as admin (John Doe)",
+        user_id=1,
+    ),
+    DemoApplication(
+        2,
+        "Demo Password App",
+        "sandbox-password",
+        "password-secret",
+        ("password",),
+        "any user of Oro Demo Inc; returns refresh tokens",
+    ),
+    DemoApplication(
+        3,
+        "Demo PKCE App",
+        "sandbox-pkce",
+        None,
+        ("authorization_code",),
+        "public client: PKCE S256 required; asks for consent",
+        redirect_uris=LOOPBACK_CALLBACKS,
+    ),
+    DemoApplication(
+        4,
+        "Demo Trusted Web App",
+        "sandbox-trusted",
+        "trusted-secret",
+        ("authorization_code",),
+        "skips the consent page",
+        redirect_uris=LOOPBACK_CALLBACKS,
+        skip_consent=True,
+    ),
+    DemoApplication(
+        5,
+        "Revoked Demo App",
+        "sandbox-revoked",
+        "revoked-secret",
+        ("client_credentials", "password"),
+        "revoked: gets no tokens",
+        user_id=1,
+        active=False,
+    ),
+    DemoApplication(
+        6,
+        "Acme Integration",
+        "acme-integration",
+        "acme-secret",
+        ("client_credentials",),
+        "acts as Hans Becker (Acme Retail)",
+        user_id=17,
+        organization_id=2,
+    ),
+    DemoApplication(
+        7,
+        "Acme Password App",
+        "acme-password",
+        "acme-password-secret",
+        ("password",),
+        "any user of Acme Retail; returns refresh tokens",
+        organization_id=2,
+    ),
+)
+
+
+def seed_applications(connection: sa.Connection, schema: Schema) -> int:
+    """Insert the demo applications missing from ``auth_oauth_application``; returns how many."""
+    table = schema.auth.application
+    present = set(connection.scalars(sa.select(table.c.client_id)))
+    rows = [
+        {
+            "id": app.id,
+            "name": app.name,
+            "client_id": app.client_id,
+            "secret_hash": None if app.secret is None else hash_password(app.secret),
+            "grants": list(app.grants),
+            "redirect_uris": list(app.redirect_uris),
+            "skip_consent": app.skip_consent,
+            "user_id": app.user_id,
+            "organization_id": app.organization_id,
+            "active": app.active,
+            "api": BACKOFFICE,
+        }
+        for app in DEMO_APPLICATIONS
+        if app.client_id not in present
+    ]
+    if rows:
+        connection.execute(sa.insert(table), rows)
+    return len(rows)
+
+
+def _table(rows: Sequence[Sequence[str]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+
+
+def demo_summary(connection: sa.Connection, schema: Schema) -> str:
+    """How to log in: the demo applications and one demo user per organization and role set."""
+    apps = [("client_id", "client_secret", "grants", "notes")] + [
+        (app.client_id, app.secret or "(public)", ", ".join(app.grants), app.note)
+        for app in DEMO_APPLICATIONS
+    ]
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    users = [("username", "password", "name", "organization", "roles")]
+    for user in demo_users(connection, schema):
+        if user.enabled and (user.organization, user.roles) not in seen:
+            seen.add((user.organization, user.roles))
+            users.append(
+                (
+                    user.username,
+                    user.password,
+                    user.full_name,
+                    user.organization,
+                    ", ".join(user.roles),
+                )
+            )
+    return "\n".join(
+        [
+            "OAuth applications (POST /oauth2-token; authorize at /oauth2-token/authorize):",
+            *_table(apps),
+            f"Demo users (every password is the username; admin's is {ADMIN_PASSWORD!r}), e.g.:",
+            *_table(users),
+        ]
+    )
