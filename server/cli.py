@@ -85,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="show exception details in 500 responses and log requests",
     )
     serve.add_argument(
+        "--no-auth",
+        action="store_true",
+        help="no authentication and no access control: every request acts as the demo"
+        " administrator (for quick experiments; default: ORO_SANDBOX_AUTH, on)",
+    )
+    serve.add_argument(
         "--cors-origin",
         action="append",
         type=origin,
@@ -187,6 +193,8 @@ def settings_from(args: argparse.Namespace, environ: Mapping[str, str]) -> Setti
         changes["reset"] = True
     if getattr(args, "debug", False):
         changes["debug"] = True
+    if getattr(args, "no_auth", False):
+        changes["auth"] = False
     if getattr(args, "cors_origin", None):
         changes["cors_origins"] = tuple(dict.fromkeys(args.cors_origin))
     if getattr(args, "cors_allow_header", None):
@@ -334,7 +342,7 @@ def dump_document(document: Mapping[str, Any], format_: str) -> str:
     if format_ == "yaml":
         from server.openapi import to_yaml
 
-        return to_yaml(document)
+        return to_yaml(dict(document))
     import orjson
 
     return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"

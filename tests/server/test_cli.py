@@ -115,6 +115,9 @@ def test_bad_arguments_exit_with_usage_error(
             Settings(api_prefix="/v1/api", debug=True),
             id="serve-debug",
         ),
+        pytest.param(["serve"], {}, Settings(auth=True), id="auth-on-by-default"),
+        pytest.param(["serve", "--no-auth"], {}, Settings(auth=False), id="no-auth"),
+        pytest.param(["serve"], {"ORO_SANDBOX_AUTH": "off"}, Settings(auth=False), id="auth-env"),
     ],
 )
 def test_settings_from(argv: list[str], environ: dict[str, str], expected: Settings) -> None:
