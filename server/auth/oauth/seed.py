@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from server.auth.credentials_seed import ADMIN_PASSWORD, demo_users
+from server.auth.oauth.clients import REFRESHABLE
 from server.auth.passwords import hash_password
 from server.auth.tokens import BACKOFFICE
 from server.storage.tables import Schema
@@ -65,7 +66,7 @@ DEMO_APPLICATIONS = (
         "sandbox-password",
         "password-secret",
         ("password",),
-        "any user of Oro Demo Inc; returns refresh tokens",
+        "any user of Oro Demo Inc",
     ),
     DemoApplication(
         3,
@@ -73,7 +74,7 @@ DEMO_APPLICATIONS = (
         "sandbox-pkce",
         None,
         ("authorization_code",),
-        "public client: PKCE S256 required; asks for consent",
+        "public: PKCE S256 required; asks for consent",
         redirect_uris=LOOPBACK_CALLBACKS,
     ),
     DemoApplication(
@@ -112,7 +113,7 @@ DEMO_APPLICATIONS = (
         "acme-password",
         "acme-password-secret",
         ("password",),
-        "any user of Acme Retail; returns refresh tokens",
+        "any user of Acme Retail",
         organization_id=2,
     ),
 )
@@ -144,6 +145,12 @@ def seed_applications(connection: sa.Connection, schema: Schema) -> int:
     return len(rows)
 
 
+def _grants(app: DemoApplication) -> tuple[str, ...]:
+    """The stored grants, with the refresh-token grant that password and code grants imply."""
+    implied = ("refresh_token",) if REFRESHABLE & set(app.grants) else ()
+    return app.grants + implied
+
+
 def _table(rows: Sequence[Sequence[str]]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return [
@@ -155,7 +162,7 @@ def _table(rows: Sequence[Sequence[str]]) -> list[str]:
 def demo_summary(connection: sa.Connection, schema: Schema) -> str:
     """How to log in: the demo applications and one demo user per organization and role set."""
     apps = [("client_id", "client_secret", "grants", "notes")] + [
-        (app.client_id, app.secret or "(public)", ", ".join(app.grants), app.note)
+        (app.client_id, app.secret or "(public)", ", ".join(_grants(app)), app.note)
         for app in DEMO_APPLICATIONS
     ]
     seen: set[tuple[str, tuple[str, ...]]] = set()
