@@ -27,7 +27,6 @@ def create_engine(url: str) -> sa.Engine:
         if not memory:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA mmap_size=268435456")  # read pages without copying them
         cursor.execute("PRAGMA foreign_keys=OFF")
         cursor.close()
 
