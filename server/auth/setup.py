@@ -6,7 +6,10 @@ import sqlalchemy as sa
 
 from server.auth.acl import Acl
 from server.auth.authenticate import Authenticator, OpenAccess
+from server.auth.bearer import BearerAuthenticator
+from server.auth.keys import load_or_create_keys
 from server.auth.principal import load_principal
+from server.auth.session import SessionAuthenticator
 from server.auth.wsse import WsseAuthenticator
 from server.settings import Settings
 from server.storage.tables import Schema
@@ -25,4 +28,9 @@ def build_security(
             assert admin is not None, "the demo administrator is missing"
             return None, (OpenAccess(admin),)
         acl = Acl.load(connection, schema)
-    return acl, (WsseAuthenticator(engine, schema, settings),)
+    keys = load_or_create_keys(engine, schema)
+    return acl, (
+        BearerAuthenticator(engine, schema, settings, keys),
+        WsseAuthenticator(engine, schema, settings),
+        SessionAuthenticator(engine, schema, settings, keys),  # last: it needs X-CSRF-Header
+    )
