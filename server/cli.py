@@ -235,6 +235,23 @@ def banner(url: str, settings: Settings) -> str:
     )
 
 
+def security_summary(settings: Settings) -> str:
+    """How to get in: the demo OAuth applications and users, or that authentication is off."""
+    if not settings.auth:
+        return "Authentication is off (--no-auth): every request acts as the demo administrator."
+    from server.auth.oauth.seed import demo_summary
+    from server.domain.resources import build_registry
+    from server.storage.database import create_engine
+    from server.storage.tables import build_schema
+
+    engine = create_engine(settings.database_url)
+    try:
+        with engine.connect() as connection:
+            return demo_summary(connection, build_schema(build_registry()))
+    finally:
+        engine.dispose()
+
+
 def serve(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> int:
     settings = settings_from(args, environ)
     try:
@@ -254,7 +271,8 @@ def serve(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> 
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
             await super().startup(sockets=sockets)
             if self.started:
-                print(banner(url, settings), file=out, flush=True)
+                print(banner(url, settings), file=out)
+                print(security_summary(settings), file=out, flush=True)
 
     config = uvicorn.Config(
         create_app(settings),

@@ -258,3 +258,24 @@ def test_http_even_a_401_carries_cors_headers(cors_server: LiveServer) -> None:
     assert response.headers["Access-Control-Expose-Headers"] == (
         "Location,X-Include-Total-Count,X-Include-Deleted-Count"
     )
+
+
+def test_http_token_endpoint_answers_preflights(cors_server: LiveServer) -> None:
+    response = httpx.options(
+        cors_server.origin + "/oauth2-token",
+        headers={"Origin": SITE, "Access-Control-Request-Method": "POST"},
+    )
+    assert response.status_code == 200
+    assert response.headers["allow"] == "OPTIONS, POST"
+    assert response.headers["access-control-allow-origin"] == SITE
+    token = httpx.post(
+        cors_server.origin + "/oauth2-token",
+        json={
+            "grant_type": "client_credentials",
+            "client_id": "sandbox-integration",
+            "client_secret": "integration-secret",
+        },
+        headers={"Origin": SITE},
+    )
+    assert token.status_code == 200
+    assert token.headers["access-control-allow-origin"] == SITE
