@@ -235,21 +235,16 @@ def banner(url: str, settings: Settings) -> str:
     )
 
 
-def security_summary(settings: Settings) -> str:
-    """How to get in: the demo OAuth applications and users, or that authentication is off."""
-    if not settings.auth:
+def security_summary(backend: Any) -> str:
+    """How to get in: the demo OAuth applications and users, or that authentication is off.
+
+    ``backend`` is the running app's (its engine: an in-memory database exists only there)."""
+    if not backend.settings.auth:
         return "Authentication is off (--no-auth): every request acts as the demo administrator."
     from server.auth.oauth.seed import demo_summary
-    from server.domain.resources import build_registry
-    from server.storage.database import create_engine
-    from server.storage.tables import build_schema
 
-    engine = create_engine(settings.database_url)
-    try:
-        with engine.connect() as connection:
-            return demo_summary(connection, build_schema(build_registry()))
-    finally:
-        engine.dispose()
+    with backend.engine.connect() as connection:
+        return demo_summary(connection, backend.schema)
 
 
 def serve(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> int:
@@ -272,10 +267,11 @@ def serve(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> 
             await super().startup(sockets=sockets)
             if self.started:
                 print(banner(url, settings), file=out)
-                print(security_summary(settings), file=out, flush=True)
+                print(security_summary(app.state.backend), file=out, flush=True)
 
+    app = create_app(settings)
     config = uvicorn.Config(
-        create_app(settings),
+        app,
         host=args.host,
         port=port,
         log_level="info" if settings.debug else "warning",
