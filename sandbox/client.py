@@ -1,0 +1,280 @@
+"""The HTTP client: ``ApiClient`` builds requests, sends them, and returns an :class:`Exchange`
+for every answer — errors included, since showing them is the point of a sandbox.
+
+Exceptions (all subclasses of :class:`SandboxError`):
+
+- :class:`ApiResponseError` — only from :meth:`Exchange.raise_for_errors`, opt-in: the answer
+  was 4xx/5xx; it carries the exchange and its JSON:API error objects.
+- :class:`ConnectionFailed` — the request never got an answer (refused, timed out, DNS…).
+- ``sandbox.auth.TokenError`` — the OAuth token endpoint refused the credentials.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+import orjson
+
+__all__ = [
+    "JSON_API",
+    "ApiClient",
+    "ApiResponseError",
+    "ConnectionFailed",
+    "Exchange",
+    "SandboxError",
+]
+
+JSON_API = "application/vnd.api+json"
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+
+
+class SandboxError(Exception):
+    """Base of the sandbox library's exceptions."""
+
+
+class ConnectionFailed(SandboxError):
+    def __init__(self, request: httpx.Request, cause: httpx.TransportError) -> None:
+        super().__init__(
+            f"{request.method} {request.url} got no answer: {type(cause).__name__}: {cause}."
+            " Is the server running, and is the URL right?"
+        )
+        self.request = request
+        self.cause = cause
+
+
+@dataclass(frozen=True)
+class ErrorObject:
+    """One JSON:API error object, as Oro sends them."""
+
+    status: str | None
+    title: str | None
+    detail: str | None
+    pointer: str | None = None
+    parameter: str | None = None
+    meta: Mapping[str, Any] | None = None
+
+    @classmethod
+    def of(cls, raw: Mapping[str, Any]) -> ErrorObject:
+        source = raw.get("source") or {}
+        return cls(
+            raw.get("status"),
+            raw.get("title"),
+            raw.get("detail"),
+            source.get("pointer"),
+            source.get("parameter"),
+            raw.get("meta"),
+        )
+
+    def __str__(self) -> str:
+        where = self.pointer or self.parameter
+        text = (
+            f"{self.status} {self.title}: {self.detail}"
+            if self.detail
+            else f"{self.status} {self.title}"
+        )
+        return f"{text} ({where})" if where else text
+
+
+@dataclass(eq=False)
+class Exchange:
+    """One request and its response, with everything a learner wants to look at."""
+
+    request: httpx.Request
+    response: httpx.Response
+    elapsed_ms: float
+    sent_at: float = field(default_factory=time.time)  # epoch seconds
+
+    @property
+    def status(self) -> int:
+        return self.response.status_code
+
+    @property
+    def reason(self) -> str:
+        try:
+            return HTTPStatus(self.status).phrase
+        except ValueError:
+            return self.response.reason_phrase
+
+    @property
+    def ok(self) -> bool:
+        return self.status < 400
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.response.headers
+
+    @property
+    def raw(self) -> bytes:
+        return self.response.content
+
+    @property
+    def size(self) -> int:
+        return len(self.response.content)
+
+    @cached_property
+    def document(self) -> Any:
+        """The parsed JSON body, or None when the body is empty or not JSON."""
+        if not self.raw:
+            return None
+        try:
+            return orjson.loads(self.raw)
+        except orjson.JSONDecodeError:
+            return None
+
+    @property
+    def data(self) -> Any:
+        return self.document.get("data") if isinstance(self.document, dict) else None
+
+    @property
+    def included(self) -> list[Any]:
+        return self.document.get("included", []) if isinstance(self.document, dict) else []
+
+    @property
+    def errors(self) -> list[ErrorObject]:
+        if isinstance(self.document, dict) and isinstance(self.document.get("errors"), list):
+            return [ErrorObject.of(e) for e in self.document["errors"] if isinstance(e, dict)]
+        return []
+
+    @property
+    def total_count(self) -> int | None:
+        """``X-Include-Total-Count``, when the request asked for it with ``X-Include``."""
+        value = self.headers.get("x-include-total-count")
+        return int(value) if value is not None else None
+
+    def raise_for_errors(self) -> Exchange:
+        if not self.ok:
+            raise ApiResponseError(self)
+        return self
+
+    def __repr__(self) -> str:
+        target = self.request.url.raw_path.decode("ascii", "replace")
+        data = self.data
+        if isinstance(data, list):
+            count = f", {len(data)} item{'s' if len(data) != 1 else ''}"
+        elif self.errors:
+            count = f", {len(self.errors)} error{'s' if len(self.errors) != 1 else ''}"
+        else:
+            count = ""
+        return (
+            f"<Exchange {self.request.method} {_unquote_brackets(target)} → {self.status}"
+            f" {self.reason}{count}, {self.elapsed_ms:.0f} ms>"
+        )
+
+
+class ApiResponseError(SandboxError):
+    def __init__(self, exchange: Exchange) -> None:
+        lines = [str(e) for e in exchange.errors] or [exchange.reason]
+        super().__init__(
+            f"{exchange.status} for {exchange.request.method}"
+            f" {exchange.request.url}: " + "; ".join(lines)
+        )
+        self.exchange = exchange
+        self.errors = exchange.errors
+
+
+def _unquote_brackets(text: str) -> str:
+    return text.replace("%5B", "[").replace("%5D", "]").replace("%5b", "[").replace("%5d", "]")
+
+
+class ApiClient:
+    """A client of an Oro-style JSON:API (``base_url`` is the API root, e.g. ``…/api``).
+
+    Shaped like httpx: :meth:`build_request` previews the exact request, :meth:`send` sends it.
+    Every answer comes back as an :class:`Exchange`; nothing raises on 4xx/5xx unless asked.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        auth: httpx.Auth | None = None,
+        *,
+        http: httpx.Client | None = None,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        headers: Mapping[str, str] | None = None,
+        on_exchange: Callable[[Exchange], None] | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.auth = auth
+        self.http = http or httpx.Client(timeout=timeout)
+        self.headers = {"Accept": JSON_API, **(headers or {})}
+        self.on_exchange = on_exchange  # e.g. a History's record
+
+    def url(self, path: str) -> str:
+        if path.startswith(("http://", "https://")):
+            return path
+        return f"{self.base_url}/{path.lstrip('/')}"
+
+    def build_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Any = None,
+        json: Any = None,
+        content: bytes | str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Request:
+        """The exact request :meth:`send` would send (auth headers are added when sending).
+
+        ``params`` may be a mapping, a list of pairs, or anything with ``params()`` and
+        ``headers()`` such as a :class:`sandbox.Query`.
+        """
+        merged = dict(self.headers)
+        if hasattr(params, "params") and hasattr(params, "headers"):
+            merged.update(params.headers())
+            params = params.params()
+        if json is not None:
+            content = orjson.dumps(json)
+        if content is not None:
+            merged.setdefault("Content-Type", JSON_API)
+        merged.update(headers or {})
+        return self.http.build_request(
+            method.upper(), self.url(path), params=params, content=content, headers=merged
+        )
+
+    def send(self, request: httpx.Request) -> Exchange:
+        started = time.perf_counter()
+        try:
+            response = self.http.send(request, auth=self.auth or httpx.USE_CLIENT_DEFAULT)
+        except httpx.TransportError as error:
+            raise ConnectionFailed(request, error) from error
+        exchange = Exchange(request, response, (time.perf_counter() - started) * 1000)
+        if self.on_exchange is not None:
+            self.on_exchange(exchange)
+        return exchange
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Exchange:
+        return self.send(self.build_request(method, path, **kwargs))
+
+    def get(self, path: str, **kwargs: Any) -> Exchange:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> Exchange:
+        return self.request("POST", path, **kwargs)
+
+    def patch(self, path: str, **kwargs: Any) -> Exchange:
+        return self.request("PATCH", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> Exchange:
+        return self.request("DELETE", path, **kwargs)
+
+    def options(self, path: str, **kwargs: Any) -> Exchange:
+        return self.request("OPTIONS", path, **kwargs)
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> ApiClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<ApiClient {self.base_url} auth={self.auth!r}>"
