@@ -7,7 +7,7 @@ returns. Reference: spec §11.1-§11.2, §9.3 (filter messages), §20 "Filters /
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -15,55 +15,10 @@ import httpx
 import pytest
 
 from tests.jsonapi_schema import assert_valid_response
+from tests.server.api_support import JSON_API, NO_LINKS, Record, get_doc, record
 
-JSON_API = "application/vnd.api+json"
-NO_LINKS = {"X-Include": "noHateoas"}
 Params = list[tuple[str, str]]
-Record = dict[str, Any]
 Db = Callable[[str], dict[str, Record]]
-
-
-def get_doc(
-    client: httpx.Client,
-    url: str,
-    params: Iterable[tuple[str, str]] | None = None,
-    *,
-    status: int = 200,
-    headers: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    """GET, check the status and the JSON:API content type, validate against the schema."""
-    response = client.get(url, params=list(params) if params is not None else None, headers=headers)
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == JSON_API
-    doc = response.json()
-    assert_valid_response(doc)
-    return doc
-
-
-def record(obj: dict[str, Any]) -> Record:
-    """A resource object flattened: id, attributes, and related ids (a list for to-many)."""
-    flat: Record = {"id": obj["id"], **obj.get("attributes", {})}
-    for name, rel in obj.get("relationships", {}).items():
-        data = rel["data"]
-        if isinstance(data, list):
-            flat[name] = [item["id"] for item in data]
-        else:
-            flat[name] = None if data is None else data["id"]
-    return flat
-
-
-@pytest.fixture(scope="module")
-def client(api_url: str) -> Iterator[httpx.Client]:
-    """The suite's JSON:API client, without keep-alive.
-
-    A kept-alive connection to the test server waits ~40 ms per response (Nagle on the server's
-    accepted socket meets the client's delayed ACK); a fresh connection answers in ~2 ms.
-    """
-    limits = httpx.Limits(max_keepalive_connections=0)
-    with httpx.Client(
-        base_url=api_url, headers={"Accept": JSON_API}, timeout=30, limits=limits
-    ) as http:
-        yield http
 
 
 @pytest.fixture(scope="module")

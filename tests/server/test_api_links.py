@@ -5,7 +5,7 @@ Reference: spec §7.1 (X-Include), §7.3 (HATEOAS links), §20 "Headers / HATEOA
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,17 +32,6 @@ def get(
     assert response.headers["content-type"] == JSON_API
     assert_valid_response(response.json())
     return response
-
-
-@pytest.fixture(scope="module")
-def client(api_url: str) -> Iterator[httpx.Client]:
-    """The suite's JSON:API client, without keep-alive (a kept-alive connection to the test
-    server waits ~40 ms per response: Nagle on the server socket meets delayed ACKs)."""
-    limits = httpx.Limits(max_keepalive_connections=0)
-    with httpx.Client(
-        base_url=api_url, headers={"Accept": JSON_API}, timeout=30, limits=limits
-    ) as http:
-        yield http
 
 
 def links_anywhere(value: Any) -> list[Any]:

@@ -7,7 +7,7 @@ Reference: spec §11 (§11.2 example, §11.3-§11.7), §9.3, §20 "Filters / que
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -15,44 +15,14 @@ import httpx
 import pytest
 
 from tests.jsonapi_schema import assert_valid_response
+from tests.server.api_support import JSON_API, NO_LINKS, Record, get_doc, record
 
-JSON_API = "application/vnd.api+json"
-NO_LINKS = {"X-Include": "noHateoas"}
 NOT_SUPPORTED = "The filter is not supported."
 Params = list[tuple[str, str]]
-Record = dict[str, Any]
-
-
-def get_doc(
-    client: httpx.Client,
-    url: str,
-    params: Iterable[tuple[str, str]] | None = None,
-    *,
-    status: int = 200,
-    headers: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    """GET, check the status and the JSON:API content type, validate against the schema."""
-    response = client.get(url, params=list(params) if params is not None else None, headers=headers)
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == JSON_API
-    doc = response.json()
-    assert_valid_response(doc)
-    return doc
 
 
 def ids(doc: dict[str, Any]) -> list[str]:
     return [obj["id"] for obj in doc["data"]]
-
-
-def record(obj: dict[str, Any]) -> Record:
-    flat: Record = {"id": obj["id"], **obj.get("attributes", {})}
-    for name, rel in obj.get("relationships", {}).items():
-        data = rel["data"]
-        if isinstance(data, list):
-            flat[name] = [item["id"] for item in data]
-        else:
-            flat[name] = None if data is None else data["id"]
-    return flat
 
 
 def filter_error(parameter: str, detail: str) -> dict[str, Any]:
@@ -71,17 +41,6 @@ def sort_error(detail: str) -> dict[str, Any]:
         "detail": detail,
         "source": {"parameter": "sort"},
     }
-
-
-@pytest.fixture(scope="module")
-def client(api_url: str) -> Iterator[httpx.Client]:
-    """The suite's JSON:API client, without keep-alive (a kept-alive connection to the test
-    server waits ~40 ms per response: Nagle on the server socket meets delayed ACKs)."""
-    limits = httpx.Limits(max_keepalive_connections=0)
-    with httpx.Client(
-        base_url=api_url, headers={"Accept": JSON_API}, timeout=30, limits=limits
-    ) as http:
-        yield http
 
 
 @pytest.fixture(scope="module")

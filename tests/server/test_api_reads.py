@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -18,40 +18,9 @@ import httpx
 import pytest
 
 from server.domain.resources import build_registry
-from tests.jsonapi_schema import assert_valid_response
+from tests.server.api_support import NO_LINKS, get_doc
 
-JSON_API = "application/vnd.api+json"
 JSON = "application/json"
-NO_LINKS = {"X-Include": "noHateoas"}
-Record = dict[str, Any]
-
-
-def get_doc(
-    client: httpx.Client,
-    url: str,
-    params: Iterable[tuple[str, str]] | None = None,
-    *,
-    status: int = 200,
-    headers: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    """GET, check the status and the JSON:API content type, validate against the schema."""
-    response = client.get(url, params=list(params) if params is not None else None, headers=headers)
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == JSON_API
-    doc = response.json()
-    assert_valid_response(doc)
-    return doc
-
-
-@pytest.fixture(scope="module")
-def client(api_url: str) -> Iterator[httpx.Client]:
-    """The suite's JSON:API client, without keep-alive (a kept-alive connection to the test
-    server waits ~40 ms per response: Nagle on the server socket meets delayed ACKs)."""
-    limits = httpx.Limits(max_keepalive_connections=0)
-    with httpx.Client(
-        base_url=api_url, headers={"Accept": JSON_API}, timeout=30, limits=limits
-    ) as http:
-        yield http
 
 
 @pytest.fixture(scope="module")
