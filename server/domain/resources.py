@@ -54,6 +54,24 @@ ORGANIZATION = R(
 NAME = A("name", t.STRING, "The name.", required=True, sortable=True, rules=(Length(max=255),))
 
 
+def enum_options(type_: str, table: str, description: str) -> Resource:
+    """An enum option resource, as Oro exposes extend enums: string ids such as ``"tv"``."""
+    return Resource(
+        type_,
+        table,
+        description,
+        (
+            A("name", t.STRING, "The option label.", sortable=True),
+            A("priority", t.INTEGER, "The position of the option in lists.", sortable=True),
+            A("default", t.BOOLEAN, "Whether the option is the default one."),
+        ),
+        id_type=t.STRING,
+        id_generated=False,
+        actions=READ_ONLY,
+        title="{name}",
+    )
+
+
 def _string(name: str, description: str, *, max_length: int = 255, **kw: object) -> A:
     return A(name, t.STRING, description, rules=(Length(max=max_length),), **kw)  # type: ignore[arg-type]
 
@@ -246,20 +264,7 @@ RESOURCES = (
         title="{firstName} {lastName}",
         ownership="business_unit",
     ),
-    Resource(
-        "contactsources",
-        "contact_source",
-        "An option of the contact source enum.",
-        (
-            A("name", t.STRING, "The option label.", sortable=True),
-            A("priority", t.INTEGER, "The position of the option in lists.", sortable=True),
-            A("default", t.BOOLEAN, "Whether the option is the default one."),
-        ),
-        id_type=t.STRING,
-        id_generated=False,
-        actions=READ_ONLY,
-        title="{name}",
-    ),
+    enum_options("contactsources", "contact_source", "An option of the contact source enum."),
     Resource(
         "accounts",
         "account",
@@ -518,20 +523,7 @@ RESOURCES = (
         title="{name}",
         ownership="user",
     ),
-    Resource(
-        "taskpriorities",
-        "task_priority",
-        "An option of the task priority enum.",
-        (
-            A("name", t.STRING, "The option label.", sortable=True),
-            A("priority", t.INTEGER, "The position of the option in lists.", sortable=True),
-            A("default", t.BOOLEAN, "Whether the option is the default one."),
-        ),
-        id_type=t.STRING,
-        id_generated=False,
-        actions=READ_ONLY,
-        title="{name}",
-    ),
+    enum_options("taskpriorities", "task_priority", "An option of the task priority enum."),
     Resource(
         "tasks",
         "task",
@@ -563,20 +555,7 @@ RESOURCES = (
         title="{subject}",
         ownership="user",
     ),
-    Resource(
-        "orderstatuses",
-        "order_status",
-        "An option of the order status enum.",
-        (
-            A("name", t.STRING, "The option label.", sortable=True),
-            A("priority", t.INTEGER, "The position of the option in lists.", sortable=True),
-            A("default", t.BOOLEAN, "Whether the option is the default one."),
-        ),
-        id_type=t.STRING,
-        id_generated=False,
-        actions=READ_ONLY,
-        title="{name}",
-    ),
+    enum_options("orderstatuses", "order_status", "An option of the order status enum."),
     Resource(
         "orders",
         "order",
