@@ -24,13 +24,15 @@ from typing import Any
 
 import httpx
 
+from sandbox.client import SandboxError
+
 __all__ = ["BearerToken", "ClientCredentials", "PasswordGrant", "TokenError", "Wsse"]
 
 TOKEN_PATH = "/oauth2-token"
 EARLY_REFRESH = 30  # seconds before expiry at which a token is renewed
 
 
-class TokenError(Exception):
+class TokenError(SandboxError):
     """The token endpoint refused: ``error`` and ``description`` as RFC 6749 returns them."""
 
     def __init__(self, status: int, error: str, description: str) -> None:

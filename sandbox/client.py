@@ -225,14 +225,14 @@ class ApiClient:
         ``params`` may be a mapping, a list of pairs, or anything with ``params()`` and
         ``headers()`` such as a :class:`sandbox.Query`.
         """
-        merged = dict(self.headers)
+        merged = httpx.Headers(self.headers)  # names match in any case, as in HTTP
         if hasattr(params, "params") and hasattr(params, "headers"):
             merged.update(params.headers())
             params = params.params()
         if json is not None:
             content = orjson.dumps(json)
-        if content is not None:
-            merged.setdefault("Content-Type", JSON_API)
+        if content is not None and "content-type" not in merged:
+            merged["Content-Type"] = JSON_API
         merged.update(headers or {})
         return self.http.build_request(
             method.upper(), self.url(path), params=params, content=content, headers=merged

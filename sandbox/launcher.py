@@ -1,0 +1,447 @@
+"""Start the bundled API server in the background and hand back a ready, authenticated client.
+
+    client = launch()          # starts the server once per kernel; later calls reuse it
+    client.get("/users/1")
+    client = reset()           # the seed data back (a server of our own only)
+    stop()                     # also done at interpreter exit
+    status()                   # <Sandbox http://127.0.0.1:PORT/api pid …, kept database …>
+
+The server is a child process (``python -m server serve`` behind a five-line wrapper that ends
+it when this process goes away, even if this process is killed) on a free loopback port, in its
+own session so that interrupting a notebook cell does not stop it. Its output is read by threads,
+so its pipes never fill; the last lines are kept for error messages.
+
+Its database:
+
+- kept (the default): ``oro-api-sandbox/sandbox.db`` under the user's cache directory
+  (``$XDG_CACHE_HOME`` or ``~/.cache`` on Linux, ``~/Library/Caches`` on macOS,
+  ``%LOCALAPPDATA%`` on Windows). Seeded on first start, then kept across kernels until
+  :func:`reset`. A cache directory rather than ``./var``: notebooks in any folder share it and
+  no working tree fills with database files. Kernels launched at the same time share it too.
+- ``database=``: a SQLite file path or any SQLAlchemy URL.
+- ``fresh=True``: a new temporary SQLite file, deleted when that server stops.
+
+When ``ORO_SANDBOX_URL`` is set (Binder starts a server and sets it, e.g.
+``http://127.0.0.1:8765/api``), :func:`launch` uses that server and starts nothing; ``reset()``
+and ``fresh=True`` then raise :class:`LaunchError`, since they need a server of our own.
+
+The client authenticates with OAuth client credentials, by default the demo application
+``sandbox-integration`` / ``integration-secret`` acting as the administrator; ``client_id`` and
+``client_secret`` (or ``ORO_SANDBOX_CLIENT_ID`` / ``ORO_SANDBOX_CLIENT_SECRET``) choose another,
+``auth=<an httpx.Auth>`` any other flow, and ``auth=False`` none (the server runs ``--no-auth``).
+
+Exceptions: :class:`LaunchError` (a ``sandbox.SandboxError``) when the server cannot start, with
+its exit code and error output, or when an operation needs the bundled server.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from collections import deque
+from pathlib import Path
+from typing import IO, Any
+
+import httpx
+
+from sandbox.auth import ClientCredentials
+from sandbox.client import ApiClient, SandboxError
+
+__all__ = ["LaunchError", "Sandbox", "launch", "reset", "status", "stop"]
+
+ENV_URL = "ORO_SANDBOX_URL"
+ENV_CLIENT_ID = "ORO_SANDBOX_CLIENT_ID"
+ENV_CLIENT_SECRET = "ORO_SANDBOX_CLIENT_SECRET"
+DEFAULT_CLIENT_ID = "sandbox-integration"
+DEFAULT_CLIENT_SECRET = "integration-secret"
+HOST = "127.0.0.1"
+START_TIMEOUT = 60.0  # seconds; a first start seeds the database (under a second at scale 1)
+STOP_TIMEOUT = 10.0
+KEPT_LINES = 200  # of the server's output, per stream
+SHOWN_LINES = 20  # of its error output, in a LaunchError
+
+_BANNER = re.compile(r"^Oro API Sandbox: (\S+)\s*$")
+_PROJECT_ROOT = Path(__file__).resolve().parent.parent  # holds both `sandbox` and `server`
+# The server, ended when its stdin reaches EOF: the launching process closed it, or died.
+# (os.read, not sys.stdin: a daemon thread blocked in a buffered read aborts the exit.)
+_WRAPPER = """\
+import os, signal, sys, threading
+def orphaned():
+    while os.read(0, 512):
+        pass
+    os.kill(os.getpid(), signal.SIGTERM)
+threading.Thread(target=orphaned, daemon=True).start()
+from server.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+class LaunchError(SandboxError):
+    """The bundled server did not start, or an operation needs the bundled server."""
+
+    def __init__(self, message: str, *, returncode: int | None = None, stderr: str = "") -> None:
+        super().__init__(message)
+        self.returncode = returncode
+        self.stderr = stderr
+
+
+def default_database() -> Path:
+    """Where the kept database lives: ``oro-api-sandbox/sandbox.db`` in the user's cache."""
+    if os.name == "nt":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "oro-api-sandbox" / "sandbox.db"
+
+
+def database_url(value: str | os.PathLike[str]) -> str:
+    """A SQLAlchemy URL as given, or a SQLite file path as an absolute URL (its folder made)."""
+    text = os.fspath(value)
+    if "://" in text:
+        return text
+    path = Path(text).expanduser().resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def _child_environ(auth: bool) -> dict[str, str]:
+    environ = dict(os.environ)
+    environ.pop(ENV_URL, None)
+    environ["ORO_SANDBOX_AUTH"] = "1" if auth else "0"  # the flag alone cannot switch it back on
+    environ["PYTHONUNBUFFERED"] = "1"
+    environ["PYTHONIOENCODING"] = "utf-8"
+    path = environ.get("PYTHONPATH")
+    environ["PYTHONPATH"] = os.pathsep.join([str(_PROJECT_ROOT), *([path] if path else [])])
+    return environ
+
+
+class _ServerProcess:
+    """One child server process; threads read its output so that its pipes never fill."""
+
+    def __init__(self, args: list[str], environ: dict[str, str]) -> None:
+        self.args = args
+        self.url: str | None = None
+        self.stdout: deque[str] = deque(maxlen=KEPT_LINES)
+        self.stderr: deque[str] = deque(maxlen=KEPT_LINES)
+        self.announced = threading.Event()  # the banner was printed, or stdout ended
+        # -P: the working directory is not put on sys.path (a local `server` folder stays out)
+        self.process = subprocess.Popen(
+            [sys.executable, "-P", "-c", _WRAPPER, *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=environ,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            start_new_session=os.name == "posix",  # a kernel interrupt signals the group
+        )
+        self.readers = [
+            threading.Thread(
+                target=self._read, args=(stream, lines), name=f"oro-sandbox-{name}", daemon=True
+            )
+            for name, stream, lines in (
+                ("stdout", self.process.stdout, self.stdout),
+                ("stderr", self.process.stderr, self.stderr),
+            )
+        ]
+        for reader in self.readers:
+            reader.start()
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    @property
+    def command(self) -> str:
+        return shlex.join([sys.executable, "-m", "server", *self.args])
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def _read(self, stream: IO[str], lines: deque[str]) -> None:
+        for line in stream:
+            lines.append(line.rstrip("\r\n"))
+            if lines is self.stdout and self.url is None:
+                match = _BANNER.match(line)
+                if match:
+                    self.url = match[1]
+                    self.announced.set()
+        if lines is self.stdout:
+            self.announced.set()
+
+    def wait_ready(self, timeout: float) -> str:
+        """The API URL from the banner, or a :class:`LaunchError` (the process stopped)."""
+        announced = self.announced.wait(timeout)
+        if self.url is not None:
+            return self.url
+        if announced:  # stdout ended without a banner: the process is exiting
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(STOP_TIMEOUT)
+        self.stop()
+        stderr = "\n".join(self.stderr)
+        shown = "\n".join(f"  {line}" for line in list(self.stderr)[-SHOWN_LINES:])
+        why = (
+            f"exited with code {self.process.returncode}"
+            if announced
+            else f"did not start within {timeout:g} s and was stopped"
+        )
+        raise LaunchError(
+            f"The bundled API server {why}.\nCommand: {self.command}\n"
+            + (f"Its error output:\n{shown}" if shown else "It wrote nothing to stderr."),
+            returncode=self.process.returncode,
+            stderr=stderr,
+        )
+
+    def stop(self) -> None:
+        if self.alive():
+            self.process.terminate()
+            try:
+                self.process.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        for reader in self.readers:
+            reader.join(STOP_TIMEOUT)
+        # a pipe a reader still reads (a stuck descendant holds it open) is left to that reader
+        outputs = (self.process.stdout, self.process.stderr)
+        streams = [self.process.stdin]
+        streams += [s for s, r in zip(outputs, self.readers, strict=True) if not r.is_alive()]
+        for stream in streams:
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+
+
+class Sandbox:
+    """The bundled server this process started, or the one ``ORO_SANDBOX_URL`` names.
+
+    The module keeps one (:func:`status` returns it); :func:`launch`, :func:`reset` and
+    :func:`stop` act on it. Its repr tells the URL, the pid and the database.
+    """
+
+    def __init__(self, *, start_timeout: float = START_TIMEOUT) -> None:
+        self.start_timeout = start_timeout
+        self.url: str | None = None
+        self.database: str | None = None  # a SQLAlchemy URL, for a server of our own
+        self.external = False  # the server is ORO_SANDBOX_URL's
+        self.auth: bool | httpx.Auth = True
+        self.client_id: str | None = None
+        self.client_secret: str | None = None
+        self._server: _ServerProcess | None = None
+        self._server_auth = True
+        self._temporary: Path | None = None  # the folder of a fresh=True database
+        self._lock = threading.RLock()
+        self._at_exit = False
+
+    # --- state ---------------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        """Whether a server this process started is running."""
+        return self._server is not None and self._server.alive()
+
+    @property
+    def pid(self) -> int | None:
+        return self._server.pid if self._server is not None else None
+
+    @property
+    def port(self) -> int | None:
+        return httpx.URL(self.url).port if self.url else None
+
+    @property
+    def temporary(self) -> bool:
+        return self._temporary is not None
+
+    @property
+    def output(self) -> str:
+        """The last lines the server printed (standard output, then error output)."""
+        if self._server is None:
+            return ""
+        return "\n".join([*self._server.stdout, *self._server.stderr])
+
+    def __repr__(self) -> str:
+        if self.external and self.url:
+            return f"<Sandbox {self.url} (from {ENV_URL}: started elsewhere)>"
+        if self._server is not None and self.running:
+            kind = "temporary" if self.temporary else "kept"
+            auth = "auth on" if self._server_auth else "auth off"
+            return f"<Sandbox {self.url} pid {self.pid}, {kind} database {self.database}, {auth}>"
+        if self._server is not None:
+            code = self._server.process.returncode
+            return f"<Sandbox stopped (pid {self.pid} exited with code {code}); launch() restarts>"
+        return "<Sandbox not running; launch() starts it>"
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def launch(
+        self,
+        *,
+        fresh: bool = False,
+        database: str | os.PathLike[str] | None = None,
+        auth: bool | httpx.Auth = True,
+        port: int = 0,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+    ) -> ApiClient:
+        """A client of the running server, started first if need be (see the module doc)."""
+        with self._lock:
+            if fresh and database is not None:
+                raise ValueError("give fresh=True (a temporary database) or database=, not both")
+            self.auth, self.client_id, self.client_secret = auth, client_id, client_secret
+            external = os.environ.get(ENV_URL, "").strip()
+            if external:
+                if fresh:
+                    raise self._needs_own_server("launch(fresh=True)", external)
+                self._stop_server()
+                self._server = None
+                self.url, self.external, self.database = external.rstrip("/"), True, None
+                return self.client()
+            if self.external:
+                self.url, self.external = None, False
+            wanted = database_url(database) if database is not None else None
+            server_auth = auth is not False
+            if (
+                fresh
+                or not self.running
+                or (wanted is not None and wanted != self.database)
+                or (port and port != self.port)
+                or server_auth != self._server_auth
+            ):
+                self._start(database=wanted, fresh=fresh, auth=server_auth, port=port)
+            return self.client()
+
+    def reset(self) -> ApiClient:
+        """Restart the server on its seed data (same database, same port when it is free)."""
+        with self._lock:
+            external = os.environ.get(ENV_URL, "").strip() if not self.running else ""
+            if self.external or external:
+                raise self._needs_own_server("reset()", self.url or external)
+            port = self.port if self.running else None
+            database = self.database if self._server is not None else None
+            auth = self.auth is not False
+            try:
+                self._start(database=database, auth=auth, port=port or 0, reset=True)
+            except LaunchError as error:
+                if not port or "cannot listen" not in error.stderr:
+                    raise
+                self._start(database=database, auth=auth, port=0, reset=True)  # port taken
+            return self.client()
+
+    def stop(self) -> None:
+        """Stop the server this process started (nothing to do for ``ORO_SANDBOX_URL``'s)."""
+        with self._lock:
+            self._stop_server()
+            self.url, self.external = None, False
+
+    def client(self, **options: Any) -> ApiClient:
+        """A new client of the current server, authenticated as :meth:`launch` was told."""
+        if self.url is None:
+            raise LaunchError("No sandbox server: call launch() first.")
+        return ApiClient(self.url, auth=self._client_auth(), **options)
+
+    # --- internals -----------------------------------------------------------------------------
+
+    def _client_auth(self) -> httpx.Auth | None:
+        if self.auth is False:
+            return None
+        if isinstance(self.auth, httpx.Auth):
+            return self.auth
+        return ClientCredentials(
+            self.client_id or os.environ.get(ENV_CLIENT_ID) or DEFAULT_CLIENT_ID,
+            self.client_secret or os.environ.get(ENV_CLIENT_SECRET) or DEFAULT_CLIENT_SECRET,
+        )
+
+    def _needs_own_server(self, what: str, url: str) -> LaunchError:
+        return LaunchError(
+            f"{what} needs the bundled server, but {ENV_URL} names another one ({url}), which"
+            f" this kernel cannot restart. Unset {ENV_URL} to launch a server of your own."
+        )
+
+    def _start(
+        self,
+        *,
+        database: str | None,
+        auth: bool,
+        port: int,
+        fresh: bool = False,
+        reset: bool = False,
+    ) -> None:
+        self._stop_server(keep_temporary=database is not None and database == self.database)
+        if fresh:
+            self._temporary = Path(tempfile.mkdtemp(prefix="oro-sandbox-"))
+            database = database_url(self._temporary / "sandbox.db")
+        elif database is None:
+            database = database_url(default_database())
+        args = ["serve", "--host", HOST, "--port", str(port), "--database", database]
+        args += ["--reset"] if reset else []
+        args += [] if auth else ["--no-auth"]
+        self.database, self._server_auth = database, auth
+        if not self._at_exit:
+            atexit.register(self.stop)
+            self._at_exit = True
+        self.url, self.external = None, False
+        self._server = _ServerProcess(args, _child_environ(auth))
+        self.url = self._server.wait_ready(self.start_timeout)
+
+    def _stop_server(self, *, keep_temporary: bool = False) -> None:
+        if self._server is not None:
+            self._server.stop()
+        if self._temporary is not None and not keep_temporary:
+            shutil.rmtree(self._temporary, ignore_errors=True)
+            self._temporary = None
+            self.database = None
+
+
+_SANDBOX = Sandbox()
+
+
+def launch(
+    *,
+    fresh: bool = False,
+    database: str | os.PathLike[str] | None = None,
+    auth: bool | httpx.Auth = True,
+    port: int = 0,
+    client_id: str | None = None,
+    client_secret: str | None = None,
+) -> ApiClient:
+    """A ready, authenticated client of the bundled server, started in the background once per
+    process; or of ``ORO_SANDBOX_URL``'s server when that is set.
+
+    Called again, it returns a new client of the same server, unless ``fresh=True`` (a new
+    temporary database), or a different ``database``, ``port`` or ``auth`` is asked for, or the
+    server has stopped: then it starts one (again).
+    """
+    return _SANDBOX.launch(
+        fresh=fresh,
+        database=database,
+        auth=auth,
+        port=port,
+        client_id=client_id,
+        client_secret=client_secret,
+    )
+
+
+def reset() -> ApiClient:
+    """Restore the seed data: restart the bundled server on a reseeded database; a new client."""
+    return _SANDBOX.reset()
+
+
+def stop() -> None:
+    """Stop the bundled server (also done at interpreter exit)."""
+    _SANDBOX.stop()
+
+
+def status() -> Sandbox:
+    """The module's :class:`Sandbox`: its repr tells the URL, pid and database."""
+    return _SANDBOX
