@@ -1,0 +1,674 @@
+"""A builder for Oro's query language (reference §11): filters, fields, include, page, sort, meta,
+and the ``X-Include`` header (§7.1). Pure: no I/O.
+
+>>> q = Query().filter("id", "gt", 5).page(number=1, size=2).fields("users", "username", "email")
+>>> str(q)
+'filter[id][gt]=5&page[number]=1&page[size]=2&fields[users]=username,email'
+
+A :class:`Query` is immutable: every method returns a new one. It has ``params()`` (the
+``(key, value)`` pairs) and ``headers()``, so ``client.get("users", params=q)`` sends it, and
+``query_string()`` / ``str(q)`` write it as the reference does: brackets and commas literal,
+anything else percent-encoded where needed (``+`` as ``%2B``, a space as ``%20``). Parameters come
+out grouped by kind, the kinds in the order they were first added; two queries are equal when they
+send the same parameters and headers, whatever the order. :meth:`Query.parse` reads a query string
+back.
+
+Values convert themselves: ``True`` → ``true``, dates and times in Oro's formats (an aware
+datetime → UTC ``…Z``), a list → ``a,b`` ("any of"), a :class:`Range` → ``a..b`` (inclusive).
+
+Given :class:`~sandbox.metadata.Metadata` (``q.check(metadata, "users")``, or bound once with
+``Query(metadata=m, type="users")`` so that each step is checked), unknown fields, operators a
+field does not allow, unknown include paths, sort fields, ``fields[...]`` types and names are
+rejected with a :class:`QueryError` that names them and lists what would do. Without metadata only
+the grammar is checked (operator names, ``None``, page numbers, ``X-Include`` keys).
+
+Exceptions: :class:`QueryError` (a :class:`sandbox.client.SandboxError` and a ``ValueError``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import enum
+import math
+import numbers
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any, Literal
+from urllib.parse import quote, unquote_plus
+
+from sandbox.client import SandboxError
+from sandbox.metadata import FieldFilter, Metadata, ResourceType
+
+__all__ = [
+    "OPERATORS",
+    "X_INCLUDE_KEYS",
+    "Filter",
+    "Operator",
+    "Query",
+    "QueryError",
+    "Range",
+    "range_",
+]
+
+
+class QueryError(SandboxError, ValueError):
+    """A query the builder will not write, or that the server's metadata rules out."""
+
+
+@dataclass(frozen=True)
+class Operator:
+    """One filter operator of §11.2: its name in brackets, Oro's internal symbol, what it means,
+    whether it takes a flag (``true``/``false``) instead of a value, and whether lists and
+    ranges apply to it."""
+
+    name: str
+    symbol: str
+    meaning: str
+    flag: bool = False
+    sets: bool = False
+
+
+OPERATORS: Mapping[str, Operator] = {
+    op.name: op
+    for op in (
+        Operator("eq", "=", "equal to (a list: any of; a range: between)", sets=True),
+        Operator("neq", "!=", "not equal to; records without a value are not returned", sets=True),
+        Operator("lt", "<", "less than"),
+        Operator("lte", "<=", "less than or equal to"),
+        Operator("gt", ">", "greater than"),
+        Operator("gte", ">=", "greater than or equal to"),
+        Operator("exists", "*", "true: has a value; false: has none", flag=True),
+        Operator("neq_or_null", "!*", "not equal to, or without a value", sets=True),
+        Operator("contains", "~", "contains the text (to-many: all of the values)", sets=True),
+        Operator("not_contains", "!~", "does not contain the text", sets=True),
+        Operator("starts_with", "^", "starts with the text"),
+        Operator("not_starts_with", "!^", "does not start with the text"),
+        Operator("ends_with", "$", "ends with the text"),
+        Operator("not_ends_with", "!$", "does not end with the text"),
+        Operator("empty", "", "true: empty or without a value; false: not empty", flag=True),
+    )
+}
+X_INCLUDE_KEYS = ("totalCount", "noHateoas", "deletedCount")  # §7.1
+FLAG_TEXTS = frozenset({"0", "1", "true", "True", "false", "False", "yes", "Yes", "no", "No"})
+KINDS = ("filter", "fields", "include", "page", "sort", "meta", "param")
+PAGE_ORDER = ("number", "size")
+
+# Characters written as they are, besides letters, digits and ``-._~``: the reference writes
+# brackets, commas and colons literally; ``+``, ``&``, ``=``, ``#``, ``%`` and spaces are encoded.
+_SAFE = "[],:@!$'()*/;"
+_KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
+_MISSING: Any = object()
+
+
+@dataclass(frozen=True)
+class Range:
+    """``start..end``, both ends included: ``filter[id]=5..7`` means ``5 <= id <= 7``."""
+
+    start: Any
+    end: Any
+
+    def __repr__(self) -> str:
+        return f"range_({self.start!r}, {self.end!r})"
+
+
+def range_(start: Any, end: Any) -> Range:
+    """The inclusive range ``start..end`` as a filter value (``range`` is Python's)."""
+    return Range(start, end)
+
+
+Shape = Literal["value", "list", "range"]
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One ``filter[path][operator]=value``; ``value`` is the text sent."""
+
+    path: str
+    operator: str
+    value: str
+    shape: Shape = field(default="value", compare=False)  # how it was given
+
+    @property
+    def key(self) -> str:
+        """``filter[path]`` for ``eq`` (as the reference writes it), else ``filter[path][op]``."""
+        if self.operator == "eq":
+            return f"filter[{self.path}]"
+        return f"filter[{self.path}][{self.operator}]"
+
+
+# --- values ----------------------------------------------------------------------------------
+
+
+def format_value(value: Any) -> str:
+    """One filter value as Oro reads it (not a list or a range)."""
+    if value is None:
+        raise QueryError("None is not a filter value")
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, enum.Enum):
+        return format_value(value.value)
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise QueryError(f"{value} is not a filter value: Oro's numbers are finite")
+        return format(value, "f")
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        if not math.isfinite(number):
+            raise QueryError(f"{value} is not a filter value: Oro's numbers are finite")
+        return repr(number)
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise QueryError(
+                f"the datetime {value.isoformat()} has no timezone: Oro needs one; use an aware"
+                " datetime (tzinfo=datetime.timezone.utc) or a date"
+            )
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        if value.tzinfo is not None:
+            raise QueryError(f"the time {value.isoformat()} has a timezone: Oro's times have none")
+        return value.strftime("%H:%M:%S")
+    if isinstance(value, dt.timedelta):
+        return str(int(value.total_seconds()))  # a duration, in seconds
+    raise QueryError(f"{value!r} ({type(value).__name__}) is not a filter value")
+
+
+def _filter_value(path: str, operator: Operator, value: Any) -> tuple[str, Shape]:
+    """``(text, shape)`` of a filter value; lists and ranges only with eq, neq and the like."""
+    where = f"filter {path!r}" + ("" if operator.name == "eq" else f" [{operator.name}]")
+    if value is None:
+        hint = f"; for records without a value use .filter({path!r}, 'exists', False)"
+        raise QueryError(f"{where}: None is not a value{hint}")
+    if operator.flag:
+        if isinstance(value, bool):
+            return ("true" if value else "false"), "value"
+        if isinstance(value, str) and value in FLAG_TEXTS:
+            return value, "value"
+        raise QueryError(f"{where} takes true or false, not {value!r}")
+    if isinstance(value, Range | list | tuple | set | frozenset | range) and not operator.sets:
+        kind = "a range" if isinstance(value, Range) else "a list"
+        raise QueryError(f"{where} takes one value, not {kind}: {value!r}")
+    try:
+        if isinstance(value, Range):
+            if value.start is None or value.end is None:
+                raise QueryError("a range needs both ends")
+            return f"{_item(value.start)}..{_item(value.end)}", "range"
+        if isinstance(value, list | tuple | set | frozenset | range):
+            items = [_item(v) for v in value]
+            if not items:
+                raise QueryError("an empty list matches nothing")
+            return ",".join(items), "list"
+        return format_value(value), "value"
+    except QueryError as error:
+        raise QueryError(f"{where}: {error}") from None
+
+
+def _item(value: Any) -> str:
+    if isinstance(value, Range | list | tuple | set | frozenset | range):
+        raise QueryError(f"a list or range cannot hold {value!r}")
+    text = format_value(value)
+    if "," in text:
+        raise QueryError(f"a list item cannot contain a comma: {text!r}")
+    return text
+
+
+def _names(what: str, values: Iterable[str]) -> tuple[str, ...]:
+    """Names given as arguments, each possibly ``"a,b"``; none may be empty."""
+    names: list[str] = []
+    for value in values:
+        if not isinstance(value, str):
+            raise QueryError(f"{what}: names are strings, not {value!r}")
+        for name in value.split(","):
+            if not name.strip():
+                raise QueryError(f"{what}: an empty name in {value!r}")
+            names.append(name.strip())
+    return tuple(names)
+
+
+def _encode(text: str) -> str:
+    return quote(text, safe=_SAFE)
+
+
+# --- the query -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class Query:
+    """Oro's query parameters and ``X-Include``, built step by step; see the module docstring.
+
+    ``Query(metadata=m, type="users")`` checks every step against the server's metadata.
+    """
+
+    filters: tuple[Filter, ...] = ()
+    fieldsets: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    includes: tuple[str, ...] = ()
+    sorting: tuple[str, ...] = ()
+    paging: tuple[tuple[str, str], ...] = ()  # ("number", "2"), ("size", "30")
+    meta_properties: tuple[str, ...] = ()
+    x_includes: tuple[str, ...] = ()
+    extra: tuple[tuple[str, str], ...] = ()  # other parameters, sent as given
+    metadata: Metadata | None = field(default=None, repr=False)
+    type: str | None = None
+    kinds: tuple[str, ...] = field(default=(), repr=False)  # the order parameters come out in
+
+    def __post_init__(self) -> None:
+        if self.metadata is not None and self.type is not None:
+            self.check()
+
+    # --- building ----------------------------------------------------------------------------
+
+    def _with(self, kind: str, **changes: Any) -> Query:
+        kinds = self.kinds if kind in self.kinds else (*self.kinds, kind)
+        return replace(self, kinds=kinds, **changes)
+
+    def filter(self, path: str, operator: Any, value: Any = _MISSING) -> Query:
+        """``filter[path][operator]=value``; with two arguments the operator is ``eq``:
+        ``.filter("name", "Acme")``. ``path`` may cross associations: ``"owner.name"``.
+        The same path and operator again replaces the earlier value."""
+        if value is _MISSING:
+            operator, value = "eq", operator
+        if not isinstance(path, str) or not path or any(not p for p in path.split(".")):
+            raise QueryError(f"a filter path is a field name or a dotted path, not {path!r}")
+        if re.search(r"[\[\]\s]", path):
+            raise QueryError(f"a filter path has no brackets or spaces: {path!r}")
+        if operator not in OPERATORS:
+            raise QueryError(
+                f"unknown operator {operator!r} in filter {path!r}; operators:"
+                f" {', '.join(OPERATORS)}"
+            )
+        text, shape = _filter_value(path, OPERATORS[operator], value)
+        new = Filter(path, operator, text, shape)
+        same = [(f.path, f.operator) == (path, operator) for f in self.filters]
+        if any(same):  # in the place of the one it replaces
+            filters = tuple(new if hit else f for f, hit in zip(self.filters, same, strict=True))
+        else:
+            filters = (*self.filters, new)
+        return self._with("filter", filters=filters)
+
+    def without_filter(self, path: str, operator: str | None = None) -> Query:
+        """This query minus the filters on ``path`` (only ``operator``'s, when given)."""
+        keep = tuple(
+            f for f in self.filters if f.path != path or operator not in (None, f.operator)
+        )
+        return replace(self, filters=keep)
+
+    def fields(self, type_: str, *names: str) -> Query:
+        """``fields[type]=a,b``: only these attributes and relationships of ``type_`` come back
+        (replacing an earlier fieldset of the type). No names: only ids."""
+        if not isinstance(type_, str) or not type_ or re.search(r"[\[\],\s]", type_):
+            raise QueryError(f"fields[...] needs a resource type name, not {type_!r}")
+        chosen = _names(f"fields[{type_}]", names)
+        sets = dict(self.fieldsets)
+        sets[type_] = chosen
+        return self._with("fields", fieldsets=tuple(sets.items()))
+
+    def include(self, *paths: str) -> Query:
+        """``include=owner,owner.organization``: related resources in ``included``."""
+        new = _names("include", paths)
+        return self._with("include", includes=tuple(dict.fromkeys((*self.includes, *new))))
+
+    def sort(self, *names: str) -> Query:
+        """``sort=-createdAt,id``: ascending, or descending with ``-`` (replaces the order)."""
+        order = _names("sort", names)
+        for name in order:
+            if any(not part for part in name.removeprefix("-").split(".")):
+                raise QueryError(f"sort: {name!r} is not a field or a dotted path")
+        return self._with("sort", sorting=order)
+
+    def page(self, number: int | None = None, size: int | None = None, **other: Any) -> Query:
+        """``page[number]`` (from 1) and ``page[size]`` (``-1``: all records); other keywords
+        become ``page[<name>]`` as given, for servers that page otherwise (``offset=…``)."""
+        paging = dict(self.paging)
+        for name, value, low in (("number", number, 1), ("size", size, -1)):
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+                raise QueryError(f"page[{name}] is an integer, not {value!r}")
+            if value < low:
+                allowed = "from 1" if name == "number" else "-1 (all) or more"
+                raise QueryError(f"page[{name}] is {allowed}, not {value}")
+            paging[name] = str(int(value))
+        for name, value in other.items():
+            paging[name] = format_value(value)
+        ordered = {n: paging[n] for n in PAGE_ORDER if n in paging} | paging
+        return self._with("page", paging=tuple(ordered.items()))
+
+    def meta(self, *names: str) -> Query:
+        """``meta=title``: extra meta properties of each resource object."""
+        new = _names("meta", names)
+        return self._with(
+            "meta", meta_properties=tuple(dict.fromkeys((*self.meta_properties, *new)))
+        )
+
+    def x_include(self, *keys: str) -> Query:
+        """``X-Include: totalCount;noHateoas`` (keys: totalCount, noHateoas, deletedCount)."""
+        new = tuple(k.strip() for key in keys for k in str(key).split(";") if k.strip())
+        for key in new:
+            if key not in X_INCLUDE_KEYS:
+                raise QueryError(
+                    f"unknown X-Include key {key!r}; keys: {', '.join(X_INCLUDE_KEYS)}"
+                )
+        return replace(self, x_includes=tuple(dict.fromkeys((*self.x_includes, *new))))
+
+    def param(self, key: str, value: Any) -> Query:
+        """Any other query parameter, sent as given (replacing one of the same key)."""
+        extra = dict(self.extra)
+        extra[key] = format_value(value)
+        return self._with("param", extra=tuple(extra.items()))
+
+    def bind(self, metadata: Metadata | None, type_: str | None) -> Query:
+        """This query, checked from now on against ``metadata`` for requests on ``type_``."""
+        return replace(self, metadata=metadata, type=type_)
+
+    # --- output ------------------------------------------------------------------------------
+
+    def params(self) -> list[tuple[str, str]]:
+        """The query parameters, as ``(key, value)`` pairs in a stable order."""
+        groups: dict[str, list[tuple[str, str]]] = {
+            "filter": [(f.key, f.value) for f in self.filters],
+            "fields": [(f"fields[{t}]", ",".join(names)) for t, names in self.fieldsets],
+            "include": [("include", ",".join(self.includes))] if self.includes else [],
+            "page": [(f"page[{name}]", value) for name, value in self.paging],
+            "sort": [("sort", ",".join(self.sorting))] if self.sorting else [],
+            "meta": [("meta", ",".join(self.meta_properties))] if self.meta_properties else [],
+            "param": list(self.extra),
+        }
+        order = [*self.kinds, *(kind for kind in KINDS if kind not in self.kinds)]
+        return [pair for kind in order for pair in groups[kind]]
+
+    def headers(self) -> dict[str, str]:
+        return {"X-Include": ";".join(self.x_includes)} if self.x_includes else {}
+
+    def query_string(self) -> str:
+        """The query string as the reference writes it: ``filter[id]=5,7&sort=-name``."""
+        return "&".join(f"{_encode(key)}={_encode(value)}" for key, value in self.params())
+
+    def __str__(self) -> str:
+        return self.query_string()
+
+    def __repr__(self) -> str:
+        scope = f"{self.type}: " if self.type else ""
+        text = self.query_string() or "(no parameters)"
+        header = f" | X-Include: {self.headers()['X-Include']}" if self.x_includes else ""
+        return f"<Query {scope}{text}{header}>"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Query):
+            return NotImplemented
+        return sorted(self.params()) == sorted(other.params()) and (
+            self.headers() == other.headers()
+        )
+
+    def __hash__(self) -> int:
+        return hash((tuple(sorted(self.params())), tuple(self.headers().items())))
+
+    # --- reading -----------------------------------------------------------------------------
+
+    @classmethod
+    def parse(
+        cls,
+        text: str,
+        *,
+        x_include: str | Iterable[str] = (),
+        metadata: Metadata | None = None,
+        type: str | None = None,
+    ) -> Query:
+        """A query from a query string (or a URL with one): ``filter[id][gt]=5&sort=-id``.
+
+        Keys may be percent-encoded, ``+`` is a space (as the server reads it), a repeated key
+        keeps its last value (as the server does), and unknown parameters are kept as they are.
+        """
+        query = cls(metadata=metadata, type=type)
+        text = text.split("#", 1)[0]
+        if "?" in text:
+            text = text.split("?", 1)[1]
+        pairs: dict[str, str] = {}
+        for part in text.split("&"):
+            if part:
+                key, _, value = part.partition("=")
+                pairs[unquote_plus(key)] = unquote_plus(value)
+        for key, value in pairs.items():
+            query = query._read(key, value)
+        keys = [x_include] if isinstance(x_include, str) else list(x_include)
+        return query.x_include(*keys) if keys else query
+
+    def _read(self, key: str, value: str) -> Query:
+        match = _KEY.match(key)
+        if match is None:
+            return self.param(key, value)
+        family = match.group(1)
+        segments = re.findall(r"\[([^\[\]]*)\]", match.group(2))
+        if family == "filter" and segments and all(segments):
+            operator = "eq"
+            if len(segments) > 1 and segments[-1] in OPERATORS:
+                operator = segments.pop()
+            return self.filter(".".join(segments), operator, value)
+        if family == "fields" and len(segments) == 1:
+            names = [] if value == "" else [value]
+            return self.fields(segments[0], *names)
+        if family == "page" and len(segments) == 1 and segments[0] in PAGE_ORDER:
+            if not re.fullmatch(r"-?\d+", value):
+                raise QueryError(f"page[{segments[0]}] is an integer, not {value!r}")
+            return self.page(**{segments[0]: int(value)})
+        if family in ("include", "sort", "meta") and not segments:
+            method = {"include": self.include, "sort": self.sort, "meta": self.meta}[family]
+            return method(value)
+        return self.param(key, value)
+
+    # --- checking against metadata -----------------------------------------------------------
+
+    def check(self, metadata: Metadata | None = None, type_: str | None = None) -> Query:
+        """Raise :class:`QueryError` naming the first problem the metadata shows, else return
+        this query. Without metadata (given or bound) there is nothing to check."""
+        metadata = metadata if metadata is not None else self.metadata
+        type_ = type_ if type_ is not None else self.type
+        if metadata is None or type_ is None:
+            return self
+        _Checker(metadata, _resource(metadata, type_)).check(self)
+        return self
+
+
+def _resource(metadata: Metadata, type_: str) -> ResourceType:
+    if type_ not in metadata:
+        raise QueryError(
+            f"unknown resource type {type_!r}{_suggest(type_, metadata.types)};"
+            f" types: {', '.join(metadata.types)}"
+        )
+    return metadata[type_]
+
+
+def _suggest(name: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _listing(choices: Iterable[str]) -> str:
+    names = list(choices)
+    return ", ".join(names) if names else "none"
+
+
+# Filter values by data type: what the server's parser accepts (§11.1), for messages.
+_NUMBER = r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?"
+_VALUE_FORMS: Mapping[str, tuple[str, str]] = {
+    "integer": (r"[+-]?\d+", "an integer"),
+    "smallint": (r"[+-]?\d+", "an integer"),
+    "bigint": (r"[+-]?\d+", "an integer"),
+    "decimal": (_NUMBER, "a number"),
+    "money": (_NUMBER, "a number"),
+    "money_value": (_NUMBER, "a number"),
+    "float": (_NUMBER, "a number"),
+    "percent": (_NUMBER, "a number"),
+    "percent_100": (_NUMBER, "a number"),
+    "boolean": ("|".join(sorted(FLAG_TEXTS)), "true or false"),
+    "datetime": (
+        r"\d{4}(-\d{2}(-\d{2}(T\d{2}(:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+ -]\d{2}(:?\d{2})?)?)?)?)?",
+        "a datetime (YYYY[-MM[-DD[Thh[:mm[:ss]][Z|±hh:mm]]]])",
+    ),
+    "date": (r"\d{4}(-\d{2}(-\d{2})?)?", "a date (YYYY[-MM[-DD]])"),
+    "time": (r"\d{2}(:\d{2}(:\d{2}(\.\d+)?)?)?", "a time (hh[:mm[:ss]])"),
+    "guid": (
+        r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}",
+        "a GUID",
+    ),
+}
+_NEEDS_TEXT = frozenset({"string", "text", "enum", "currency"})
+
+
+class _Checker:
+    def __init__(self, metadata: Metadata, resource: ResourceType) -> None:
+        self.metadata = metadata
+        self.resource = resource
+
+    def check(self, query: Query) -> None:
+        for item in query.filters:
+            self.filter(item)
+        for type_, names in query.fieldsets:
+            self.fieldset(type_, names)
+        for path in query.includes:
+            self.include(path)
+        for name in query.sorting:
+            self.sort(name)
+        self.meta(query.meta_properties)
+        self.page(dict(query.paging))
+
+    def walk(self, path: list[str], what: str) -> ResourceType | None:
+        """The type at the end of the relationships ``path``; None when the metadata does not
+        know it (then nothing further can be checked)."""
+        resource = self.resource
+        for name in path:
+            rel = resource.relationships.get(name)
+            if rel is None:
+                hint = _suggest(name, resource.relationships)
+                raise QueryError(
+                    f"{resource.type} has no relationship {name!r} {what}{hint};"
+                    f" relationships: {_listing(resource.relationships)}"
+                )
+            if rel.target is None or rel.target not in self.metadata:
+                return None
+            resource = self.metadata[rel.target]
+        return resource
+
+    def filter(self, item: Filter) -> None:
+        *through, last = item.path.split(".")
+        resource = self.walk(through, f"in filter {item.path!r}")
+        if resource is None or resource.filters is None:
+            return
+        spec = resource.filters.get(last)
+        if spec is None and last in resource.fields:
+            raise QueryError(
+                f"{resource.type} field {last!r} is not filterable;"
+                f" filterable: {_listing(resource.filters)}"
+            )
+        if spec is None:
+            where = f" in filter {item.path!r}" if through else ""
+            raise QueryError(
+                f"{resource.type} has no filterable field {last!r}{where}"
+                f"{_suggest(last, resource.filters)}; filterable: {_listing(resource.filters)}"
+            )
+        if item.operator not in spec.operators:
+            raise QueryError(
+                f"filter {item.path!r} does not allow {item.operator!r};"
+                f" allowed: {', '.join(spec.operators)}"
+            )
+        if OPERATORS[item.operator].flag:
+            return
+        if item.shape == "list" and not spec.lists:
+            raise QueryError(
+                f"filter {item.path!r} takes no lists: in {spec.data_type} values a comma is"
+                " literal"
+            )
+        if item.shape == "range" and not spec.ranges:
+            raise QueryError(f"filter {item.path!r} takes no ranges ({spec.data_type} values)")
+        self.values(item, spec)
+
+    def values(self, item: Filter, spec: FieldFilter) -> None:
+        if item.value == "" and spec.data_type in _NEEDS_TEXT:
+            raise QueryError(f"filter {item.path!r} needs a value, not an empty string")
+        if item.shape == "range" or (spec.ranges and ".." in item.value):
+            texts = item.value.split("..", 1)
+        elif item.shape == "list" or (spec.lists and "," in item.value):
+            texts = item.value.split(",")
+        else:
+            texts = [item.value]
+        for text in texts:
+            if spec.enum and text not in spec.enum:
+                raise QueryError(
+                    f"filter {item.path!r}: {text!r} is not one of {', '.join(spec.enum)}"
+                )
+            form = _VALUE_FORMS.get(spec.data_type)
+            if form is not None and not re.fullmatch(form[0], text):
+                raise QueryError(f"filter {item.path!r} takes {form[1]}, not {text!r}")
+
+    def fieldset(self, type_: str, names: tuple[str, ...]) -> None:
+        if type_ not in self.metadata:
+            hint = _suggest(type_, self.metadata.types)
+            raise QueryError(
+                f"unknown type {type_!r} in fields[{type_}]{hint};"
+                f" types: {', '.join(self.metadata.types)}"
+            )
+        reachable = self.metadata.reachable(self.resource.type)
+        if type_ not in reachable:
+            raise QueryError(
+                f"fields[{type_}] does not apply to {self.resource.type}; types reachable from"
+                f" {self.resource.type}: {', '.join(reachable)}"
+            )
+        resource = self.metadata[type_]
+        for name in names:
+            if name != "id" and name not in resource.fields:
+                raise QueryError(
+                    f"{type_} has no field {name!r} for fields[{type_}]"
+                    f"{_suggest(name, resource.fields)}; fields: {_listing(resource.fields)}"
+                )
+
+    def include(self, path: str) -> None:
+        self.walk(path.split("."), f"in include path {path!r}")
+
+    def sort(self, name: str) -> None:
+        path = name.removeprefix("-").split(".")
+        *through, last = path
+        resource = self.resource
+        for step in through:
+            rel = resource.relationships.get(step)
+            if rel is not None and rel.many:
+                raise QueryError(
+                    f"{resource.type} cannot be sorted by {'.'.join(path)!r}: {step!r} is a"
+                    " to-many relationship"
+                )
+            found = self.walk_one(resource, step, f"in sort {'.'.join(path)!r}")
+            if found is None:
+                return
+            resource = found
+        if resource.sortable is not None and last not in resource.sortable:
+            where = f" in sort {'.'.join(path)!r}" if through else ""
+            raise QueryError(
+                f"{resource.type} cannot be sorted by {last!r}{where}"
+                f"{_suggest(last, resource.sortable)}; sortable: {_listing(resource.sortable)}"
+            )
+
+    def walk_one(self, resource: ResourceType, name: str, what: str) -> ResourceType | None:
+        return _Checker(self.metadata, resource).walk([name], what)
+
+    def meta(self, names: tuple[str, ...]) -> None:
+        known = self.resource.meta_properties
+        for name in names:
+            if known is not None and name not in known:
+                raise QueryError(
+                    f"unknown meta property {name!r} for {self.resource.type};"
+                    f" known: {_listing(known)}"
+                )
+
+    def page(self, paging: dict[str, str]) -> None:
+        cap = self.resource.max_page_size
+        size = paging.get("size")
+        if cap is not None and size is not None and int(size) > cap:
+            raise QueryError(
+                f"{self.resource.type} pages hold at most {cap} records, not page[size]={size}"
+            )
