@@ -10,6 +10,18 @@ from sandbox.client import (
     Exchange,
     SandboxError,
 )
+from sandbox.history import (
+    History,
+    SavedRequest,
+    SavedRequestError,
+    load_requests,
+    replay,
+    save_requests,
+)
+from sandbox.launcher import LaunchError, Sandbox, launch, reset, status, stop
+from sandbox.metadata import Metadata, ResourceType
+from sandbox.query import Query, QueryError, Range, range_
+from sandbox.snippets import Snippet, to_curl, to_httpie, to_httpx
 
 __all__ = [
     "ApiClient",
@@ -19,8 +31,30 @@ __all__ = [
     "ConnectionFailed",
     "ErrorObject",
     "Exchange",
+    "History",
+    "LaunchError",
+    "Metadata",
     "PasswordGrant",
+    "Query",
+    "QueryError",
+    "Range",
+    "ResourceType",
+    "Sandbox",
     "SandboxError",
+    "SavedRequest",
+    "SavedRequestError",
+    "Snippet",
     "TokenError",
     "Wsse",
+    "launch",
+    "load_requests",
+    "range_",
+    "replay",
+    "reset",
+    "save_requests",
+    "status",
+    "stop",
+    "to_curl",
+    "to_httpie",
+    "to_httpx",
 ]

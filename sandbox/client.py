@@ -223,19 +223,25 @@ class ApiClient:
         """The exact request :meth:`send` would send (auth headers are added when sending).
 
         ``params`` may be a mapping, a list of pairs, or anything with ``params()`` and
-        ``headers()`` such as a :class:`sandbox.Query`.
+        ``headers()`` such as a :class:`sandbox.Query` — whose ``query_string()`` is then sent
+        as written (brackets and commas literal, as Oro's documentation writes them).
         """
         merged = httpx.Headers(self.headers)  # names match in any case, as in HTTP
+        url = self.url(path)
         if hasattr(params, "params") and hasattr(params, "headers"):
             merged.update(params.headers())
-            params = params.params()
+            if hasattr(params, "query_string"):
+                text = params.query_string()
+                url, params = (f"{url}?{text}" if text else url), None
+            else:
+                params = params.params()
         if json is not None:
             content = orjson.dumps(json)
         if content is not None and "content-type" not in merged:
             merged["Content-Type"] = JSON_API
         merged.update(headers or {})
         return self.http.build_request(
-            method.upper(), self.url(path), params=params, content=content, headers=merged
+            method.upper(), url, params=params, content=content, headers=merged
         )
 
     def send(self, request: httpx.Request) -> Exchange:
