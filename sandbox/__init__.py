@@ -10,6 +10,7 @@ from sandbox.client import (
     Exchange,
     SandboxError,
 )
+from sandbox.frames import Frames, FramesError, fetch_all, to_frames
 from sandbox.history import (
     History,
     SavedRequest,
@@ -31,6 +32,8 @@ __all__ = [
     "ConnectionFailed",
     "ErrorObject",
     "Exchange",
+    "Frames",
+    "FramesError",
     "History",
     "LaunchError",
     "Metadata",
@@ -46,6 +49,7 @@ __all__ = [
     "Snippet",
     "TokenError",
     "Wsse",
+    "fetch_all",
     "launch",
     "load_requests",
     "range_",
@@ -55,6 +59,7 @@ __all__ = [
     "status",
     "stop",
     "to_curl",
+    "to_frames",
     "to_httpie",
     "to_httpx",
 ]
