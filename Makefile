@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8765
 
-.PHONY: run serve test lint lint-openapi fuzz bench openapi clean
+.PHONY: run serve test lint lint-openapi fuzz bench bench-fetch openapi clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,14 +30,18 @@ test: $(VENV)/.installed-test
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed-test
-	$(PY) -m ruff check server tests bench
-	$(PY) -m mypy server
+	$(PY) -m ruff check server sandbox tests bench
+	$(PY) -m mypy server sandbox
 
 openapi: $(VENV)/.installed-run
 	$(PY) -m server openapi --format yaml
 
+## bench: the server against a raw ASGI ceiling (wrk); bench-fetch: fetch_all() against read_sql
 bench: $(VENV)/.installed-test
 	$(PY) bench/run.py
+
+bench-fetch: $(VENV)/.installed-test
+	$(PY) bench/fetch_all.py
 
 ## lint-openapi: lint the generated OpenAPI document with Spectral and the vendored JSON:API ruleset
 lint-openapi: $(VENV)/.installed-run
