@@ -193,6 +193,7 @@ class ResourceType:
     meta_properties: tuple[str, ...] | None = None
     max_page_size: int | None = None
     routes: tuple[Route, ...] = ()
+    required: tuple[str, ...] = ()  # attributes and relationships a create must give
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -343,6 +344,7 @@ class _Reader:
         self.objects: dict[str, Schema] = {}  # type → resource object schema
         self.lists: dict[str, list[Mapping[str, Any]]] = {}  # type → params of its lists
         self.routes: dict[str, list[Route]] = {}
+        self.required: dict[str, tuple[str, ...]] = {}  # type → fields its create requires
 
     def resolve(self, node: Any) -> Any:
         """Follow local ``$ref`` s (``#/components/...``) until a node without one."""
@@ -448,6 +450,21 @@ class _Reader:
             return
         route = Route(action, method.upper(), path, rel, operation.get("operationId"))
         self.routes.setdefault(match["type"], []).append(route)
+        if action == "create":
+            self.required[match["type"]] = self.required_fields(operation)
+
+    def required_fields(self, operation: Schema) -> tuple[str, ...]:
+        """The ``required`` attributes and relationships of a create's request document."""
+        body = self.resolve(operation.get("requestBody"))
+        names: list[str] = []
+        for media, content in (body.get("content") or {}).items():
+            if "json" not in media or not isinstance(content, Mapping):
+                continue
+            for data in self.data_of(content.get("schema"))[0]:
+                for part in ("attributes", "relationships"):
+                    section = self.resolve(data.get("properties", {}).get(part))
+                    names += [str(name) for name in section.get("required") or ()]
+        return tuple(dict.fromkeys(names))
 
     # --- one resource type -------------------------------------------------------------------
 
@@ -472,6 +489,7 @@ class _Reader:
             attributes,
             relationships,
             routes=tuple(self.routes.get(type_, ())),
+            required=self.required.get(type_, ()),
         )
         if params is None:
             return resource
@@ -486,6 +504,7 @@ class _Reader:
             self.meta_properties(params),
             self.max_page_size(params),
             resource.routes,
+            resource.required,
         )
 
     def attribute(self, name: str, schema: Schema) -> Attribute:

@@ -237,6 +237,12 @@ def _encode(text: str) -> str:
     return quote(text, safe=_SAFE)
 
 
+def quote_query(pairs: Iterable[tuple[str, str]]) -> str:
+    """A query string as the reference writes it: ``filter[id]=5,7&sort=-name`` (brackets,
+    commas and dots literal; everything else percent-encoded)."""
+    return "&".join(f"{_encode(key)}={_encode(value)}" for key, value in pairs)
+
+
 # --- the query -------------------------------------------------------------------------------
 
 
@@ -389,7 +395,7 @@ class Query:
 
     def query_string(self) -> str:
         """The query string as the reference writes it: ``filter[id]=5,7&sort=-name``."""
-        return "&".join(f"{_encode(key)}={_encode(value)}" for key, value in self.params())
+        return quote_query(self.params())
 
     def __str__(self) -> str:
         return self.query_string()

@@ -1,0 +1,298 @@
+"""A request as the sandbox's controls describe it, and what follows from it: the exact HTTP
+request, a shareable preset (a query string) and a body template that the server accepts.
+
+A :class:`RequestSpec` names an Oro action (``get_list``, ``create``, ``update_relationship``…)
+on a resource type, with an id and a relationship where the action needs them, query parameters
+*as written* (``filter[id][gt]``, ``5,7``, ``1..10`` reach the server untouched, so a wrong one
+gets the server's own error), extra headers and a body as typed. Pure data: no widgets, no I/O
+but :meth:`RequestSpec.build`, which asks a client for the request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, quote, urlencode
+
+import orjson
+
+from sandbox.query import quote_query
+
+if TYPE_CHECKING:
+    import httpx
+
+    from sandbox.client import ApiClient
+    from sandbox.metadata import Attribute, Metadata, ResourceType
+
+
+@dataclass(frozen=True)
+class Action:
+    """One of Oro's API actions: its method, the URL shape it is sent to, and what it takes."""
+
+    name: str
+    method: str
+    target: str  # "collection", "item", "subresource" or "relationship"
+    body: bool = False  # sends a request document
+    query: frozenset[str] = frozenset()  # the query-parameter families it reads
+
+    @property
+    def needs_id(self) -> bool:
+        return self.target != "collection"
+
+    @property
+    def needs_relationship(self) -> bool:
+        return self.target in ("subresource", "relationship")
+
+
+_READ = frozenset({"fields", "include", "meta"})
+_LIST = _READ | {"filter", "sort", "page"}
+
+# §5: the URL and method of each action, and the query parameters it takes
+ACTIONS: Mapping[str, Action] = {
+    action.name: action
+    for action in (
+        Action("get_list", "GET", "collection", query=_LIST),
+        Action("get", "GET", "item", query=_READ),
+        Action("create", "POST", "collection", body=True, query=_READ),
+        Action("update", "PATCH", "item", body=True, query=_READ),
+        Action("delete", "DELETE", "item"),
+        Action("delete_list", "DELETE", "collection", query=frozenset({"filter"})),
+        Action("get_subresource", "GET", "subresource", query=_LIST),
+        Action("get_relationship", "GET", "relationship", query=frozenset({"filter", "page"})),
+        Action("update_relationship", "PATCH", "relationship", body=True),
+        Action("add_relationship", "POST", "relationship", body=True),
+        Action("delete_relationship", "DELETE", "relationship", body=True),
+    )
+}
+
+# preset keys that describe the request rather than being its query parameters
+PRESET_KEYS = ("type", "action", "id", "relationship", "header", "body")
+
+
+class SpecError(ValueError):
+    """A spec that cannot become a request yet (an id or a relationship is missing)."""
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    """What to send; see the module docstring. ``params`` and ``headers`` are ``(name, value)``
+    pairs in order; ``body`` is the request document's text as typed."""
+
+    type: str
+    action: str = "get_list"
+    id: str = ""
+    relationship: str = ""
+    params: tuple[tuple[str, str], ...] = ()
+    headers: tuple[tuple[str, str], ...] = ()
+    body: str = ""
+
+    def __post_init__(self) -> None:
+        if self.action not in ACTIONS:
+            raise SpecError(f"unknown action {self.action!r}; actions: {', '.join(ACTIONS)}")
+
+    @property
+    def shape(self) -> Action:
+        return ACTIONS[self.action]
+
+    @property
+    def method(self) -> str:
+        return self.shape.method
+
+    def problems(self) -> list[str]:
+        """What keeps this spec from being sent, in words for the user (empty: ready)."""
+        found = []
+        if not self.type:
+            found.append("choose a resource type")
+        if self.shape.needs_id and not self.id.strip():
+            found.append(f"{self.action} needs the id of a {self.type or 'resource'} record")
+        if self.shape.needs_relationship and not self.relationship:
+            found.append(f"{self.action} needs a relationship")
+        return found
+
+    @property
+    def path(self) -> str:
+        """The path under the API root: ``accounts``, ``accounts/1/relationships/contacts``."""
+        parts = [quote(self.type, safe="")]
+        if self.shape.needs_id:
+            parts.append(quote(self.id.strip(), safe=""))
+        if self.shape.target == "relationship":
+            parts.append("relationships")
+        if self.shape.needs_relationship:
+            parts.append(quote(self.relationship, safe=""))
+        return "/".join(parts)
+
+    def query_string(self) -> str:
+        """The query parameters as Oro's documentation writes them (brackets, commas literal)."""
+        return quote_query(self.params)
+
+    @property
+    def target(self) -> str:
+        """The path and query string: ``accounts?filter[name]=Acme``."""
+        text = self.query_string()
+        return f"{self.path}?{text}" if text else self.path
+
+    def build(self, client: ApiClient) -> httpx.Request:
+        """The exact request (auth headers are added when the client sends it)."""
+        problems = self.problems()
+        if problems:
+            raise SpecError("; ".join(problems))
+        content = self.body.encode() if self.shape.body else None
+        return client.build_request(
+            self.method, self.target, content=content, headers=dict(self.headers)
+        )
+
+    # --- presets: a request in a link's query string -------------------------------------------
+
+    def to_preset(self) -> str:
+        """The query string of a link that opens the sandbox on this request:
+        ``type=accounts&action=get&id=1&include=owner`` (query parameters are kept as they are;
+        ``header`` repeats as ``Name: value``)."""
+        pairs: list[tuple[str, str]] = [("type", self.type)]
+        if self.action != "get_list":
+            pairs.append(("action", self.action))
+        if self.shape.needs_id and self.id:
+            pairs.append(("id", self.id))
+        if self.shape.needs_relationship and self.relationship:
+            pairs.append(("relationship", self.relationship))
+        pairs += [("header", f"{name}: {value}") for name, value in self.headers]
+        if self.shape.body and self.body.strip():
+            pairs.append(("body", self.body))
+        head = urlencode(pairs, quote_via=quote)
+        tail = self.query_string()
+        return "&".join(part for part in (head, tail) if part)
+
+    @classmethod
+    def from_preset(cls, text: str, *, default_type: str = "") -> RequestSpec:
+        """The spec a link's query string describes (see :meth:`to_preset`); unknown actions fall
+        back to ``get_list``, and anything that is not a preset key is a query parameter."""
+        values: dict[str, str] = {}
+        headers: list[tuple[str, str]] = []
+        params: list[tuple[str, str]] = []
+        for key, value in parse_qsl(text.lstrip("?"), keep_blank_values=True):
+            if key == "header":
+                name, _, header_value = value.partition(":")
+                if name.strip():
+                    headers.append((name.strip(), header_value.strip()))
+            elif key in PRESET_KEYS:
+                values[key] = value
+            elif not key.startswith("voila-"):  # Voila's own (template, theme)
+                params.append((key, value))
+        action = values.get("action", "get_list")
+        return cls(
+            values.get("type") or default_type,
+            action if action in ACTIONS else "get_list",
+            values.get("id", ""),
+            values.get("relationship", ""),
+            tuple(params),
+            tuple(headers),
+            values.get("body", ""),
+        )
+
+    def with_template(
+        self, metadata: Metadata | None, ids: Mapping[str, str] | None = None
+    ) -> RequestSpec:
+        """This spec with :func:`body_template`'s body (the body is left alone when it has one)."""
+        if self.body.strip() or not self.shape.body:
+            return self
+        return replace(self, body=body_template(self, metadata, ids))
+
+
+# --- body templates ---------------------------------------------------------------------------
+
+_SAMPLES: Mapping[str, Any] = {
+    "string": "Sandbox example",
+    "text": "Written in the Oro API sandbox.",
+    "integer": 1,
+    "smallint": 1,
+    "bigint": "1",
+    "boolean": True,
+    "decimal": "1.5",
+    "float": 1.5,
+    "percent": 0.1,
+    "percent_100": 10,
+    "money": "10.00",
+    "money_value": "10.00",
+    "currency": "USD",
+    "duration": 3600,
+    "guid": "6f1c1d2e-3a4b-4c5d-8e9f-0a1b2c3d4e5f",
+    "json": {},
+    "array": [],
+    "simple_array": [],
+}
+_FORMAT_SAMPLES = {"email": "sandbox.example@example.com"}
+
+
+def sample_value(attribute: Attribute, today: dt.date | None = None) -> Any:
+    """A value of the attribute's type that the server accepts (the first enum option)."""
+    if attribute.enum:
+        return attribute.enum[0]
+    if attribute.format in _FORMAT_SAMPLES:
+        return _FORMAT_SAMPLES[attribute.format]
+    if attribute.data_type == "string" and attribute.name.lower().endswith("email"):
+        return _FORMAT_SAMPLES["email"]  # response schemas may not repeat the format
+    day = today or dt.date.today()
+    dated = {
+        "date": day.isoformat(),
+        "datetime": f"{day.isoformat()}T09:00:00Z",
+        "time": "09:00:00",
+    }
+    if attribute.data_type in dated:
+        return dated[attribute.data_type]
+    return _SAMPLES.get(attribute.data_type, _SAMPLES["string"])
+
+
+def body_template(
+    spec: RequestSpec, metadata: Metadata | None, ids: Mapping[str, str] | None = None
+) -> str:
+    """A request document for ``spec``'s action that the server accepts as it stands: a create
+    gives the required fields, an update one writable attribute, a relationship write one
+    identifier of the related type — ``ids[type]`` when given (an existing record's id), else
+    ``"1"``. Formatted JSON text; ``""`` for actions without a body."""
+    if not spec.shape.body:
+        return ""
+    resource = metadata.resources.get(spec.type) if metadata is not None else None
+    known = ids or {}
+    if spec.shape.target == "relationship":
+        rel = resource.relationships.get(spec.relationship) if resource else None
+        target = (rel.target if rel else None) or spec.relationship
+        identifier = {"type": target, "id": known.get(target, "1")}
+        many = rel.many if rel is not None else spec.action != "update_relationship"
+        return _dumps({"data": [identifier] if many else identifier})
+    data: dict[str, Any] = {"type": spec.type}
+    if spec.action == "update":
+        data["id"] = spec.id.strip() or "1"
+    attributes, relationships = _template_fields(resource, spec.action, known)
+    if attributes:
+        data["attributes"] = attributes
+    if relationships:
+        data["relationships"] = relationships
+    return _dumps({"data": data})
+
+
+def _template_fields(
+    resource: ResourceType | None, action: str, ids: Mapping[str, str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    if resource is None:
+        return {}, {}
+    writable = {n: a for n, a in resource.attributes.items() if not a.read_only}
+    if action == "update":  # one field to change: optional text first (required may be unique)
+        rank = {"string": 0, "text": 1}
+        chosen = sorted(
+            writable,
+            key=lambda n: (n in resource.required, rank.get(writable[n].data_type, 2)),
+        )[:1]
+        return {name: sample_value(writable[name]) for name in chosen}, {}
+    attributes = {n: sample_value(a) for n, a in writable.items() if n in resource.required}
+    relationships = {
+        name: {"data": [ident] if rel.many else ident}
+        for name, rel in resource.relationships.items()
+        if name in resource.required
+        for ident in [{"type": rel.target or name, "id": ids.get(rel.target or name, "1")}]
+    }
+    return attributes, relationships
+
+
+def _dumps(document: Any) -> str:
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode()
