@@ -34,6 +34,7 @@ from sandbox.frames.extract import Chunk, Typing, extract
 __all__ = ["fetch_all"]
 
 PAGING = ("page[size]", "page[number]")
+Progress = bool | Callable[[int, int | None], None]  # see fetch_all()
 EARLY_TYPING = 500  # from this page size on, type columns page by page (see extract.Typing)
 
 
@@ -46,7 +47,7 @@ def fetch_all(
     headers: Mapping[str, str] | None = None,
     max_rows: int | None = None,
     concurrency: int = 1,
-    progress: bool = True,
+    progress: Progress = True,
     page_size: int = 100,
     types: Types = None,
     link_tables: bool = False,
@@ -59,9 +60,13 @@ def fetch_all(
     such as ``noHateoas`` are kept, with ``totalCount`` added to the first request). Paging is
     fetch_all's own: ``page[size]`` is ``page_size`` and any ``page[...]`` given is replaced.
     ``max_rows`` stops early and trims to that many rows. ``concurrency`` > 1 fetches pages on
-    that many threads once the total is known. ``progress`` shows a progress bar (a widget in a
-    notebook with ipywidgets, text on stderr elsewhere). A failed page raises its
-    :class:`~sandbox.ApiResponseError`. ``path`` names a collection (``page[...]`` applies).
+    that many threads once the total is known. ``progress=True`` shows a progress bar (a widget
+    in a notebook with ipywidgets, text on stderr elsewhere), ``False`` nothing; a callable is
+    called as ``progress(done_rows, total_rows)`` once per page, the first page included
+    (``total_rows`` is the number of rows expected — the server's total, capped by ``max_rows``
+    — or ``None`` when neither is known), to drive a progress bar of one's own. A failed page
+    raises its :class:`~sandbox.ApiResponseError`. ``path`` names a collection (``page[...]``
+    applies).
 
     For big collections, bigger pages and a few threads pay: 100,000 orders from the bundled
     server take about 7.5 s with the defaults and under 2 s with ``page_size=2000,
@@ -266,8 +271,21 @@ class _NoBar:
         pass
 
 
-def _progress_bar(enabled: bool, total: int | None, path: str) -> Any:
-    if not enabled:
+class _CallbackBar(_NoBar):
+    """Reports rows done to a ``progress(done_rows, total_rows)`` callable."""
+
+    def __init__(self, report: Callable[[int, int | None], None], total: int | None) -> None:
+        self.report, self.total, self.done = report, total, 0
+
+    def update(self, n: int) -> None:
+        self.done += n
+        self.report(self.done, self.total)
+
+
+def _progress_bar(progress: Progress, total: int | None, path: str) -> Any:
+    if callable(progress):
+        return _CallbackBar(progress, total)
+    if not progress:
         return _NoBar()
     from tqdm.auto import tqdm  # type: ignore[import-untyped]  # a widget in notebooks
 

@@ -258,6 +258,57 @@ def test_no_progress_bar(client: ApiClient, capsys: pytest.CaptureFixture[str]) 
     assert capsys.readouterr().err == ""
 
 
+@pytest.mark.parametrize(
+    ("options", "reports"),
+    [
+        pytest.param({}, [(500, 2000), (1000, 2000), (1500, 2000), (2000, 2000)], id="total"),
+        pytest.param({"max_rows": 1200}, [(500, 1200), (1000, 1200), (1200, 1200)], id="capped"),
+        pytest.param(
+            {"concurrency": 2},
+            [(500, 2000), (1000, 2000), (1500, 2000), (2000, 2000)],
+            id="concurrent",
+        ),
+    ],
+)
+def test_progress_callable(
+    client: ApiClient,
+    capsys: pytest.CaptureFixture[str],
+    options: dict[str, Any],
+    reports: list[tuple[int, int | None]],
+) -> None:
+    calls: list[tuple[int, int | None]] = []
+    frames = fetch_all(
+        client, "orders", page_size=500, progress=lambda *a: calls.append(a), **options
+    )
+    assert calls == reports
+    assert len(frames.data) == reports[-1][0]
+    assert capsys.readouterr().err == ""
+
+
+class NoTotal(httpx.BaseTransport):
+    """The real server, except that it never sends ``X-Include-Total-Count``."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        response.read()
+        response.headers.pop("x-include-total-count", None)
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_progress_callable_without_a_total(api_url: str) -> None:
+    calls: list[tuple[int, int | None]] = []
+    http = httpx.Client(transport=NoTotal(), timeout=30)
+    with ApiClient(api_url, http=http) as client:
+        fetch_all(client, "accounts", page_size=120, progress=lambda *a: calls.append(a))
+    assert calls == [(120, None), (240, None), (300, None)]
+
+
 BAD_OPTIONS = [
     pytest.param({"page_size": 0}, "page_size must be at least 1", id="page-size"),
     pytest.param({"max_rows": -1}, "max_rows must be 0 or more", id="max-rows"),
