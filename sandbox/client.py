@@ -58,6 +58,7 @@ class ErrorObject:
     pointer: str | None = None
     parameter: str | None = None
     meta: Mapping[str, Any] | None = None
+    header: str | None = None  # JSON:API 1.1's source.header
 
     @classmethod
     def of(cls, raw: Mapping[str, Any]) -> ErrorObject:
@@ -69,6 +70,7 @@ class ErrorObject:
             source.get("pointer"),
             source.get("parameter"),
             raw.get("meta"),
+            source.get("header"),
         )
 
     def __str__(self) -> str:

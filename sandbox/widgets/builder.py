@@ -1,0 +1,378 @@
+"""The request builder: controls driven by the server's metadata that describe one request as a
+:class:`~sandbox.spec.RequestSpec` (``.spec``), and take one back (``.load(spec)``).
+
+Values are sent as typed, so a wrong one earns the server's own error; :meth:`highlight` then
+marks the control the error's ``source`` points at, with the server's detail as the hint.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+import ipywidgets as widgets
+
+from sandbox.client import ErrorObject
+from sandbox.metadata import Metadata, ResourceType
+from sandbox.query import X_INCLUDE_KEYS
+from sandbox.spec import ACTIONS, RequestSpec
+from sandbox.widgets.rows import FieldsetRow, FilterRow, offer_tags
+
+ERROR_CLASS = "oro-error"  # the CSS class of a control an error points at
+_FILTER_KEY = re.compile(r"^filter\[([^\[\]]+)\](?:\[([^\[\]]+)\])?$")
+_FIELDS_KEY = re.compile(r"^fields\[([^\[\]]+)\]$")
+_PAGE_KEY = re.compile(r"^page\[(number|size)\]$")
+_LISTS = ("include", "sort", "meta")
+
+
+def control_for(error: ErrorObject) -> str | None:
+    """The builder control an error is about: ``filter[name]`` → ``"filter:name"``,
+    ``fields[users]`` → ``"fields:users"``, ``page[size]`` → ``"page:size"``, ``include``,
+    ``sort``, ``meta``; a ``source.pointer`` → ``"body"``; a header → ``"headers"``."""
+    parameter = error.parameter or ""
+    if match := _FILTER_KEY.match(parameter):
+        return f"filter:{match.group(1)}"
+    if match := _FIELDS_KEY.match(parameter):
+        return f"fields:{match.group(1)}"
+    if match := _PAGE_KEY.match(parameter):
+        return f"page:{match.group(1)}"
+    if parameter in _LISTS:
+        return parameter
+    if parameter:
+        return "other"
+    if error.pointer is not None:
+        return "body"
+    if error.header or error.status in ("406", "415"):  # negotiation: Accept, Content-Type
+        return "headers"
+    return None
+
+
+def header_pairs(text: str) -> list[tuple[str, str]]:
+    """``Name: value`` lines (blank lines and lines without a colon are skipped)."""
+    pairs = []
+    for line in text.splitlines():
+        name, colon, value = line.partition(":")
+        if colon and name.strip():
+            pairs.append((name.strip(), value.strip()))
+    return pairs
+
+
+def include_paths(metadata: Metadata | None, type_: str, depth: int = 2) -> tuple[str, ...]:
+    """``owner``, ``owner.organization``…: the include paths up to ``depth`` relationships."""
+    if metadata is None or type_ not in metadata.resources:
+        return ()
+    paths: list[str] = []
+    frontier = [("", type_)]
+    for _ in range(depth):
+        step = []
+        for prefix, current in frontier:
+            resource = metadata.resources.get(current)
+            for name, rel in (resource.relationships if resource else {}).items():
+                path = f"{prefix}{name}"
+                paths.append(path)
+                if rel.target:
+                    step.append((f"{path}.", rel.target))
+        frontier = step
+    return tuple(paths)
+
+
+def _text(placeholder: str, width: str = "8rem") -> widgets.Text:
+    return widgets.Text(placeholder=placeholder, layout=widgets.Layout(width=width))
+
+
+def _labelled(label: str, *children: widgets.Widget) -> widgets.HBox:
+    name = widgets.Label(label, layout=widgets.Layout(width="7rem"))
+    return widgets.HBox([name, *children], layout=widgets.Layout(align_items="center"))
+
+
+class RequestBuilder(widgets.VBox):
+    """Resource, action, id, relationship, filters, include, fields, sort, page, meta,
+    ``X-Include``, other parameters, extra headers and the body; see the module docstring."""
+
+    def __init__(self, metadata: Metadata | None, *, types: Iterable[str] = ()) -> None:
+        self.metadata = metadata
+        known = tuple(metadata.types) if metadata is not None else ()
+        self.type = widgets.Combobox(
+            options=known or tuple(types),
+            placeholder="resource type",
+            ensure_option=False,
+            layout=widgets.Layout(width="16rem"),
+        )
+        self.action = widgets.Dropdown(layout=widgets.Layout(width="24rem"))
+        self.id = _text("id", "10rem")
+        self.relationship = widgets.Dropdown(layout=widgets.Layout(width="16rem"))
+        self.filters = widgets.VBox()
+        self.add_filter = widgets.Button(description="Add filter", icon="plus")
+        self.include = widgets.TagsInput(allow_duplicates=False)
+        self.fieldsets = widgets.VBox()
+        self.add_fieldset = widgets.Button(description="Add fields[…]", icon="plus")
+        self.sort = widgets.TagsInput(allow_duplicates=False)
+        self.page_number = _text("number")
+        self.page_size = _text("size (-1: all)")
+        self.meta = widgets.TagsInput(allow_duplicates=False)
+        self.x_include = {
+            key: widgets.ToggleButton(description=key, layout=widgets.Layout(width="9rem"))
+            for key in X_INCLUDE_KEYS
+        }
+        self.other = _text("other=parameters&as=written", "32rem")
+        self.headers = widgets.Textarea(
+            placeholder="Extra-Header: value (one per line)",
+            layout=widgets.Layout(width="32rem", height="4rem"),
+        )
+        self.body = widgets.Textarea(layout=widgets.Layout(width="100%", height="14rem"))
+        self.body.add_class("oro-code")
+        self.template = widgets.Button(description="Body template", icon="file-alt")
+        self.hint = widgets.HTML()  # the server's detail of a highlighted control
+        self.highlighted: dict[str, str] = {}  # control name → the error detail shown
+        self.on_template: Callable[[], None] | None = None  # the app fills the body
+
+        self.add_filter.on_click(lambda _: self.add_filter_row())
+        self.add_fieldset.on_click(lambda _: self.add_fieldset_row())
+        self.template.on_click(lambda _: self.on_template and self.on_template())
+        self.type.observe(lambda _: self._type_changed(), "value")
+        self.action.observe(lambda _: self._action_changed(), "value")
+
+        self.rows = {
+            "target": _labelled("Request", self.type, self.action),
+            "id": _labelled("id", self.id),
+            "relationship": _labelled("relationship", self.relationship),
+            "filter": widgets.VBox([_labelled("filter", self.add_filter), self.filters]),
+            "include": _labelled("include", self.include),
+            "fields": widgets.VBox([_labelled("fields", self.add_fieldset), self.fieldsets]),
+            "sort": _labelled("sort", self.sort),
+            "page": _labelled("page", self.page_number, self.page_size),
+            "meta": _labelled("meta", self.meta),
+            "x_include": _labelled("X-Include", *self.x_include.values()),
+            "other": _labelled("other", self.other),
+            "headers": _labelled("headers", self.headers),
+            "body": widgets.VBox([_labelled("body", self.template), self.body]),
+        }
+        super().__init__([*self.rows.values(), self.hint])
+        self.add_class("oro-builder")
+        if known:
+            self.type.value = known[0]
+
+    # --- reading ---------------------------------------------------------------------------
+
+    @property
+    def resource(self) -> ResourceType | None:
+        if self.metadata is None:
+            return None
+        return self.metadata.resources.get(self.type.value.strip())
+
+    @property
+    def spec(self) -> RequestSpec:
+        """The request the controls describe (parameters of other actions are left out)."""
+        action = ACTIONS[self.action.value or "get_list"]
+        params: list[tuple[str, str]] = []
+        if "filter" in action.query:
+            params += [row.pair for row in self.filters.children if row.pair]
+        if "fields" in action.query:
+            params += [row.pair for row in self.fieldsets.children if row.pair]
+        for name in _LISTS:
+            if name in action.query and getattr(self, name).value:
+                params.append((name, ",".join(getattr(self, name).value)))
+        if "page" in action.query:
+            for name, control in (("number", self.page_number), ("size", self.page_size)):
+                if control.value.strip():
+                    params.append((f"page[{name}]", control.value.strip()))
+        params += RequestSpec.from_preset(self.other.value).params
+        headers = header_pairs(self.headers.value)
+        keys = [key for key, toggle in self.x_include.items() if toggle.value]
+        if keys:
+            headers.append(("X-Include", ";".join(keys)))
+        return RequestSpec(
+            self.type.value.strip(),
+            action.name,
+            self.id.value.strip(),
+            self.relationship.value or "",
+            tuple(params),
+            tuple(headers),
+            self.body.value,
+        )
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def load(self, spec: RequestSpec) -> None:
+        """Set every control from ``spec`` (a preset, a request from the history)."""
+        self.type.value = spec.type
+        allowed = [value for _, value in self.action.options]
+        if spec.action not in allowed:  # an action the metadata does not list: let the server say
+            label = f"{spec.action} — {ACTIONS[spec.action].method} {_shape(spec.action)}"
+            self.action.options = [*self.action.options, (label, spec.action)]
+        self.action.value = spec.action
+        self.id.value = spec.id
+        if spec.relationship and spec.relationship not in self.relationship.options:
+            self.relationship.options = [*self.relationship.options, spec.relationship]
+        if spec.relationship:
+            self.relationship.value = spec.relationship
+        self.filters.children, self.fieldsets.children = (), ()
+        lists: dict[str, list[str]] = {name: [] for name in _LISTS}
+        page: dict[str, str] = {}
+        other: list[tuple[str, str]] = []
+        for key, value in spec.params:
+            if match := _FILTER_KEY.match(key):
+                self.add_filter_row(match.group(1), match.group(2) or "eq", value)
+            elif match := _FIELDS_KEY.match(key):
+                names = tuple(n for n in value.split(",") if n)
+                self.add_fieldset_row(match.group(1), names)
+            elif key in lists:
+                lists[key] += [v for v in value.split(",") if v]
+            elif (match := _PAGE_KEY.match(key)) and match.group(1) not in page:
+                page[match.group(1)] = value
+            else:
+                other.append((key, value))
+        for name, values in lists.items():
+            control = getattr(self, name)
+            offer_tags(control, tuple(control.allowed_tags), list(dict.fromkeys(values)))
+        self.page_number.value, self.page_size.value = page.get("number", ""), page.get("size", "")
+        self.other.value = RequestSpec("", params=tuple(other)).query_string()
+        keys: list[str] = []
+        extra = []
+        for name, value in spec.headers:
+            if name.lower() == "x-include":
+                keys += [k.strip() for k in value.split(";") if k.strip()]
+            else:
+                extra.append(f"{name}: {value}")
+        for key, toggle in self.x_include.items():
+            toggle.value = key in keys
+        self.headers.value = "\n".join(extra)
+        self.body.value = spec.body
+
+    def add_filter_row(self, field: str = "", operator: str = "eq", value: str = "") -> FilterRow:
+        row = FilterRow(
+            self.resource, self._remove_filter, field=field, operator=operator, value=value
+        )
+        self.filters.children = (*self.filters.children, row)
+        return row
+
+    def add_fieldset_row(self, type_: str = "", names: tuple[str, ...] = ()) -> FieldsetRow:
+        types = {}
+        if self.metadata is not None:
+            types = {t: r.fields for t, r in self.metadata.resources.items()}
+        row = FieldsetRow(
+            types, self._remove_fieldset, type_=type_ or self.type.value.strip(), names=names
+        )
+        self.fieldsets.children = (*self.fieldsets.children, row)
+        return row
+
+    def _remove_filter(self, row: FilterRow) -> None:
+        self.filters.children = tuple(r for r in self.filters.children if r is not row)
+
+    def _remove_fieldset(self, row: FieldsetRow) -> None:
+        self.fieldsets.children = tuple(r for r in self.fieldsets.children if r is not row)
+
+    # --- errors ----------------------------------------------------------------------------
+
+    def highlight(self, errors: Iterable[ErrorObject]) -> None:
+        """Mark the controls the errors point at; the server's details become the hint."""
+        self.clear_highlight()
+        for error in errors:
+            name = control_for(error)
+            control = self._control(name) if name else None
+            if control is None or name is None:
+                continue
+            control.add_class(ERROR_CLASS)
+            detail = error.detail or error.title or "error"
+            self.highlighted[name] = (
+                f"{self.highlighted[name]} {detail}".strip()
+                if (name in self.highlighted)
+                else detail
+            )
+        if self.highlighted:
+            items = "".join(
+                f"<li><b>{_escape(name)}</b>: {_escape(text)}</li>"
+                for name, text in self.highlighted.items()
+            )
+            self.hint.value = f'<ul class="oro-hint">{items}</ul>'
+
+    def clear_highlight(self) -> None:
+        for name in list(self.highlighted):
+            control = self._control(name)
+            if control is not None:
+                control.remove_class(ERROR_CLASS)
+        self.highlighted.clear()
+        self.hint.value = ""
+
+    def _control(self, name: str) -> widgets.Widget | None:
+        kind, _, detail = name.partition(":")
+        if kind == "filter":
+            rows = [r for r in self.filters.children if r.field.value.strip() == detail]
+            return rows[0] if rows else self.rows["filter"]
+        if kind == "fields":
+            rows = [r for r in self.fieldsets.children if r.type.value.strip() == detail]
+            return rows[0] if rows else self.rows["fields"]
+        if kind == "page":
+            return self.page_number if detail == "number" else self.page_size
+        controls = {
+            "include": self.include,
+            "sort": self.sort,
+            "meta": self.meta,
+            "other": self.other,
+            "headers": self.headers,
+            "body": self.body,
+        }
+        return controls.get(kind)
+
+    # --- reacting --------------------------------------------------------------------------
+
+    def _type_changed(self) -> None:
+        resource = self.resource
+        actions = [a for a in ACTIONS if resource is None or resource.allows(a)]
+        current = self.action.value
+        self.action.options = [(f"{a} — {ACTIONS[a].method} {_shape(a)}", a) for a in actions]
+        self.action.value = current if current in actions else actions[0]
+        type_ = self.type.value.strip()
+        offer_tags(self.include, include_paths(self.metadata, type_), [])
+        sortable = resource.sortable if resource and resource.sortable else ()
+        offer_tags(self.sort, tuple(x for n in sortable for x in (n, f"-{n}")), [])
+        metas = resource.meta_properties if resource and resource.meta_properties else ()
+        offer_tags(self.meta, metas, [])
+        self.filters.children, self.fieldsets.children = (), ()
+        self.body.value = ""
+        self._action_changed()
+
+    def _action_changed(self) -> None:
+        action = ACTIONS[self.action.value or "get_list"]
+        resource = self.resource
+        rels = sorted(
+            {
+                r.relationship
+                for r in (resource.routes if resource else ())
+                if r.action == action.name and r.relationship
+            }
+        )
+        if resource is None and action.needs_relationship:
+            rels = []
+        current = self.relationship.value
+        self.relationship.options = rels
+        if rels:
+            self.relationship.value = current if current in rels else rels[0]
+        shown = {
+            "target": True,
+            "id": action.needs_id,
+            "relationship": action.needs_relationship,
+            "x_include": True,
+            "other": True,
+            "headers": True,
+            "body": action.body,
+            "page": "page" in action.query,
+            **{name: name in action.query for name in ("filter", "fields", *_LISTS)},
+        }
+        for name, row in self.rows.items():
+            row.layout.display = None if shown[name] else "none"
+        if not action.body:
+            self.body.value = ""
+
+
+def _shape(action: str) -> str:
+    return {
+        "collection": "/{type}",
+        "item": "/{type}/{id}",
+        "subresource": "/{type}/{id}/{relationship}",
+        "relationship": "/{type}/{id}/relationships/{relationship}",
+    }[ACTIONS[action].target]
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
