@@ -172,8 +172,8 @@ class RequestSpec:
         params: list[tuple[str, str]] = []
         for key, value in parse_qsl(text.lstrip("?"), keep_blank_values=True):
             if key == "header":
-                name, _, header_value = value.partition(":")
-                if name.strip():
+                name, colon, header_value = value.partition(":")
+                if colon and name.strip():
                     headers.append((name.strip(), header_value.strip()))
             elif key in PRESET_KEYS:
                 values[key] = value

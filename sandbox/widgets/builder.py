@@ -125,12 +125,17 @@ class RequestBuilder(widgets.VBox):
         self.hint = widgets.HTML()  # the server's detail of a highlighted control
         self.highlighted: dict[str, str] = {}  # control name → the error detail shown
         self.on_template: Callable[[], None] | None = None  # the app fills the body
+        self._listeners: list[Callable[[], None]] = []
 
         self.add_filter.on_click(lambda _: self.add_filter_row())
         self.add_fieldset.on_click(lambda _: self.add_fieldset_row())
         self.template.on_click(lambda _: self.on_template and self.on_template())
         self.type.observe(lambda _: self._type_changed(), "value")
         self.action.observe(lambda _: self._action_changed(), "value")
+        plain = [self.type, self.action, self.id, self.relationship, self.include, self.sort]
+        plain += [self.page_number, self.page_size, self.meta, self.other, self.headers, self.body]
+        for control in [*plain, *self.x_include.values()]:
+            control.observe(self._changed, "value")
 
         self.rows = {
             "target": _labelled("Request", self.type, self.action),
@@ -151,6 +156,14 @@ class RequestBuilder(widgets.VBox):
         self.add_class("oro-builder")
         if known:
             self.type.value = known[0]
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` after any control changes (rows added later included)."""
+        self._listeners.append(callback)
+
+    def _changed(self, *_: object) -> None:
+        for callback in self._listeners:
+            callback()
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -243,7 +256,10 @@ class RequestBuilder(widgets.VBox):
         row = FilterRow(
             self.resource, self._remove_filter, field=field, operator=operator, value=value
         )
+        for control in (row.field, row.operator, row.value):
+            control.observe(self._changed, "value")
         self.filters.children = (*self.filters.children, row)
+        self._changed()
         return row
 
     def add_fieldset_row(self, type_: str = "", names: tuple[str, ...] = ()) -> FieldsetRow:
@@ -253,14 +269,19 @@ class RequestBuilder(widgets.VBox):
         row = FieldsetRow(
             types, self._remove_fieldset, type_=type_ or self.type.value.strip(), names=names
         )
+        for control in (row.type, row.names):
+            control.observe(self._changed, "value")
         self.fieldsets.children = (*self.fieldsets.children, row)
+        self._changed()
         return row
 
     def _remove_filter(self, row: FilterRow) -> None:
         self.filters.children = tuple(r for r in self.filters.children if r is not row)
+        self._changed()
 
     def _remove_fieldset(self, row: FieldsetRow) -> None:
         self.fieldsets.children = tuple(r for r in self.fieldsets.children if r is not row)
+        self._changed()
 
     # --- errors ----------------------------------------------------------------------------
 

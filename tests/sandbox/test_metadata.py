@@ -277,6 +277,14 @@ def test_the_whole_registry_is_recovered(metadata: Metadata, registry: Registry)
         assert set(found.sortable) == {
             name for name in ("id", *resource.field_names) if resource.sortable(name)
         }
+        if "create" in found.actions:  # what a create must give, without the defaulted
+            assert set(found.required) == {
+                a.name for a in resource.attributes if a.writable and a.required
+            } | {
+                r.name
+                for r in resource.relationships
+                if r.writable and r.required and not r.default
+            }
         # routes only exist for what the resource enables (association routes need one)
         assert found.actions <= resource.actions
         assert {"get", "get_list"} <= found.actions
