@@ -1,20 +1,24 @@
 """ipywidgets over the sandbox library. ``SandboxApp()`` is the whole sandbox (the web sandbox is
 this app in Voila); its parts — the request builder and the views — also work alone."""
 
-from sandbox.widgets.app import SandboxApp
-from sandbox.widgets.builder import RequestBuilder
-from sandbox.widgets.code import CodeView
-from sandbox.widgets.docs import DocsView
-from sandbox.widgets.history import HistoryView
-from sandbox.widgets.response import ResponseView
-from sandbox.widgets.table import TableView
+from __future__ import annotations
 
-__all__ = [
-    "CodeView",
-    "DocsView",
-    "HistoryView",
-    "RequestBuilder",
-    "ResponseView",
-    "SandboxApp",
-    "TableView",
-]
+import importlib
+from typing import Any
+
+_HOMES = {
+    "CodeView": "code",
+    "DocsView": "docs",
+    "HistoryView": "history",
+    "RequestBuilder": "builder",
+    "ResponseView": "response",
+    "SandboxApp": "app",
+    "TableView": "table",
+}
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:  # each part imported when first used
+    if name not in _HOMES:
+        raise AttributeError(f"module 'sandbox.widgets' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"sandbox.widgets.{_HOMES[name]}"), name)

@@ -1,0 +1,236 @@
+"""The request builder: controls → RequestSpec, RequestSpec → controls, errors → highlighted
+controls. Headless: values are set and buttons clicked; assertions read the widgets' state."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from sandbox import ErrorObject, Metadata
+from sandbox.spec import RequestSpec
+from sandbox.widgets.builder import (
+    ERROR_CLASS,
+    RequestBuilder,
+    control_for,
+    header_pairs,
+    include_paths,
+)
+from sandbox.widgets.rows import filter_key, value_hint
+from server.domain.resources import build_registry
+from server.openapi import build_openapi
+
+
+@cache
+def metadata() -> Metadata:
+    return Metadata.from_openapi(build_openapi(build_registry()))
+
+
+def builder(type_: str = "accounts") -> RequestBuilder:
+    made = RequestBuilder(metadata())
+    made.type.value = type_
+    return made
+
+
+def error(
+    parameter: str | None = None, pointer: str | None = None, status: str = "400"
+) -> ErrorObject:
+    return ErrorObject(status, "title", "the detail", pointer=pointer, parameter=parameter)
+
+
+@pytest.mark.parametrize(
+    ("given", "control"),
+    [
+        pytest.param(error("filter[name]"), "filter:name", id="filter"),
+        pytest.param(
+            error("filter[owner.name][contains]"), "filter:owner.name", id="nested filter"
+        ),
+        pytest.param(error("fields[users]"), "fields:users", id="fields"),
+        pytest.param(error("page[size]"), "page:size", id="page size"),
+        pytest.param(error("include"), "include", id="include"),
+        pytest.param(error("sort"), "sort", id="sort"),
+        pytest.param(error("meta"), "meta", id="meta"),
+        pytest.param(error("unknownThing"), "other", id="another parameter"),
+        pytest.param(error(pointer="/data/attributes/name"), "body", id="pointer"),
+        pytest.param(error(pointer=""), "body", id="pointer to the whole document"),
+        pytest.param(error(status="406"), "headers", id="not acceptable"),
+        pytest.param(error(status="415"), "headers", id="unsupported media type"),
+        pytest.param(error(status="404"), None, id="nothing to point at"),
+    ],
+)
+def test_control_for(given: ErrorObject, control: str | None) -> None:
+    assert control_for(given) == control
+
+
+@pytest.mark.parametrize(
+    ("text", "pairs"),
+    [
+        pytest.param("X-Include: totalCount", [("X-Include", "totalCount")], id="one"),
+        pytest.param(
+            "A: 1\n\nnot a header\n B : two words ", [("A", "1"), ("B", "two words")], id="mixed"
+        ),
+        pytest.param("X-Url: http://x:1/", [("X-Url", "http://x:1/")], id="colon in value"),
+        pytest.param("", [], id="empty"),
+    ],
+)
+def test_header_pairs(text: str, pairs: list[tuple[str, str]]) -> None:
+    assert header_pairs(text) == pairs
+
+
+def test_include_paths() -> None:
+    paths = include_paths(metadata(), "accounts")
+    assert {"owner", "contacts", "owner.organization", "contacts.owner"} <= set(paths)
+    assert all(path.count(".") <= 1 for path in paths)
+    assert include_paths(metadata(), "nothing") == ()
+    assert include_paths(None, "accounts") == ()
+
+
+def test_filter_key_and_hint() -> None:
+    assert filter_key("name", "eq") == "filter[name]"
+    assert filter_key("owner.name", "contains") == "filter[owner.name][contains]"
+    accounts = metadata().resources["accounts"]
+    assert value_hint(accounts, "id", "eq") == "integer: a value or a,b or from..to"
+    assert value_hint(accounts, "name", "exists") == "true or false"
+
+
+def test_list_request_from_controls() -> None:
+    made = builder()
+    row = made.add_filter_row()
+    row.field.value = "id"
+    row.operator.value = "gt"
+    row.value.value = "3"
+    made.include.value = ["owner"]
+    made.sort.value = ["-name"]
+    made.page_size.value = "5"
+    made.x_include["totalCount"].value = True
+    made.headers.value = "X-Custom: 1"
+    assert made.spec == RequestSpec(
+        "accounts",
+        params=(
+            ("filter[id][gt]", "3"),
+            ("include", "owner"),
+            ("sort", "-name"),
+            ("page[size]", "5"),
+        ),
+        headers=(("X-Custom", "1"), ("X-Include", "totalCount")),
+    )
+
+
+def test_operators_follow_the_field() -> None:
+    row = builder().add_filter_row("name")
+    assert row.operator.options == ("eq", "neq", "exists", "neq_or_null")
+    row.field.value = "createdAt"
+    assert "gte" in row.operator.options
+    row.field.value = "owner.name"  # a path the metadata does not list: every operator
+    assert "contains" in row.operator.options
+
+
+def test_actions_offered_by_the_metadata() -> None:
+    made = builder("countries")
+    assert [value for _, value in made.action.options] == sorted(
+        metadata().resources["countries"].actions,
+        key=[value for _, value in builder().action.options].index,
+    )
+
+
+def test_rows_shown_follow_the_action() -> None:
+    made = builder()
+    made.action.value = "get"
+    shown = {name for name, row in made.rows.items() if row.layout.display != "none"}
+    assert shown == {"target", "id", "fields", "include", "meta", "x_include", "other", "headers"}
+    made.action.value = "add_relationship"
+    shown = {name for name, row in made.rows.items() if row.layout.display != "none"}
+    assert shown == {"target", "id", "relationship", "x_include", "other", "headers", "body"}
+    assert made.relationship.options == ("contacts",)
+
+
+def test_parameters_of_other_actions_are_left_out() -> None:
+    made = builder()
+    made.add_filter_row("name", "eq", "Acme")
+    made.sort.value = ["name"]
+    made.action.value = "get"
+    made.id.value = "1"
+    assert made.spec == RequestSpec("accounts", "get", "1")
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        pytest.param(
+            RequestSpec(
+                "accounts",
+                params=(
+                    ("filter[name][neq]", "Acme"),
+                    ("filter[owner.name][contains]", "x"),
+                    ("fields[accounts]", "name,owner"),
+                    ("fields[users]", ""),
+                    ("include", "owner,zzz"),
+                    ("sort", "-id"),
+                    ("page[number]", "2"),
+                    ("page[size]", "abc"),
+                    ("meta", "title"),
+                    ("custom", "1"),
+                ),
+                headers=(("X-Include", "totalCount;noHateoas"), ("X-Mine", "yes")),
+            ),
+            id="list with everything, some of it wrong",
+        ),
+        pytest.param(
+            RequestSpec("contacts", "update", "5", body='{"data": {"type": "contacts"}}'),
+            id="update",
+        ),
+        pytest.param(
+            RequestSpec("accounts", "get_subresource", "1", "contacts", (("sort", "id"),)),
+            id="sub-resource",
+        ),
+        pytest.param(RequestSpec("countries", "create"), id="an action the metadata lacks"),
+    ],
+)
+def test_load_then_read_gives_the_spec_back(spec: RequestSpec) -> None:
+    made = builder("users")
+    made.load(spec)
+    got = made.spec
+    assert (got.type, got.action, got.id, got.relationship, got.body) == (
+        spec.type,
+        spec.action,
+        spec.id,
+        spec.relationship,
+        spec.body,
+    )
+    assert sorted(got.params) == sorted(spec.params)
+    assert sorted(got.headers) == sorted(spec.headers)
+
+
+def test_highlight_marks_the_control_and_shows_the_detail() -> None:
+    made = builder()
+    row = made.add_filter_row("name", "eq", "x")
+    made.highlight([error("filter[name]"), error("page[size]"), error(status="404")])
+    assert ERROR_CLASS in row._dom_classes
+    assert ERROR_CLASS in made.page_size._dom_classes
+    assert made.highlighted == {"filter:name": "the detail", "page:size": "the detail"}
+    assert "the detail" in made.hint.value
+    made.highlight([error(pointer="/data/attributes/name")])
+    assert ERROR_CLASS not in row._dom_classes
+    assert ERROR_CLASS in made.body._dom_classes
+    made.clear_highlight()
+    assert (made.highlighted, made.hint.value) == ({}, "")
+    assert ERROR_CLASS not in made.body._dom_classes
+
+
+def test_changes_are_announced() -> None:
+    made = builder()
+    seen: list[str] = []
+    made.on_change(lambda: seen.append(made.spec.target))
+    row = made.add_filter_row("name")
+    row.value.value = "Acme"
+    made.remove_filter_row = row.remove.click()
+    assert seen[-1] == "accounts"
+    assert "accounts?filter[name]=Acme" in seen
+
+
+def test_without_metadata_anything_can_be_typed() -> None:
+    made = RequestBuilder(None, types=["things"])
+    made.type.value = "things"
+    made.action.value = "get"
+    made.id.value = "x1"
+    assert made.spec == RequestSpec("things", "get", "x1")
