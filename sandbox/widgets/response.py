@@ -1,0 +1,200 @@
+"""``ResponseView``: one exchange as a learner wants to read it — the status line, the time and
+size, the request URL, the response headers (folded, like Oro's "Expand") and the body as
+collapsible JSON or, with "Raw", the exact bytes.
+
+The HTML comes from pure functions (:func:`status_html`, :func:`headers_html`,
+:func:`body_html`, and :func:`~sandbox.widgets.json_html.json_html`); the widget only holds the
+current exchange and the Raw switch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html import escape
+
+import ipywidgets as widgets  # type: ignore[import-untyped]
+
+from sandbox.client import ConnectionFailed, Exchange
+from sandbox.widgets.guard import guarded
+from sandbox.widgets.json_html import JSON_CSS, json_html
+
+__all__ = [
+    "RAW_LIMIT",
+    "STATUS_COLOURS",
+    "ResponseView",
+    "body_html",
+    "headers_html",
+    "status_html",
+]
+
+# status class (first digit) → badge colour; anything else (or no answer) is grey or red
+STATUS_COLOURS = {1: "#616161", 2: "#2e7d32", 3: "#1565c0", 4: "#d84315", 5: "#b71c1c"}
+FAILURE_COLOUR = "#b71c1c"
+RAW_LIMIT = 1_000_000  # bytes shown by Raw before the rest is left out
+
+_CSS = (
+    JSON_CSS
+    + """
+.oro-badge { color: #fff; border-radius: 3px; padding: 1px 7px; font-weight: 600; }
+.oro-meta { color: var(--jp-content-font-color2, #616161); margin-left: 0.8em; }
+.oro-url { font-family: var(--jp-code-font-family, monospace); overflow-wrap: anywhere; }
+.oro-label { color: var(--jp-content-font-color2, #616161); margin-right: 0.5em; }
+.oro-headers td { font-family: var(--jp-code-font-family, monospace); padding: 1px 10px 1px 0;
+  text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+.oro-headers td:first-child { color: var(--jp-mirror-editor-property-color, #881391); }
+.oro-raw { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0;
+  font-family: var(--jp-code-font-family, monospace); font-size: var(--jp-code-font-size, 13px); }
+.oro-note { color: var(--jp-content-font-color2, #616161); font-style: italic; }
+"""
+)
+
+
+def status_html(status: int | None, reason: str, elapsed_ms: float | None, size: int | None) -> str:
+    """The status line: ``200 OK`` on a badge coloured by class, then the time and the size.
+    ``status=None`` means no answer at all (the badge then says ``reason``)."""
+    colour = FAILURE_COLOUR if status is None else STATUS_COLOURS.get(status // 100, "#616161")
+    text = reason if status is None else f"{status} {reason}"
+    parts = [f'<span class="oro-badge" style="background:{colour}">{escape(text)}</span>']
+    if elapsed_ms is not None:
+        parts.append(f'<span class="oro-meta">{elapsed_ms:,.0f} ms</span>')
+    if size is not None:
+        parts.append(f'<span class="oro-meta">{size:,} byte{"" if size == 1 else "s"}</span>')
+    return "".join(parts)
+
+
+def url_html(method: str, url: str) -> str:
+    return (
+        f'<span class="oro-label">Request URL</span>'
+        f'<span class="oro-url"><b>{escape(method)}</b> {escape(url)}</span>'
+    )
+
+
+def headers_html(headers: Iterable[tuple[str, str]]) -> str:
+    """Response headers as a two-column table, in the order they came."""
+    rows = "".join(
+        f"<tr><td>{escape(name)}</td><td>{escape(value)}</td></tr>" for name, value in headers
+    )
+    return f'<table class="oro-headers">{rows}</table>'
+
+
+def body_html(exchange: Exchange, *, raw: bool) -> str:
+    """The body: collapsible JSON, or (``raw``, or a body that is not JSON) the bytes as text."""
+    body = exchange.raw
+    if not body:
+        return (
+            f'<p class="oro-note">No content: the response body is empty ({exchange.status}).</p>'
+        )
+    if raw or exchange.document is None:
+        note = ""
+        if not raw:
+            kind = exchange.headers.get("content-type", "no content type")
+            note = f'<p class="oro-note">Not JSON ({escape(kind)}): the body as text.</p>'
+        shown = body[:RAW_LIMIT]
+        if len(body) > RAW_LIMIT:
+            note += f'<p class="oro-note">The first {RAW_LIMIT:,} of {len(body):,} bytes.</p>'
+        text = shown.decode("utf-8", "replace")
+        return f'{note}<pre class="oro-raw">{escape(text, quote=False)}</pre>'
+    return json_html(exchange.document)
+
+
+class ResponseView(widgets.VBox):
+    """Shows one :class:`~sandbox.Exchange` (:meth:`show`) or a request that got no answer
+    (:meth:`show_failure`).
+
+    State: ``exchange`` (or ``None``), ``failure`` (the last ``ConnectionFailed``, or ``None``),
+    ``raw`` (bool: the body as exact bytes), ``status_text`` (``"200 OK"``, ``"No response"``
+    or ``""``). Parts: ``status``, ``url``, ``headers`` (an Accordion, folded), ``raw_toggle``,
+    ``body``, ``errors`` (where a failing callback's traceback goes).
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        self.exchange: Exchange | None = None
+        self.failure: ConnectionFailed | None = None
+        self.status_text = ""
+        self.style_html = widgets.HTML(f"<style>{_CSS}</style>")
+        self.status = widgets.HTML()
+        self.url = widgets.HTML()
+        self.headers_table = widgets.HTML()
+        self.headers = widgets.Accordion(children=[self.headers_table], titles=("Headers",))
+        self.headers.selected_index = None
+        self.raw_toggle = widgets.ToggleButton(
+            value=False,
+            description="Raw",
+            tooltip="The body as the exact bytes received",
+            icon="file-text-o",
+            layout=widgets.Layout(width="auto"),
+        )
+        self.body = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.body_box = widgets.Box(
+            [self.body], layout=widgets.Layout(max_height="640px", overflow="auto", width="100%")
+        )
+        self.errors = widgets.Output()
+        self.raw_toggle.observe(guarded(self.errors)(self._on_raw), names="value")
+        super().__init__(
+            [
+                self.style_html,
+                self.status,
+                self.url,
+                self.headers,
+                self.raw_toggle,
+                self.body_box,
+                self.errors,
+            ],
+            **kwargs,
+        )
+        self.clear()
+
+    @property
+    def raw(self) -> bool:
+        return bool(self.raw_toggle.value)
+
+    @raw.setter
+    def raw(self, value: bool) -> None:
+        self.raw_toggle.value = bool(value)
+
+    def show(self, exchange: Exchange) -> None:
+        self.exchange, self.failure = exchange, None
+        self.status_text = f"{exchange.status} {exchange.reason}"
+        self.status.value = status_html(
+            exchange.status, exchange.reason, exchange.elapsed_ms, exchange.size
+        )
+        self.url.value = url_html(exchange.request.method, str(exchange.request.url))
+        self._show_headers(list(exchange.headers.multi_items()))
+        self.raw_toggle.layout.display = None
+        self._render_body()
+
+    def show_failure(self, error: ConnectionFailed) -> None:
+        """A request that got no answer: what was asked, and why nothing came back."""
+        self.exchange, self.failure = None, error
+        self.status_text = "No response"
+        self.status.value = status_html(None, "No response", None, None)
+        self.url.value = url_html(error.request.method, str(error.request.url))
+        self._show_headers(None)
+        self.raw_toggle.layout.display = "none"
+        self.body.value = f'<p class="oro-note">{escape(str(error))}</p>'
+
+    def clear(self) -> None:
+        self.exchange, self.failure = None, None
+        self.status_text = ""
+        self.status.value = ""
+        self.url.value = ""
+        self._show_headers(None)
+        self.raw_toggle.layout.display = "none"
+        self.body.value = '<p class="oro-note">No request sent yet.</p>'
+
+    def _show_headers(self, headers: list[tuple[str, str]] | None) -> None:
+        self.headers.selected_index = None
+        if headers is None:
+            self.headers.layout.display = "none"
+            self.headers_table.value = ""
+            return
+        self.headers.layout.display = None
+        self.headers.set_title(0, f"Response headers ({len(headers)})")
+        self.headers_table.value = headers_html(headers)
+
+    def _render_body(self) -> None:
+        if self.exchange is not None:
+            self.body.value = body_html(self.exchange, raw=self.raw)
+
+    def _on_raw(self, change: object) -> None:
+        self._render_body()
