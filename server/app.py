@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from server.actions.context import Backend
@@ -47,6 +47,24 @@ def openapi_endpoint(format_: str) -> Callable[[Request], Any]:
         return Response(orjson.dumps(document), media_type="application/json")
 
     return endpoint
+
+
+async def api_doc(request: Request) -> Response:
+    """``{prefix}/doc[/{view}[/{resource}]]``: the HTML documentation, rendered once per app."""
+    from server import apidoc  # Jinja2 and the templates load on first use
+
+    state = request.app.state
+    if getattr(state, "api_doc", None) is None:
+        backend: Backend = state.backend
+        state.api_doc = apidoc.ApiDoc(
+            backend.registry,
+            prefix=backend.settings.api_prefix,
+            default_page_size=backend.settings.default_page_size,
+            auth=backend.settings.auth,
+        )
+    view = request.path_params.get("view", apidoc.DEFAULT_VIEW)
+    page = await run_in_threadpool(state.api_doc.page, view, request.path_params.get("resource"))
+    return HTMLResponse(page.html, page.status)
 
 
 async def http_exception(request: Request, exc: Exception) -> Response:
@@ -91,6 +109,9 @@ def create_app(settings: Settings) -> Starlette:
         *oauth_routes(),
         Route(f"{prefix}/doc/openapi.json", openapi_endpoint("json"), methods=["GET"]),
         Route(f"{prefix}/doc/openapi.yaml", openapi_endpoint("yaml"), methods=["GET"]),
+        Route(f"{prefix}/doc", api_doc, methods=["GET"]),
+        Route(f"{prefix}/doc/{{view}}", api_doc, methods=["GET"]),
+        Route(f"{prefix}/doc/{{view}}/{{resource}}", api_doc, methods=["GET"]),
         Route(prefix + "/{path:path}", ApiEndpoint(settings)),
     ]
     return Starlette(

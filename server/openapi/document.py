@@ -105,7 +105,7 @@ def build_openapi(
     resources = select(registry, entities)
     components = Components(registry, resources)
     context = paths.Context(registry, components)
-    prefix = "/" + prefix.strip("/") if prefix.strip("/") else ""
+    prefix = paths.api_root(prefix)
     all_paths: dict[str, Any] = {}
     for resource in resources:
         all_paths |= paths.resource_paths(prefix, context, resource)

@@ -10,6 +10,7 @@ which they are shared in ``components/parameters``: a list's filters serve its `
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from server.metadata import types as t
@@ -90,42 +91,60 @@ def x_include(kind: str) -> Keyed:
 # --- filters ---------------------------------------------------------------------------------
 
 
-def filters(resource: Resource, registry: Registry) -> list[Keyed]:
-    """``filter[...]`` for the id, every filterable attribute and every filterable association."""
-    scope = resource.type
-    params = _filters(scope, "id", resource.id_type.operators, resource.id_type, "the identifier")
+@dataclass(frozen=True)
+class FilterField:
+    """A filterable field: the id, an attribute, or an association (by the related id)."""
+
+    name: str
+    operators: tuple[str, ...]
+    type: t.DataType  # of the value: the attribute's, or the related resource's id
+    noun: str  # what the value is, for descriptions
+    many: bool = False  # a to-many association
+
+
+def filter_fields(resource: Resource, registry: Registry) -> list[FilterField]:
+    """The id, every filterable attribute and every filterable association, in that order."""
+    found = [FilterField("id", resource.id_type.operators, resource.id_type, "the identifier")]
     for attribute in resource.attributes:
         noun = f"`{attribute.type.name}`"
-        params += _filters(scope, attribute.name, attribute.operators, attribute.type, noun)
+        found.append(FilterField(attribute.name, attribute.operators, attribute.type, noun))
     for rel in resource.relationships:
         target = registry[rel.target]
         noun = f"the id of the related `{rel.target}`"
-        params += _filters(scope, rel.name, rel.operators, target.id_type, noun, many=rel.many)
-    return params
+        found.append(FilterField(rel.name, rel.operators, target.id_type, noun, many=rel.many))
+    return [field for field in found if field.operators]
 
 
-def _filters(
-    scope: str,
-    field: str,
-    operators: tuple[str, ...],
-    type_: t.DataType,
-    noun: str,
-    *,
-    many: bool = False,
-) -> list[Keyed]:
+def filter_name(field: str, op: str) -> str:
+    """``filter[name]`` for ``eq``, ``filter[name][op]`` otherwise."""
+    return f"filter[{field}]" if op == "eq" else f"filter[{field}][{op}]"
+
+
+def meaning(op: str, *, many: bool = False) -> str:
+    """What ``op`` tests, for a field or a to-one association, or for a to-many one."""
+    single, plural = OPERATORS.get(op, (f"operator `{op}`", ""))
+    return (plural or single) if many else single
+
+
+def filters(resource: Resource, registry: Registry) -> list[Keyed]:
+    """``filter[...]``, one parameter per operator of each :func:`filter_fields` entry."""
+    return [
+        param for field in filter_fields(resource, registry) for param in _filters(resource, field)
+    ]
+
+
+def _filters(resource: Resource, field: FilterField) -> list[Keyed]:
     params = []
-    for op in operators:
-        name = f"filter[{field}]" if op == "eq" else f"filter[{field}][{op}]"
-        key = f"{scope}.filter.{field}" + ("" if op == "eq" else f".{op}")
-        single, plural = OPERATORS.get(op, (f"operator `{op}`", ""))
-        meaning = (plural or single) if many else single
+    for op in field.operators:
+        key = f"{resource.type}.filter.{field.name}" + ("" if op == "eq" else f".{op}")
+        text = f"`{field.name}` {meaning(op, many=field.many)}"
         if op in FLAG_OPERATORS:
-            text = f"`{field}` {meaning}."
+            text += "."
             schema: dict[str, Any] = {"type": "boolean"}
         else:
-            text = f"`{field}` {meaning}; the value is {noun}.{_value_forms(op, type_)}"
+            text += f"; the value is {field.noun}.{_value_forms(op, field.type)}"
             schema = {"type": "string"}
-        params.append((key, query(name, schema, text)))
+        params.append((key, query(filter_name(field.name, op), schema, text)))
     return params
 
 
@@ -174,13 +193,22 @@ def include(resource: Resource) -> list[Keyed]:
     return [(f"{resource.type}.include", csv("include", text))]
 
 
-def sort(resource: Resource) -> Keyed:
+def sortable_fields(resource: Resource) -> list[str]:
+    """``id``, then the sortable attributes and to-one associations."""
     sortable = ["id"] + [a.name for a in resource.attributes if a.sortable]
-    sortable += [r.name for r in resource.relationships if r.sortable]
-    default = ",".join(("-" if desc else "") + name for name, desc in resource.default_sort)
+    return sortable + [r.name for r in resource.relationships if r.sortable]
+
+
+def default_sort(resource: Resource) -> str:
+    """The ``sort`` value a list is ordered by when none is given, e.g. ``-createdAt,id``."""
+    return ",".join(("-" if desc else "") + name for name, desc in resource.default_sort)
+
+
+def sort(resource: Resource) -> Keyed:
+    sortable = ", ".join(f"`{name}`" for name in sortable_fields(resource))
     text = (
         "Fields to sort by, ascending, or descending with a `-` prefix. Sortable fields: "
-        f"{', '.join(f'`{name}`' for name in sortable)}. Default: `{default}`."
+        f"{sortable}. Default: `{default_sort(resource)}`."
     )
     return f"{resource.type}.sort", csv("sort", text)
 

@@ -7,7 +7,7 @@ has; one small function per action says what it reads and returns. Error respons
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -222,6 +222,11 @@ def applies(action: Action, resource: Resource, rel: Relationship | None) -> boo
     return (rel.writable or not writes) and (rel.many or not to_many_only)
 
 
+def api_root(prefix: str) -> str:
+    """``/api`` for ``api/`` or ``/api``; ``""`` for ``/``: what every path starts with."""
+    return "/" + prefix.strip("/") if prefix.strip("/") else ""
+
+
 def route(prefix: str, action: Action, resource: Resource, rel: Relationship | None) -> str:
     base = f"{prefix}/{resource.type}"
     if action.route == "collection":
@@ -258,15 +263,21 @@ def operation(
     return op
 
 
-def resource_paths(prefix: str, c: Context, resource: Resource) -> dict[str, Any]:
-    """Every route of ``resource``: its list, its item, and per association the two routes."""
-    paths: dict[str, Any] = {}
+def endpoints(prefix: str, resource: Resource) -> Iterator[tuple[str, Action, Relationship | None]]:
+    """``(path, action, association)`` of every operation ``resource`` enables, in order: its
+    list, its item, and per association the sub-resource and relationship routes."""
     for rel in (None, *resource.relationships):
         for action in ACTIONS:
-            if not applies(action, resource, rel):
-                continue
-            path = paths.setdefault(route(prefix, action, resource, rel), {})
-            if action.route != "collection" and "parameters" not in path:
-                path["parameters"] = [p.path_id(resource)]
-            path[action.method] = operation(c, action, resource, rel)
+            if applies(action, resource, rel):
+                yield route(prefix, action, resource, rel), action, rel
+
+
+def resource_paths(prefix: str, c: Context, resource: Resource) -> dict[str, Any]:
+    """Every route of ``resource``, as OpenAPI path items."""
+    paths: dict[str, Any] = {}
+    for path, action, rel in endpoints(prefix, resource):
+        item = paths.setdefault(path, {})
+        if action.route != "collection" and "parameters" not in item:
+            item["parameters"] = [p.path_id(resource)]
+        item[action.method] = operation(c, action, resource, rel)
     return paths

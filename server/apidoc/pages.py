@@ -1,0 +1,58 @@
+"""Which page a URL asks for, rendered on first use and kept: the metadata never changes."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from server.apidoc.model import Site, build_site
+from server.apidoc.render import render_not_found, render_site
+from server.metadata.model import Registry
+
+# Oro's documentation views that this server has (Oro also has ext_id_rest_json_api, rest_plain)
+VIEWS = {"rest_json_api": "JSON:API"}
+DEFAULT_VIEW = "rest_json_api"
+
+
+@dataclass(frozen=True)
+class Page:
+    status: int
+    html: str
+
+
+class ApiDoc:
+    """The documentation pages of one app: all resources, or one, of a known view."""
+
+    def __init__(
+        self, registry: Registry, *, prefix: str, default_page_size: int, auth: bool
+    ) -> None:
+        self._build = lambda: build_site(
+            registry,
+            prefix=prefix,
+            default_page_size=default_page_size,
+            auth=auth,
+            view=(DEFAULT_VIEW, VIEWS[DEFAULT_VIEW]),
+        )
+        self._site: Site | None = None
+        self._pages: dict[str, str] = {}  # by resource type, "" for all; unknown ones not kept
+        self._lock = threading.Lock()
+
+    @property
+    def site(self) -> Site:
+        with self._lock:
+            if self._site is None:
+                self._site = self._build()
+            return self._site
+
+    def page(self, view: str, resource: str | None = None) -> Page:
+        site = self.site
+        if view not in VIEWS:
+            known = ", ".join(VIEWS)
+            return Page(404, render_not_found(site, f'Unknown API view "{view}" (known: {known}).'))
+        if resource is not None and site.resource(resource) is None:
+            return Page(404, render_not_found(site, f'Unknown resource type "{resource}".'))
+        key = resource or ""
+        with self._lock:
+            if key not in self._pages:
+                self._pages[key] = render_site(site, resource)
+            return Page(200, self._pages[key])

@@ -1,0 +1,403 @@
+"""``/api/doc``: the HTML documentation page, over real HTTP, checked against the OpenAPI document.
+
+The page is parsed into a small tree (stdlib ``html.parser``) and read by structure: the index
+table, one ``section.resource`` per type, ``details.op`` per operation, the filters table.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from server.apidoc.render import blocks
+from server.domain.resources import build_registry
+from tests.conftest import LiveServer
+
+REGISTRY = build_registry()
+HTML = "text/html; charset=utf-8"
+VOID = frozenset({"br", "hr", "img", "input", "link", "meta", "source", "wbr"})
+
+
+# --- a small DOM -----------------------------------------------------------------------------
+
+
+@dataclass
+class Node:
+    tag: str
+    attrs: dict[str, str]
+    children: list[Node | str] = field(default_factory=list)
+
+    @property
+    def classes(self) -> set[str]:
+        return set(self.attrs.get("class", "").split())
+
+    @property
+    def text(self) -> str:
+        parts = (c if isinstance(c, str) else c.text for c in self.children)
+        return " ".join("".join(parts).split())
+
+    def iter(self) -> Iterator[Node]:
+        for child in self.children:
+            if isinstance(child, Node):
+                yield child
+                yield from child.iter()
+
+    def all(self, selector: str) -> list[Node]:
+        """``tag``, ``.class``, ``tag.class`` or ``#id``."""
+        if selector.startswith("#"):
+            return [n for n in self.iter() if n.attrs.get("id") == selector[1:]]
+        tag, _, cls = selector.partition(".")
+        return [
+            n for n in self.iter() if (not tag or n.tag == tag) and (not cls or cls in n.classes)
+        ]
+
+    def one(self, selector: str) -> Node:
+        found = self.all(selector)
+        assert len(found) == 1, f"{selector}: {len(found)} matches"
+        return found[0]
+
+
+class _Builder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack = [Node("#document", {})]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node = Node(tag, {k: v or "" for k, v in attrs})
+        self.stack[-1].children.append(node)
+        if tag not in VOID:
+            self.stack.append(node)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack[-1].tag == tag, f"</{tag}> closes <{self.stack[-1].tag}>"
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].children.append(data)
+
+
+def parse(html: str) -> Node:
+    builder = _Builder()
+    builder.feed(html)
+    builder.close()
+    assert len(builder.stack) == 1, "unclosed elements"
+    return builder.stack[0]
+
+
+# --- reading the page ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Op:
+    method: str
+    path: str
+    action: str
+    operation_id: str
+    statuses: tuple[int, ...]
+    anchor: str
+
+
+def operations(section: Node) -> list[Op]:
+    found = []
+    for details in section.all("details.op"):
+        body = details.one("div.op-body")
+        facts = body.one("dl.facts")
+        terms = [n.text for n in facts.all("dt")]
+        values = facts.all("dd")
+        found.append(
+            Op(
+                details.one("span.method").text,
+                details.one("code.path").text,
+                details.one("code.action").text,
+                values[terms.index("operationId")].text,
+                tuple(int(td.text) for td in body.all("td.code")),
+                body.attrs["id"],
+            )
+        )
+    return found
+
+
+def operators(section: Node) -> dict[str, list[str]]:
+    table = section.one("table.filters")
+    return {
+        row.all("td")[0].text: [code.text for code in row.all("code.operator")]
+        for row in table.one("tbody").all("tr")
+    }
+
+
+def fetch(url: str, **kwargs: Any) -> httpx.Response:
+    return httpx.get(url, timeout=30, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def page(live_server: LiveServer) -> Node:
+    response = fetch(f"{live_server.origin}/api/doc")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == HTML
+    return parse(response.text)
+
+
+@pytest.fixture(scope="module")
+def openapi(api_url: str) -> dict[str, Any]:
+    return fetch(f"{api_url}/doc/openapi.json").json()
+
+
+def openapi_operations(document: dict[str, Any], type_: str) -> dict[tuple[str, str], Any]:
+    return {
+        (method.upper(), path): op
+        for path, item in document["paths"].items()
+        for method, op in item.items()
+        if method != "parameters" and op["tags"] == [type_]
+    }
+
+
+# --- the whole page --------------------------------------------------------------------------
+
+
+def test_index_lists_every_resource_with_its_section(page: Node) -> None:
+    index = page.one("table.index")
+    links = [row.all("a")[0].attrs["href"] for row in index.one("tbody").all("tr")]
+    assert links == [f"#{r.type}" for r in REGISTRY]
+    sections = [s.attrs["id"] for s in page.all("section.resource")]
+    assert sections == [r.type for r in REGISTRY]
+    assert page.one("title").text == "Oro API Sandbox · API documentation"
+
+
+def test_header_links_the_openapi_documents_and_the_token_endpoint(page: Node) -> None:
+    spec = [a.attrs["href"] for a in page.one("nav.spec").all("a")]
+    assert spec == ["/api/doc/openapi.json", "/api/doc/openapi.yaml"]
+    requests = [pre.text for pre in page.one("section.howto").all("pre")]
+    assert requests[0].startswith("POST /oauth2-token Content-Type: application/json")
+    assert json.loads(requests[0].split("application/json ", 1)[1]) == {
+        "grant_type": "client_credentials",
+        "client_id": "sandbox-integration",
+        "client_secret": "integration-secret",
+    }
+    assert "Accept: application/vnd.api+json" in requests[1]
+    assert page.one("span.note").text.startswith("This server runs without authentication")
+
+
+def test_page_is_self_contained(page: Node) -> None:
+    assert page.all("script") == []
+    assert page.all("link") == []
+    assert len(page.all("style")) == 1
+    for node in page.iter():
+        for name in ("href", "src"):
+            if name in node.attrs:
+                assert re.match(r"^(#|/(?!/))", node.attrs[name]), node.attrs[name]
+
+
+def test_default_view_is_rest_json_api(live_server: LiveServer) -> None:
+    default = fetch(f"{live_server.origin}/api/doc")
+    named = fetch(f"{live_server.origin}/api/doc/rest_json_api")
+    assert named.status_code == 200
+    assert named.text == default.text
+
+
+def test_head_answers_like_get_without_a_body(live_server: LiveServer) -> None:
+    response = httpx.head(f"{live_server.origin}/api/doc", timeout=30)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == HTML
+    assert response.content == b""
+    expected = len(fetch(f"{live_server.origin}/api/doc").content)
+    assert int(response.headers["content-length"]) == expected
+
+
+# --- the page against the OpenAPI document and the server ------------------------------------
+
+
+@pytest.mark.parametrize("type_", ["accounts", "orders", "countries"])
+def test_operations_are_the_openapi_operations(
+    page: Node, openapi: dict[str, Any], type_: str
+) -> None:
+    listed = operations(page.one(f"#{type_}"))
+    expected = openapi_operations(openapi, type_)
+    assert [(op.method, op.path) for op in listed] == list(expected)
+    for op in listed:
+        spec = expected[op.method, op.path]
+        assert op.operation_id == spec["operationId"]
+        assert spec["description"].endswith(f"Oro action: `{op.action}`.")
+        assert op.statuses == tuple(int(code) for code in spec["responses"])
+        association = [] if op.path.endswith((type_, "{id}")) else [op.path.rsplit("/", 1)[1]]
+        assert op.anchor == "-".join([type_, *association, op.action])
+
+
+def test_accounts_operations_cover_every_action_and_status(page: Node) -> None:
+    listed = {op.anchor: op for op in operations(page.one("#accounts"))}
+    assert listed["accounts-get_list"].statuses == (200, 400, 401, 403, 404, 405, 406, 500)
+    assert listed["accounts-create"].statuses[0] == 201
+    assert listed["accounts-delete"].statuses[0] == 204
+    assert listed["accounts-contacts-add_relationship"].path == (
+        "/api/accounts/{id}/relationships/contacts"
+    )
+    assert "accounts-owner-add_relationship" not in listed  # to-one: no add
+    enabled = [code.text for code in page.one("#accounts").one("p.enabled").all("code")]
+    assert enabled == [
+        "get_list",
+        "create",
+        "delete_list",
+        "get",
+        "update",
+        "delete",
+        "get_subresource",
+        "get_relationship",
+        "update_relationship",
+        "add_relationship",
+        "delete_relationship",
+    ]
+    assert {op.action for op in listed.values()} == set(enabled)
+
+
+@pytest.mark.parametrize(
+    ("type_", "field"),
+    [
+        ("accounts", "name"),
+        ("accounts", "createdAt"),
+        ("accounts", "contacts"),
+        ("orders", "id"),
+        ("contacts", "description"),
+    ],
+)
+def test_operators_are_the_openapi_filter_parameters(
+    page: Node, openapi: dict[str, Any], type_: str, field: str
+) -> None:
+    listed = operators(page.one(f"#{type_}"))[field]
+    spec = openapi_operations(openapi, type_)["GET", f"/api/{type_}"]
+    names = [ref["$ref"].rsplit("/", 1)[-1] for ref in spec["parameters"] if "$ref" in ref]
+    declared = [openapi["components"]["parameters"][key]["name"] for key in names]
+    mine = [n for n in declared if n == f"filter[{field}]" or n.startswith(f"filter[{field}][")]
+    assert [f"filter[{field}]" if op == "eq" else f"filter[{field}][{op}]" for op in listed] == mine
+
+
+def test_an_operator_the_page_does_not_list_is_refused(page: Node, api_url: str) -> None:
+    listed = operators(page.one("#accounts"))["name"]
+    assert "gt" not in listed
+    assert "neq" in listed
+    headers = {"Accept": "application/vnd.api+json"}
+    refused = fetch(f"{api_url}/accounts", params={"filter[name][gt]": "a"}, headers=headers)
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["title"] == "filter constraint"
+    accepted = fetch(f"{api_url}/accounts", params={"filter[name][neq]": "a"}, headers=headers)
+    assert accepted.status_code == 200
+
+
+def test_sortable_fields_sort_and_others_do_not(page: Node, api_url: str) -> None:
+    section = page.one("#accounts")
+    sortable = [code.text for code in section.one("dd.sortable").all("code")]
+    assert sortable == ["id", "name", "createdAt", "updatedAt"]
+    headers = {"Accept": "application/vnd.api+json", "X-Include": "noHateoas"}
+    for name in sortable:
+        params = {"sort": f"-{name}", "page[size]": "1"}
+        assert fetch(f"{api_url}/accounts", params=params, headers=headers).status_code == 200
+    refused = fetch(f"{api_url}/accounts", params={"sort": "description"}, headers=headers)
+    assert refused.status_code == 400
+
+
+def test_fields_show_oro_data_types_and_what_create_requires(page: Node) -> None:
+    section = page.one("#orders")
+    rows = {
+        row.all("td")[0].text: [td.text for td in row.all("td")[1:4]]
+        for row in section.one("table.attributes").one("tbody").all("tr")
+    }
+    assert rows["createdAt"] == ["datetime", "no", "set by the server"]
+    assert {rows[name][0] for name in rows} >= {"money", "currency", "guid", "percent"}
+    kinds = {
+        row.all("td")[0].text: (row.all("td")[1].text, row.one("td.kind").text)
+        for row in section.one("table.relationships").one("tbody").all("tr")
+    }
+    assert kinds["customer"] == ("customers", "to-one")
+    assert kinds["lineItems"] == ("orderlineitems", "to-many")
+    countries = page.one("#countries").one("table.attributes").one("tbody").all("tr")
+    assert {row.all("td")[2].text for row in countries} == {"—"}  # no create action
+
+
+# --- one resource, unknown ones, prefix and authentication -----------------------------------
+
+
+def test_single_resource_page(live_server: LiveServer, page: Node) -> None:
+    response = fetch(f"{live_server.origin}/api/doc/rest_json_api/accounts")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == HTML
+    single = parse(response.text)
+    assert [s.attrs["id"] for s in single.all("section.resource")] == ["accounts"]
+    assert single.all("table.index") == []
+    assert all("open" in d.attrs for d in single.all("details.op"))
+    assert operations(single) == operations(page.one("#accounts"))
+    targets = single.one("table.relationships").all("a")
+    assert targets[0].attrs["href"] == "/api/doc/rest_json_api/users"
+    assert single.one("p.crumbs").one("a").attrs["href"] == "/api/doc/rest_json_api"
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        pytest.param("/api/doc/nope", 'Unknown API view "nope" (known: rest_json_api).', id="view"),
+        pytest.param("/api/doc/rest_json_api/nope", 'Unknown resource type "nope".', id="resource"),
+        pytest.param(
+            "/api/doc/rest_json_api/%3Cb%3E", 'Unknown resource type "<b>".', id="escaped"
+        ),
+    ],
+)
+def test_unknown_view_or_resource_is_a_404_page(
+    live_server: LiveServer, path: str, message: str
+) -> None:
+    response = fetch(live_server.origin + path)
+    assert response.status_code == 404
+    assert response.headers["content-type"] == HTML
+    body = parse(response.text)
+    assert body.one("p.message").text == message
+    assert body.one("section.not-found").all("a")[0].attrs["href"] == "/api/doc/rest_json_api"
+    assert body.all("b") == []
+
+
+@pytest.fixture(scope="module")
+def prefixed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    database: Path = tmp_path_factory.mktemp("apidoc") / "api.db"
+    with LiveServer(database, auth=True, api_prefix="/v1/api") as server:
+        yield server
+
+
+def test_custom_prefix_and_no_token_needed(prefixed: LiveServer) -> None:
+    response = fetch(f"{prefixed.origin}/v1/api/doc")
+    assert response.status_code == 200
+    doc = parse(response.text)
+    spec = [a.attrs["href"] for a in doc.one("nav.spec").all("a")]
+    assert spec == ["/v1/api/doc/openapi.json", "/v1/api/doc/openapi.yaml"]
+    paths = {op.path for op in operations(doc.one("#users"))}
+    assert "/v1/api/users/{id}" in paths
+    document = fetch(f"{prefixed.origin}/v1/api/doc/openapi.json").json()
+    assert {(op.method, op.path) for op in operations(doc.one("#users"))} == set(
+        openapi_operations(document, "users")
+    )
+    assert doc.all("span.note") == []  # authentication is on: no "token optional" note
+    assert fetch(f"{prefixed.origin}/v1/api/users").status_code == 401
+    assert fetch(f"{prefixed.origin}/api/doc").status_code == 404
+    single = fetch(f"{prefixed.origin}/v1/api/doc/rest_json_api/users")
+    assert single.status_code == 200
+
+
+# --- the sliver of Markdown in descriptions --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        pytest.param("`a<b>` & c", "<p><code>a&lt;b&gt;</code> &amp; c</p>", id="escaped"),
+        pytest.param("one\ntwo\n\nthree", "<p>one two</p>\n<p>three</p>", id="paragraphs"),
+        pytest.param(
+            "Differs:\n- `x` is\n  long\n- y",
+            "<p>Differs:</p>\n<ul><li><code>x</code> is long</li><li>y</li></ul>",
+            id="list",
+        ),
+    ],
+)
+def test_descriptions_render_code_paragraphs_and_lists(text: str, html: str) -> None:
+    assert blocks(text) == html
