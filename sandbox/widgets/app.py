@@ -37,6 +37,7 @@ STYLE = """<style>
   font-size: 12px; }
 .oro-sandbox .oro-request-line { font-family: ui-monospace, Menlo, Consolas, monospace; }
 .oro-sandbox .oro-message { color: #8a4b00; }
+.oro-sandbox .oro-rows { margin-left: 7rem; }
 </style>"""
 
 
@@ -80,6 +81,8 @@ class SandboxApp(widgets.VBox):
         self.builder = RequestBuilder(self.metadata)
         self.response = ResponseView()
         self.table = TableView()
+        self.table.add_class("oro-table")
+        self.table.status.add_class("oro-table-status")
         self.history_view = HistoryView(self.history)
         self.history_view.client = client
         self.history_view.on_select = self._show_past
@@ -108,7 +111,7 @@ class SandboxApp(widgets.VBox):
 
         title = self.metadata.title if self.metadata and self.metadata.title else "Oro API"
         header = widgets.HTML(
-            f"<h3 style='margin:0'>{html.escape(title)} sandbox</h3>"
+            f"<h3 style='margin:0'>{html.escape(title)}</h3>"
             f"<div>API root <code>{html.escape(client.base_url)}</code> · auth"
             f" {html.escape(_auth_name(client))}</div>"
         )
@@ -250,7 +253,16 @@ class SandboxApp(widgets.VBox):
 
 
 def _auth_name(client: ApiClient) -> str:
+    """How the client signs its requests, in words: ``OAuth client_credentials (app-id)``."""
     auth = client.auth
     if auth is None:
         return "none"
-    return type(auth).__name__
+    names = {
+        "ClientCredentials": "OAuth client credentials",
+        "PasswordGrant": "OAuth password grant",
+        "Wsse": "WSSE",
+        "BearerToken": "bearer token",
+    }
+    name = names.get(type(auth).__name__, type(auth).__name__)
+    who = getattr(auth, "username", None) or getattr(auth, "client_id", None)
+    return f"{name} ({who})" if who else name

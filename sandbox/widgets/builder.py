@@ -105,6 +105,8 @@ class RequestBuilder(widgets.VBox):
         self.add_filter = widgets.Button(description="Add filter", icon="plus")
         self.include = widgets.TagsInput(allow_duplicates=False)
         self.fieldsets = widgets.VBox()
+        for rows in (self.filters, self.fieldsets):
+            rows.add_class("oro-rows")
         self.add_fieldset = widgets.Button(description="Add fields[…]", icon="plus")
         self.sort = widgets.TagsInput(allow_duplicates=False)
         self.page_number = _text("number")
@@ -154,6 +156,26 @@ class RequestBuilder(widgets.VBox):
         }
         super().__init__([*self.rows.values(), self.hint])
         self.add_class("oro-builder")
+        named = {
+            "type": self.type,
+            "action": self.action,
+            "id": self.id,
+            "relationship": self.relationship,
+            "add-filter": self.add_filter,
+            "include": self.include,
+            "add-fieldset": self.add_fieldset,
+            "sort": self.sort,
+            "page-number": self.page_number,
+            "page-size": self.page_size,
+            "meta": self.meta,
+            "other": self.other,
+            "headers": self.headers,
+            "body": self.body,
+            "template": self.template,
+            **{f"x-include-{key}": toggle for key, toggle in self.x_include.items()},
+        }
+        for name, control in named.items():  # stable handles for styling and browser tests
+            control.add_class(f"oro-{name}")
         if known:
             self.type.value = known[0]
 
