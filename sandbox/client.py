@@ -82,6 +82,9 @@ class ErrorObject:
         )
         return f"{text} ({where})" if where else text
 
+    def __repr__(self) -> str:  # lists of errors stay readable in a notebook
+        return f"<ErrorObject {self}>"
+
 
 @dataclass(eq=False)
 class Exchange:
