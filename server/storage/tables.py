@@ -45,7 +45,9 @@ def _table(metadata: sa.MetaData, registry: Registry, resource: Resource) -> sa.
             columns.append(sa.Column(rel.column, target.id_type.sql(), index=True))
     for i, cols in enumerate(resource.indexes):
         columns.append(sa.Index(f"ix_{resource.table}_c{i}", *cols))
-    return sa.Table(resource.table, metadata, *columns)
+    # AUTOINCREMENT: a deleted record's id is never handed out again (Oro's sequences neither)
+    autoincrement = resource.id_generated and resource.id_type.name in ("integer", "smallint")
+    return sa.Table(resource.table, metadata, *columns, sqlite_autoincrement=autoincrement)
 
 
 def build_schema(registry: Registry) -> Schema:

@@ -79,6 +79,12 @@ def test_delete_answers_204_then_the_record_is_gone(http: httpx.Client) -> None:
     assert_errors(delete(http, f"/accounts/{id_}"), 404, NOT_FOUND)
 
 
+def test_the_id_of_a_deleted_record_is_not_handed_out_again(http: httpx.Client) -> None:
+    first = create(http, "accounts")["id"]
+    assert_no_content(delete(http, f"/accounts/{first}"))
+    assert int(create(http, "accounts")["id"]) > int(first)
+
+
 def test_delete_a_seeded_user_that_owns_nothing(http: httpx.Client) -> None:
     assert_no_content(delete(http, "/users/30"))
     assert_errors(http.get("/users/30"), 404, NOT_FOUND)
