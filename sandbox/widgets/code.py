@@ -32,7 +32,7 @@ LANGUAGES: Mapping[str, tuple[str, Callable[..., Snippet]]] = {
 }
 
 _STYLE = """<style>
-.oro-code-text pre { font-family: var(--jp-code-font-family, monospace);
+.oro-code-view .oro-code-text pre { font-family: var(--jp-code-font-family, monospace);
   font-size: var(--jp-code-font-size, 13px); white-space: pre-wrap; overflow-wrap: anywhere;
   background: var(--jp-cell-editor-background, #f5f5f5); padding: 8px 10px; margin: 0;
   border: 1px solid var(--jp-cell-editor-border-color, #e0e0e0); border-radius: 2px; }
@@ -117,7 +117,7 @@ class CodeView(widgets.VBox):
             tooltip="Put this code in a new cell below the active one",
             layout=widgets.Layout(width="auto", display=None if self.can_insert else "none"),
         )
-        self.code = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.code = widgets.HTML()
         self.code.add_class("oro-code-text")
         self.languages.observe(guard(self._on_option), names="value")
         self.redact_box.observe(guard(self._on_option), names="value")
@@ -134,6 +134,7 @@ class CodeView(widgets.VBox):
             ],
             **kwargs,
         )
+        self.add_class("oro-code-view")
         self._render()
 
     @property

@@ -135,7 +135,7 @@ class DocsView(widgets.VBox):
 
     def __init__(self, **kwargs: Any) -> None:
         self.resource: ResourceType | None = None
-        self.page = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.page = widgets.HTML()
         self.page.add_class("oro-docs")
         super().__init__([widgets.HTML(f"<style>{DOCS_CSS}</style>"), self.page], **kwargs)
         self.clear()

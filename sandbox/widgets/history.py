@@ -62,7 +62,7 @@ class HistoryView(widgets.VBox):
         self._quiet = False  # True while refresh() sets the list: no on_select then
         self.errors = widgets.Output()
         guard = guarded(self.errors)
-        self.list = widgets.Select(rows=12, layout=widgets.Layout(width="100%"))
+        self.list = widgets.Select(rows=12, layout=widgets.Layout(width="auto"))
         self.replay_button = widgets.Button(
             description="Replay",
             icon="repeat",

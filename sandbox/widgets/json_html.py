@@ -23,7 +23,7 @@ MAX_STRING = 2000  # characters of one string before it is cut
 JSON_CSS = """
 .oj { font-family: var(--jp-code-font-family, monospace); font-size: var(--jp-code-font-size, 13px);
   line-height: 1.45; white-space: pre-wrap; overflow-wrap: anywhere; }
-.oj details > div { margin-left: 1.2em; }
+.oj .oj-c { margin-left: 1.2em; }
 .oj summary { cursor: pointer; }
 .oj .oj-row, .oj .oj-end { padding-left: 1.1em; }
 .oj details[open] > summary .oj-fold { display: none; }
@@ -89,7 +89,8 @@ def _container(
 ) -> str:
     is_open = budget.open_depth is None or depth < budget.open_depth
     fold = f'<span class="oj-fold"> <span class="oj-p">{size}</span> {closing}{comma}</span>'
-    parts = [f"<details{' open' if is_open else ''}><summary>{label}{opening}{fold}</summary><div>"]
+    opened = " open" if is_open else ""
+    parts = [f'<details{opened}><summary>{label}{opening}{fold}</summary><div class="oj-c">']
     for position, (key, item) in enumerate(items):
         if budget.left <= 0:
             rest = len(items) - position

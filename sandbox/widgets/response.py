@@ -42,7 +42,7 @@ _CSS = (
 .oro-headers td { font-family: var(--jp-code-font-family, monospace); padding: 1px 10px 1px 0;
   text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 .oro-headers td:first-child { color: var(--jp-mirror-editor-property-color, #881391); }
-.oro-raw { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0;
+.oro-response pre.oro-raw { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0;
   font-family: var(--jp-code-font-family, monospace); font-size: var(--jp-code-font-size, 13px); }
 .oro-note { color: var(--jp-content-font-color2, #616161); font-style: italic; }
 """
@@ -124,9 +124,9 @@ class ResponseView(widgets.VBox):
             icon="file-text-o",
             layout=widgets.Layout(width="auto"),
         )
-        self.body = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.body = widgets.HTML()
         self.body_box = widgets.Box(
-            [self.body], layout=widgets.Layout(max_height="640px", overflow="auto", width="100%")
+            [self.body], layout=widgets.Layout(max_height="640px", overflow="auto")
         )
         self.errors = widgets.Output()
         self.raw_toggle.observe(guarded(self.errors)(self._on_raw), names="value")
@@ -136,12 +136,13 @@ class ResponseView(widgets.VBox):
                 self.status,
                 self.url,
                 self.headers,
-                self.raw_toggle,
+                widgets.HBox([self.raw_toggle]),
                 self.body_box,
                 self.errors,
             ],
             **kwargs,
         )
+        self.add_class("oro-response")
         self.clear()
 
     @property

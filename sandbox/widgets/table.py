@@ -32,7 +32,8 @@ __all__ = [
 
 DEFAULT_MAX_ROWS = 10_000
 LOAD_PAGE_SIZE = 500  # rows per request of "Load all pages"
-TABLE_MAX_BYTES = "16MB"  # itables downsamples bigger frames (and says so above the table)
+# itables downsamples frames over maxBytes (and says so above the table); wide frames scroll
+TABLE_OPTIONS: dict[str, Any] = {"maxBytes": "16MB", "scrollX": True}
 
 
 def collection_request(
@@ -131,7 +132,7 @@ class TableView(widgets.VBox):
             value=0, min=0, max=1, layout=widgets.Layout(width="12em", display="none")
         )
         self.status = widgets.Label()
-        self.table = ITable(maxBytes=TABLE_MAX_BYTES)
+        self.table = ITable(**TABLE_OPTIONS)
         self.controls = widgets.HBox(
             [self.kinds, self.load_button, self.max_rows, self.progress, self.status],
             layout=widgets.Layout(align_items="center", flex_flow="row wrap"),
@@ -244,7 +245,7 @@ class TableView(widgets.VBox):
         self.frame = frames.data if primary or kind is None else frames[kind]
         if self.kinds.value != kind and kind in self.kinds.options:
             self.kinds.value = kind
-        self.table.update(display_frame(self.frame), maxBytes=TABLE_MAX_BYTES)
+        self.table.update(display_frame(self.frame), **TABLE_OPTIONS)
         self.status.value = status_text(
             len(self.frame),
             kind or "resources",
@@ -263,4 +264,4 @@ class TableView(widgets.VBox):
         self.table.layout.display = "none"
         self.progress.layout.display = "none"
         self.status.value = ""
-        self.table.update(pd.DataFrame(), maxBytes=TABLE_MAX_BYTES)
+        self.table.update(pd.DataFrame(), **TABLE_OPTIONS)

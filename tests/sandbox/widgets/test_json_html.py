@@ -49,9 +49,10 @@ def test_scalars(value: Any, expected: str) -> None:
 def test_object_with_nested_array() -> None:
     got = inner(json_html({"a": [1, None], "<k>": {}}))
     assert got == (
-        f"<details open><summary>{{{fold('2 keys', '}')}</summary><div>"
+        f"<details open><summary>{{{fold('2 keys', '}')}</summary>"
+        '<div class="oj-c">'
         f'<details open><summary><span class="oj-k">"a"</span>: [{fold("2 items", "]", ",")}'
-        "</summary><div>"
+        '</summary><div class="oj-c">'
         + row('<span class="oj-n">1</span>,')
         + row('<span class="oj-z">null</span>')
         + '</div><div class="oj-end">],</div></details>'
@@ -82,7 +83,8 @@ def test_one_item_and_one_key_are_singular() -> None:
 def test_node_cap_summarises_the_rest() -> None:
     got = inner(json_html(list(range(10)), max_nodes=4))
     assert got == (
-        f"<details open><summary>[{fold('10 items', ']')}</summary><div>"
+        f"<details open><summary>[{fold('10 items', ']')}</summary>"
+        '<div class="oj-c">'
         + row('<span class="oj-n">0</span>,')
         + row('<span class="oj-n">1</span>,')
         + row('<span class="oj-n">2</span>,')
