@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8765
 
-.PHONY: run serve test lint lint-openapi fuzz bench bench-fetch openapi clean
+.PHONY: run lab serve test lint lint-openapi fuzz bench bench-fetch openapi clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -15,15 +15,24 @@ $(VENV)/.installed-run: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[test,dev]'
+$(VENV)/.installed-notebook: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[notebook]'
 	touch $@ $(VENV)/.installed-run
 
-## run: set up, seed and start the sandbox (the API server; the web sandbox joins with a later issue)
-run: $(VENV)/.installed-run
-	$(PY) -m server serve --host $(HOST) --port $(PORT)
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[test,dev]'
+	touch $@ $(VENV)/.installed-run $(VENV)/.installed-notebook
 
-serve: run
+## run: set up, seed and start the API server and the Voila web sandbox, and print their URLs
+run: $(VENV)/.installed-notebook
+	$(PY) -m sandbox.dashboard --host $(HOST) --api-port $(PORT)
+
+## lab: the API server and JupyterLab on notebooks/; serve: the API server alone
+lab: $(VENV)/.installed-notebook
+	$(PY) -m sandbox.dashboard --lab --host $(HOST) --api-port $(PORT)
+
+serve: $(VENV)/.installed-run
+	$(PY) -m server serve --host $(HOST) --port $(PORT)
 
 ## test: set up and run the whole test suite
 test: $(VENV)/.installed-test

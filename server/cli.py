@@ -1,5 +1,6 @@
-"""The ``oro-sandbox`` command: ``serve`` (the default), ``seed``, ``openapi``, and the security
-helpers ``apikey``, ``wsse-header`` and ``api-feature``.
+"""The ``oro-sandbox`` command: ``serve`` (the default), ``seed``, ``openapi``, the security
+helpers ``apikey``, ``wsse-header`` and ``api-feature``, and ``dashboard`` and ``lab`` (the server
+with the Voila web sandbox or JupyterLab: :mod:`sandbox.dashboard`, with the notebook extras).
 
 Settings come from ``ORO_SANDBOX_*`` environment variables first, then from flags. ``serve``
 binds its socket itself, so ``--port 0`` picks a free port; it prints the API address once the
@@ -20,6 +21,10 @@ from typing import Any, TextIO
 from server.settings import Settings
 
 COMMANDS = ("serve", "seed", "openapi", "apikey", "wsse-header", "api-feature")
+DASHBOARD_COMMANDS = {  # handed to sandbox.dashboard with their arguments, unparsed here
+    "dashboard": "run the API server and the Voila web sandbox (see dashboard --help)",
+    "lab": "run the API server and JupyterLab on the notebooks (see lab --help)",
+}
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 OPENAPI_PATH = "/doc/openapi.json"
@@ -170,6 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="one organization (default: every organization)",
     )
     database_option(feature)
+    for name, help_ in DASHBOARD_COMMANDS.items():
+        commands.add_parser(name, help=help_, add_help=False)
     return parser
 
 
@@ -479,6 +486,21 @@ def api_feature(args: argparse.Namespace, environ: Mapping[str, str], out: TextI
     return 0
 
 
+def dashboard(command: str, argv: Sequence[str], out: TextIO | None) -> int:
+    """``dashboard`` and ``lab``: :mod:`sandbox.dashboard`, which needs the notebook extras."""
+    try:
+        from sandbox.dashboard import main as dashboard_main
+    except ImportError as error:
+        print(
+            f"oro-sandbox {command} needs the notebook extras ({error}): "
+            "pip install 'oro-api-sandbox[notebook]'",
+            file=sys.stderr,
+        )
+        return 1
+    lab = ["--lab"] if command == "lab" else []
+    return dashboard_main([*lab, *argv], prog=f"oro-sandbox {command}", out=out)
+
+
 HANDLERS = {
     "serve": serve,
     "seed": seed,
@@ -495,7 +517,10 @@ def main(
     environ: Mapping[str, str] | None = None,
     out: TextIO | None = None,
 ) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in DASHBOARD_COMMANDS:
+        return dashboard(argv[0], argv[1:], out)
+    args = parse_args(argv)
     handler = HANDLERS[args.command]
     try:
         return handler(args, os.environ if environ is None else environ, out or sys.stdout)
