@@ -320,6 +320,8 @@ def _web(args: argparse.Namespace, notebook: Path, port: int) -> _Web:
                 "--ServerApp.port_retries=0",
                 f"--ServerApp.root_dir={root}",
                 f"--IdentityProvider.token={token}",
+                # as root (a container), Jupyter refuses to start unless told
+                *(["--allow-root"] if getattr(os, "geteuid", lambda: -1)() == 0 else []),
             ],
             f"{base}/{page}?token={token}",
             f"{base}/api",
