@@ -369,6 +369,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         port = _free_port(args.host)
     else:
         _check_port(args.host, port, "--port")
+    if args.api_port != 0:
+        _check_port(args.host, args.api_port, "--api-port")
 
     from sandbox import launcher
 

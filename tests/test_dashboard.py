@@ -8,11 +8,13 @@ import os
 import queue
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
+from errno import EADDRINUSE
 from pathlib import Path
 
 import httpx
@@ -20,7 +22,14 @@ import nbformat
 import pytest
 
 from sandbox.auth import ClientCredentials
-from sandbox.dashboard import DashboardError, locate_notebook, reachable, sign_in_line, summary
+from sandbox.dashboard import (
+    DashboardError,
+    locate_notebook,
+    reachable,
+    sign_in_line,
+    summary,
+)
+from sandbox.dashboard import main as dashboard_main
 from server import cli
 
 psutil = pytest.importorskip("psutil")  # an ipykernel dependency
@@ -175,6 +184,25 @@ def test_oro_sandbox_dashboard_delegates_with_its_own_name(
         cli.main(["lab", "--help"])
     assert exited.value.code == 0
     assert capsys.readouterr().out.startswith("usage: oro-sandbox lab [-h] [--host HOST]")
+
+
+@pytest.mark.parametrize("option", ["--port", "--api-port"])
+def test_a_port_in_use_is_a_clear_error_before_anything_starts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    notebook = make_tree(tmp_path / "here", "tiny.ipynb") / "tiny.ipynb"
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        others = {"--port": "0", "--api-port": "0", option: str(port)}
+        argv = [*(word for pair in others.items() for word in pair), "--notebook", str(notebook)]
+        assert dashboard_main(argv) == 1
+    assert capsys.readouterr() == (
+        "",
+        f"python -m sandbox.dashboard: Cannot listen on 127.0.0.1:{port} "
+        f"({os.strerror(EADDRINUSE)}); {option} 0 picks a free port.\n",
+    )
 
 
 # --- the processes -------------------------------------------------------------------------------
