@@ -19,6 +19,7 @@ from pathlib import Path
 
 import httpx
 import nbformat
+import psutil
 import pytest
 
 from sandbox.auth import ClientCredentials
@@ -31,8 +32,6 @@ from sandbox.dashboard import (
 )
 from sandbox.dashboard import main as dashboard_main
 from server import cli
-
-psutil = pytest.importorskip("psutil")  # an ipykernel dependency
 
 ROOT = Path(__file__).resolve().parent.parent
 READY_TIMEOUT = 60.0
@@ -211,7 +210,7 @@ def test_a_port_in_use_is_a_clear_error_before_anything_starts(
 class Dashboard:
     """``python -m sandbox.dashboard`` in a child process; its output read by a thread."""
 
-    def __init__(self, tmp_path: Path) -> None:
+    def __init__(self, tmp_path: Path, notebook_path: Path | None = None) -> None:
         notebook = nbformat.v4.new_notebook()
         notebook.cells.append(
             nbformat.v4.new_code_cell(
@@ -227,7 +226,7 @@ class Dashboard:
         environ = {k: v for k, v in os.environ.items() if not k.startswith("ORO_SANDBOX_")}
         environ["XDG_CACHE_HOME"] = str(tmp_path / "cache")
         command = [sys.executable, "-m", "sandbox.dashboard", "--api-port", "0", "--port", "0"]
-        command += ["--notebook", str(tmp_path / "tiny.ipynb")]
+        command += ["--notebook", str(notebook_path or tmp_path / "tiny.ipynb")]
         command += ["--database", str(tmp_path / "sandbox.db")]
         self.process = subprocess.Popen(
             command,

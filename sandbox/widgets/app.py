@@ -55,7 +55,8 @@ class SandboxApp(widgets.VBox):
     server's metadata (by default fetched from its OpenAPI document).
 
     ``preset`` is a link's query string (``type=accounts&filter[name]=Acme``, see
-    :meth:`RequestSpec.to_preset`); in Voila the page's own query string is the default.
+    :meth:`RequestSpec.to_preset`), loaded and, with ``send_preset=True``, sent. In Voila,
+    :meth:`follow_page` does that with the page's own query string.
     """
 
     def __init__(
@@ -65,7 +66,7 @@ class SandboxApp(widgets.VBox):
         *,
         preset: str | None = None,
         history: History | None = None,
-        send_preset: bool | None = None,
+        send_preset: bool = False,
     ) -> None:
         if client is None:
             from sandbox.launcher import launch
@@ -86,7 +87,7 @@ class SandboxApp(widgets.VBox):
         self.history_view = HistoryView(self.history)
         self.history_view.client = client
         self.history_view.on_select = self._show_past
-        self.code = CodeView(jupyterlab=self.page is None)
+        self.code = CodeView()  # it tells JupyterLab from Voila itself
         self.docs = DocsView()
         self.tabs = widgets.Tab(
             [self.response, self.table, self.history_view, self.code, self.docs], titles=TABS
@@ -132,13 +133,27 @@ class SandboxApp(widgets.VBox):
         )
         self.add_class("oro-sandbox")
 
-        preset_text = preset if preset is not None else (self.page[1] if self.page else "")
-        if preset_text.strip():
-            self.load(RequestSpec.from_preset(preset_text))
-            if send_preset if send_preset is not None else self.page is not None:
+        if preset is not None and preset.strip():
+            self.load(RequestSpec.from_preset(preset))
+            if send_preset:
                 self.send()
         self._show_docs()
         self._refresh()
+
+    def follow_page(self) -> Exchange | None:
+        """In Voila, open the request the page's address presets (``?type=accounts&…``) and send
+        it. A kernel Voila started ahead of the visit (``--preheat_kernel``) first waits here for
+        the page's request, which brings the address. Outside Voila: nothing to do."""
+        if os.environ.get("VOILA_PREHEAT") == "True":
+            from voila.utils import wait_for_request  # type: ignore[import-untyped]
+
+            wait_for_request()
+        self.page = voila_page()
+        self._refresh()
+        if self.page is None or not self.page[1].strip():
+            return None
+        self.load(RequestSpec.from_preset(self.page[1]))
+        return self.send()
 
     # --- actions -----------------------------------------------------------------------------
 

@@ -3,19 +3,14 @@ headless Chromium (Debian's, through Playwright) against a fresh API server with
 
 from __future__ import annotations
 
-import os
 import re
 import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.conftest import LiveServer
+from tests.test_dashboard import Dashboard
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -43,32 +38,14 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def voila_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with LiveServer(tmp_path_factory.mktemp("web") / "sandbox.db", auth=True) as api:
-        port = free_port()
-        env = {**os.environ, "ORO_SANDBOX_URL": api.origin + "/api"}
-        command = [sys.executable, "-m", "voila", "notebooks/sandbox.ipynb", "--no-browser"]
-        command += [f"--port={port}", "--Voila.ip=127.0.0.1", "--show_tracebacks=True"]
-        log = tmp_path_factory.mktemp("voila") / "voila.log"
-        with log.open("wb") as sink:  # the child keeps its own copy of the descriptor
-            voila = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=sink
-            )
-        url = f"http://127.0.0.1:{port}/"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(url + "api/kernels", timeout=2).status_code < 500:
-                        break
-                except httpx.TransportError:
-                    pass
-                if voila.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"Voila did not start: {log.read_text()}")
-                time.sleep(0.2)
-            yield url
-        finally:
-            voila.terminate()
-            voila.wait(20)
+    """The web sandbox as ``make run`` starts it: the dashboard (API server + Voila with
+    preheated kernels) on free ports and a database of its own."""
+    running = Dashboard(tmp_path_factory.mktemp("web"), ROOT / "notebooks" / "sandbox.ipynb")
+    try:
+        yield running.wait_summary()["Web sandbox"]
+    finally:
+        running.process.terminate()
+        running.finish()
 
 
 @pytest.fixture(scope="module")
