@@ -62,8 +62,10 @@ async def api_doc(request: Request) -> Response:
             default_page_size=backend.settings.default_page_size,
             auth=backend.settings.auth,
         )
-    view = request.path_params.get("view", apidoc.DEFAULT_VIEW)
-    page = await run_in_threadpool(state.api_doc.page, view, request.path_params.get("resource"))
+    params = request.path_params
+    view, resource = params.get("view", apidoc.DEFAULT_VIEW), params.get("resource")
+    depth = len(params)  # /doc, /doc/{view}, /doc/{view}/{resource}
+    page = await run_in_threadpool(state.api_doc.page, view, resource, depth=depth)
     return HTMLResponse(page.html, page.status)
 
 

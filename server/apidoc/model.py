@@ -133,14 +133,17 @@ class Site:
     default_page_size: int
     auth: bool
     resources: tuple[ResourceDoc, ...]
+    # the way from the page to {root}/doc/: links are relative, so they also work behind a
+    # proxy that mounts the server under a path of its own (Binder's /oro-api/)
+    base: str = ""
 
     @property
     def openapi_json(self) -> str:
-        return f"{self.root}/doc/openapi.json"
+        return f"{self.base}openapi.json"
 
     @property
     def openapi_yaml(self) -> str:
-        return f"{self.root}/doc/openapi.yaml"
+        return f"{self.base}openapi.yaml"
 
     @property
     def token_url(self) -> str:
@@ -162,7 +165,7 @@ class Site:
 
     def doc_url(self, type_: str | None = None) -> str:
         """The page of one resource, or of them all."""
-        return f"{self.root}/doc/{self.view}" + (f"/{type_}" if type_ else "")
+        return f"{self.base}{self.view}" + (f"/{type_}" if type_ else "")
 
     def resource(self, type_: str) -> ResourceDoc | None:
         return next((r for r in self.resources if r.type == type_), None)

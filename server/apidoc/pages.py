@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from server.apidoc.model import Site, build_site
 from server.apidoc.render import render_not_found, render_site
 from server.metadata.model import Registry
+
+# a page's depth under {root}/doc (0: doc itself, 1: doc/view, 2: doc/view/type) → its way back
+BASES = {0: "doc/", 1: "", 2: "../"}
 
 # Oro's documentation views that this server has (Oro also has ext_id_rest_json_api, rest_plain)
 VIEWS = {"rest_json_api": "JSON:API"}
@@ -34,7 +37,7 @@ class ApiDoc:
             view=(DEFAULT_VIEW, VIEWS[DEFAULT_VIEW]),
         )
         self._site: Site | None = None
-        self._pages: dict[str, str] = {}  # by resource type, "" for all; unknown ones not kept
+        self._pages: dict[tuple[str, int], str] = {}  # by (type or "" for all, depth)
         self._lock = threading.Lock()
 
     @property
@@ -44,14 +47,16 @@ class ApiDoc:
                 self._site = self._build()
             return self._site
 
-    def page(self, view: str, resource: str | None = None) -> Page:
-        site = self.site
+    def page(self, view: str, resource: str | None = None, *, depth: int = 1) -> Page:
+        """The page of ``view`` (one ``resource``'s, or all); ``depth`` is where its URL is
+        (see ``BASES``), for the relative links."""
+        site = replace(self.site, base=BASES[depth])
         if view not in VIEWS:
             known = ", ".join(VIEWS)
             return Page(404, render_not_found(site, f'Unknown API view "{view}" (known: {known}).'))
         if resource is not None and site.resource(resource) is None:
             return Page(404, render_not_found(site, f'Unknown resource type "{resource}".'))
-        key = resource or ""
+        key = (resource or "", depth)
         with self._lock:
             if key not in self._pages:
                 self._pages[key] = render_site(site, resource)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import httpx
 import pytest
@@ -172,7 +173,7 @@ def test_index_lists_every_resource_with_its_section(page: Node) -> None:
 
 
 def test_header_links_the_openapi_documents_and_the_token_endpoint(page: Node) -> None:
-    spec = [a.attrs["href"] for a in page.one("nav.spec").all("a")]
+    spec = [urljoin("/api/doc", a.attrs["href"]) for a in page.one("nav.spec").all("a")]
     assert spec == ["/api/doc/openapi.json", "/api/doc/openapi.yaml"]
     requests = [pre.text for pre in page.one("section.howto").all("pre")]
     assert requests[0].startswith("POST /oauth2-token Content-Type: application/json")
@@ -192,14 +193,16 @@ def test_page_is_self_contained(page: Node) -> None:
     for node in page.iter():
         for name in ("href", "src"):
             if name in node.attrs:
-                assert re.match(r"^(#|/(?!/))", node.attrs[name]), node.attrs[name]
+                # relative: the page also works where a proxy mounts the server under a path
+                assert re.match(r"^(#|[a-z_.][\w./-]*$)", node.attrs[name]), node.attrs[name]
 
 
 def test_default_view_is_rest_json_api(live_server: LiveServer) -> None:
     default = fetch(f"{live_server.origin}/api/doc")
     named = fetch(f"{live_server.origin}/api/doc/rest_json_api")
     assert named.status_code == 200
-    assert named.text == default.text
+    # the same page; only the relative links differ, one level apart
+    assert named.text == default.text.replace('href="doc/', 'href="')
 
 
 def test_head_answers_like_get_without_a_body(live_server: LiveServer) -> None:
@@ -319,6 +322,22 @@ def test_fields_show_oro_data_types_and_what_create_requires(page: Node) -> None
     assert {row.all("td")[2].text for row in countries} == {"—"}  # no create action
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["/api/doc", "/api/doc/rest_json_api", "/api/doc/rest_json_api/accounts"],
+)
+def test_links_resolve_from_every_depth_and_under_a_proxy_path(
+    live_server: LiveServer, path: str
+) -> None:
+    """Relative links: from each page, and as a proxy mounting the server at /oro-api/ sees."""
+    doc = parse(fetch(live_server.origin + path).text)
+    json_link = doc.one("nav.spec").all("a")[0].attrs["href"]
+    assert fetch(live_server.origin + urljoin(path, json_link)).status_code == 200
+    assert urljoin("/oro-api" + path, json_link) == "/oro-api/api/doc/openapi.json"
+    brand = urljoin(path, doc.one("a.brand").attrs["href"])
+    assert brand == "/api/doc/rest_json_api"
+
+
 # --- one resource, unknown ones, prefix and authentication -----------------------------------
 
 
@@ -332,8 +351,9 @@ def test_single_resource_page(live_server: LiveServer, page: Node) -> None:
     assert all("open" in d.attrs for d in single.all("details.op"))
     assert operations(single) == operations(page.one("#accounts"))
     targets = single.one("table.relationships").all("a")
-    assert targets[0].attrs["href"] == "/api/doc/rest_json_api/users"
-    assert single.one("p.crumbs").one("a").attrs["href"] == "/api/doc/rest_json_api"
+    here = "/api/doc/rest_json_api/accounts"
+    assert urljoin(here, targets[0].attrs["href"]) == "/api/doc/rest_json_api/users"
+    assert urljoin(here, single.one("p.crumbs").one("a").attrs["href"]) == "/api/doc/rest_json_api"
 
 
 @pytest.mark.parametrize(
@@ -354,7 +374,8 @@ def test_unknown_view_or_resource_is_a_404_page(
     assert response.headers["content-type"] == HTML
     body = parse(response.text)
     assert body.one("p.message").text == message
-    assert body.one("section.not-found").all("a")[0].attrs["href"] == "/api/doc/rest_json_api"
+    back = body.one("section.not-found").all("a")[0].attrs["href"]
+    assert urljoin(path, back) == "/api/doc/rest_json_api"
     assert body.all("b") == []
 
 
@@ -369,7 +390,7 @@ def test_custom_prefix_and_no_token_needed(prefixed: LiveServer) -> None:
     response = fetch(f"{prefixed.origin}/v1/api/doc")
     assert response.status_code == 200
     doc = parse(response.text)
-    spec = [a.attrs["href"] for a in doc.one("nav.spec").all("a")]
+    spec = [urljoin("/v1/api/doc", a.attrs["href"]) for a in doc.one("nav.spec").all("a")]
     assert spec == ["/v1/api/doc/openapi.json", "/v1/api/doc/openapi.yaml"]
     paths = {op.path for op in operations(doc.one("#users"))}
     assert "/v1/api/users/{id}" in paths
