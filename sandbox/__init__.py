@@ -1,5 +1,6 @@
-"""Oro API Sandbox: a client, a query builder, DataFrames, snippets, history and a launcher for
-Oro's JSON:API (the bundled server, a real Oro instance, or any JSON:API server)."""
+"""Oro API Sandbox: a client, a query builder, request specs, DataFrames, snippets, history and a
+launcher for Oro's JSON:API (the bundled server, a real Oro instance, or any JSON:API server).
+The widgets are in :mod:`sandbox.widgets`."""
 
 from sandbox.auth import BearerToken, ClientCredentials, PasswordGrant, TokenError, Wsse
 from sandbox.client import (
@@ -23,6 +24,7 @@ from sandbox.launcher import LaunchError, Sandbox, launch, reset, status, stop
 from sandbox.metadata import Metadata, ResourceType
 from sandbox.query import Query, QueryError, Range, range_
 from sandbox.snippets import Snippet, to_curl, to_httpie, to_httpx
+from sandbox.spec import RequestSpec, SpecError
 
 __all__ = [
     "ApiClient",
@@ -41,12 +43,14 @@ __all__ = [
     "Query",
     "QueryError",
     "Range",
+    "RequestSpec",
     "ResourceType",
     "Sandbox",
     "SandboxError",
     "SavedRequest",
     "SavedRequestError",
     "Snippet",
+    "SpecError",
     "TokenError",
     "Wsse",
     "fetch_all",

@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, quote, urlencode
 
 import orjson
 
+from sandbox.client import SandboxError
 from sandbox.query import quote_query
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ ACTIONS: Mapping[str, Action] = {
 PRESET_KEYS = ("type", "action", "id", "relationship", "header", "body")
 
 
-class SpecError(ValueError):
+class SpecError(SandboxError, ValueError):
     """A spec that cannot become a request yet (an id or a relationship is missing)."""
 
 

@@ -308,8 +308,10 @@ class RequestBuilder(widgets.VBox):
     # --- errors ----------------------------------------------------------------------------
 
     def highlight(self, errors: Iterable[ErrorObject]) -> None:
-        """Mark the controls the errors point at; the server's details become the hint."""
+        """Mark the controls the errors point at; the server's details become the hint, each
+        after what the error names (``filter[total][gte]``, ``/data/attributes/name``)."""
         self.clear_highlight()
+        hints: list[tuple[str, str]] = []
         for error in errors:
             name = control_for(error)
             control = self._control(name) if name else None
@@ -317,15 +319,13 @@ class RequestBuilder(widgets.VBox):
                 continue
             control.add_class(ERROR_CLASS)
             detail = error.detail or error.title or "error"
-            self.highlighted[name] = (
-                f"{self.highlighted[name]} {detail}".strip()
-                if (name in self.highlighted)
-                else detail
-            )
-        if self.highlighted:
+            earlier = self.highlighted.get(name)
+            self.highlighted[name] = f"{earlier} {detail}" if earlier else detail
+            where = error.parameter or error.pointer or error.header or name
+            hints.append((where, detail))
+        if hints:
             items = "".join(
-                f"<li><b>{_escape(name)}</b>: {_escape(text)}</li>"
-                for name, text in self.highlighted.items()
+                f"<li><code>{_escape(where)}</code>: {_escape(text)}</li>" for where, text in hints
             )
             self.hint.value = f'<ul class="oro-hint">{items}</ul>'
 
