@@ -70,12 +70,17 @@ def status_text(
 
 
 def display_frame(frame: Any) -> Any:
-    """``frame`` ready for the table: timezone-aware datetimes as naive UTC (itables reads
-    ``Series.values``, which drops the zone with a warning in recent pandas)."""
+    """``frame`` ready for the table: the id a column of its own (not a second header row),
+    timezone-aware datetimes as naive UTC (itables reads ``Series.values``, which drops the
+    zone with a warning in recent pandas), and missing values blank rather than ``NaN``."""
     aware = [n for n, c in frame.items() if isinstance(c.dtype, pd.DatetimeTZDtype)]
-    if not aware:
-        return frame
-    return frame.assign(**{str(n): frame[n].dt.tz_convert(None) for n in aware})
+    shown = frame.assign(**{str(n): frame[n].dt.tz_convert(None) for n in aware})
+    if shown.index.name is not None:
+        shown = shown.reset_index()
+    missing = shown.isna()
+    if missing.to_numpy().any():
+        shown = shown.astype(object).where(~missing, "")
+    return shown
 
 
 class TableView(widgets.VBox):

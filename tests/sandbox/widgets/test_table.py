@@ -96,8 +96,16 @@ def test_display_frame_makes_datetimes_naive_utc() -> None:
     assert str(shown["at"].dtype) == "datetime64[us]"
     assert shown["at"].iloc[0] == pd.Timestamp("2024-01-02 05:41:02")
     assert frame["at"].dt.tz is not None  # the frame itself is left alone
-    plain = pd.DataFrame({"n": [1]})
-    assert display_frame(plain) is plain
+
+
+def test_display_frame_shows_the_id_as_a_column_and_missing_values_blank() -> None:
+    frame = pd.DataFrame(
+        {"name": ["Acme", None], "share": [0.5, float("nan")]},
+        index=pd.Index(["1", "2"], name="id"),
+    )
+    shown = display_frame(frame)
+    assert shown.to_dict("list") == {"id": ["1", "2"], "name": ["Acme", ""], "share": [0.5, ""]}
+    assert frame["name"].isna().sum() == 1  # the frame itself is left alone
 
 
 def test_page_then_all_pages(recorded: tuple[ApiClient, list[Exchange]]) -> None:
