@@ -14,9 +14,10 @@ import orjson
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, request_response
 
 from server.actions.context import Backend
 from server.auth.oauth import oauth_routes
@@ -107,13 +108,14 @@ def create_app(settings: Settings) -> Starlette:
         finally:
             engine.dispose()
 
+    doc_pages = GZipMiddleware(request_response(api_doc))  # the whole page is ~750 kB of HTML
     routes = [
         *oauth_routes(),
         Route(f"{prefix}/doc/openapi.json", openapi_endpoint("json"), methods=["GET"]),
         Route(f"{prefix}/doc/openapi.yaml", openapi_endpoint("yaml"), methods=["GET"]),
-        Route(f"{prefix}/doc", api_doc, methods=["GET"]),
-        Route(f"{prefix}/doc/{{view}}", api_doc, methods=["GET"]),
-        Route(f"{prefix}/doc/{{view}}/{{resource}}", api_doc, methods=["GET"]),
+        Route(f"{prefix}/doc", doc_pages, methods=["GET"]),
+        Route(f"{prefix}/doc/{{view}}", doc_pages, methods=["GET"]),
+        Route(f"{prefix}/doc/{{view}}/{{resource}}", doc_pages, methods=["GET"]),
         Route(prefix + "/{path:path}", ApiEndpoint(settings)),
     ]
     return Starlette(

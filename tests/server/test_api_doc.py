@@ -206,7 +206,8 @@ def test_default_view_is_rest_json_api(live_server: LiveServer) -> None:
 
 
 def test_head_answers_like_get_without_a_body(live_server: LiveServer) -> None:
-    response = httpx.head(f"{live_server.origin}/api/doc", timeout=30)
+    plain = {"Accept-Encoding": "identity"}
+    response = httpx.head(f"{live_server.origin}/api/doc", headers=plain, timeout=30)
     assert response.status_code == 200
     assert response.headers["content-type"] == HTML
     assert response.content == b""
@@ -422,3 +423,14 @@ def test_custom_prefix_and_no_token_needed(prefixed: LiveServer) -> None:
 )
 def test_descriptions_render_code_paragraphs_and_lists(text: str, html: str) -> None:
     assert blocks(text) == html
+
+
+def test_the_page_is_compressed_for_clients_that_accept_it(live_server: LiveServer) -> None:
+    url = f"{live_server.origin}/api/doc"
+    with httpx.Client(timeout=30) as http:
+        packed = http.get(url, headers={"Accept-Encoding": "gzip"})
+        plain = http.get(url, headers={"Accept-Encoding": "identity"})
+    assert packed.headers["content-encoding"] == "gzip"
+    assert "content-encoding" not in plain.headers
+    assert packed.text == plain.text
+    assert int(packed.headers["content-length"]) < len(plain.content) / 5
