@@ -28,6 +28,9 @@ def create_engine(url: str) -> sa.Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=OFF")
+        # contains/starts_with/ends_with match case as Oro's do (it lowers only filters that are
+        # configured case_insensitive); SQLite's LIKE ignores ASCII case unless told
+        cursor.execute("PRAGMA case_sensitive_like=ON")
         cursor.close()
 
     return engine

@@ -991,3 +991,21 @@ def test_filter_error_drops_the_total_count_header(client: httpx.Client) -> None
     response = client.get("/users", params={"filter[id]": "x"}, headers={"X-Include": "totalCount"})
     assert response.status_code == 400
     assert "x-include-total-count" not in response.headers
+
+
+@pytest.mark.parametrize(
+    ("operator", "text"),
+    [("contains", "acket"), ("starts_with", "Premium"), ("ends_with", "Gloves")],
+)
+def test_text_operators_match_case_as_oro_does(
+    client: httpx.Client, operator: str, text: str
+) -> None:
+    """Oro lowers only filters configured ``case_insensitive``; these are not."""
+
+    def names(value: str) -> list[str]:
+        response = client.get("/products", params={f"filter[name][{operator}]": value})
+        assert response.status_code == 200, response.text
+        return [r["attributes"]["name"] for r in response.json()["data"]]
+
+    assert names(text)
+    assert names(text.swapcase()) == []
