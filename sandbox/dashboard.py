@@ -255,12 +255,9 @@ class _WebProcess:
 
     def stop(self) -> None:
         if self.alive():
-            self.process.terminate()
-            try:
-                self.process.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            from sandbox.launcher import terminate
+
+            terminate(self.process, STOP_TIMEOUT)
         if self.process.stdin is not None:
             with contextlib.suppress(OSError):
                 self.process.stdin.close()

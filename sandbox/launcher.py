@@ -125,6 +125,16 @@ def _child_environ(auth: bool) -> dict[str, str]:
     return environ
 
 
+def terminate(process: subprocess.Popen[Any], timeout: float = STOP_TIMEOUT) -> None:
+    """SIGTERM, then SIGKILL if ``process`` is still there after ``timeout`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 class _ServerProcess:
     """One child server process; threads read its output so that its pipes never fill."""
 
@@ -205,12 +215,7 @@ class _ServerProcess:
 
     def stop(self) -> None:
         if self.alive():
-            self.process.terminate()
-            try:
-                self.process.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            terminate(self.process)
         for reader in self.readers:
             reader.join(STOP_TIMEOUT)
         # a pipe a reader still reads (a stuck descendant holds it open) is left to that reader
