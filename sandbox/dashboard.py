@@ -334,6 +334,9 @@ def _web(args: argparse.Namespace, notebook: Path, port: int) -> _Web:
             "--Voila.port_retries=0",  # the port asked for, or an error: the printed URL is right
             "--show_tracebacks=True",
             "--preheat_kernel=True",  # the notebook runs before the first visit: a fast first page
+            # a closed page leaves its kernel idle: end it after 10 minutes (open pages stay)
+            "--MappingKernelManager.cull_idle_timeout=600",
+            "--MappingKernelManager.cull_interval=60",
             "--Voila.log_level=WARN",
         ],
         f"{base}/",
