@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, quote, urlencode
+from urllib.parse import parse_qsl, quote, unquote, urlencode
 
 import orjson
 
@@ -67,6 +67,23 @@ ACTIONS: Mapping[str, Action] = {
         Action("delete_relationship", "DELETE", "relationship", body=True),
     )
 }
+
+# headers a client or transport adds by itself: a spec read back from a request leaves them out
+_OWN_HEADERS = frozenset(
+    {
+        "host",
+        "accept",
+        "accept-encoding",
+        "connection",
+        "user-agent",
+        "content-length",
+        "content-type",
+        "authorization",
+        "x-wsse",
+        "cookie",
+        "x-csrf-header",
+    }
+)
 
 # preset keys that describe the request rather than being its query parameters
 PRESET_KEYS = ("type", "action", "id", "relationship", "header", "body")
@@ -189,6 +206,41 @@ class RequestSpec:
             tuple(params),
             tuple(headers),
             values.get("body", ""),
+        )
+
+    @classmethod
+    def from_request(cls, request: httpx.Request, base_url: str) -> RequestSpec | None:
+        """The spec of a request sent to the API at ``base_url`` (one from the history), or
+        ``None`` when its URL or method is no Oro action's. Headers a client adds itself
+        (``Accept``, ``Authorization``…) are left out."""
+        base = base_url.rstrip("/") + "/"
+        url = str(request.url)
+        if not url.startswith(base):
+            return None
+        path, _, query = url[len(base) :].partition("?")
+        parts = [unquote(part) for part in path.split("/") if part]
+        shapes = {1: "collection", 2: "item", 3: "subresource", 4: "relationship"}
+        target = shapes.get(len(parts))
+        if target is None or (target == "relationship" and parts[2] != "relationships"):
+            return None
+        action = next(
+            (a for a in ACTIONS.values() if (a.method, a.target) == (request.method, target)), None
+        )
+        if action is None:
+            return None
+        headers = tuple(
+            (name.decode("latin-1"), value.decode("latin-1"))
+            for name, value in request.headers.raw
+            if name.decode("latin-1").lower() not in _OWN_HEADERS
+        )
+        return cls(
+            parts[0],
+            action.name,
+            parts[1] if len(parts) > 1 else "",
+            parts[-1] if len(parts) > 2 else "",
+            tuple(parse_qsl(query, keep_blank_values=True)),
+            headers,
+            request.content.decode("utf-8", "replace") if action.body else "",
         )
 
     def with_template(

@@ -233,7 +233,13 @@ class SandboxApp(widgets.VBox):
             self.fill_template(force=True)
 
     def _show_past(self, exchange: Exchange) -> None:
+        """A past exchange: its request back in the builder (to change and send again), its
+        answer in the views."""
         self.exchange = exchange
+        spec = RequestSpec.from_request(exchange.request, self.client.base_url)
+        if spec is not None:
+            self.builder.load(spec)
+            self._refresh()
         self.response.show(exchange)
         self.table.show(exchange, self.client)
         self.code.show(exchange)

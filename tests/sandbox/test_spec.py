@@ -274,3 +274,52 @@ def test_every_template_is_accepted(fresh_api_url: str) -> None:
 def test_actions_cover_the_metadata_routes() -> None:
     actions = {route.action for r in metadata().resources.values() for route in r.routes}
     assert actions <= set(ACTIONS)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        pytest.param(RequestSpec("accounts"), id="list"),
+        pytest.param(
+            RequestSpec(
+                "accounts",
+                params=(
+                    ("filter[name][contains]", "A&B"),
+                    ("include", "owner"),
+                    ("fields[users]", ""),
+                ),
+                headers=(("X-Include", "totalCount"),),
+            ),
+            id="list with parameters",
+        ),
+        pytest.param(RequestSpec("users", "get", "a/b c"), id="quoted id"),
+        pytest.param(RequestSpec("contacts", "update", "3", body='{"data": {}}'), id="update"),
+        pytest.param(
+            RequestSpec("accounts", "get_relationship", "1", "contacts"), id="relationship read"
+        ),
+        pytest.param(
+            RequestSpec("accounts", "delete_relationship", "1", "contacts", body='{"data": []}'),
+            id="relationship write",
+        ),
+        pytest.param(RequestSpec("accounts", "get_subresource", "1", "owner"), id="sub-resource"),
+    ],
+)
+def test_from_request_reads_back_what_build_made(spec: RequestSpec) -> None:
+    with ApiClient("http://127.0.0.1:9/api", auth=None) as client:
+        request = spec.build(client)
+    assert RequestSpec.from_request(request, "http://127.0.0.1:9/api/") == spec
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        pytest.param("GET", "http://elsewhere/api/accounts", id="another server"),
+        pytest.param("PUT", "http://127.0.0.1:9/api/accounts/1", id="no Oro action"),
+        pytest.param("GET", "http://127.0.0.1:9/api/accounts/1/x/y", id="not a relationship URL"),
+        pytest.param("GET", "http://127.0.0.1:9/api/", id="the root"),
+    ],
+)
+def test_from_request_of_no_action(method: str, url: str) -> None:
+    with ApiClient("http://127.0.0.1:9/api") as client:
+        request = client.build_request(method, url)
+    assert RequestSpec.from_request(request, "http://127.0.0.1:9/api") is None
