@@ -7,7 +7,6 @@ marks the control the error's ``source`` points at, with the server's detail as 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 
 import ipywidgets as widgets
@@ -16,64 +15,18 @@ from sandbox.client import ErrorObject
 from sandbox.metadata import Metadata, ResourceType
 from sandbox.query import X_INCLUDE_KEYS
 from sandbox.spec import ACTIONS, RequestSpec
+from sandbox.widgets.params import (
+    FIELDS_KEY,
+    FILTER_KEY,
+    LISTS,
+    PAGE_KEY,
+    control_for,
+    header_pairs,
+    include_paths,
+)
 from sandbox.widgets.rows import FieldsetRow, FilterRow, offer_tags
 
 ERROR_CLASS = "oro-error"  # the CSS class of a control an error points at
-_FILTER_KEY = re.compile(r"^filter\[([^\[\]]+)\](?:\[([^\[\]]+)\])?$")
-_FIELDS_KEY = re.compile(r"^fields\[([^\[\]]+)\]$")
-_PAGE_KEY = re.compile(r"^page\[(number|size)\]$")
-_LISTS = ("include", "sort", "meta")
-
-
-def control_for(error: ErrorObject) -> str | None:
-    """The builder control an error is about: ``filter[name]`` → ``"filter:name"``,
-    ``fields[users]`` → ``"fields:users"``, ``page[size]`` → ``"page:size"``, ``include``,
-    ``sort``, ``meta``; a ``source.pointer`` → ``"body"``; a header → ``"headers"``."""
-    parameter = error.parameter or ""
-    if match := _FILTER_KEY.match(parameter):
-        return f"filter:{match.group(1)}"
-    if match := _FIELDS_KEY.match(parameter):
-        return f"fields:{match.group(1)}"
-    if match := _PAGE_KEY.match(parameter):
-        return f"page:{match.group(1)}"
-    if parameter in _LISTS:
-        return parameter
-    if parameter:
-        return "other"
-    if error.pointer is not None:
-        return "body"
-    if error.header or error.status in ("406", "415"):  # negotiation: Accept, Content-Type
-        return "headers"
-    return None
-
-
-def header_pairs(text: str) -> list[tuple[str, str]]:
-    """``Name: value`` lines (blank lines and lines without a colon are skipped)."""
-    pairs = []
-    for line in text.splitlines():
-        name, colon, value = line.partition(":")
-        if colon and name.strip():
-            pairs.append((name.strip(), value.strip()))
-    return pairs
-
-
-def include_paths(metadata: Metadata | None, type_: str, depth: int = 2) -> tuple[str, ...]:
-    """``owner``, ``owner.organization``…: the include paths up to ``depth`` relationships."""
-    if metadata is None or type_ not in metadata.resources:
-        return ()
-    paths: list[str] = []
-    frontier = [("", type_)]
-    for _ in range(depth):
-        step = []
-        for prefix, current in frontier:
-            resource = metadata.resources.get(current)
-            for name, rel in (resource.relationships if resource else {}).items():
-                path = f"{prefix}{name}"
-                paths.append(path)
-                if rel.target:
-                    step.append((f"{path}.", rel.target))
-        frontier = step
-    return tuple(paths)
 
 
 def _text(placeholder: str, width: str = "8rem") -> widgets.Text:
@@ -204,7 +157,7 @@ class RequestBuilder(widgets.VBox):
             params += [row.pair for row in self.filters.children if row.pair]
         if "fields" in action.query:
             params += [row.pair for row in self.fieldsets.children if row.pair]
-        for name in _LISTS:
+        for name in LISTS:
             if name in action.query and getattr(self, name).value:
                 params.append((name, ",".join(getattr(self, name).value)))
         if "page" in action.query:
@@ -242,18 +195,18 @@ class RequestBuilder(widgets.VBox):
         if spec.relationship:
             self.relationship.value = spec.relationship
         self.filters.children, self.fieldsets.children = (), ()
-        lists: dict[str, list[str]] = {name: [] for name in _LISTS}
+        lists: dict[str, list[str]] = {name: [] for name in LISTS}
         page: dict[str, str] = {}
         other: list[tuple[str, str]] = []
         for key, value in spec.params:
-            if match := _FILTER_KEY.match(key):
+            if match := FILTER_KEY.match(key):
                 self.add_filter_row(match.group(1), match.group(2) or "eq", value)
-            elif match := _FIELDS_KEY.match(key):
+            elif match := FIELDS_KEY.match(key):
                 names = tuple(n for n in value.split(",") if n)
                 self.add_fieldset_row(match.group(1), names)
             elif key in lists:
                 lists[key] += [v for v in value.split(",") if v]
-            elif (match := _PAGE_KEY.match(key)) and match.group(1) not in page:
+            elif (match := PAGE_KEY.match(key)) and match.group(1) not in page:
                 page[match.group(1)] = value
             else:
                 other.append((key, value))
@@ -400,7 +353,7 @@ class RequestBuilder(widgets.VBox):
             "headers": True,
             "body": action.body,
             "page": "page" in action.query,
-            **{name: name in action.query for name in ("filter", "fields", *_LISTS)},
+            **{name: name in action.query for name in ("filter", "fields", *LISTS)},
         }
         for name, row in self.rows.items():
             row.layout.display = None if shown[name] else "none"

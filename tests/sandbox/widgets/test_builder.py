@@ -9,13 +9,8 @@ import pytest
 
 from sandbox import ErrorObject, Metadata
 from sandbox.spec import RequestSpec
-from sandbox.widgets.builder import (
-    ERROR_CLASS,
-    RequestBuilder,
-    control_for,
-    header_pairs,
-    include_paths,
-)
+from sandbox.widgets.builder import ERROR_CLASS, RequestBuilder
+from sandbox.widgets.params import control_for, header_pairs, include_paths
 from sandbox.widgets.rows import filter_key, value_hint
 from server.domain.resources import build_registry
 from server.openapi import build_openapi
