@@ -44,7 +44,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from sandbox.launcher import _ServerProcess
+    from sandbox.launcher import ServerProcess
 
 __all__ = ["DashboardError", "build_parser", "locate_notebook", "main", "summary"]
 
@@ -377,17 +377,17 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     server_args = ["serve", "--host", args.host, "--port", str(args.api_port)]
     server_args += ["--database", args.database] if args.database else []
     server_args += ["--no-auth"] if args.no_auth else []
-    server: _ServerProcess | None = None
+    server: ServerProcess | None = None
     web: _WebProcess | None = None
     with _stop_on_sigterm():
         try:
-            server = launcher._ServerProcess(server_args, launcher._child_environ(not args.no_auth))
+            server = launcher.ServerProcess(server_args, launcher.server_environ(not args.no_auth))
             try:
                 api = reachable(server.wait_ready(START_TIMEOUT))
             except launcher.LaunchError as error:
                 raise DashboardError(str(error)) from None
             spec = _web(args, notebook, port)
-            environ = launcher._child_environ(not args.no_auth)
+            environ = launcher.server_environ(not args.no_auth)
             environ[launcher.ENV_URL] = api
             web = _WebProcess(spec.name, spec.module, spec.args, environ)
             web.wait_answering(spec.probe, START_TIMEOUT)

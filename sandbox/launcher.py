@@ -114,7 +114,8 @@ def database_url(value: str | os.PathLike[str]) -> str:
     return f"sqlite:///{path}"
 
 
-def _child_environ(auth: bool) -> dict[str, str]:
+def server_environ(auth: bool) -> dict[str, str]:
+    """The environment of a bundled server this process starts (also the dashboard's)."""
     environ = dict(os.environ)
     environ.pop(ENV_URL, None)
     environ["ORO_SANDBOX_AUTH"] = "1" if auth else "0"  # the flag alone cannot switch it back on
@@ -135,7 +136,7 @@ def terminate(process: subprocess.Popen[Any], timeout: float = STOP_TIMEOUT) -> 
         process.wait()
 
 
-class _ServerProcess:
+class ServerProcess:
     """One child server process; threads read its output so that its pipes never fill."""
 
     def __init__(self, args: list[str], environ: dict[str, str]) -> None:
@@ -243,7 +244,7 @@ class Sandbox:
         self.auth: bool | httpx.Auth = True
         self.client_id: str | None = None
         self.client_secret: str | None = None
-        self._server: _ServerProcess | None = None
+        self._server: ServerProcess | None = None
         self._server_auth = True
         self._temporary: Path | None = None  # the folder of a fresh=True database
         self._lock = threading.RLock()
@@ -396,7 +397,7 @@ class Sandbox:
             atexit.register(self.stop)
             self._at_exit = True
         self.url, self.external = None, False
-        self._server = _ServerProcess(args, _child_environ(auth))
+        self._server = ServerProcess(args, server_environ(auth))
         self.url = self._server.wait_ready(self.start_timeout)
 
     def _stop_server(self, *, keep_temporary: bool = False) -> None:
