@@ -33,7 +33,7 @@ from server.jsonapi.query import (
     parse_query,
 )
 from server.metadata.model import Relationship, Resource
-from server.storage.load import Loader, include_tree
+from server.storage.load import Loader, fielded_tree, include_tree
 from server.storage.select import Within
 
 STREAM_CHUNK = 1000
@@ -77,7 +77,7 @@ def render(
     view = ctx.view(title="title" in query.meta)
     fields = query.fields
     shape = shape_of(resource, fields.get(resource.type))
-    tree = include_tree(query.include)
+    tree = fielded_tree(ctx.backend.registry, resource, include_tree(query.include), fields)
     names = dict.fromkeys(
         [name for name, _ in shape.to_many]
         + [name for name in tree if resource.relationship[name].many]

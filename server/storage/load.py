@@ -27,6 +27,25 @@ def include_tree(paths: Iterable[Sequence[str]]) -> dict[str, Any]:
     return tree
 
 
+def fielded_tree(
+    registry: Registry,
+    resource: Resource,
+    tree: dict[str, Any],
+    fields: Mapping[str, frozenset[str]],
+) -> dict[str, Any]:
+    """``tree`` without the branches whose relationship ``fields[type]`` of its owner leaves out:
+    "the fields list of the primary type must contain the included relationship name" (§11.3),
+    and the same one level down; a type without a fieldset keeps all its branches."""
+    chosen = fields.get(resource.type)
+    kept = {}
+    for name, below in tree.items():
+        if chosen is not None and name not in chosen:
+            continue
+        target = registry[resource.relationship[name].target]
+        kept[name] = fielded_tree(registry, target, below, fields) if below else {}
+    return kept
+
+
 @dataclass
 class Included:
     resource: Resource

@@ -290,6 +290,32 @@ def test_include_nested_path_with_fields_of_every_type(client: httpx.Client) -> 
     }
 
 
+@pytest.mark.parametrize(
+    ("fields", "types"),
+    [
+        pytest.param({}, ["businessunits", "organizations"], id="no fieldsets"),
+        pytest.param({"fields[users]": "username"}, [], id="primary fieldset lacks owner"),
+        pytest.param(
+            {"fields[users]": "owner", "fields[businessunits]": "name"},
+            ["businessunits"],
+            id="nested fieldset lacks organization",
+        ),
+        pytest.param(
+            {"fields[users]": "owner", "fields[businessunits]": "organization"},
+            ["businessunits", "organizations"],
+            id="every step in its fieldset",
+        ),
+    ],
+)
+def test_include_follows_only_relationships_the_fieldsets_keep(
+    client: httpx.Client, fields: dict[str, str], types: list[str]
+) -> None:
+    """§11.3: with ``include``, the primary type's ``fields`` must name the relationship."""
+    params = [("filter[id]", "1"), ("include", "owner.organization"), *fields.items()]
+    doc = get_doc(client, "/users", params, headers=NO_LINKS)
+    assert [item["type"] for item in doc.get("included", [])] == types
+
+
 def test_include_of_a_nested_path_includes_the_intermediate_resources(
     client: httpx.Client,
     db: Any,
