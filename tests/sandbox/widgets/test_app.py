@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -141,3 +143,22 @@ def test_an_unreachable_server_is_shown_not_raised() -> None:
         assert app.send() is None
     assert app.response.failure is not None
     assert app.response.status_text == "No response"
+
+
+def documented_presets() -> list[str]:
+    """The preset links the README and the web sandbox's own page show."""
+    root = Path(__file__).resolve().parents[3]
+    texts = [(root / "README.md").read_text(encoding="utf-8")]
+    texts += [
+        "".join(c["source"])
+        for c in json.loads((root / "notebooks/sandbox.ipynb").read_text())["cells"]
+    ]
+    return [m for text in texts for m in re.findall(r"(?:8866/|add `)\?([^`\s]+)`", text)]
+
+
+@pytest.mark.parametrize("preset", documented_presets())
+def test_documented_presets_answer_200(fresh_api_url: str, preset: str) -> None:
+    with ApiClient(fresh_api_url) as client:
+        app = SandboxApp(client, metadata(), preset=preset, send_preset=True)
+    assert app.exchange is not None and app.exchange.status == 200, app.exchange
+    assert app.exchange.data
