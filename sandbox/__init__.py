@@ -2,7 +2,14 @@
 launcher for Oro's JSON:API (the bundled server, a real Oro instance, or any JSON:API server).
 The widgets are in :mod:`sandbox.widgets`."""
 
-from sandbox.auth import BearerToken, ClientCredentials, PasswordGrant, TokenError, Wsse
+from sandbox.auth import (
+    AuthorizationCode,
+    BearerToken,
+    ClientCredentials,
+    PasswordGrant,
+    TokenError,
+    Wsse,
+)
 from sandbox.client import (
     ApiClient,
     ApiResponseError,
@@ -29,6 +36,7 @@ from sandbox.spec import RequestSpec, SpecError
 __all__ = [
     "ApiClient",
     "ApiResponseError",
+    "AuthorizationCode",
     "BearerToken",
     "ClientCredentials",
     "ConnectionFailed",

@@ -4,6 +4,9 @@
 - :class:`ClientCredentials` and :class:`PasswordGrant` — OAuth 2.0 grants against Oro's
   ``POST /oauth2-token``: the token is fetched before the first request, refreshed when it is
   about to expire, and fetched again once if the API answers 401.
+- :class:`AuthorizationCode` — the authorization code grant with PKCE (S256): a person signs in
+  on the server's page (``.url``); :meth:`~AuthorizationCode.finish` takes the address the browser
+  was sent back to and gets the tokens; renewed with the refresh token.
 - :class:`Wsse` — Oro's (deprecated) WSSE UsernameToken with a user's API key: fresh headers,
   with a new nonce, on every request.
 
@@ -14,21 +17,32 @@ Token requests go to ``<scheme>://<host>/oauth2-token`` of the API's own server 
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import hashlib
 import os
+import secrets
 import threading
 import time
 from collections.abc import Callable, Generator
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
 from sandbox.client import SandboxError
 
-__all__ = ["BearerToken", "ClientCredentials", "PasswordGrant", "TokenError", "Wsse"]
+__all__ = [
+    "AuthorizationCode",
+    "BearerToken",
+    "ClientCredentials",
+    "PasswordGrant",
+    "TokenError",
+    "Wsse",
+]
 
 TOKEN_PATH = "/oauth2-token"
+AUTHORIZE_PATH = "/oauth2-token/authorize"
 EARLY_REFRESH = 30  # seconds before expiry at which a token is renewed
 
 
@@ -165,6 +179,97 @@ class PasswordGrant(_OAuthGrant):
 
     def __repr__(self) -> str:
         return f"<PasswordGrant client_id={self.client_id!r} username={self.username!r}>"
+
+
+def s256(verifier: str) -> str:
+    """The PKCE ``code_challenge`` of a ``code_verifier`` (RFC 7636 §4.2, method S256)."""
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+class AuthorizationCode(_OAuthGrant):
+    """OAuth 2.0 authorization code with PKCE: a person signs in on the server's own page.
+
+    ``login = AuthorizationCode("sandbox-pkce", "http://127.0.0.1/callback", api_url=API)``;
+    open ``login.url`` in a browser, sign in and allow; the browser is sent to the redirect URI
+    with ``?code=…&state=…`` (nothing needs to listen there: the address is what counts); then
+    ``login.finish(that_address)`` gets the tokens and ``ApiClient(API, auth=login)`` uses them,
+    renewing with the refresh token. ``authorize_url``/``token_url`` default to Oro's paths on
+    the API's host (give them for a back office under ``/admin``).
+    """
+
+    def __init__(
+        self,
+        client_id: str,
+        redirect_uri: str,
+        *,
+        api_url: str | None = None,
+        client_secret: str | None = None,
+        authorize_url: str | None = None,
+        token_url: str | None = None,
+        scope: str | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        origin = _origin(api_url) if api_url else None
+        if authorize_url is None and origin is None:
+            raise ValueError("give api_url= (or authorize_url= and token_url=)")
+        token_url = token_url or f"{origin}{TOKEN_PATH}"
+        super().__init__(client_id, client_secret, token_url, clock)
+        self.redirect_uri = redirect_uri
+        self.authorize_url = authorize_url or f"{origin}{AUTHORIZE_PATH}"
+        self.scope = scope
+        self.verifier = secrets.token_urlsafe(48)  # 64 characters, as RFC 7636 allows
+        self.state = secrets.token_urlsafe(16)
+
+    @property
+    def url(self) -> str:
+        """Where the person signs in: the authorize URL with the PKCE challenge and the state."""
+        query = {
+            "response_type": "code",
+            "client_id": self.client_id,
+            "redirect_uri": self.redirect_uri,
+            "code_challenge": s256(self.verifier),
+            "code_challenge_method": "S256",
+            "state": self.state,
+            **({"scope": self.scope} if self.scope else {}),
+        }
+        return f"{self.authorize_url}?{urlencode(query)}"
+
+    def finish(self, redirected: str, *, http: httpx.Client | None = None) -> AuthorizationCode:
+        """Exchange the code in ``redirected`` (the address the browser was sent back to, or the
+        code alone) for tokens; raises :class:`TokenError` for a refusal or a wrong ``state``."""
+        code = redirected
+        if "?" in redirected or "://" in redirected:
+            query = parse_qs(urlsplit(redirected).query)
+            if "error" in query:
+                description = query.get("error_description", [""])[0]
+                raise TokenError(400, query["error"][0], description)
+            if query.get("state", [None])[0] != self.state:
+                raise TokenError(400, "invalid_state", "The state does not match this sign-in.")
+            code = query.get("code", [""])[0]
+        body = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": self.redirect_uri,
+            "code_verifier": self.verifier,
+        }
+        request = self._token_request(httpx.Request("GET", self.authorize_url), body)
+        with httpx.Client() if http is None else contextlib.nullcontext(http) as sender:
+            self._store(sender.send(request))
+        return self
+
+    def grant(self) -> dict[str, Any]:
+        """Without a refresh token only a new sign-in helps."""
+        raise TokenError(401, "login_required", "Sign in again: open .url, then call .finish().")
+
+    def __repr__(self) -> str:
+        signed = "signed in" if self.access_token else "not signed in yet: open .url"
+        return f"<AuthorizationCode client_id={self.client_id!r}, {signed}>"
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def wsse_headers(

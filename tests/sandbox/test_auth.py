@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import time
 from collections.abc import Callable, Iterator
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpx
 import orjson
@@ -14,16 +15,18 @@ import pytest
 
 from sandbox.auth import (
     EARLY_REFRESH,
+    AuthorizationCode,
     BearerToken,
     ClientCredentials,
     PasswordGrant,
     TokenError,
     Wsse,
+    s256,
     wsse_headers,
 )
 from sandbox.client import ApiClient, SandboxError
 from server.auth.tokens import AccessClaims, issue_access_token
-from tests.auth.oauth_support import AuthServer, auth_server
+from tests.auth.oauth_support import CALLBACK, REP, AuthServer, auth_server, authorize
 
 ADMIN_API_KEY = "c4a8b0622d55b80e199ce9319e20370f9d8e4a3d"  # the demo admin's seeded WSSE key
 
@@ -344,3 +347,102 @@ def test_wsse_headers_follow_oros_digest() -> None:
 )
 def test_reprs_show_no_secrets(make: Callable[[], httpx.Auth], expected: str) -> None:
     assert repr(make()) == expected
+
+
+# --- authorization code with PKCE ---------------------------------------------------------------
+
+
+def signed_in(server: AuthServer, login: AuthorizationCode, **overrides: str) -> str:
+    """Play the browser: open ``login.url``, sign in as the Sales Rep, allow; the address the
+    browser is sent back to."""
+    query = dict(parse_qsl(urlsplit(login.url).query))
+    del query["response_type"], query["client_id"], query["redirect_uri"]
+    answer = authorize(
+        server, login.client_id, username=REP, password=REP, **{**query, **overrides}
+    )
+    return f"{CALLBACK}?{urlencode(answer)}"
+
+
+def test_the_sign_in_url_carries_the_pkce_challenge_and_the_state() -> None:
+    login = AuthorizationCode("sandbox-pkce", CALLBACK, api_url="http://h:8/admin/api")
+    url = urlsplit(login.url)
+    assert f"{url.scheme}://{url.netloc}{url.path}" == "http://h:8/oauth2-token/authorize"
+    assert dict(parse_qsl(url.query)) == {
+        "response_type": "code",
+        "client_id": "sandbox-pkce",
+        "redirect_uri": CALLBACK,
+        "code_challenge": s256(login.verifier),
+        "code_challenge_method": "S256",
+        "state": login.state,
+    }
+    assert login.token_url == "http://h:8/oauth2-token"
+    assert 43 <= len(login.verifier) <= 128
+    assert s256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk") == (
+        "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"  # RFC 7636 appendix B
+    )
+
+
+def test_authorization_code_signs_in_then_refreshes(server: AuthServer) -> None:
+    clock = Clock()
+    login = AuthorizationCode("sandbox-pkce", CALLBACK, api_url=api_url(server), clock=clock)
+    assert (
+        repr(login) == "<AuthorizationCode client_id='sandbox-pkce', not signed in yet: open .url>"
+    )
+    assert login.finish(signed_in(server, login)) is login
+    client, log = logged_client(api_url(server), login)
+    with client:
+        assert client.get("/accounts", params={"page[size]": "1"}).status == 200
+        clock.now += 3600  # the access token expired: the refresh token renews it
+        assert client.get("/accounts", params={"page[size]": "1"}).status == 200
+    assert log.take() == [
+        "GET /api/accounts → 200",
+        "token refresh_token → 200",
+        "GET /api/accounts → 200",
+    ]
+    assert repr(login) == "<AuthorizationCode client_id='sandbox-pkce', signed in>"
+
+
+def test_authorization_code_takes_the_code_alone(server: AuthServer) -> None:
+    login = AuthorizationCode("sandbox-pkce", CALLBACK, api_url=api_url(server))
+    code = dict(parse_qsl(urlsplit(signed_in(server, login)).query))["code"]
+    with ApiClient(api_url(server), auth=login.finish(code)) as client:
+        assert client.get("/users/4").status == 200
+
+
+@pytest.mark.parametrize(
+    ("overrides", "error"),
+    [
+        pytest.param({"state": "someone-elses"}, "invalid_state", id="another sign-in's state"),
+        pytest.param({"decision": "deny"}, "access_denied", id="the user said no"),
+    ],
+)
+def test_a_refused_or_foreign_sign_in_is_a_token_error(
+    server: AuthServer, overrides: dict[str, str], error: str
+) -> None:
+    login = AuthorizationCode("sandbox-pkce", CALLBACK, api_url=api_url(server))
+    with pytest.raises(TokenError) as raised:
+        login.finish(signed_in(server, login, **overrides))
+    assert raised.value.error == error
+
+
+def test_a_wrong_verifier_is_refused_by_the_server(server: AuthServer) -> None:
+    login = AuthorizationCode("sandbox-pkce", CALLBACK, api_url=api_url(server))
+    redirected = signed_in(server, login)
+    login.verifier = "x" * 64
+    with pytest.raises(TokenError) as raised:
+        login.finish(redirected)
+    assert (raised.value.status, raised.value.error) == (400, "invalid_grant")
+
+
+def test_before_signing_in_a_request_says_how(server: AuthServer) -> None:
+    login = AuthorizationCode("sandbox-pkce", CALLBACK, api_url=api_url(server))
+    with (
+        ApiClient(api_url(server), auth=login) as client,
+        pytest.raises(TokenError, match=r"Sign in again: open \.url"),
+    ):
+        client.get("/users/1")
+
+
+def test_authorization_code_needs_to_know_where() -> None:
+    with pytest.raises(ValueError, match="api_url"):
+        AuthorizationCode("sandbox-pkce", CALLBACK)
