@@ -281,6 +281,7 @@ def _auth_name(client: ApiClient) -> str:
     names = {
         "ClientCredentials": "OAuth client credentials",
         "PasswordGrant": "OAuth password grant",
+        "AuthorizationCode": "OAuth authorization code",
         "Wsse": "WSSE",
         "BearerToken": "bearer token",
     }
