@@ -62,18 +62,6 @@ PROG = "python -m sandbox.dashboard"
 
 _PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _WILDCARDS = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}
-# Runs a module as `python -m` does, ended when its stdin reaches EOF: this process closed it, or
-# died (the launcher's wrapper, for any module).
-_GUARDED = """\
-import os, runpy, signal, sys, threading
-def orphaned():
-    while os.read(0, 512):
-        pass
-    os.kill(os.getpid(), signal.SIGTERM)
-threading.Thread(target=orphaned, daemon=True).start()
-del sys.argv[0]
-runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)
-"""
 
 
 class DashboardError(Exception):
@@ -212,9 +200,11 @@ class _WebProcess:
 
     def __init__(self, name: str, module: str, args: list[str], environ: dict[str, str]) -> None:
         self.name = name
+        from sandbox.launcher import GUARDED
+
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop())
         self.process = subprocess.Popen(
-            [sys.executable, "-P", "-c", _GUARDED, module, *args],
+            [sys.executable, "-P", "-c", GUARDED, module, *args],
             stdin=subprocess.PIPE,
             stdout=self.log,
             stderr=subprocess.STDOUT,

@@ -70,17 +70,18 @@ SHOWN_LINES = 20  # of its error output, in a LaunchError
 
 _BANNER = re.compile(r"^Oro API Sandbox: (\S+)\s*$")
 _PROJECT_ROOT = Path(__file__).resolve().parent.parent  # holds both `sandbox` and `server`
-# The server, ended when its stdin reaches EOF: the launching process closed it, or died.
-# (os.read, not sys.stdin: a daemon thread blocked in a buffered read aborts the exit.)
-_WRAPPER = """\
-import os, signal, sys, threading
+# `python -c GUARDED MODULE ARGS…` runs MODULE as `python -m` does, ended when its stdin reaches
+# EOF: the launching process closed it, or died. (os.read, not sys.stdin: a daemon thread
+# blocked in a buffered read aborts the exit.) The dashboard starts its children this way too.
+GUARDED = """\
+import os, runpy, signal, sys, threading
 def orphaned():
     while os.read(0, 512):
         pass
     os.kill(os.getpid(), signal.SIGTERM)
 threading.Thread(target=orphaned, daemon=True).start()
-from server.cli import main
-sys.exit(main(sys.argv[1:]))
+del sys.argv[0]
+runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)
 """
 
 
@@ -147,7 +148,7 @@ class ServerProcess:
         self.announced = threading.Event()  # the banner was printed, or stdout ended
         # -P: the working directory is not put on sys.path (a local `server` folder stays out)
         self.process = subprocess.Popen(
-            [sys.executable, "-P", "-c", _WRAPPER, *args],
+            [sys.executable, "-P", "-c", GUARDED, "server", *args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
