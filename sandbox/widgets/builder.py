@@ -23,6 +23,7 @@ from sandbox.widgets.params import (
     control_for,
     header_pairs,
     include_paths,
+    sort_paths,
 )
 from sandbox.widgets.rows import FieldsetRow, FilterRow, offer_tags
 
@@ -320,7 +321,7 @@ class RequestBuilder(widgets.VBox):
         self.action.value = current if current in actions else actions[0]
         type_ = self.type.value.strip()
         offer_tags(self.include, include_paths(self.metadata, type_), [])
-        sortable = resource.sortable if resource and resource.sortable else ()
+        sortable = sort_paths(self.metadata, type_)
         offer_tags(self.sort, tuple(x for n in sortable for x in (n, f"-{n}")), [])
         metas = resource.meta_properties if resource and resource.meta_properties else ()
         offer_tags(self.meta, metas, [])

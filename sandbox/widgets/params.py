@@ -63,3 +63,17 @@ def include_paths(metadata: Metadata | None, type_: str, depth: int = 2) -> tupl
                     step.append((f"{path}.", rel.target))
         frontier = step
     return tuple(paths)
+
+
+def sort_paths(metadata: Metadata | None, type_: str) -> tuple[str, ...]:
+    """What ``sort`` takes: the type's sortable fields, then ``owner.name``-style paths through
+    its to-one relationships to their sortable fields (§11.6; to-many paths are refused)."""
+    resource = metadata.resources.get(type_) if metadata is not None else None
+    if resource is None:
+        return ()
+    paths = list(resource.sortable or ())
+    for name, rel in resource.relationships.items():
+        target = metadata.resources.get(rel.target or "") if metadata is not None else None
+        if rel.to_one and target is not None:
+            paths += [f"{name}.{field}" for field in target.sortable or ()]
+    return tuple(paths)

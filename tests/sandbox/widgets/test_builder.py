@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from functools import cache
 
+import httpx
 import pytest
 
 from sandbox import ErrorObject, Metadata
 from sandbox.spec import RequestSpec
 from sandbox.widgets.builder import ERROR_CLASS, RequestBuilder
-from sandbox.widgets.params import control_for, header_pairs, include_paths
+from sandbox.widgets.params import control_for, header_pairs, include_paths, sort_paths
 from sandbox.widgets.rows import filter_key, value_hint
 from server.domain.resources import build_registry
 from server.openapi import build_openapi
@@ -78,6 +79,14 @@ def test_include_paths() -> None:
     assert all(path.count(".") <= 1 for path in paths)
     assert include_paths(metadata(), "nothing") == ()
     assert include_paths(None, "accounts") == ()
+
+
+def test_sort_paths() -> None:
+    paths = sort_paths(metadata(), "accounts")
+    assert paths[:4] == ("id", "name", "createdAt", "updatedAt")
+    assert {"owner.username", "owner.id", "referredBy.name"} <= set(paths)
+    assert not [p for p in paths if p.startswith("contacts.")]  # to-many: not sortable
+    assert sort_paths(metadata(), "nothing") == sort_paths(None, "accounts") == ()
 
 
 def test_filter_key_and_hint() -> None:
@@ -229,3 +238,14 @@ def test_without_metadata_anything_can_be_typed() -> None:
     made.action.value = "get"
     made.id.value = "x1"
     assert made.spec == RequestSpec("things", "get", "x1")
+
+
+@pytest.mark.parametrize("type_", ["accounts", "orders", "contacts"])
+def test_every_offered_sort_path_is_accepted(client: httpx.Client, type_: str) -> None:
+    refused = {
+        path: response.status_code
+        for path in sort_paths(metadata(), type_)
+        for response in [client.get(f"/{type_}", params={"sort": f"-{path}", "page[size]": "1"})]
+        if response.status_code != 200
+    }
+    assert refused == {}
