@@ -57,15 +57,19 @@ class RequestBuilder(widgets.VBox):
         self.relationship = widgets.Dropdown(layout=widgets.Layout(width="16rem"))
         self.filters = widgets.VBox()
         self.add_filter = widgets.Button(description="Add filter", icon="plus")
-        self.include = widgets.TagsInput(allow_duplicates=False)
+        self.include = widgets.TagsInput(
+            allow_duplicates=False, placeholder="owner, owner.organization…"
+        )
         self.fieldsets = widgets.VBox()
         for rows in (self.filters, self.fieldsets):
             rows.add_class("oro-rows")
         self.add_fieldset = widgets.Button(description="Add fields[…]", icon="plus")
-        self.sort = widgets.TagsInput(allow_duplicates=False)
+        self.sort = widgets.TagsInput(
+            allow_duplicates=False, placeholder="name or -name (descending)"
+        )
         self.page_number = _text("number")
         self.page_size = _text("size (-1: all)")
-        self.meta = widgets.TagsInput(allow_duplicates=False)
+        self.meta = widgets.TagsInput(allow_duplicates=False, placeholder="title")
         self.x_include = {
             key: widgets.ToggleButton(description=key, layout=widgets.Layout(width="9rem"))
             for key in X_INCLUDE_KEYS
@@ -130,8 +134,8 @@ class RequestBuilder(widgets.VBox):
         }
         for name, control in named.items():  # stable handles for styling and browser tests
             control.add_class(f"oro-{name}")
-        if known:
-            self.type.value = known[0]
+        if known:  # Oro's documentation shows its examples on users
+            self.type.value = "users" if "users" in known else known[0]
 
     def on_change(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` after any control changes (rows added later included)."""

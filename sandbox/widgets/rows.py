@@ -131,7 +131,9 @@ class FieldsetRow(widgets.HBox):
             ensure_option=False,
             layout=widgets.Layout(width="12rem"),
         )
-        self.names = widgets.TagsInput(value=list(names), allow_duplicates=False)
+        self.names = widgets.TagsInput(
+            value=list(names), allow_duplicates=False, placeholder="fields (none: only ids)"
+        )
         self.remove = widgets.Button(
             icon="times", tooltip="remove this fieldset", layout=widgets.Layout(width="2.5rem")
         )
