@@ -249,6 +249,24 @@ class ApiClient:
             method.upper(), url, params=params, content=content, headers=merged
         )
 
+    def signed(self, request: httpx.Request) -> httpx.Request:
+        """``request`` with the headers the auth adds when sending (for a preview of the exact
+        request): as it is when the auth would first need a round trip (a token not fetched
+        yet). Nothing is sent."""
+        if self.auth is None:
+            return request
+        copy = httpx.Request(
+            request.method, request.url, headers=request.headers, content=request.content
+        )
+        flow = self.auth.sync_auth_flow(copy)
+        try:
+            first = next(flow)
+        except StopIteration:
+            return request
+        finally:
+            flow.close()
+        return first if first.url == request.url else request
+
     def send(self, request: httpx.Request) -> Exchange:
         started = time.perf_counter()
         try:

@@ -14,6 +14,7 @@ import httpx
 import orjson
 import pytest
 
+from sandbox.auth import BearerToken, ClientCredentials
 from sandbox.client import (
     DEFAULT_TIMEOUT,
     JSON_API,
@@ -305,3 +306,18 @@ def test_a_server_that_never_answers_times_out() -> None:
         assert time.perf_counter() - started < 5
     assert isinstance(failed.value.cause, httpx.ReadTimeout)
     assert str(failed.value).startswith(f"GET {url}/users got no answer: ReadTimeout")
+
+
+def test_signed_shows_the_auth_headers_without_sending() -> None:
+    with ApiClient("http://127.0.0.1:9/api", auth=BearerToken("t")) as client:
+        request = client.build_request("POST", "accounts", json={"a": 1})
+        signed = client.signed(request)
+    assert (signed.headers["Authorization"], signed.content) == ("Bearer t", b'{"a":1}')
+    assert "Authorization" not in request.headers  # the request itself is left alone
+    fresh = ClientCredentials("app", "secret")  # no token yet: it would need a round trip
+    with ApiClient("http://127.0.0.1:9/api", auth=fresh) as client:
+        request = client.build_request("GET", "users")
+        assert client.signed(request) is request
+    with ApiClient("http://127.0.0.1:9/api") as client:
+        request = client.build_request("GET", "users")
+        assert client.signed(request) is request

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sandbox import ApiClient, Metadata, RequestSpec
+from sandbox import ApiClient, BearerToken, Metadata, RequestSpec
 from sandbox.widgets import SandboxApp
 from sandbox.widgets.app import voila_page
 from server.domain.resources import build_registry
@@ -162,3 +162,13 @@ def test_documented_presets_answer_200(fresh_api_url: str, preset: str) -> None:
         app = SandboxApp(client, metadata(), preset=preset, send_preset=True)
     assert app.exchange is not None and app.exchange.status == 200, app.exchange
     assert app.exchange.data
+
+
+def test_the_code_of_a_request_not_sent_yet_carries_its_auth(api_url: str) -> None:
+    with ApiClient(api_url, auth=BearerToken("s3cr3t")) as client:
+        app = SandboxApp(client, metadata())
+        app.builder.type.value = "accounts"
+    assert "Authorization: Bearer" in app.code.text
+    assert "s3cr3t" not in app.code.text  # secrets hidden by default
+    app.code.redact = False
+    assert "Authorization: Bearer s3cr3t" in app.code.text
