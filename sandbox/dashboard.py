@@ -38,7 +38,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, TextIO
@@ -61,6 +61,8 @@ INSTALL_HINT = "pip install 'oro-api-sandbox[notebook]'"
 PROG = "python -m sandbox.dashboard"
 
 _PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHARE = Path(__file__).resolve().parent / "share"  # a Jupyter data folder: voila/templates/…
+TEMPLATE = "oro-sandbox"
 _WILDCARDS = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}
 
 
@@ -289,6 +291,7 @@ class _Web:
     args: list[str]
     url: str  # shown
     probe: str  # answers once the server is up
+    environ: dict[str, str] = field(default_factory=dict)  # added to the child's environment
 
 
 def _web(args: argparse.Namespace, notebook: Path, port: int) -> _Web:
@@ -328,9 +331,15 @@ def _web(args: argparse.Namespace, notebook: Path, port: int) -> _Web:
             "--MappingKernelManager.cull_idle_timeout=600",
             "--MappingKernelManager.cull_interval=60",
             "--Voila.log_level=WARN",
+            f"--template={TEMPLATE}",  # Voila's lab page without its CDN links
         ],
         f"{base}/",
         f"{base}/voila/static/",
+        {
+            "JUPYTER_PATH": os.pathsep.join(
+                filter(None, [str(SHARE), os.environ.get("JUPYTER_PATH")])
+            )
+        },
     )
 
 
@@ -379,6 +388,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             spec = _web(args, notebook, port)
             environ = launcher.server_environ(not args.no_auth)
             environ[launcher.ENV_URL] = api
+            environ.update(spec.environ)
             web = _WebProcess(spec.name, spec.module, spec.args, environ)
             web.wait_answering(spec.probe, START_TIMEOUT)
             client_id = os.environ.get(launcher.ENV_CLIENT_ID) or launcher.DEFAULT_CLIENT_ID

@@ -7,6 +7,7 @@ import re
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -160,3 +161,22 @@ def test_a_preset_from_the_query_string(page: object, voila_url: str) -> None:
     assert page.locator(".oro-id input").input_value() == "1"  # type: ignore[attr-defined]
     line = page.locator(".oro-request-line").inner_text()  # type: ignore[attr-defined]
     assert line.endswith("/api/contacts/1?include=owner")
+
+
+def test_the_page_loads_nothing_from_elsewhere(page: object, voila_url: str) -> None:
+    """No CDN: Voila's own lab page would fetch FontAwesome from one (our template drops it)."""
+    hosts: set[str] = set()
+
+    def note(request: object) -> None:
+        url = urlsplit(request.url)  # type: ignore[attr-defined]
+        if url.scheme in ("http", "https", "ws", "wss"):  # not data: or blob:
+            hosts.add(url.hostname or "")
+
+    page.on("request", note)  # type: ignore[attr-defined]
+    page.on("websocket", note)  # type: ignore[attr-defined]
+    open_sandbox(page, voila_url + "?type=accounts&include=owner")
+    wait_status(page, "200 OK")
+    page.get_by_role("tab", name="Table").click()  # type: ignore[attr-defined]
+    rows = page.locator(".oro-table table[id^=DataTables_Table] tbody tr")  # type: ignore[attr-defined]
+    rows.first.wait_for()
+    assert hosts == {"127.0.0.1"}
