@@ -72,9 +72,9 @@ print(json.dumps({"url": url, "status": status}))
 """
 
 
-def test_start_serves_the_api_to_the_command_and_stops_it_after(environ: dict[str, str]) -> None:
-    port = int(environ["ORO_SANDBOX_PORT"])
-    done = subprocess.run(
+def start_showing_the_api(environ: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``binder/start`` with a stand-in command that prints what it was given of the API."""
+    return subprocess.run(
         [BINDER / "start", sys.executable, "-c", SHOW_API],
         cwd=ROOT,
         env=environ,
@@ -82,6 +82,11 @@ def test_start_serves_the_api_to_the_command_and_stops_it_after(environ: dict[st
         text=True,
         timeout=TIMEOUT,
     )
+
+
+def test_start_serves_the_api_to_the_command_and_stops_it_after(environ: dict[str, str]) -> None:
+    port = int(environ["ORO_SANDBOX_PORT"])
+    done = start_showing_the_api(environ)
     assert (done.returncode, done.stderr) == (0, "")
     assert json.loads(done.stdout) == {"url": f"http://127.0.0.1:{port}/api", "status": 200}
     database = Path(environ["HOME"]) / ".cache" / "oro-api-sandbox" / "sandbox.db"
@@ -96,14 +101,7 @@ def test_start_runs_the_command_without_the_url_when_the_server_cannot_start(
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", port))
         taken.listen()
-        done = subprocess.run(
-            [BINDER / "start", sys.executable, "-c", SHOW_API],
-            cwd=ROOT,
-            env=environ,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-        )
+        done = start_showing_the_api(environ)
     assert (done.returncode, json.loads(done.stdout)) == (0, {"url": None, "status": None})
     log = Path(environ["HOME"]) / ".cache" / "oro-api-sandbox" / "server.log"
     in_use = os.strerror(EADDRINUSE)
