@@ -18,11 +18,14 @@ datetime → UTC ``…Z``), a list → ``a,b`` ("any of"), a :class:`Range` → 
 
 Given :class:`~sandbox.metadata.Metadata` (``q.check(metadata, "users")``, or bound once with
 ``Query(metadata=m, type="users")`` so that each step is checked), unknown fields, operators a
-field does not allow, unknown include paths, sort fields, ``fields[...]`` types and names are
-rejected with a :class:`QueryError` that names them and lists what would do. Without metadata only
-the grammar is checked (operator names, ``None``, page numbers, ``X-Include`` keys).
+field does not allow, sort fields, ``fields[...]`` types and names are rejected with a
+:class:`QueryError` that names them and lists what would do. An unknown include path is no error
+(Oro ignores it: nothing comes back for it), so it is a :class:`QueryWarning` instead, saying why
+nothing will be included; :meth:`Query.warnings` lists them without warning. Without metadata
+only the grammar is checked (operator names, ``None``, page numbers, ``X-Include`` keys).
 
-Exceptions: :class:`QueryError` (a :class:`sandbox.client.SandboxError` and a ``ValueError``).
+Exceptions: :class:`QueryError` (a :class:`sandbox.client.SandboxError` and a ``ValueError``);
+warnings: :class:`QueryWarning` (a ``UserWarning``).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import enum
 import math
 import numbers
 import re
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -49,6 +53,7 @@ __all__ = [
     "Operator",
     "Query",
     "QueryError",
+    "QueryWarning",
     "Range",
     "range_",
 ]
@@ -56,6 +61,11 @@ __all__ = [
 
 class QueryError(SandboxError, ValueError):
     """A query the builder will not write, or that the server's metadata rules out."""
+
+
+class QueryWarning(UserWarning):
+    """A query the server accepts but that will not do what it seems to (an include path the
+    metadata does not know: the server ignores it)."""
 
 
 @dataclass(frozen=True)
@@ -267,7 +277,7 @@ class Query:
 
     def __post_init__(self) -> None:
         if self.metadata is not None and self.type is not None:
-            self.check()
+            self.warnings()  # errors raise; :meth:`include` warns about its own paths
 
     # --- building ----------------------------------------------------------------------------
 
@@ -317,9 +327,14 @@ class Query:
         return self._with("fields", fieldsets=tuple(sets.items()))
 
     def include(self, *paths: str) -> Query:
-        """``include=owner,owner.organization``: related resources in ``included``."""
+        """``include=owner,owner.organization``: related resources in ``included``. A bound
+        query warns (:class:`QueryWarning`) about a path its metadata does not know."""
         new = _names("include", paths)
-        return self._with("include", includes=tuple(dict.fromkeys((*self.includes, *new))))
+        query = self._with("include", includes=tuple(dict.fromkeys((*self.includes, *new))))
+        if query.metadata is not None and query.type is not None:
+            for note in Query(includes=new).warnings(query.metadata, query.type):
+                warnings.warn(QueryWarning(note), stacklevel=2)
+        return query
 
     def sort(self, *names: str) -> Query:
         """``sort=-createdAt,id``: ascending, or descending with ``-`` (replaces the order)."""
@@ -473,13 +488,20 @@ class Query:
 
     def check(self, metadata: Metadata | None = None, type_: str | None = None) -> Query:
         """Raise :class:`QueryError` naming the first problem the metadata shows, else return
-        this query. Without metadata (given or bound) there is nothing to check."""
+        this query, after a :class:`QueryWarning` for each of :meth:`warnings`. Without
+        metadata (given or bound) there is nothing to check."""
+        for note in self.warnings(metadata, type_):
+            warnings.warn(QueryWarning(note), stacklevel=2)
+        return self
+
+    def warnings(self, metadata: Metadata | None = None, type_: str | None = None) -> list[str]:
+        """What the server accepts but ignores (unknown include paths), each with the reason;
+        raises :class:`QueryError` as :meth:`check` does."""
         metadata = metadata if metadata is not None else self.metadata
         type_ = type_ if type_ is not None else self.type
         if metadata is None or type_ is None:
-            return self
-        _Checker(metadata, _resource(metadata, type_)).check(self)
-        return self
+            return []
+        return _Checker(metadata, _resource(metadata, type_)).check(self)
 
 
 def _resource(metadata: Metadata, type_: str) -> ResourceType:
@@ -533,17 +555,18 @@ class _Checker:
         self.metadata = metadata
         self.resource = resource
 
-    def check(self, query: Query) -> None:
+    def check(self, query: Query) -> list[str]:
+        """Raise the first error; return the warnings."""
         for item in query.filters:
             self.filter(item)
         for type_, names in query.fieldsets:
             self.fieldset(type_, names)
-        for path in query.includes:
-            self.include(path)
+        notes = [note for path in query.includes if (note := self.include(path))]
         for name in query.sorting:
             self.sort(name)
         self.meta(query.meta_properties)
         self.page(dict(query.paging))
+        return notes
 
     def walk(self, path: list[str], what: str) -> ResourceType | None:
         """The type at the end of the relationships ``path``; None when the metadata does not
@@ -634,8 +657,14 @@ class _Checker:
                     f"{_suggest(name, resource.fields)}; fields: {_listing(resource.fields)}"
                 )
 
-    def include(self, path: str) -> None:
-        self.walk(path.split("."), f"in include path {path!r}")
+    def include(self, path: str) -> str | None:
+        """Why nothing will be included for ``path`` (Oro ignores an unknown association from
+        there on), or None."""
+        try:
+            self.walk(path.split("."), f"in include path {path!r}")
+        except QueryError as error:
+            return f"{error}. The server ignores this path: nothing is included for it"
+        return None
 
     def sort(self, name: str) -> None:
         path = name.removeprefix("-").split(".")

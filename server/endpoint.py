@@ -27,7 +27,7 @@ from server.auth.authenticate import Credentials, Unauthorized, authenticate
 from server.auth.feature import api_disabled_error, api_enabled
 from server.auth.principal import Principal
 from server.jsonapi.errors import ApiError, ApiErrors, MethodNotAllowed
-from server.jsonapi.negotiation import JSON, JSON_API, negotiate
+from server.jsonapi.negotiation import JSON, JSON_API, is_json_api, negotiate
 from server.routing import Target, resolve
 from server.settings import Settings
 
@@ -57,17 +57,21 @@ def _arguments(target: Target) -> tuple[Any, ...]:
     return (target.resource, target.id, target.relationship)
 
 
-def error_reply(error: ApiError | ApiErrors) -> Reply:
+def error_reply(error: ApiError | ApiErrors, json_api: bool = True) -> Reply:
+    """Oro's JSON:API error document, or for a plain REST request its plain format: a
+    top-level array of error objects."""
     errors = error.errors if isinstance(error, ApiErrors) else [error]
+    if not json_api:
+        return Reply(error.status, [e.to_plain() for e in errors])
     return Reply(error.status, {"errors": [e.to_dict() for e in errors]})
 
 
-def unexpected_reply(exc: Exception, debug: bool) -> Reply:
+def unexpected_reply(exc: Exception, debug: bool, json_api: bool = True) -> Reply:
     log.exception("unexpected error", exc_info=exc)
     if not debug:
-        return error_reply(ApiError(500, "internal server error"))
+        return error_reply(ApiError(500, "internal server error"), json_api)
     name = re.sub(r"(?<!^)(?=[A-Z])", " ", type(exc).__name__).lower()
-    return error_reply(ApiError(500, f"{name} exception", f"*DEBUG ONLY* {exc}"))
+    return error_reply(ApiError(500, f"{name} exception", f"*DEBUG ONLY* {exc}"), json_api)
 
 
 def api_root(scope: Scope, headers: dict[str, str], prefix: str) -> str:
@@ -132,7 +136,8 @@ class ApiEndpoint:
         override = headers.get("x-http-method-override")
         if method == "POST" and override:  # e.g. a long GET sent as POST, filters in the body
             method = override.strip().upper()
-        json_api = True
+        content_type = headers.get("content-type")
+        json_api = is_json_api(headers.get("accept"), content_type)  # errors answer in kind
         try:
             if method == "OPTIONS":  # also CORS preflight: never needs credentials
                 allow = resolve(backend.registry, path, method, api_url + path).allow()
@@ -146,7 +151,6 @@ class ApiEndpoint:
                 )
                 return Reply(200, None, options | (preflight or {}), empty=True), True
             body = await read_body(receive)
-            content_type = headers.get("content-type")
             principal = authenticate(
                 backend.authenticators,
                 Credentials(method, headers, body, (content_type or "").startswith(JSON_API)),
@@ -178,13 +182,13 @@ class ApiEndpoint:
             reply = await run_in_threadpool(ACTIONS[action], context, *_arguments(target))
             return reply, json_api
         except (ApiError, ApiErrors) as error:
-            return error_reply(error), json_api
+            return error_reply(error, json_api), json_api
         except MethodNotAllowed as error:
             return Reply(405, None, {"Allow": ", ".join(error.allow)}, empty=True), json_api
         except Unauthorized as error:
             return Reply(401, None, {"WWW-Authenticate": error.challenge}, empty=True), json_api
         except Exception as exc:
-            return unexpected_reply(exc, self.debug), json_api
+            return unexpected_reply(exc, self.debug, json_api), json_api
 
 
 async def send_reply(send: Send, reply: Reply, media_type: str) -> None:

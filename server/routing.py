@@ -52,16 +52,16 @@ def resolve(registry: Registry, path: str, method: str = "GET", url: str = "") -
     segments = path.strip("/").split("/") if path.strip("/") else []
     if not segments or len(segments) > 4 or any(not s for s in segments):
         raise no_route(method, url or path)
+    if len(segments) == 4 and segments[2] != "relationships":
+        raise no_route(method, url or path)
     type_ = segments[0]
-    if type_ not in registry:
-        raise unknown_type(type_)
+    if type_ not in registry:  # below an item, the type names the association's parent
+        raise unknown_type(type_, parent=len(segments) > 2)
     resource = registry[type_]
     if len(segments) == 1:
         return Target("collection", resource)
     if len(segments) == 2:
         return Target("item", resource, segments[1])
-    if len(segments) == 4 and segments[2] != "relationships":
-        raise no_route(method, url or path)
     name = segments[-1]
     rel = resource.relationship.get(name)
     if rel is None:

@@ -206,6 +206,8 @@ class SandboxApp(widgets.VBox):
         line = f"{spec.method} {self._url(spec)}"
         self.request_line.value = f"<code>{html.escape(line)}</code>"
         self.message.value = f"To send: {html.escape('; '.join(problems))}." if problems else ""
+        if not problems and self.builder.warnings:  # accepted, but ignored by the server
+            self.message.value = f"Note: {html.escape('; '.join(self.builder.warnings))}."
         if not problems:  # the code of what Send would send, auth headers included
             self.code.show(self.client.signed(spec.build(self.client)))
         preset = spec.to_preset()

@@ -13,7 +13,7 @@ import ipywidgets as widgets
 
 from sandbox.client import ErrorObject
 from sandbox.metadata import Metadata, ResourceType
-from sandbox.query import X_INCLUDE_KEYS
+from sandbox.query import X_INCLUDE_KEYS, Query, QueryError
 from sandbox.spec import ACTIONS, RequestSpec
 from sandbox.widgets.params import (
     FIELDS_KEY,
@@ -152,6 +152,22 @@ class RequestBuilder(widgets.VBox):
         if self.metadata is None:
             return None
         return self.metadata.resources.get(self.type.value.strip())
+
+    @property
+    def warnings(self) -> list[str]:
+        """Why the chosen include paths will bring nothing (the server ignores a path its
+        metadata does not know), said before sending; empty when all are known."""
+        action = ACTIONS[self.action.value or "get_list"]
+        if "include" not in action.query or not self.include.value or self.resource is None:
+            return []
+        target = self.resource.type
+        if action.needs_relationship and self.relationship.value:  # a sub-resource's records
+            rel = self.resource.relationships.get(self.relationship.value)
+            target = rel.target if rel is not None and rel.target else target
+        try:
+            return Query().include(*self.include.value).warnings(self.metadata, target)
+        except QueryError:
+            return []
 
     @property
     def spec(self) -> RequestSpec:

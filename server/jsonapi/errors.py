@@ -43,6 +43,17 @@ class ApiError(Exception):
             error["meta"] = self.meta
         return error
 
+    def to_plain(self) -> dict[str, Any]:
+        """Oro's plain REST error object (``RestDocumentBuilder``): title, detail and the source
+        as a string (the pointer, else the parameter); no status member."""
+        error: dict[str, Any] = {"title": self.title}
+        if self.detail:
+            error["detail"] = self.detail
+        source = self.pointer if self.pointer is not None else self.parameter
+        if source is not None:
+            error["source"] = source
+        return error
+
     def __repr__(self) -> str:
         return f"<ApiError {self.status} {self.title}: {self.detail}>"
 
@@ -101,8 +112,10 @@ def not_found() -> ApiError:
     )
 
 
-def unknown_type(type_: str) -> ApiError:
-    return ApiError(404, "entity type constraint", f"Unknown entity type: {type_}.")
+def unknown_type(type_: str, *, parent: bool = False) -> ApiError:
+    """``parent``: on sub-resource and relationship routes, Oro names the parent entity type."""
+    noun = "parent entity type" if parent else "entity type"
+    return ApiError(404, "entity type constraint", f"Unknown {noun}: {type_}.")
 
 
 def no_access_to_type() -> ApiError:

@@ -26,6 +26,15 @@ def _not_acceptable(detail: str) -> ApiError:
     return ApiError(406, "not acceptable http exception", detail)
 
 
+def is_json_api(accept: str | None, content_type: str | None) -> bool:
+    """Whether a request is a JSON:API one (else plain REST), before any check: a JSON:API media
+    type in ``Accept`` or as ``Content-Type``. Errors are answered in that request's format."""
+    sent = _media_types(content_type)
+    return any(media == JSON_API for media, _ in _media_types(accept)) or bool(
+        sent and sent[0][0] == JSON_API
+    )
+
+
 def negotiate(method: str, accept: str | None, content_type: str | None) -> bool:
     """True for a JSON:API request, False for plain JSON; raises Oro's 406/415 errors."""
     accepted = _media_types(accept)

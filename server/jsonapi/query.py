@@ -208,11 +208,11 @@ class _Parser:
         self.filters.append(Filter(key, tuple(path), operator, parsed))
 
     def _fields(self, key: str, segments: list[str], value: str) -> None:
-        if len(segments) != 1:
+        if len(segments) > 1:
             self.fail(key, NOT_SUPPORTED)
             return
-        type_ = segments[0]
-        if not type_:
+        type_ = segments[0] if segments else ""
+        if not type_:  # ``fields=…`` and ``fields[]=…``
             self.fail(key, "An entity type is not specified.")
             return
         if type_ not in self.registry:
@@ -221,7 +221,8 @@ class _Parser:
         if type_ not in self._related_types():
             self.fail(key, NOT_SUPPORTED)
             return
-        names = self._names(key, value, allow_empty=True)
+        # Names are not trimmed: in ``phone, title`` the name " title" is no field (dropped).
+        names = self._names(key, value, allow_empty=True, trim=False)
         if names is not None:
             self.fields[type_] = frozenset(names)
 
@@ -236,20 +237,16 @@ class _Parser:
         if names is None:
             return
         paths = []
-        for name in names:
-            resource = self.resource
+        for name in names:  # as Oro: an unknown association is ignored, from there on
+            resource, path = self.resource, []
             for part in name.split("."):
                 rel = resource.relationship.get(part)
                 if rel is None:
-                    self.fail(
-                        key,
-                        f'The relationship "{part}" of the include path "{name}" does'
-                        f' not exist in the "{resource.type}" resource.',
-                    )
                     break
+                path.append(part)
                 resource = self.registry[rel.target]
-            else:
-                paths.append(tuple(name.split(".")))
+            if path:
+                paths.append(tuple(path))
         self.include = tuple(dict.fromkeys(paths))
 
     def _page(self, key: str, segments: list[str], value: str) -> None:
@@ -324,10 +321,12 @@ class _Parser:
 
     # --- helpers ---
 
-    def _names(self, key: str, value: str, *, allow_empty: bool = False) -> list[str] | None:
+    def _names(
+        self, key: str, value: str, *, allow_empty: bool = False, trim: bool = True
+    ) -> list[str] | None:
         if value == "" and allow_empty:
             return []
-        names = [name.strip() for name in value.split(",")]
+        names = [name.strip() if trim else name for name in value.split(",")]
         if any(not name for name in names):
             self.fail(key, f'Expected an array of not empty strings. Given "{value}".')
             return None

@@ -465,6 +465,8 @@ def parse_relationship_document(
         _check_identifier_list(doc["data"], checks)
     else:
         _check_identifier_object(doc["data"], "/data", checks, single=True)
+    if "included" in doc:  # relationship requests carry identifiers only
+        checks.fail("/included", "The 'included' section should not exist")
     raise_all(checks.errors)
     errors: list[ApiError] = []
     data = doc["data"]

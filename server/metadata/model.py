@@ -16,6 +16,8 @@ from typing import Any
 from server.metadata import types as t
 from server.metadata.rules import NotBlank, Rule, Unique
 
+TO_MANY_OPERATORS = ("contains", "not_contains")
+
 
 class Auto(Enum):
     """Values the server keeps itself; a value passed by a client is ignored."""
@@ -92,7 +94,10 @@ class Relationship:
 
     @property
     def operators(self) -> tuple[str, ...]:
-        return t.COMPARABLE if self.filterable else ()
+        """Oro's defaults: to-many filters also take ``contains``/``not_contains`` (all of)."""
+        if not self.filterable:
+            return ()
+        return t.COMPARABLE + (TO_MANY_OPERATORS if self.many else ())
 
     @property
     def writable(self) -> bool:

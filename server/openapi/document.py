@@ -26,9 +26,9 @@ Where this server knowingly differs from Oro or decides what Oro leaves open:
 - The back-office API is served at `/api/{type}` (Oro: `/admin/api`); the prefix is a setting.
 - A malformed id answers 400 `entity identifier constraint`; a well-formed but absent one 404.
 - HEAD and PUT answer 405 with `Allow` and no body.
-- An unknown `include` path answers 400 `filter constraint` (`source.parameter: include`).
-- GET without a JSON:API media type answers plain JSON (not described here); writes in plain
-  JSON answer 415.
+- GET without a JSON:API media type answers plain JSON (`application/json`: records with
+  attributes and related ids inline, lists as arrays, errors as Oro's plain array of error
+  objects; not described here); writes in plain JSON answer 415.
 - The API feature is enabled by default.
 - A validate-only POST answers 201 without `Location`.
 """

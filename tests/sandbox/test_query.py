@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import warnings
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +15,7 @@ import pytest
 
 from sandbox.client import ApiClient
 from sandbox.metadata import Metadata
-from sandbox.query import OPERATORS, Query, QueryError, Range, range_
+from sandbox.query import OPERATORS, Query, QueryError, QueryWarning, Range, range_
 from server.domain.resources import build_registry
 from server.openapi import build_openapi
 
@@ -583,26 +584,6 @@ CHECK_ERRORS = [
     ),
     pytest.param(
         "users",
-        Q.include("ownr.organization"),
-        f"users has no relationship 'ownr' in include path 'ownr.organization'"
-        f" (did you mean 'owner'?); relationships: {USERS_RELS}",
-        id="include-unknown",
-    ),
-    pytest.param(
-        "users",
-        Q.include("owner.organizaton"),
-        "businessunits has no relationship 'organizaton' in include path 'owner.organizaton'"
-        " (did you mean 'organization'?); relationships: organization, owner, users",
-        id="include-nested-unknown",
-    ),
-    pytest.param(
-        "weightunits",
-        Q.include("owner"),
-        "weightunits has no relationship 'owner' in include path 'owner'; relationships: none",
-        id="include-without-relationships",
-    ),
-    pytest.param(
-        "users",
         Q.sort("-nmae"),
         "users cannot be sorted by 'nmae'; sortable: id, username, email, firstName, lastName,"
         " birthday, lastLogin, loginCount, createdAt, updatedAt",
@@ -662,6 +643,63 @@ CHECK_ERRORS = [
         id="meta",
     ),
 ]
+
+
+IGNORED = ". The server ignores this path: nothing is included for it"
+CHECK_WARNINGS = [
+    pytest.param(
+        "users",
+        Q.include("ownr.organization"),
+        f"users has no relationship 'ownr' in include path 'ownr.organization'"
+        f" (did you mean 'owner'?); relationships: {USERS_RELS}" + IGNORED,
+        id="include-unknown",
+    ),
+    pytest.param(
+        "users",
+        Q.include("owner.organizaton"),
+        "businessunits has no relationship 'organizaton' in include path 'owner.organizaton'"
+        " (did you mean 'organization'?); relationships: organization, owner, users" + IGNORED,
+        id="include-nested-unknown",
+    ),
+    pytest.param(
+        "weightunits",
+        Q.include("owner"),
+        "weightunits has no relationship 'owner' in include path 'owner'; relationships: none"
+        + IGNORED,
+        id="include-without-relationships",
+    ),
+]
+
+
+@pytest.mark.parametrize(("type_", "query", "message"), CHECK_WARNINGS)
+def test_unknown_include_paths_are_warnings(
+    metadata: Metadata, type_: str, query: Query, message: str
+) -> None:
+    """Oro ignores an unknown include path (200, nothing included), so the checker warns."""
+    assert query.warnings(metadata, type_) == [message]
+    with pytest.warns(QueryWarning) as caught:
+        assert query.check(metadata, type_) is query
+    assert [str(w.message) for w in caught] == [message]
+
+
+@pytest.mark.parametrize(("type_", "query", "message"), CHECK_WARNINGS)
+def test_bound_query_warns_at_the_include_step(
+    metadata: Metadata, type_: str, query: Query, message: str
+) -> None:
+    with pytest.warns(QueryWarning) as caught:
+        bound = Query.parse(str(query), metadata=metadata, type=type_)
+        later = bound.sort("id").page(size=2)  # later steps do not warn again
+    assert [str(w.message) for w in caught] == [message]
+    assert later.includes == query.includes
+
+
+def test_known_include_paths_do_not_warn(metadata: Metadata) -> None:
+    query = Query().include("owner", "owner.organization")
+    assert query.warnings(metadata, "users") == []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        query.check(metadata, "users")
+        Query(metadata=metadata, type="users").include("owner")
 
 
 @pytest.mark.parametrize(("type_", "query", "message"), CHECK_ERRORS)
@@ -866,7 +904,6 @@ LIVE_REFUSED = [
     pytest.param(
         "users", Q.filter("createdAt", "gt", "yesterday"), "filter[createdAt][gt]", id="datetime"
     ),
-    pytest.param("users", Q.include("ownr"), "include", id="include"),
     pytest.param("users", Q.sort("-nmae"), "sort", id="sort"),
     pytest.param("users", Q.sort("businessUnits.name"), "sort", id="sort-to-many"),
     pytest.param("users", Q.fields("usrs", "username"), "fields[usrs]", id="fields-type"),
@@ -885,3 +922,17 @@ def test_live_server_refuses_what_check_rejects(
     response = httpx.get(url, headers={"Accept": JSON_API})
     assert response.status_code == 400, response.text
     assert [e["source"]["parameter"] for e in response.json()["errors"]] == [parameter]
+
+
+@pytest.mark.parametrize(("type_", "query", "message"), CHECK_WARNINGS)
+def test_live_server_ignores_what_check_warns_about(
+    api_url: str, metadata: Metadata, type_: str, query: Query, message: str
+) -> None:
+    """What the checker only warns about, the server answers with 200 and nothing included
+    for the unknown part of the path."""
+    assert query.warnings(metadata, type_) == [message]
+    url = f"{api_url}/{type_}?{query.page(size=1).query_string()}"
+    response = httpx.get(url, headers={"Accept": JSON_API})
+    assert response.status_code == 200, response.text
+    included = {item["type"] for item in response.json().get("included", [])}
+    assert included <= {"businessunits"}  # owner.organizaton: only the known owner part

@@ -463,6 +463,17 @@ FILTERS = [
          "to-many-contacts-neq"),
     case("contacts", {"filter[accounts][exists]": "no"}, lambda r, db: not r["accounts"],
          "to-many-contacts-exists-no"),
+    # contains / not_contains: enabled by default on to-many associations (contains all of)
+    case("users", {"filter[userRoles][contains]": "1,2"},
+         lambda r, db: {"1", "2"} <= set(r["userRoles"]), "to-many-contains-all"),
+    case("users", {"filter[userRoles][contains]": "4"}, lambda r, db: "4" in r["userRoles"],
+         "to-many-contains-one"),
+    case("users", {"filter[userRoles][not_contains]": "1,2"},
+         lambda r, db: not {"1", "2"} <= set(r["userRoles"]), "to-many-not-contains-all"),
+    case("contacts", {"filter[accounts][contains]": "10,20"},
+         lambda r, db: {"10", "20"} <= set(r["accounts"]), "to-many-contacts-contains"),
+    case("countries", {"filter[regions][contains]": "US-CA,US-NY"},
+         lambda r, db: {"US-CA", "US-NY"} <= set(r["regions"]), "to-many-string-ids-contains"),
     case("countries", {"filter[regions]": "US-CA"}, lambda r, db: "US-CA" in r["regions"],
          "to-many-string-ids"),
     case("countries", {"filter[regions][neq]": "US-CA"},
@@ -591,6 +602,17 @@ LITERAL = [
     pytest.param("userroles", {"filter[users][neq_or_null]": "12"}, ["3", "4", "5", "6", "7"],
                  id="roles-without-user-12-or-empty"),
     pytest.param("userroles", {"filter[users][exists]": "false"}, ["6"], id="roles-unused"),
+    # to-many contains: all of the ids (account 10 has contacts 19, 20, 39; account 20 has 39, 40)
+    pytest.param("accounts", {"filter[contacts][contains]": "19,39"}, ["10"],
+                 id="accounts-with-both-contacts"),
+    pytest.param("accounts", {"filter[contacts]": "19,39"}, ["10", "20"],
+                 id="accounts-with-any-of-the-contacts"),
+    pytest.param("accounts", {"filter[contacts][contains]": "19,40"}, [],
+                 id="no-account-has-both"),
+    pytest.param("accounts", [("filter[contacts][not_contains]", "39,40"),
+                              ("filter[id]", "9..21")],
+                 ["9", "10", "11", "12", "13", "14", "15", "16", "17", "18", "19", "21"],
+                 id="accounts-without-both-contacts"),
     pytest.param("userroles", {"filter[organization][neq]": "2"}, [],
                  id="to-one-neq-excludes-null"),
     pytest.param("userroles", {"filter[organization][neq_or_null]": "2"},
@@ -737,7 +759,9 @@ FILTER_ERRORS = [
     ("users", "filter[username][contains]", "a", operator_error("contains")),
     ("users", "filter[enabled][lt]", "1", operator_error("lt")),
     ("users", "filter[userRoles][gt]", "1", operator_error("gt")),
-    ("users", "filter[userRoles][contains]", "1", operator_error("contains")),
+    ("users", "filter[owner][contains]", "1", operator_error("contains")),
+    ("users", "filter[owner][not_contains]", "1", operator_error("not_contains")),
+    ("users", "filter[userRoles][starts_with]", "1", operator_error("starts_with")),
     ("users", "filter[owner.name][starts_with]", "S", operator_error("starts_with")),
     ("contacts", "filter[description]", "x", operator_error("eq")),
     ("contacts", "filter[description][neq_or_null]", "x", operator_error("neq_or_null")),
@@ -864,7 +888,7 @@ OPERATOR_MATRIX = [
     ("users", "birthday", "1990", ORDERED),                         # date
     ("users", "createdAt", "2024", ORDERED),                        # datetime
     ("users", "owner", "1", COMPARABLE),                            # to-one
-    ("users", "userRoles", "1", COMPARABLE),                        # to-many
+    ("users", "userRoles", "1", (*COMPARABLE, "contains", "not_contains")),  # to-many
     ("users", "owner.name", "Main", COMPARABLE),                    # nested string
     ("users", "owner.createdAt", "2023", ORDERED),                  # nested datetime
     ("contacts", "description", "x", ("exists",)),                  # text

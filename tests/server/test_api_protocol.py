@@ -155,8 +155,13 @@ def test_allow_follows_oros_method_order(http: httpx.Client) -> None:
 # --- 404 ----------------------------------------------------------------------------------------
 
 
-def unknown_type(name: str) -> dict[str, str]:
-    return error("entity type constraint", f"Unknown entity type: {name}.", status=404)
+def unknown_type(name: str, noun: str = "entity type") -> dict[str, str]:
+    return error("entity type constraint", f"Unknown {noun}: {name}.", status=404)
+
+
+def unknown_parent(name: str) -> dict[str, str]:
+    """Below an item (sub-resource and relationship routes) Oro names the parent type."""
+    return unknown_type(name, "parent entity type")
 
 
 UNSUPPORTED = error("relationship constraint", "Unsupported subresource.", status=404)
@@ -166,8 +171,9 @@ UNKNOWN = [
     for label, url, expected in [
         ("type", "/nope", unknown_type("nope")),
         ("type-item", "/nope/1", unknown_type("nope")),
-        ("type-subresource", "/nope/1/owner", unknown_type("nope")),
-        ("type-relationship", "/nope/1/relationships/owner", unknown_type("nope")),
+        ("type-subresource", "/nope/1/owner", unknown_parent("nope")),
+        ("type-relationship", "/nope/1/relationships/owner", unknown_parent("nope")),
+        ("type-relationships-segment", "/nope/1/relationships", unknown_parent("nope")),
         ("singular-type", "/user/1", unknown_type("user")),
         ("case", "/Users", unknown_type("Users")),
         ("association", "/users/1/friends", UNSUPPORTED),

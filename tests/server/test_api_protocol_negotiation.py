@@ -2,8 +2,10 @@
 
 Oro's ``CheckRequestType``: a parameter-free JSON:API ``Accept`` (``q`` allowed) or a JSON:API
 ``Content-Type`` makes a JSON:API request; anything else is plain REST, answered in plain JSON on
-reads and — our decision — refused with 415 on writes. Errors of negotiation itself are JSON:API
-error documents (the server's choice; the reference does not say).
+reads and — our decision — refused with 415 on writes. Errors answer in the request's own
+format: a JSON:API error document, or for a plain REST request Oro's plain error format (a
+top-level array of ``title``/``detail``/``source`` objects, ``application/json``; Oro's
+``RestDocumentBuilder`` and RestPlain/InvalidRequestTypeTest).
 """
 
 from __future__ import annotations
@@ -59,6 +61,33 @@ PLAIN_WRITE = error(
     " request header.",
     status=415,
 )
+
+
+NOT_FOUND_DETAIL = "An entity with the requested identifier does not exist."
+PLAIN_REQUEST_ERRORS = ("ONLY_JSON", "CONTENT_TYPE_NOT_JSON", "PLAIN_WRITE")
+
+
+def plain_error(error: dict[str, Any]) -> dict[str, Any]:
+    """The plain REST form of a JSON:API error object: no status, the source as a string."""
+    out = {k: v for k, v in error.items() if k in ("title", "detail")}
+    if "source" in error:
+        out["source"] = next(iter(error["source"].values()))
+    return out
+
+
+def assert_outcome_errors(response: httpx.Response, error: dict[str, Any]) -> None:
+    """A negotiation error in the request's format: plain REST for the outcomes where neither
+    ``Accept`` nor ``Content-Type`` names JSON:API, else a JSON:API error document."""
+    if any(error is globals()[name] for name in PLAIN_REQUEST_ERRORS):
+        assert_plain_errors(response, int(error["status"]), error)
+    else:
+        assert_errors(response, int(error["status"]), error)
+
+
+def assert_plain_errors(response: httpx.Response, status: int, *errors: dict[str, Any]) -> None:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == [plain_error(e) for e in errors]
 
 
 @pytest.fixture(scope="module")
@@ -173,7 +202,7 @@ def test_read_negotiation(
         assert response.headers["content-type"] == "application/json"
         assert response.json() == plain(get(http, "/users/1")["data"])
     else:
-        assert_errors(response, int(outcome["status"]), outcome)
+        assert_outcome_errors(response, outcome)
 
 
 @pytest.mark.parametrize(
@@ -217,19 +246,51 @@ def test_plain_json_relationships_are_ids(http: httpx.Client) -> None:
     assert (to_one.status_code, to_one.json()) == (200, 1)
 
 
-def test_plain_json_errors_keep_the_error_layout(http: httpx.Client) -> None:
-    response = http.get("/users/999999", headers={"Accept": "application/json"})
-    assert response.status_code == 404
-    assert response.headers["content-type"] == "application/json"
-    assert response.json() == {
-        "errors": [
-            {
-                "status": "404",
-                "title": "not found http exception",
-                "detail": "An entity with the requested identifier does not exist.",
-            }
-        ]
-    }
+@pytest.mark.parametrize(
+    ("url", "status", "errors"),
+    [
+        pytest.param(
+            "/users/999999",
+            404,
+            [error("not found http exception", NOT_FOUND_DETAIL, status=404)],
+            id="not-found",
+        ),
+        pytest.param(
+            "/nope/1/owner",
+            404,
+            [error("entity type constraint", "Unknown parent entity type: nope.", status=404)],
+            id="unknown-parent-type",
+        ),
+        pytest.param(
+            "/users?filter[id]=x&sort=nope",
+            400,
+            [
+                error("filter constraint", 'Expected integer value. Given "x".', status=400)
+                | {"source": {"parameter": "filter[id]"}},
+                error("sort constraint", 'Sorting by "nope" field is not supported.', status=400)
+                | {"source": {"parameter": "sort"}},
+            ],
+            id="several-with-sources",
+        ),
+    ],
+)
+def test_plain_json_errors_are_a_top_level_array(
+    http: httpx.Client, url: str, status: int, errors: list[dict[str, Any]]
+) -> None:
+    """Oro's plain REST error format: an array of error objects, ``application/json``."""
+    for accept in ("application/json", None):
+        assert_plain_errors(call(http, "GET", url, accept, None), status, *errors)
+
+
+def test_plain_json_error_body_is_exactly_oros_layout(http: httpx.Client) -> None:
+    response = call(http, "GET", "/users?filter[id]=x", "application/json", None)
+    assert response.json() == [
+        {
+            "title": "filter constraint",
+            "detail": 'Expected integer value. Given "x".',
+            "source": "filter[id]",
+        }
+    ]
 
 
 # --- writes -------------------------------------------------------------------------------------
@@ -279,7 +340,7 @@ def test_create_negotiation(
         assert response.headers["location"].endswith(f"/api/accounts/{created['data']['id']}")
         assert total == 1
     else:
-        assert_errors(response, int(outcome["status"]), outcome)
+        assert_outcome_errors(response, outcome)
         assert total == 0
 
 
@@ -307,7 +368,7 @@ def test_plain_json_writes_are_refused_and_change_nothing(
 ) -> None:
     before = get(http, "/accounts/1")
     response = call(http, method, url, "application/json", "application/json", body)
-    assert_errors(response, 415, PLAIN_WRITE)
+    assert_plain_errors(response, 415, PLAIN_WRITE)
     assert get(http, "/accounts/1") == before
 
 

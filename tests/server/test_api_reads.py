@@ -864,20 +864,17 @@ def test_plain_json_item_sub_resources_and_relationships(
     ) == ["US-CA", "US-FL"]
 
 
-def test_plain_json_errors_use_the_errors_shape(client: httpx.Client) -> None:
+def test_plain_json_errors_use_oros_plain_error_format(client: httpx.Client) -> None:
     response = client.get("/users", params={"filter[id]": "x"}, headers={"Accept": JSON})
     assert response.status_code == 400
     assert response.headers["content-type"] == JSON
-    assert response.json() == {
-        "errors": [
-            {
-                "status": "400",
-                "title": "filter constraint",
-                "detail": 'Expected integer value. Given "x".',
-                "source": {"parameter": "filter[id]"},
-            }
-        ]
-    }
+    assert response.json() == [
+        {
+            "title": "filter constraint",
+            "detail": 'Expected integer value. Given "x".',
+            "source": "filter[id]",
+        }
+    ]
 
 
 def test_plain_json_honours_total_count(client: httpx.Client) -> None:

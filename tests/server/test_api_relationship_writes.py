@@ -165,6 +165,7 @@ def test_a_many_to_many_write_shows_on_both_sides(http: httpx.Client) -> None:
 
 # --- errors -------------------------------------------------------------------------------------
 
+INCLUDED = "The 'included' section should not exist"  # relationship requests: identifiers only
 ERRORS = [
     pytest.param(
         "PATCH", "referredBy", one("accounts", "999999"), 400, [MISSING], id="to-one-missing-record"
@@ -306,6 +307,22 @@ ERRORS = [
         [error("request data constraint", "The 'type' property is required", "/data/0/type")],
         id="to-many-item-without-type",
     ),
+    *(
+        pytest.param(
+            method,
+            name,
+            {"data": data, "included": [{"type": "contacts", "id": "16"}]},
+            400,
+            [error("request data constraint", INCLUDED, "/included")],
+            id=f"{method.lower()}-{name}-with-included",
+        )
+        for method, name, data in [
+            ("POST", "contacts", [{"type": "contacts", "id": "18"}]),
+            ("PATCH", "contacts", [{"type": "contacts", "id": "18"}]),
+            ("DELETE", "contacts", [{"type": "contacts", "id": "16"}]),
+            ("PATCH", "referredBy", {"type": "accounts", "id": "3"}),
+        ]
+    ),
 ]
 
 
@@ -362,8 +379,8 @@ def test_relationship_write_with_malformed_json(http: httpx.Client) -> None:
         pytest.param(
             "/nope/3/relationships/contacts",
             404,
-            error("entity type constraint", "Unknown entity type: nope.", status=404),
-            id="unknown-type",
+            error("entity type constraint", "Unknown parent entity type: nope.", status=404),
+            id="unknown-parent-type",
         ),
     ],
 )

@@ -1186,6 +1186,20 @@ RELATIONSHIP_ERRORS = [
     pytest.param(
         "users",
         "owner",
+        {"data": BU1, "included": [{"type": "businessunits", "id": "1"}]},
+        [rd("The 'included' section should not exist", "/included")],
+        id="included",
+    ),
+    pytest.param(
+        "users",
+        "userRoles",
+        {"data": [], "included": []},
+        [rd("The 'included' section should not exist", "/included")],
+        id="included-empty-to-many",
+    ),
+    pytest.param(
+        "users",
+        "owner",
         {"data": BU1, "meta": "x", "links": ["x"]},
         [
             rd("The 'meta' property should be an array", "/meta"),

@@ -172,3 +172,14 @@ def test_the_code_of_a_request_not_sent_yet_carries_its_auth(api_url: str) -> No
     assert "s3cr3t" not in app.code.text  # secrets hidden by default
     app.code.redact = False
     assert "Authorization: Bearer s3cr3t" in app.code.text
+
+
+def test_an_unknown_include_path_is_noted_before_sending(app: SandboxApp) -> None:
+    app.load(RequestSpec.from_preset("type=accounts&action=get_list&include=ownr"))
+    assert app.message.value.startswith("Note: accounts has no relationship &#x27;ownr&#x27;")
+    assert app.message.value.endswith("nothing is included for it.")
+    exchange = app.send()
+    assert exchange is not None and exchange.status == 200  # the server ignores it
+    assert "included" not in exchange.document
+    app.builder.include.value = ["owner"]
+    assert app.message.value == ""

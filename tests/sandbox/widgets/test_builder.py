@@ -3,6 +3,7 @@ controls. Headless: values are set and buttons clicked; assertions read the widg
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import httpx
@@ -249,3 +250,29 @@ def test_every_offered_sort_path_is_accepted(client: httpx.Client, type_: str) -
         if response.status_code != 200
     }
     assert refused == {}
+
+
+@pytest.mark.parametrize(
+    ("action", "relationship", "include", "warned"),
+    [
+        pytest.param("get_list", None, ["owner", "owner.organization"], [], id="known"),
+        pytest.param("get_list", None, ["ownr"], ["ownr"], id="unknown"),
+        pytest.param("get", None, ["owner.nope", "owner"], ["owner.nope"], id="unknown-nested"),
+        pytest.param("get_subresource", "owner", ["organization"], [], id="subresource-target"),
+        pytest.param("get_subresource", "owner", ["contacts"], ["contacts"], id="not-on-target"),
+        pytest.param("delete_list", None, ["nope"], [], id="action-without-include"),
+    ],
+)
+def test_unknown_include_paths_are_warned_about(
+    action: str, relationship: str | None, include: list[str], warned: list[str]
+) -> None:
+    """The server ignores an include path it does not know: the builder says so before sending."""
+    made = builder("accounts")
+    made.action.value = action
+    if relationship:
+        made.relationship.value = relationship
+    made.include.allowed_tags = [*made.include.allowed_tags, *include]  # as from a preset
+    made.include.value = include
+    paths = [re.search(r"include path '([^']*)'", note)[1] for note in made.warnings]
+    assert paths == warned
+    assert all(note.endswith("nothing is included for it") for note in made.warnings)
