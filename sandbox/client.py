@@ -73,6 +73,16 @@ class ErrorObject:
             source.get("header"),
         )
 
+    @classmethod
+    def of_plain(cls, raw: Mapping[str, Any], status: int) -> ErrorObject:
+        """One error of Oro's plain REST format (a request without a JSON:API media type):
+        no status member (the response's is used), ``source`` a pointer or parameter string."""
+        source = raw.get("source")
+        source = source if isinstance(source, str) else None
+        pointer = source if source is not None and source.startswith("/") else None
+        parameter = source if source is not None and pointer is None else None
+        return cls(str(status), raw.get("title"), raw.get("detail"), pointer, parameter)
+
     def __str__(self) -> str:
         where = self.pointer or self.parameter
         text = (
@@ -142,8 +152,14 @@ class Exchange:
 
     @property
     def errors(self) -> list[ErrorObject]:
+        """The error objects of a JSON:API error document, or of Oro's plain REST format (a
+        top-level array of errors, in answer to a request without a JSON:API media type)."""
         if isinstance(self.document, dict) and isinstance(self.document.get("errors"), list):
             return [ErrorObject.of(e) for e in self.document["errors"] if isinstance(e, dict)]
+        if not self.ok and isinstance(self.document, list):
+            return [
+                ErrorObject.of_plain(e, self.status) for e in self.document if isinstance(e, dict)
+            ]
         return []
 
     @property

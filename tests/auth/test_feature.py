@@ -198,6 +198,7 @@ def poll(url: str, status: int) -> httpx.Response:
         time.sleep(0.1)
 
 
+JSON_API_ACCEPT = {"Accept": "application/vnd.api+json"}
 DISABLED = {
     "errors": [{"status": "404", "title": "not found http exception", "detail": DISABLED_DETAIL}]
 }
@@ -206,10 +207,13 @@ DISABLED = {
 def test_http_every_api_url_is_404_while_switched_off(switched_off: LiveServer) -> None:
     assert poll(switched_off.origin + "/api/users", 404).status_code == 404
     for path in ("/api/users", "/api/users/1", "/api/accounts/1/contacts", "/api/unknown"):
-        response = httpx.get(switched_off.origin + path, timeout=30)
+        response = httpx.get(switched_off.origin + path, headers=JSON_API_ACCEPT, timeout=30)
         assert response.status_code == 404, path
         assert response.headers["content-type"] == "application/vnd.api+json", path
         assert response.json() == DISABLED, path
+        plain = httpx.get(switched_off.origin + path, timeout=30)  # plain REST: Oro's plain format
+        assert (plain.status_code, plain.headers["content-type"]) == (404, "application/json")
+        assert plain.json() == [{"title": "not found http exception", "detail": DISABLED_DETAIL}]
 
 
 def test_http_the_api_answers_while_switched_on(open_server: LiveServer) -> None:

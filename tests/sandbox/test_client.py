@@ -112,6 +112,53 @@ def test_an_error_exchange_with_a_parameter(api: ApiClient) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("path", "params", "expected"),
+    [
+        pytest.param(
+            "/users",
+            {"filter[id]": "abc"},
+            [
+                ErrorObject(
+                    "400",
+                    "filter constraint",
+                    'Expected integer value. Given "abc".',
+                    parameter="filter[id]",
+                )
+            ],
+            id="parameter",
+        ),
+        pytest.param(
+            "/users/999999",
+            None,
+            [
+                ErrorObject(
+                    "404",
+                    "not found http exception",
+                    "An entity with the requested identifier does not exist.",
+                )
+            ],
+            id="no-source",
+        ),
+    ],
+)
+def test_plain_rest_errors_are_read_too(
+    api: ApiClient, path: str, params: dict[str, str] | None, expected: list[ErrorObject]
+) -> None:
+    """Without a JSON:API media type the server answers Oro's plain error format (an array)."""
+    exchange = api.get(path, params=params, headers={"Accept": "application/json"})
+    assert exchange.headers["content-type"] == "application/json"
+    assert isinstance(exchange.document, list)
+    assert exchange.errors == expected
+
+
+def test_plain_error_source_pointer_or_parameter() -> None:
+    assert ErrorObject.of_plain({"title": "t", "source": "/data/id"}, 409) == ErrorObject(
+        "409", "t", None, pointer="/data/id"
+    )
+    assert ErrorObject.of_plain({"title": "t", "detail": "d"}, 406) == ErrorObject("406", "t", "d")
+
+
 def test_an_error_exchange_with_pointers(api: ApiClient) -> None:
     body = {"data": {"type": "users", "attributes": {"username": "new.user"}}}
     exchange = api.post("/users", json=body)
