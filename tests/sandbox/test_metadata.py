@@ -58,7 +58,12 @@ ORDERED = ("eq", "neq", "lt", "lte", "gt", "gte", "exists", "neq_or_null")
             id="extra-operators",
         ),
         pytest.param("users", "owner", ("eq", "neq", "exists", "neq_or_null"), id="to-one"),
-        pytest.param("users", "userRoles", ("eq", "neq", "exists", "neq_or_null"), id="to-many"),
+        pytest.param(
+            "users",
+            "userRoles",
+            ("eq", "neq", "exists", "neq_or_null", "contains", "not_contains"),
+            id="to-many",
+        ),
         pytest.param("contactsources", "id", ("eq", "neq", "exists", "neq_or_null"), id="str-id"),
     ],
 )
