@@ -327,8 +327,15 @@ def _web(args: argparse.Namespace, notebook: Path, port: int) -> _Web:
             "--Voila.port_retries=0",  # the port asked for, or an error: the printed URL is right
             "--show_tracebacks=True",
             "--preheat_kernel=True",  # the notebook runs before the first visit: a fast first page
-            # a closed page leaves its kernel idle: end it after 10 minutes (open pages stay)
-            "--MappingKernelManager.cull_idle_timeout=600",
+            # a page that is left (closed, reloaded) ends its kernel: Voila's page posts to
+            # /voila/api/shutdown/<kernel id> as it unloads, which Voila refuses (403) without
+            # an _xsrf cookie that nothing on its page sets; the kernel's id, random, is the
+            # only way to that endpoint, so its XSRF check is left out (Voila listens on
+            # loopback unless told otherwise)
+            '--Voila.tornado_settings={"disable_check_xsrf": True}',
+            # a page that vanished without unloading (a crash, a lost network): 5 minutes
+            # after its last activity, its idle kernel ends (open pages stay)
+            "--MappingKernelManager.cull_idle_timeout=300",
             "--MappingKernelManager.cull_interval=60",
             "--Voila.log_level=WARN",
             f"--template={TEMPLATE}",  # Voila's lab page without its CDN links
@@ -371,7 +378,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.api_port != 0:
         _check_port(args.host, args.api_port, "--api-port")
 
-    from sandbox import launcher
+    from sandbox import journal, launcher
 
     server_args = ["serve", "--host", args.host, "--port", str(args.api_port)]
     server_args += ["--database", args.database] if args.database else []
@@ -388,6 +395,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             spec = _web(args, notebook, port)
             environ = launcher.server_environ(not args.no_auth)
             environ[launcher.ENV_URL] = api
+            environ[journal.ENV_HISTORY] = str(journal.default_path())  # every page shares it
             environ.update(spec.environ)
             web = _WebProcess(spec.name, spec.module, spec.args, environ)
             web.wait_answering(spec.probe, START_TIMEOUT)

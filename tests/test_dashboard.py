@@ -225,6 +225,7 @@ class Dashboard:
         self.tmp_path = tmp_path
         environ = {k: v for k, v in os.environ.items() if not k.startswith("ORO_SANDBOX_")}
         environ["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+        environ["XDG_STATE_HOME"] = str(tmp_path / "state")  # the web sandbox's history
         command = [sys.executable, "-m", "sandbox.dashboard", "--api-port", "0", "--port", "0"]
         command += ["--notebook", str(notebook_path or tmp_path / "tiny.ipynb")]
         command += ["--database", str(tmp_path / "sandbox.db")]

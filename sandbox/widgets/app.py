@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import html
 import os
+import threading
 from collections.abc import Mapping
 
+import httpx
 import ipywidgets as widgets
 
 from sandbox.client import ApiClient, ConnectionFailed, Exchange
 from sandbox.history import History
+from sandbox.journal import ENV_HISTORY, Journal
 from sandbox.metadata import Metadata
 from sandbox.spec import ACTIONS, RequestSpec, SpecError
 from sandbox.widgets.builder import RequestBuilder
@@ -22,22 +25,67 @@ from sandbox.widgets.code import CodeView
 from sandbox.widgets.docs import DocsView
 from sandbox.widgets.guard import guarded
 from sandbox.widgets.history import HistoryView
-from sandbox.widgets.response import ResponseView
+from sandbox.widgets.response import ResponseView, status_html
+from sandbox.widgets.shortcuts import PageKeys
 from sandbox.widgets.table import TableView
 
 TABS = ("Response", "Table", "History", "Code", "Docs")
 
 STYLE = """<style>
+.oro-sandbox { overflow: visible !important; max-width: 100%; box-sizing: border-box; }
 .oro-sandbox .oro-error input, .oro-sandbox .oro-error textarea, .oro-sandbox .oro-error select,
 .oro-sandbox input.oro-error, .oro-sandbox textarea.oro-error,
 .oro-sandbox .oro-error .jupyter-widget-tagsinput, .oro-sandbox .oro-error.jupyter-widget-tagsinput
   { border: 2px solid #c62828 !important; background: #fff5f5 !important; }
 .oro-sandbox .oro-hint { color: #c62828; margin: 4px 0 4px 7rem; }
+.oro-sandbox .oro-code textarea, .oro-sandbox textarea { line-height: 1.4; }
 .oro-sandbox .oro-code textarea { font-family: ui-monospace, Menlo, Consolas, monospace;
   font-size: 12px; }
-.oro-sandbox .oro-request-line { font-family: ui-monospace, Menlo, Consolas, monospace; }
+.oro-sandbox pre { line-height: 1.4; }
+.oro-sandbox .oro-request-line { font-family: ui-monospace, Menlo, Consolas, monospace;
+  min-width: 0; flex: 1 1 auto; overflow-wrap: anywhere; }
+.oro-sandbox .oro-request-line code { overflow-wrap: anywhere; }
 .oro-sandbox .oro-message { color: #8a4b00; }
-.oro-sandbox .oro-rows { margin-left: 7rem; }
+.oro-sandbox .oro-rows { margin-left: calc(7rem + 4px); }
+.oro-sandbox .oro-filter-row { flex-wrap: nowrap !important; }
+.oro-sandbox .oro-row-hint .oro-hint { margin: 0 0 4px 7rem; padding-left: 1.2em; }
+.oro-sandbox .oro-header h1 { font-size: 20px; margin: 0 0 2px; }
+.oro-sandbox .oro-header { color: var(--jp-content-font-color2, #616161); }
+.oro-sandbox a.oro-link { color: var(--jp-content-link-color, #1565c0);
+  text-decoration: underline; }
+/* the request bar: Send, Cancel, the URL, the last status; it stays in view while scrolling */
+.oro-sandbox .oro-bar { position: sticky; top: 0; z-index: 10; gap: 6px; padding: 6px 0;
+  background: var(--jp-layout-color0, #fff);
+  border-bottom: 1px solid var(--jp-border-color2, #e0e0e0);
+  align-items: center; flex-wrap: wrap; }
+.oro-sandbox .oro-bar > .widget-button { flex: 0 0 auto; }
+.oro-sandbox .oro-send { min-width: 7rem; }
+.oro-sandbox .oro-busy i.fa { animation: oro-spin 1s linear infinite; }
+@keyframes oro-spin { to { transform: rotate(360deg); } }
+.oro-sandbox .oro-bar-status { flex: 0 0 auto; }
+.oro-sandbox .oro-notes { gap: 12px; align-items: baseline; flex-wrap: wrap; }
+/* request and response side by side on wide pages, stacked on narrow ones */
+.oro-sandbox .oro-columns { display: grid !important; grid-template-columns: minmax(0, 1fr);
+  gap: 12px 20px; align-items: start; width: 100%; }
+@media (min-width: 1100px) {
+  .oro-sandbox .oro-columns { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); }
+}
+.oro-sandbox .oro-columns > * { min-width: 0; }
+.oro-sandbox .oro-response-pane { scroll-margin-top: 56px; }
+.oro-sandbox .oro-stale { opacity: 0.45; transition: opacity 0.2s; }
+.oro-sandbox .widget-text, .oro-sandbox .widget-dropdown, .oro-sandbox .widget-combobox
+  { max-width: 100%; min-width: 0; }
+.oro-sandbox .widget-dropdown > select { min-width: 0; }
+.oro-sandbox .oro-controls { flex: 1 1 auto; min-width: 0; flex-wrap: wrap; align-items: center; }
+.oro-sandbox .oro-controls > .jupyter-widget-tagsinput,
+.oro-sandbox .oro-rows .jupyter-widget-tagsinput
+  { flex: 1 1 12rem; min-width: 0; max-width: 36rem; margin-left: 2px; margin-right: 2px; }
+.oro-sandbox .oro-rows > .widget-hbox > * { min-width: 0; }
+.oro-sandbox .oro-share { flex: 0 0 auto; }
+.oro-sandbox .jupyter-widgets.widget-tab > .p-TabBar .p-TabBar-tab,
+.oro-sandbox .jupyter-widgets.widget-tab > .lm-TabBar .lm-TabBar-tab
+  { min-width: 0; flex: 0 1 8rem; }
+.oro-sandbox .oro-page-keys-widget { display: none; }
 </style>"""
 
 
@@ -67,6 +115,7 @@ class SandboxApp(widgets.VBox):
         preset: str | None = None,
         history: History | None = None,
         send_preset: bool = False,
+        journal: Journal | None = None,
     ) -> None:
         if client is None:
             from sandbox.launcher import launch
@@ -75,6 +124,12 @@ class SandboxApp(widgets.VBox):
         self.client = client
         self.metadata = metadata if metadata is not None else Metadata.fetch(client)
         self.history = history if history is not None else History()
+        # the history on disk, shared by the user's pages (``make run`` names the file)
+        if journal is None and os.environ.get(ENV_HISTORY):
+            journal = Journal()
+        self.journal = journal
+        self._journal_seen: float | None = None  # the file's mtime when last read
+        self._load_journal()
         self.exchange: Exchange | None = None
         self.page = voila_page()
 
@@ -86,6 +141,7 @@ class SandboxApp(widgets.VBox):
         self.table.status.add_class("oro-table-status")
         self.history_view = HistoryView(self.history)
         self.history_view.client = client
+        self.history_view.journal = self.journal
         self.history_view.on_select = self._show_past
         self.code = CodeView()  # it tells JupyterLab from Voila itself
         self.docs = DocsView()
@@ -96,38 +152,70 @@ class SandboxApp(widgets.VBox):
         self.request_line = widgets.HTML()
         self.request_line.add_class("oro-request-line")
         self.send_button = widgets.Button(
-            description="Send", button_style="primary", icon="paper-plane"
+            description="Send",
+            button_style="primary",
+            icon="paper-plane",
+            tooltip="Send the request (Ctrl+Enter)",
         )
+        self.send_button.add_class("oro-send")
+        self.cancel_button = widgets.Button(
+            description="Cancel",
+            icon="times",
+            tooltip="Stop waiting for the answer (the server may still act on the request)",
+            layout=widgets.Layout(display="none"),
+        )
+        self.cancel_button.add_class("oro-cancel")
+        self.bar_status = widgets.HTML()  # the last answer's badge, beside Send
+        self.bar_status.add_class("oro-bar-status")
         self.message = widgets.HTML()
         self.message.add_class("oro-message")
         self.share = widgets.HTML()
+        self.share.add_class("oro-share")
+        self.page_keys = PageKeys()
+        self.busy = False  # a request is in flight
+        self.sending: threading.Thread | None = None  # the thread of the last Send
+        self._pending: object | None = None  # the in-flight request's token
+        self._lock = threading.Lock()
+        self._refused: RequestSpec | None = None  # refused once for the metadata's marks
 
         guard = guarded(self.errors)
-        self.send_button.on_click(guard(lambda _: self.send()))
+        self.send_button.on_click(guard(lambda _: self.send_in_background()))
+        self.cancel_button.on_click(guard(lambda _: self.cancel()))
+        self.page_keys.on_send = guard(self.send_in_background)
         self.builder.on_change(guard(self._refresh))
         self.builder.on_template = guard(lambda: self.fill_template(force=True))
         self.builder.type.observe(guard(lambda _: self._show_docs()), "value")
         self.builder.action.observe(guard(lambda _: self.fill_template()), "value")
         self.builder.relationship.observe(guard(lambda _: self._relationship_changed()), "value")
+        self.tabs.observe(guard(lambda _: self._tab_changed()), "selected_index")
 
         title = self.metadata.title if self.metadata and self.metadata.title else "Oro API"
         header = widgets.HTML(
-            f"<h3 style='margin:0'>{html.escape(title)}</h3>"
+            f"<h1>{html.escape(title)}</h1>"
             f"<div>API root <code>{html.escape(client.base_url)}</code> · auth"
-            f" {html.escape(_auth_name(client))}</div>"
+            f" {html.escape(_auth_name(client))} · Ctrl+Enter sends</div>"
         )
-        send_row = widgets.HBox(
-            [self.send_button, self.request_line], layout=widgets.Layout(align_items="center")
+        header.add_class("oro-header")
+        bar = widgets.HBox(
+            [self.send_button, self.cancel_button, self.request_line, self.share, self.bar_status]
         )
+        bar.add_class("oro-bar")
+        notes = widgets.HBox([self.message])
+        notes.add_class("oro-notes")
+        request_pane = widgets.VBox([self.builder])
+        request_pane.add_class("oro-request-pane")
+        self.response_pane = widgets.VBox([self.tabs])
+        self.response_pane.add_class("oro-response-pane")
+        columns = widgets.Box([request_pane, self.response_pane])
+        columns.add_class("oro-columns")
         super().__init__(
             [
                 widgets.HTML(STYLE),
+                self.page_keys,
                 header,
-                self.builder,
-                send_row,
-                self.message,
-                self.share,
-                self.tabs,
+                bar,
+                notes,
+                columns,
                 self.errors,
             ]
         )
@@ -149,6 +237,8 @@ class SandboxApp(widgets.VBox):
 
             wait_for_request()
         self.page = voila_page()
+        self._load_journal()  # what other pages sent since this kernel started
+        self.history_view.refresh()
         self._refresh()
         if self.page is None or not self.page[1].strip():
             return None
@@ -164,29 +254,69 @@ class SandboxApp(widgets.VBox):
         self._refresh()
 
     def send(self) -> Exchange | None:
-        """Send the builder's request; the views show the answer, the history keeps it."""
-        spec = self.builder.spec
-        try:
-            request = spec.build(self.client)
-        except SpecError as error:
-            self.message.value = f"Not sent: {html.escape(str(error))}."
+        """Send the builder's request and wait for the answer; the views show it, the history
+        keeps it. ``None`` when it was not sent (the message says why) or got no answer."""
+        request = self._prepared()
+        if request is None:
             return None
-        self.message.value = ""
         try:
             exchange = self.client.send(request)
         except ConnectionFailed as error:
-            self.response.show_failure(error)
-            self.tabs.selected_index = 0
+            self._show_failure(error)
             return None
-        self.exchange = exchange
-        self.history.record(exchange)
-        self.response.show(exchange)
-        self.table.show(exchange, self.client)
-        self.code.show(exchange)
-        self.history_view.refresh()
-        self.builder.highlight(exchange.errors)
-        self.tabs.selected_index = 0
+        self._show_answer(exchange)
         return exchange
+
+    def send_in_background(self) -> threading.Thread | None:
+        """What Send and Ctrl+Enter do: send in a thread, the page stays live meanwhile (Send
+        disabled with a spinner, the old answer dimmed, Cancel shown). ``None`` when nothing
+        was sent (a request is in flight already, or the builder's request is incomplete)."""
+        if self.busy:
+            return None
+        request = self._prepared()
+        if request is None:
+            return None
+        token = object()
+        with self._lock:
+            self._pending = token
+        self._set_busy(True)
+
+        def run() -> None:
+            try:
+                exchange = self.client.send(request)
+            except ConnectionFailed as error:
+                if self._claim(token):
+                    self._show_failure(error)
+                return
+            except BaseException:  # an unexpected error (shown): the page must not stay busy
+                self._claim(token)
+                raise
+            if self._claim(token):
+                self._show_answer(exchange)
+            else:  # cancelled: kept in the history only
+                self._keep(exchange)
+                self.history_view.refresh()
+
+        thread = threading.Thread(target=guarded(self.errors)(run), daemon=True)
+        self.sending = thread
+        thread.start()
+        return thread
+
+    def wait(self, timeout: float | None = None) -> Exchange | None:
+        """Wait for the request Send started (if any) to end; the exchange on screen."""
+        if self.sending is not None:
+            self.sending.join(timeout)
+        return self.exchange
+
+    def cancel(self) -> None:
+        """Stop waiting for the request in flight: the page is ready for the next one; its
+        answer, if one comes, goes to the history only (the server may have acted on it)."""
+        with self._lock:
+            if self._pending is None:
+                return
+            self._pending = None
+        self._set_busy(False)
+        self.message.value = "Cancelled: its answer, if it comes, goes to the History tab only."
 
     def fill_template(self, *, force: bool = False) -> None:
         """Put a body the server accepts into the body editor (when empty, or ``force``)."""
@@ -198,10 +328,103 @@ class SandboxApp(widgets.VBox):
         bare = RequestSpec(spec.type, spec.action, spec.id, spec.relationship)
         self.builder.body.value = bare.with_template(self.metadata, ids).body
 
+    # --- sending -------------------------------------------------------------------------------
+
+    def _prepared(self) -> httpx.Request | None:
+        """The builder's request, ready to send, or ``None`` with the reason in the message.
+        What the metadata refuses (marked in the builder) is not sent the first time; the same
+        request sent again goes out, for the server's own answer."""
+        spec = self.builder.spec
+        try:
+            request = spec.build(self.client)
+        except SpecError as error:
+            self.message.value = f"Not sent: {html.escape(str(error))}."
+            return None
+        problems = self.builder.check()
+        if problems and spec != self._refused:
+            self._refused = spec
+            self.message.value = (
+                f"Not sent: the server's metadata refuses {len(problems)} thing"
+                f"{'' if len(problems) == 1 else 's'} (marked). Send again to send it anyway."
+            )
+            return None
+        self._refused = None
+        self.message.value = ""
+        return request
+
+    def _claim(self, token: object) -> bool:
+        """Whether ``token``'s request is still the one awaited (then it no longer is)."""
+        with self._lock:
+            if self._pending is not token:
+                return False
+            self._pending = None
+        self._set_busy(False)
+        return True
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.send_button.disabled = busy
+        self.send_button.description = "Sending…" if busy else "Send"
+        self.send_button.icon = "spinner" if busy else "paper-plane"
+        self.cancel_button.layout.display = None if busy else "none"
+        for part in (self.send_button, self.response_pane, self.bar_status):
+            (part.add_class if busy else part.remove_class)(
+                "oro-busy" if part is self.send_button else "oro-stale"
+            )
+
+    def _show_failure(self, error: ConnectionFailed) -> None:
+        self.response.show_failure(error)
+        self.bar_status.value = status_html(None, "No response", None, None)
+        self.tabs.selected_index = 0
+        self.page_keys.reveal(".oro-response-pane")
+
+    def _keep(self, exchange: Exchange) -> None:
+        self.history.record(exchange)
+        if self.journal is not None:
+            try:
+                self.journal.append(exchange)
+            except OSError as error:  # a full disk, a read-only home: the page keeps working
+                self.message.value = f"History not saved: {html.escape(str(error))}"
+
+    def _load_journal(self) -> None:
+        """Read the history file again when another page (or this one) changed it."""
+        if self.journal is None:
+            return
+        try:
+            mtime = self.journal.path.stat().st_mtime
+        except OSError:
+            return
+        if mtime == self._journal_seen:
+            return
+        self._journal_seen = mtime
+        self.history.clear()
+        for exchange in self.journal.read():
+            self.history.record(exchange)
+
+    def _tab_changed(self) -> None:
+        if self.tabs.selected_index == TABS.index("History"):
+            self._load_journal()
+            self.history_view.refresh()
+
+    def _show_answer(self, exchange: Exchange) -> None:
+        self.exchange = exchange
+        self._keep(exchange)
+        self.response.show(exchange)
+        self.bar_status.value = status_html(
+            exchange.status, exchange.reason, exchange.elapsed_ms, None
+        )
+        self.table.show(exchange, self.client)
+        self.code.show(exchange)
+        self.history_view.refresh()
+        self.builder.highlight(exchange.errors)
+        self.tabs.selected_index = 0
+        self.page_keys.reveal(".oro-response-pane")
+
     # --- wiring --------------------------------------------------------------------------------
 
     def _refresh(self) -> None:
         spec = self.builder.spec
+        self.builder.check()
         problems = spec.problems()
         line = f"{spec.method} {self._url(spec)}"
         self.request_line.value = f"<code>{html.escape(line)}</code>"
@@ -214,7 +437,9 @@ class SandboxApp(widgets.VBox):
         if self.page is not None:
             href = f"{self.page[0]}?{preset}"
             self.share.value = (
-                f'<a href="{html.escape(href)}" target="_blank">Link to this request</a>'
+                f'<a class="oro-link" href="{html.escape(href)}" target="_blank"'
+                ' title="This page with the request preset: to bookmark or share">'
+                "Link to this request</a>"
             )
         else:
             self.share.value = (
@@ -243,10 +468,13 @@ class SandboxApp(widgets.VBox):
             self.builder.load(spec)
             self._refresh()
         self.response.show(exchange)
+        self.bar_status.value = status_html(
+            exchange.status, exchange.reason, exchange.elapsed_ms, None
+        )
         self.table.show(exchange, self.client)
         self.code.show(exchange)
         self.builder.highlight(exchange.errors)
-        self.tabs.selected_index = 0
+        # the History tab stays: the next entry is one click (or ↓) away
 
     def _related_types(self, spec: RequestSpec) -> list[str]:
         resource = self.metadata.resources.get(spec.type) if self.metadata else None

@@ -2,7 +2,9 @@
 :class:`~sandbox.spec.RequestSpec` (``.spec``), and take one back (``.load(spec)``).
 
 Values are sent as typed, so a wrong one earns the server's own error; :meth:`highlight` then
-marks the control the error's ``source`` points at, with the server's detail as the hint.
+marks the control the error's ``source`` points at, with the server's detail as the hint right
+under that control's row. :meth:`check` marks, the same way, what the server's metadata already
+refuses (an unknown type, filter field, operator…) before anything is sent.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sandbox.client import ErrorObject
 from sandbox.metadata import Metadata, ResourceType
 from sandbox.query import X_INCLUDE_KEYS, Query, QueryError
 from sandbox.spec import ACTIONS, RequestSpec
+from sandbox.widgets.checks import Problem, metadata_problems
 from sandbox.widgets.params import (
     FIELDS_KEY,
     FILTER_KEY,
@@ -35,8 +38,12 @@ def _text(placeholder: str, width: str = "8rem") -> widgets.Text:
 
 
 def _labelled(label: str, *children: widgets.Widget) -> widgets.HBox:
-    name = widgets.Label(label, layout=widgets.Layout(width="7rem"))
-    return widgets.HBox([name, *children], layout=widgets.Layout(align_items="center"))
+    """A row: the label in a 7rem column, the controls beside it (wrapping within their column,
+    so that every control starts on the same line)."""
+    name = widgets.Label(label, layout=widgets.Layout(width="7rem", flex="0 0 7rem"))
+    controls = widgets.HBox(list(children))
+    controls.add_class("oro-controls")
+    return widgets.HBox([name, controls], layout=widgets.Layout(align_items="center"))
 
 
 class RequestBuilder(widgets.VBox):
@@ -50,9 +57,9 @@ class RequestBuilder(widgets.VBox):
             options=known or tuple(types),
             placeholder="resource type",
             ensure_option=False,
-            layout=widgets.Layout(width="16rem"),
+            layout=widgets.Layout(width="12rem"),
         )
-        self.action = widgets.Dropdown(layout=widgets.Layout(width="24rem"))
+        self.action = widgets.Dropdown(layout=widgets.Layout(width="auto", flex="1 1 14rem"))
         self.id = _text("id", "10rem")
         self.relationship = widgets.Dropdown(layout=widgets.Layout(width="16rem"))
         self.filters = widgets.VBox()
@@ -74,18 +81,23 @@ class RequestBuilder(widgets.VBox):
             key: widgets.ToggleButton(description=key, layout=widgets.Layout(width="9rem"))
             for key in X_INCLUDE_KEYS
         }
-        self.other = _text("other=parameters&as=written", "32rem")
+        self.other = _text("other=parameters&as=written", "auto")
+        self.other.layout.flex = "1 1 auto"
         self.headers = widgets.Textarea(
             placeholder="Extra-Header: value (one per line)",
-            layout=widgets.Layout(width="32rem", height="4rem"),
+            layout=widgets.Layout(width="auto", height="4rem", flex="1 1 auto"),
         )
         self.body = widgets.Textarea(layout=widgets.Layout(width="100%", height="14rem"))
         self.body.add_class("oro-code")
         self.template = widgets.Button(description="Body template", icon="file-alt")
-        self.hint = widgets.HTML()  # the server's detail of a highlighted control
+        self.hint = widgets.HTML()  # details that no control of the builder is about
         self.highlighted: dict[str, str] = {}  # control name → the error detail shown
+        self.checked: dict[str, str] = {}  # control name → what the metadata says is wrong
         self.on_template: Callable[[], None] | None = None  # the app fills the body
         self._listeners: list[Callable[[], None]] = []
+        self._server_marks: list[tuple[str, str, str]] = []  # (control, where, detail)
+        self._check_marks: list[tuple[str, str, str]] = []
+        self._marked: list[widgets.Widget] = []
 
         self.add_filter.on_click(lambda _: self.add_filter_row())
         self.add_fieldset.on_click(lambda _: self.add_fieldset_row())
@@ -97,7 +109,7 @@ class RequestBuilder(widgets.VBox):
         for control in [*plain, *self.x_include.values()]:
             control.observe(self._changed, "value")
 
-        self.rows = {
+        lines = {
             "target": _labelled("Request", self.type, self.action),
             "id": _labelled("id", self.id),
             "relationship": _labelled("relationship", self.relationship),
@@ -112,6 +124,12 @@ class RequestBuilder(widgets.VBox):
             "headers": _labelled("headers", self.headers),
             "body": widgets.VBox([_labelled("body", self.template), self.body]),
         }
+        # each row's hint sits right under it: the details of the errors about its controls
+        self.hints = {name: widgets.HTML() for name in lines}
+        self.rows = {name: widgets.VBox([line, self.hints[name]]) for name, line in lines.items()}
+        for name, row in self.rows.items():
+            row.add_class(f"oro-row-{name}")
+            self.hints[name].add_class("oro-row-hint")
         super().__init__([*self.rows.values(), self.hint])
         self.add_class("oro-builder")
         named = {
@@ -220,7 +238,9 @@ class RequestBuilder(widgets.VBox):
         page: dict[str, str] = {}
         other: list[tuple[str, str]] = []
         for key, value in spec.params:
-            if match := FILTER_KEY.match(key):
+            if not value and (FILTER_KEY.match(key) or FIELDS_KEY.match(key)):
+                other.append((key, value))  # rows send nothing while empty: kept as written
+            elif match := FILTER_KEY.match(key):
                 self.add_filter_row(match.group(1), match.group(2) or "eq", value)
             elif match := FIELDS_KEY.match(key):
                 names = tuple(n for n in value.split(",") if n)
@@ -282,46 +302,83 @@ class RequestBuilder(widgets.VBox):
     # --- errors ----------------------------------------------------------------------------
 
     def highlight(self, errors: Iterable[ErrorObject]) -> None:
-        """Mark the controls the errors point at; the server's details become the hint, each
-        after what the error names (``filter[total][gte]``, ``/data/attributes/name``)."""
-        self.clear_highlight()
-        hints: list[tuple[str, str]] = []
+        """Mark the controls the server's errors point at; each detail shows under the row of
+        its control, after what the error names (``filter[total][gte]``, ``/data/…``)."""
+        self.highlighted.clear()
+        self._server_marks = []
         for error in errors:
             name = control_for(error)
-            control = self._control(name) if name else None
-            if control is None or name is None:
+            if name is None:
                 continue
-            control.add_class(ERROR_CLASS)
             detail = error.detail or error.title or "error"
             earlier = self.highlighted.get(name)
             self.highlighted[name] = f"{earlier} {detail}" if earlier else detail
             where = error.parameter or error.pointer or error.header or name
-            hints.append((where, detail))
-        if hints:
-            items = "".join(
-                f"<li><code>{_escape(where)}</code>: {_escape(text)}</li>" for where, text in hints
-            )
-            self.hint.value = f'<ul class="oro-hint">{items}</ul>'
+            self._server_marks.append((name, where, detail))
+        self._show_marks()
 
     def clear_highlight(self) -> None:
-        for name in list(self.highlighted):
-            control = self._control(name)
-            if control is not None:
-                control.remove_class(ERROR_CLASS)
+        """Forget the server's marks (the metadata's stay while they hold)."""
         self.highlighted.clear()
-        self.hint.value = ""
+        self._server_marks = []
+        self._show_marks()
+
+    def check(self) -> list[Problem]:
+        """Mark what the server's metadata refuses in the current request (an unknown type,
+        filter field or operator, fieldset, include path or sort field); returns the problems."""
+        problems = metadata_problems(self.metadata, self.spec)
+        self.checked = {}
+        for problem in problems:
+            earlier = self.checked.get(problem.control)
+            self.checked[problem.control] = (
+                f"{earlier} {problem.detail}" if earlier else problem.detail
+            )
+        self._check_marks = [(p.control, p.where, p.detail) for p in problems]
+        self._show_marks()
+        return problems
+
+    def _show_marks(self) -> None:
+        """Put the marks on the controls and the details under their rows."""
+        for control in self._marked:
+            control.remove_class(ERROR_CLASS)
+        self._marked = []
+        per_row: dict[str, list[tuple[str, str]]] = {name: [] for name in self.hints}
+        unplaced: list[tuple[str, str]] = []
+        for name, where, detail in [*self._check_marks, *self._server_marks]:
+            control = self._control(name)
+            row = self._row_of(name)
+            if control is not None and control not in self._marked:
+                control.add_class(ERROR_CLASS)
+                self._marked.append(control)
+            per_row.get(row, unplaced).append((where, detail))
+        for row, items in per_row.items():
+            self.hints[row].value = _hint_html(items)
+        self.hint.value = _hint_html(unplaced)
+
+    def _row_of(self, name: str) -> str:
+        kind = name.partition(":")[0]
+        if kind in ("filter", "fields") and self._control(name) is self.other:
+            return "other"
+        return {"type": "target", "action": "target", "page": "page"}.get(kind, kind)
 
     def _control(self, name: str) -> widgets.Widget | None:
         kind, _, detail = name.partition(":")
         if kind == "filter":
             rows = [r for r in self.filters.children if r.field.value.strip() == detail]
+            if not rows and f"filter[{detail}]" in self.other.value:
+                return self.other  # typed in the other parameters
             return rows[0] if rows else self.rows["filter"]
         if kind == "fields":
             rows = [r for r in self.fieldsets.children if r.type.value.strip() == detail]
+            if not rows and f"fields[{detail}]" in self.other.value:
+                return self.other
             return rows[0] if rows else self.rows["fields"]
         if kind == "page":
             return self.page_number if detail == "number" else self.page_size
         controls = {
+            "type": self.type,
+            "id": self.id,
+            "relationship": self.relationship,
             "include": self.include,
             "sort": self.sort,
             "meta": self.meta,
@@ -346,6 +403,8 @@ class RequestBuilder(widgets.VBox):
         metas = resource.meta_properties if resource and resource.meta_properties else ()
         offer_tags(self.meta, metas, [])
         self.filters.children, self.fieldsets.children = (), ()
+        self.page_number.value = self.page_size.value = ""  # paging belongs to the old list
+        self.id.value = ""
         self.body.value = ""
         self._action_changed()
 
@@ -389,6 +448,15 @@ def _shape(action: str) -> str:
         "subresource": "/{type}/{id}/{relationship}",
         "relationship": "/{type}/{id}/relationships/{relationship}",
     }[ACTIONS[action].target]
+
+
+def _hint_html(items: list[tuple[str, str]]) -> str:
+    if not items:
+        return ""
+    lines = "".join(
+        f"<li><code>{_escape(where)}</code>: {_escape(text)}</li>" for where, text in items
+    )
+    return f'<ul class="oro-hint">{lines}</ul>'
 
 
 def _escape(text: str) -> str:

@@ -1,7 +1,11 @@
-"""``HistoryView``: the exchanges of a :class:`~sandbox.History`, newest first; pick one to look
-at it again (``on_select``), send it again ("Replay"), or forget them all ("Clear").
+"""``HistoryView``: the exchanges of a :class:`~sandbox.History`, newest first, each with its
+status on a badge coloured by class; pick one to look at it again (``on_select``), send it
+again ("Replay"), or forget them all ("Clear").
 
-The pure part is :func:`history_label`, one exchange as one line of the list.
+The list is :class:`HistoryList`, a small anywidget (its JavaScript shipped here) that behaves
+like a ``Select`` (``options`` of ``(label, exchange)``, ``value``) but draws coloured rows. The
+pure parts are :func:`history_label`, one exchange as one line, and :func:`history_item`, the
+row the list draws.
 """
 
 from __future__ import annotations
@@ -11,30 +15,149 @@ from collections.abc import Callable, Mapping
 from html import escape
 from typing import Any
 
+import anywidget
 import ipywidgets as widgets  # type: ignore[import-untyped]
+import traitlets
 
 from sandbox.client import ApiClient, ConnectionFailed, Exchange
 from sandbox.history import History
+from sandbox.journal import Journal
 from sandbox.widgets.guard import guarded
 
-__all__ = ["HistoryView", "history_label"]
+__all__ = ["HistoryList", "HistoryView", "history_item", "history_label"]
 
-_STYLE = """<style>
-.oro-history select { font-family: var(--jp-code-font-family, monospace);
-  font-size: var(--jp-code-font-size, 13px); }
-</style>"""
+# status class (first digit) → badge colour, as the response view's
+_COLOURS = {1: "#616161", 2: "#2e7d32", 3: "#1565c0", 4: "#d84315", 5: "#b71c1c"}
+
+_ESM = r"""
+export default {
+  render({ model, el }) {
+    el.classList.add("oro-hlist");
+    el.tabIndex = 0;
+    el.setAttribute("role", "listbox");
+    const choose = (i) => { model.set("index", i); model.save_changes(); };
+    const draw = () => {
+      const items = model.get("items");
+      const index = model.get("index");
+      el.replaceChildren(...items.map((item, i) => {
+        const row = document.createElement("div");
+        row.className = "oro-hrow" + (i === index ? " oro-hrow-selected" : "");
+        row.setAttribute("role", "option");
+        row.setAttribute("aria-selected", String(i === index));
+        row.title = item.label;
+        const part = (cls, text) => {
+          const span = document.createElement("span");
+          span.className = cls;
+          span.textContent = text;
+          return span;
+        };
+        const badge = part("oro-hbadge", item.status);
+        badge.style.background = item.colour;
+        row.append(part("oro-htime", item.time), part("oro-hmethod", item.method), badge,
+                   part("oro-htarget", item.target), part("oro-hms", item.ms));
+        row.addEventListener("click", () => choose(i));
+        return row;
+      }));
+      const chosen = el.querySelector(".oro-hrow-selected");
+      if (chosen) chosen.scrollIntoView({ block: "nearest" });
+    };
+    el.addEventListener("keydown", (event) => {
+      const count = model.get("items").length;
+      const index = model.get("index");
+      if (event.key === "ArrowDown" && index < count - 1) choose(index + 1);
+      else if (event.key === "ArrowUp" && index > 0) choose(index - 1);
+      else return;
+      event.preventDefault();
+    });
+    model.on("change:items", draw);
+    model.on("change:index", draw);
+    draw();
+  },
+};
+"""
+
+_CSS = """
+.oro-hlist { max-height: 420px; overflow: auto; border: 1px solid var(--jp-border-color1, #bdbdbd);
+  font-family: var(--jp-code-font-family, monospace); font-size: 12px; outline: none; }
+.oro-hlist:focus { border-color: var(--jp-brand-color1, #1976d2); }
+.oro-hrow { display: flex; gap: 8px; align-items: baseline; padding: 3px 6px; cursor: pointer;
+  white-space: nowrap; line-height: 1.4; border-bottom: 1px solid var(--jp-border-color3, #eee); }
+.oro-hrow:hover { background: var(--jp-layout-color2, #f2f2f2); }
+.oro-hrow-selected, .oro-hrow-selected:hover { background: #e3f2fd; }
+.oro-hbadge { color: #fff; border-radius: 3px; padding: 0 5px; font-weight: 600; flex: 0 0 auto; }
+.oro-htime, .oro-hms { color: var(--jp-content-font-color2, #757575); flex: 0 0 auto; }
+.oro-hmethod { font-weight: 600; flex: 0 0 4.2em; }
+.oro-htarget { flex: 1 1 auto; min-width: 0; overflow: hidden; text-overflow: ellipsis; }
+"""
 
 
 def history_label(exchange: Exchange, *, local: Callable[[float], Any] = time.localtime) -> str:
     """``"07:29:47  GET     /api/accounts?page[size]=3  200 OK  8 ms"`` (local time)."""
-    target = exchange.request.url.raw_path.decode("ascii", "replace")
-    for quoted, plain in (("%5B", "["), ("%5D", "]"), ("%5b", "["), ("%5d", "]")):
-        target = target.replace(quoted, plain)
+    target = _target(exchange)
     clock = time.strftime("%H:%M:%S", local(exchange.sent_at))
     return (
         f"{clock}  {exchange.request.method:<6}  {target}  {exchange.status} {exchange.reason}"
         f"  {exchange.elapsed_ms:,.0f} ms"
     )
+
+
+def _target(exchange: Exchange) -> str:
+    target = exchange.request.url.raw_path.decode("ascii", "replace")
+    for quoted, plain in (("%5B", "["), ("%5D", "]"), ("%5b", "["), ("%5d", "]")):
+        target = target.replace(quoted, plain)
+    return target
+
+
+def history_item(
+    exchange: Exchange, *, local: Callable[[float], Any] = time.localtime
+) -> dict[str, str]:
+    """One row of :class:`HistoryList`: its parts, and the badge's colour by status class."""
+    return {
+        "label": history_label(exchange, local=local),
+        "time": time.strftime("%H:%M:%S", local(exchange.sent_at)),
+        "method": exchange.request.method,
+        "target": _target(exchange),
+        "status": f"{exchange.status} {exchange.reason}",
+        "colour": _COLOURS.get(exchange.status // 100, "#616161"),
+        "ms": f"{exchange.elapsed_ms:,.0f} ms",
+    }
+
+
+class HistoryList(anywidget.AnyWidget):  # type: ignore[misc]
+    """A list of exchanges drawn as coloured rows; in Python it reads like a ``Select``:
+    ``options`` (``(label, exchange)`` pairs) and ``value`` (the chosen exchange or ``None``)."""
+
+    _esm = _ESM
+    _css = _CSS
+    items = traitlets.List(traitlets.Dict()).tag(sync=True)
+    index = traitlets.Int(-1).tag(sync=True)
+    value = traitlets.Any(None)
+
+    def __init__(self, **kwargs: Any) -> None:
+        self._options: tuple[tuple[str, Exchange], ...] = ()
+        super().__init__(**kwargs)
+        self.observe(self._on_index, "index")
+        self.observe(self._on_value, "value")
+
+    @property
+    def options(self) -> tuple[tuple[str, Exchange], ...]:
+        return self._options
+
+    @options.setter
+    def options(self, pairs: Any) -> None:
+        self._options = tuple(pairs)
+        self.items = [history_item(exchange) for _, exchange in self._options]
+        self.value = None
+        self.index = -1
+
+    def _on_index(self, change: Mapping[str, Any]) -> None:
+        index = change["new"]
+        self.value = self._options[index][1] if 0 <= index < len(self._options) else None
+
+    def _on_value(self, change: Mapping[str, Any]) -> None:
+        wanted = change["new"]
+        found = [i for i, (_, e) in enumerate(self._options) if e is wanted]
+        self.index = found[0] if found else -1
 
 
 class HistoryView(widgets.VBox):
@@ -55,6 +178,7 @@ class HistoryView(widgets.VBox):
         **kwargs: Any,
     ) -> None:
         self.history = history
+        self.journal: Journal | None = None  # the history file, if any: replays go there too
         self.client = client
         self.on_select = on_select
         self.selected: Exchange | None = None
@@ -62,7 +186,7 @@ class HistoryView(widgets.VBox):
         self._quiet = False  # True while refresh() sets the list: no on_select then
         self.errors = widgets.Output()
         guard = guarded(self.errors)
-        self.list = widgets.Select(rows=12, layout=widgets.Layout(width="auto"))
+        self.list = HistoryList(layout=widgets.Layout(width="auto"))
         self.replay_button = widgets.Button(
             description="Replay",
             icon="repeat",
@@ -70,7 +194,7 @@ class HistoryView(widgets.VBox):
             disabled=True,
         )
         self.clear_button = widgets.Button(
-            description="Clear", icon="trash", tooltip="Forget every exchange"
+            description="Clear", icon="trash", tooltip="Forget every exchange (of every page)"
         )
         self.note = widgets.HTML()
         self.list.observe(guard(self._on_pick), names="value")
@@ -78,7 +202,6 @@ class HistoryView(widgets.VBox):
         self.clear_button.on_click(guard(lambda _: self.clear()))
         super().__init__(
             [
-                widgets.HTML(_STYLE),
                 self.list,
                 widgets.HBox([self.replay_button, self.clear_button, self.note]),
                 self.errors,
@@ -126,6 +249,8 @@ class HistoryView(widgets.VBox):
             return None
         if self.history.last is not exchange:  # the client's on_exchange may record it already
             self.history.record(exchange)
+        if self.journal is not None:
+            self.journal.append(exchange)
         self._say("")
         self.refresh()
         self.select(exchange)
@@ -133,6 +258,8 @@ class HistoryView(widgets.VBox):
 
     def clear(self) -> None:
         self.history.clear()
+        if self.journal is not None:
+            self.journal.clear()
         self.selected = None
         self.refresh()
 

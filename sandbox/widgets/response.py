@@ -1,8 +1,10 @@
 """``ResponseView``: one exchange as a learner wants to read it — the status line, the time and
-size, the request URL, the response headers (folded, like Oro's "Expand") and the body as
-collapsible JSON or, with "Raw", the exact bytes.
+size, the request URL, the request as sent (method, URL, every header, body) and the response
+headers (folded, like Oro's "Expand"), and the body as collapsible JSON or, with "Raw", the exact
+bytes. URL, headers and body have copy buttons (their clicks are handled in the browser by
+:class:`~sandbox.widgets.shortcuts.PageKeys`).
 
-The HTML comes from pure functions (:func:`status_html`, :func:`headers_html`,
+The HTML comes from pure functions (:func:`status_html`, :func:`headers_html`, :func:`sent_html`,
 :func:`body_html`, and :func:`~sandbox.widgets.json_html.json_html`); the widget only holds the
 current exchange and the Raw switch.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
+import httpx
 import ipywidgets as widgets  # type: ignore[import-untyped]
 
 from sandbox.client import ConnectionFailed, Exchange
@@ -23,7 +26,9 @@ __all__ = [
     "STATUS_COLOURS",
     "ResponseView",
     "body_html",
+    "copy_button",
     "headers_html",
+    "sent_html",
     "status_html",
 ]
 
@@ -35,15 +40,27 @@ RAW_LIMIT = 1_000_000  # bytes shown by Raw before the rest is left out
 _CSS = (
     JSON_CSS
     + """
-.oro-badge { color: #fff; border-radius: 3px; padding: 1px 7px; font-weight: 600; }
+.oro-badge { color: #fff; border-radius: 3px; padding: 1px 7px; font-weight: 600;
+  white-space: nowrap; }
 .oro-meta { color: var(--jp-content-font-color2, #616161); margin-left: 0.8em; }
-.oro-url { font-family: var(--jp-code-font-family, monospace); overflow-wrap: anywhere; }
+.oro-url { font-family: var(--jp-code-font-family, monospace); word-break: break-all; }
 .oro-label { color: var(--jp-content-font-color2, #616161); margin-right: 0.5em; }
 .oro-headers td { font-family: var(--jp-code-font-family, monospace); padding: 1px 10px 1px 0;
-  text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+  text-align: left; vertical-align: top; overflow-wrap: anywhere; line-height: 1.4; }
+.oro-headers { border-collapse: collapse; }
 .oro-headers td:first-child { color: var(--jp-mirror-editor-property-color, #881391); }
-.oro-response pre.oro-raw { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0;
+.oro-response pre.oro-raw, .oro-sent pre { white-space: pre-wrap; overflow-wrap: anywhere;
+  margin: 0; line-height: 1.4;
   font-family: var(--jp-code-font-family, monospace); font-size: var(--jp-code-font-size, 13px); }
+.oro-copy-scope { position: relative; }
+.oro-copy { font: inherit; font-size: 11px; line-height: 1.3; padding: 1px 6px; margin-left: 6px;
+  cursor: pointer; border: 1px solid var(--jp-border-color1, #bdbdbd); border-radius: 3px;
+  background: var(--jp-layout-color1, #fff); color: var(--jp-ui-font-color1, #424242);
+  vertical-align: middle; }
+.oro-copy:hover { background: var(--jp-layout-color2, #eee); }
+.oro-copy-source[hidden] { display: none; }
+.oro-sent h4 { margin: 8px 0 2px; font-size: 12px; font-weight: 600;
+  color: var(--jp-content-font-color2, #616161); }
 .oro-note { color: var(--jp-content-font-color2, #616161); font-style: italic; }
 """
 )
@@ -62,19 +79,62 @@ def status_html(status: int | None, reason: str, elapsed_ms: float | None, size:
     return "".join(parts)
 
 
+def copy_button(text: str | None = None, label: str = "Copy") -> str:
+    """A copy button; with ``text``, the hidden source it copies (else the scope's own
+    ``oro-copy-source`` element). Put it inside an ``oro-copy-scope`` element."""
+    source = (
+        ""
+        if text is None
+        else f'<textarea class="oro-copy-source" hidden>{escape(text)}</textarea>'
+    )
+    button = (
+        f'<button class="oro-copy" type="button" title="Copy to the clipboard">{label}</button>'
+    )
+    return button + source
+
+
 def url_html(method: str, url: str) -> str:
     return (
-        f'<span class="oro-label">Request URL</span>'
-        f'<span class="oro-url"><b>{escape(method)}</b> {escape(url)}</span>'
+        f'<div class="oro-copy-scope"><span class="oro-label">Request URL</span>'
+        f'<span class="oro-url"><b>{escape(method)}</b> '
+        f'<span class="oro-copy-source">{escape(url)}</span></span>{copy_button()}</div>'
     )
+
+
+def header_lines(headers: Iterable[tuple[str, str]]) -> str:
+    """``Name: value`` lines, as written on the wire (and as the builder's headers take them)."""
+    return "\n".join(f"{name}: {value}" for name, value in headers)
 
 
 def headers_html(headers: Iterable[tuple[str, str]]) -> str:
-    """Response headers as a two-column table, in the order they came."""
+    """Headers as a two-column table, in the order they came, with a button copying them as
+    ``Name: value`` lines."""
+    pairs = list(headers)
     rows = "".join(
-        f"<tr><td>{escape(name)}</td><td>{escape(value)}</td></tr>" for name, value in headers
+        f"<tr><td>{escape(name)}</td><td>{escape(value)}</td></tr>" for name, value in pairs
     )
-    return f'<table class="oro-headers">{rows}</table>'
+    return (
+        f'<div class="oro-copy-scope">{copy_button(header_lines(pairs), "Copy headers")}'
+        f'<table class="oro-headers">{rows}</table></div>'
+    )
+
+
+def sent_html(request: httpx.Request) -> str:
+    """The request exactly as it went out: method and URL, every header (the auth flow's and
+    httpx's own included) and the body."""
+    body = request.content if isinstance(request.stream, httpx.ByteStream) else b""
+    parts = [
+        url_html(request.method, str(request.url)),
+        "<h4>Headers</h4>",
+        headers_html(request.headers.multi_items()),
+    ]
+    if body:
+        text = body.decode("utf-8", "replace")
+        parts += [
+            f'<h4>Body ({len(body):,} bytes)</h4><div class="oro-copy-scope">{copy_button()}'
+            f'<pre class="oro-copy-source">{escape(text, quote=False)}</pre></div>'
+        ]
+    return f'<div class="oro-sent">{"".join(parts)}</div>'
 
 
 def body_html(exchange: Exchange, *, raw: bool) -> str:
@@ -93,8 +153,12 @@ def body_html(exchange: Exchange, *, raw: bool) -> str:
         if len(body) > RAW_LIMIT:
             note += f'<p class="oro-note">The first {RAW_LIMIT:,} of {len(body):,} bytes.</p>'
         text = shown.decode("utf-8", "replace")
-        return f'{note}<pre class="oro-raw">{escape(text, quote=False)}</pre>'
-    return json_html(exchange.document)
+        return (
+            f'{note}<div class="oro-copy-scope">{copy_button(label="Copy body")}'
+            f'<pre class="oro-raw oro-copy-source">{escape(text, quote=False)}</pre></div>'
+        )
+    copy = copy_button(body[:RAW_LIMIT].decode("utf-8", "replace"), "Copy body")
+    return f'<div class="oro-copy-scope">{copy}{json_html(exchange.document)}</div>'
 
 
 class ResponseView(widgets.VBox):
@@ -115,7 +179,10 @@ class ResponseView(widgets.VBox):
         self.status = widgets.HTML()
         self.url = widgets.HTML()
         self.headers_table = widgets.HTML()
-        self.headers = widgets.Accordion(children=[self.headers_table], titles=("Headers",))
+        self.sent = widgets.HTML()  # the request as sent
+        self.headers = widgets.Accordion(
+            children=[self.sent, self.headers_table], titles=("Request sent", "Headers")
+        )
         self.headers.selected_index = None
         self.raw_toggle = widgets.ToggleButton(
             value=False,
@@ -160,7 +227,7 @@ class ResponseView(widgets.VBox):
             exchange.status, exchange.reason, exchange.elapsed_ms, exchange.size
         )
         self.url.value = url_html(exchange.request.method, str(exchange.request.url))
-        self._show_headers(list(exchange.headers.multi_items()))
+        self._show_headers(list(exchange.headers.multi_items()), exchange.response.request)
         self.raw_toggle.layout.display = None
         self._render_body()
 
@@ -183,14 +250,20 @@ class ResponseView(widgets.VBox):
         self.raw_toggle.layout.display = "none"
         self.body.value = '<p class="oro-note">No request sent yet.</p>'
 
-    def _show_headers(self, headers: list[tuple[str, str]] | None) -> None:
+    def _show_headers(
+        self, headers: list[tuple[str, str]] | None, sent: httpx.Request | None = None
+    ) -> None:
         self.headers.selected_index = None
-        if headers is None:
+        if headers is None or sent is None:
             self.headers.layout.display = "none"
-            self.headers_table.value = ""
+            self.headers_table.value = self.sent.value = ""
             return
         self.headers.layout.display = None
-        self.headers.set_title(0, f"Response headers ({len(headers)})")
+        body = len(sent.content) if isinstance(sent.stream, httpx.ByteStream) else 0
+        what = f"{len(sent.headers)} headers" + (f", {body:,}-byte body" if body else "")
+        self.headers.set_title(0, f"Request sent ({sent.method}, {what})")
+        self.headers.set_title(1, f"Response headers ({len(headers)})")
+        self.sent.value = sent_html(sent)
         self.headers_table.value = headers_html(headers)
 
     def _render_body(self) -> None:

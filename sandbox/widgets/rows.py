@@ -74,10 +74,10 @@ class FilterRow(widgets.HBox):
             options=names,
             placeholder="field or path",
             ensure_option=False,
-            layout=widgets.Layout(width="12rem"),
+            layout=widgets.Layout(width="auto", flex="1 1 7rem"),
         )
-        self.operator = widgets.Dropdown(layout=widgets.Layout(width="9rem"))
-        self.value = widgets.Text(value=value, layout=widgets.Layout(width="16rem"))
+        self.operator = widgets.Dropdown(layout=widgets.Layout(width="7.5rem", flex="0 0 7.5rem"))
+        self.value = widgets.Text(value=value, layout=widgets.Layout(width="auto", flex="2 1 8rem"))
         self.remove = widgets.Button(
             icon="times", tooltip="remove this filter", layout=widgets.Layout(width="2.5rem")
         )
@@ -108,12 +108,15 @@ class FilterRow(widgets.HBox):
 
     @property
     def pair(self) -> tuple[str, str] | None:
-        """The query parameter, or ``None`` while no field is chosen."""
-        return (self.key, self.value.value) if self.field.value.strip() else None
+        """The query parameter, or ``None`` while the row has no field or no value."""
+        return (
+            (self.key, self.value.value) if self.field.value.strip() and self.value.value else None
+        )
 
 
 class FieldsetRow(widgets.HBox):
-    """``fields[type]=a,b``: which fields of one type come back (no names: only ids)."""
+    """``fields[type]=a,b``: which fields of one type come back; the row sends nothing until a
+    field is chosen (``fields[type]=`` alone, only ids, is written in the other parameters)."""
 
     def __init__(
         self,
@@ -129,10 +132,10 @@ class FieldsetRow(widgets.HBox):
             options=tuple(types),
             placeholder="type",
             ensure_option=False,
-            layout=widgets.Layout(width="12rem"),
+            layout=widgets.Layout(width="auto", flex="0 1 10rem"),
         )
         self.names = widgets.TagsInput(
-            value=list(names), allow_duplicates=False, placeholder="fields (none: only ids)"
+            value=list(names), allow_duplicates=False, placeholder="fields to return"
         )
         self.remove = widgets.Button(
             icon="times", tooltip="remove this fieldset", layout=widgets.Layout(width="2.5rem")
@@ -148,4 +151,5 @@ class FieldsetRow(widgets.HBox):
     @property
     def pair(self) -> tuple[str, str] | None:
         type_ = self.type.value.strip()
-        return (f"fields[{type_}]", ",".join(self.names.value)) if type_ else None
+        names = ",".join(self.names.value)
+        return (f"fields[{type_}]", names) if type_ and names else None

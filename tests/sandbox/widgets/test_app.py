@@ -35,7 +35,8 @@ def test_a_list_request_fills_every_view(app: SandboxApp) -> None:
     assert app.request_line.value.endswith(
         "/api/accounts?filter[id][gt]=3&amp;include=owner</code>"
     )
-    app.send_button.click()
+    app.send_button.click()  # sends in a thread: the page stays live
+    app.wait(30)
     assert app.exchange is not None and app.exchange.status == 200
     assert app.response.status_text == "200 OK"
     assert app.table.kind == "accounts" and len(app.table.frame) == 10

@@ -213,13 +213,60 @@ def test_highlight_marks_the_control_and_shows_the_detail() -> None:
     assert ERROR_CLASS in row._dom_classes
     assert ERROR_CLASS in made.page_size._dom_classes
     assert made.highlighted == {"filter:name": "the detail", "page:size": "the detail"}
-    assert "the detail" in made.hint.value
+    # each detail right under the row of its control
+    assert "<code>filter[name]</code>: the detail" in made.hints["filter"].value
+    assert "<code>page[size]</code>: the detail" in made.hints["page"].value
+    assert made.hint.value == ""
     made.highlight([error(pointer="/data/attributes/name")])
     assert ERROR_CLASS not in row._dom_classes
     assert ERROR_CLASS in made.body._dom_classes
+    assert made.hints["filter"].value == ""
     made.clear_highlight()
-    assert (made.highlighted, made.hint.value) == ({}, "")
+    assert (made.highlighted, made.hints["body"].value) == ({}, "")
     assert ERROR_CLASS not in made.body._dom_classes
+
+
+@pytest.mark.parametrize(
+    ("parameter", "control"),
+    [
+        pytest.param("foo", "other", id="unknown-parameter"),
+        pytest.param("filter[nme]", "other", id="filter-typed-in-other"),
+        pytest.param("fields[users]", "other", id="fieldset-typed-in-other"),
+    ],
+)
+def test_an_error_about_the_other_parameters_marks_that_field(parameter: str, control: str) -> None:
+    made = builder()
+    made.other.value = f"{parameter}=1"
+    made.highlight([error(parameter)])
+    assert ERROR_CLASS in made.other._dom_classes
+    assert f"<code>{parameter}</code>: the detail" in made.hints["other"].value
+
+
+def test_the_metadata_marks_before_sending() -> None:
+    made = builder()
+    row = made.add_filter_row("nme", "eq", "x")
+    problems = made.check()
+    assert [p.control for p in problems] == ["filter:nme"]
+    assert ERROR_CLASS in row._dom_classes
+    assert "Did you mean 'name'?" in made.hints["filter"].value
+    row.field.value = "name"
+    assert made.check() == [] and ERROR_CLASS not in row._dom_classes
+    made.type.value = "acounts"
+    assert [p.control for p in made.check()] == ["type"]
+    assert ERROR_CLASS in made.type._dom_classes
+    assert "Did you mean 'accounts'?" in made.hints["target"].value
+
+
+def test_changing_the_type_resets_its_inputs_and_empty_rows_send_nothing() -> None:
+    made = builder()
+    made.page_size.value = "-1"
+    made.page_number.value = "2"
+    made.add_filter_row("name", "eq", "x")
+    made.type.value = "contacts"
+    assert made.spec == RequestSpec("contacts")
+    made.add_fieldset_row()  # a new row: a type, no fields yet
+    made.add_filter_row()  # a field, no value yet
+    assert made.spec == RequestSpec("contacts")
 
 
 def test_changes_are_announced() -> None:

@@ -67,11 +67,18 @@ def test_status_html(args: tuple[int | None, str, float | None, int | None], exp
 
 def test_headers_html_keeps_order_and_escapes() -> None:
     assert headers_html([("content-type", JSON_API), ("x-a", "<b>")]) == (
+        '<div class="oro-copy-scope"><button class="oro-copy" type="button"'
+        ' title="Copy to the clipboard">Copy headers</button>'
+        '<textarea class="oro-copy-source" hidden>content-type: application/vnd.api+json\n'
+        "x-a: &lt;b&gt;</textarea>"
         '<table class="oro-headers"><tr><td>content-type</td><td>application/vnd.api+json</td>'
-        "</tr><tr><td>x-a</td><td>&lt;b&gt;</td></tr></table>"
+        "</tr><tr><td>x-a</td><td>&lt;b&gt;</td></tr></table></div>"
     )
 
 
+COPY_BODY = (
+    '<button class="oro-copy" type="button" title="Copy to the clipboard">Copy body</button>'
+)
 BODIES = [
     pytest.param(
         exchange(204),
@@ -82,14 +89,16 @@ BODIES = [
     pytest.param(
         exchange(200, b'{"a":"<x>"}'),
         True,
-        '<pre class="oro-raw">{"a":"&lt;x&gt;"}</pre>',
+        f'<div class="oro-copy-scope">{COPY_BODY}'
+        '<pre class="oro-raw oro-copy-source">{"a":"&lt;x&gt;"}</pre></div>',
         id="raw-exact-bytes",
     ),
     pytest.param(
         exchange(500, b"<h1>boom</h1>", {"content-type": "text/html"}),
         False,
         '<p class="oro-note">Not JSON (text/html): the body as text.</p>'
-        '<pre class="oro-raw">&lt;h1&gt;boom&lt;/h1&gt;</pre>',
+        f'<div class="oro-copy-scope">{COPY_BODY}'
+        '<pre class="oro-raw oro-copy-source">&lt;h1&gt;boom&lt;/h1&gt;</pre></div>',
         id="not-json",
     ),
 ]
@@ -102,7 +111,11 @@ def test_body_html(item: Exchange, raw: bool, expected: str) -> None:
 
 def test_body_html_json_is_the_tree() -> None:
     html = body_html(exchange(200, b'{"data":[]}'), raw=False)
-    assert html.startswith('<div class="oj"><details open>')
+    assert html.startswith(
+        f'<div class="oro-copy-scope">{COPY_BODY}'
+        '<textarea class="oro-copy-source" hidden>{&quot;data&quot;:[]}</textarea>'
+        '<div class="oj"><details open>'
+    )
     assert '<span class="oj-k">"data"</span>: []' in html
 
 
@@ -122,19 +135,26 @@ def test_view_shows_a_live_collection(api_url: str) -> None:
     assert ">200 OK</span>" in view.status.value
     assert f"{item.size:,} bytes" in view.status.value
     assert view.url.value == (
-        '<span class="oro-label">Request URL</span><span class="oro-url"><b>GET</b>'
-        f" {api_url}/accounts?page%5Bsize%5D=2</span>"
+        '<div class="oro-copy-scope"><span class="oro-label">Request URL</span>'
+        '<span class="oro-url"><b>GET</b> <span class="oro-copy-source">'
+        f"{api_url}/accounts?page%5Bsize%5D=2</span></span>"
+        '<button class="oro-copy" type="button" title="Copy to the clipboard">Copy</button></div>'
     )
     assert view.headers.selected_index is None  # folded until asked for
-    assert view.headers.get_title(0) == f"Response headers ({len(item.headers)})"
+    sent = item.response.request
+    assert view.headers.get_title(0) == f"Request sent (GET, {len(sent.headers)} headers)"
+    assert view.headers.get_title(1) == f"Response headers ({len(item.headers)})"
+    # the request as it went out: the auth flow's and httpx's headers too
+    assert "<td>accept</td><td>application/vnd.api+json</td>" in view.sent.value
+    assert "<td>user-agent</td>" in view.sent.value
     assert "<td>content-type</td><td>application/vnd.api+json</td>" in view.headers_table.value
     assert view.raw is False
-    assert view.body.value.startswith('<div class="oj">')
+    assert '<div class="oj">' in view.body.value
 
     view.raw_toggle.value = True
     assert view.raw is True
     assert view.body.value == body_html(item, raw=True)
-    pre = view.body.value.removeprefix('<pre class="oro-raw">').removesuffix("</pre>")
+    pre = view.body.value.split('oro-copy-source">', 1)[1].removesuffix("</pre></div>")
     assert html.unescape(pre) == item.raw.decode()
 
 

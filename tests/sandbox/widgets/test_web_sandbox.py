@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import psutil
 import pytest
 
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
@@ -29,15 +31,22 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def voila_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def dashboard(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Dashboard, dict[str, str]]]:
     """The web sandbox as ``make run`` starts it: the dashboard (API server + Voila with
-    preheated kernels) on free ports and a database of its own."""
+    preheated kernels) on free ports and a database of its own; with its printed URLs."""
     running = Dashboard(tmp_path_factory.mktemp("web"), ROOT / "notebooks" / "sandbox.ipynb")
     try:
-        yield running.wait_summary()["Web sandbox"]
+        yield running, running.wait_summary()
     finally:
         running.process.terminate()
         running.finish()
+
+
+@pytest.fixture(scope="module")
+def voila_url(dashboard: tuple[Dashboard, dict[str, str]]) -> str:
+    return dashboard[1]["Web sandbox"]
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +63,7 @@ def page(browser: object) -> Iterator[object]:
     opened = context.new_page()
     opened.set_default_timeout(TIMEOUT)
     yield opened
+    opened.close(run_before_unload=True)  # as a closed tab does: the page ends its kernel
     context.close()
 
 
@@ -129,41 +139,38 @@ def test_create_with_the_template(page: object, voila_url: str) -> None:
     wait_status(page, "201 Created")
 
 
-def test_an_error_highlights_its_control(page: object, voila_url: str) -> None:
+def test_errors_mark_their_controls(page: object, voila_url: str) -> None:
+    """The metadata's marks before sending, the server's after; each detail under its row."""
     open_sandbox(page, voila_url)
-    set_text(page, ".oro-page-size", "abc")
+    set_text(page, ".oro-type", "ordrs")  # a misspelt type: the metadata says so, nothing sent
+    page.locator(".oro-type.oro-error").wait_for()  # type: ignore[attr-defined]
+    hint = page.locator(".oro-row-target .oro-hint").inner_text()  # type: ignore[attr-defined]
+    assert "Did you mean 'orders'?" in hint
+    page.get_by_role("button", name="Send").click()  # type: ignore[attr-defined]
+    page.locator(".oro-message").filter(has_text="Not sent").wait_for()  # type: ignore[attr-defined]
+    assert page.locator(".oro-bar-status .oro-badge").count() == 0  # type: ignore[attr-defined]
+
+    set_text(page, ".oro-type", "users")
+    set_text(page, ".oro-page-size", "abc")  # the server's error marks the page size
     page.get_by_role("button", name="Send").click()  # type: ignore[attr-defined]
     wait_status(page, "400 Bad Request")
-    marked = page.locator(".oro-page-size.oro-error")  # type: ignore[attr-defined]
-    marked.wait_for()
-    hint = page.locator(".oro-hint").inner_text()  # type: ignore[attr-defined]
+    page.locator(".oro-page-size.oro-error").wait_for()  # type: ignore[attr-defined]
+    hint = page.locator(".oro-row-page .oro-hint").inner_text()  # type: ignore[attr-defined]
     assert re.search(r"page\[size\]: Expected integer value\. Given \"abc\"\.", hint)
 
-
-def test_load_all_pages(page: object, voila_url: str) -> None:
-    open_sandbox(page, voila_url + "?type=accounts&page[size]=5")
-    wait_status(page, "200 OK")  # a preset is sent when the page opens
-    page.get_by_role("tab", name="Table").click()  # type: ignore[attr-defined]
-    rows = page.locator(".oro-table table[id^=DataTables_Table] tbody tr")  # type: ignore[attr-defined]
-    rows.first.wait_for()
-    page.get_by_role("button", name="Load all pages").click()  # type: ignore[attr-defined]
-    status_line = page.locator(".oro-table-status")  # type: ignore[attr-defined]
-    status_line.filter(has_text="all pages").wait_for()
-    text = status_line.inner_text()
-    total = int(re.search(r"of ([\d,]+)", text).group(1).replace(",", ""))  # type: ignore[union-attr]
-    assert total > 10
+    set_text(page, ".oro-page-size", "")
+    set_text(page, ".oro-other", "foo=bar")  # and an error on the other parameters marks them
+    page.get_by_role("button", name="Send").click()  # type: ignore[attr-defined]
+    page.locator(".oro-other.oro-error").wait_for()  # type: ignore[attr-defined]
+    assert page.locator(".oro-page-size.oro-error").count() == 0  # type: ignore[attr-defined]
+    hint = page.locator(".oro-row-other .oro-hint").inner_text()  # type: ignore[attr-defined]
+    assert hint == "foo: The filter is not supported."
+    field = page.locator(".oro-other").bounding_box()  # type: ignore[attr-defined]
+    under = page.locator(".oro-row-other .oro-hint").bounding_box()  # type: ignore[attr-defined]
+    assert 0 <= under["y"] - (field["y"] + field["height"]) < 30  # right under the field
 
 
-def test_a_preset_from_the_query_string(page: object, voila_url: str) -> None:
-    open_sandbox(page, voila_url + "?type=contacts&action=get&id=1&include=owner")
-    wait_status(page, "200 OK")
-    assert page.locator(".oro-type input").input_value() == "contacts"  # type: ignore[attr-defined]
-    assert page.locator(".oro-id input").input_value() == "1"  # type: ignore[attr-defined]
-    line = page.locator(".oro-request-line").inner_text()  # type: ignore[attr-defined]
-    assert line.endswith("/api/contacts/1?include=owner")
-
-
-def test_the_page_loads_nothing_from_elsewhere(page: object, voila_url: str) -> None:
+def test_load_all_pages_and_nothing_from_elsewhere(page: object, voila_url: str) -> None:
     """No CDN: Voila's own lab page would fetch FontAwesome from one (our template drops it)."""
     hosts: set[str] = set()
 
@@ -174,9 +181,142 @@ def test_the_page_loads_nothing_from_elsewhere(page: object, voila_url: str) -> 
 
     page.on("request", note)  # type: ignore[attr-defined]
     page.on("websocket", note)  # type: ignore[attr-defined]
-    open_sandbox(page, voila_url + "?type=accounts&include=owner")
-    wait_status(page, "200 OK")
+    open_sandbox(page, voila_url + "?type=accounts&page[size]=5&include=owner")
+    wait_status(page, "200 OK")  # a preset is sent when the page opens
     page.get_by_role("tab", name="Table").click()  # type: ignore[attr-defined]
     rows = page.locator(".oro-table table[id^=DataTables_Table] tbody tr")  # type: ignore[attr-defined]
     rows.first.wait_for()
+    page.get_by_role("button", name="Load all pages").click()  # type: ignore[attr-defined]
+    status_line = page.locator(".oro-table-status")  # type: ignore[attr-defined]
+    status_line.filter(has_text="all pages").wait_for()
+    text = status_line.inner_text()
+    total = int(re.search(r"of ([\d,]+)", text).group(1).replace(",", ""))  # type: ignore[union-attr]
+    assert total > 10
     assert hosts == {"127.0.0.1"}
+
+
+# --- the layout and the request state, at a laptop's size and a narrow window ---------------
+
+SIZES = [
+    pytest.param((1280, 800), id="1280x800"),
+    pytest.param((800, 900), id="800x900"),
+]
+SCREENSHOT_PRESET = (
+    "?type=orders&filter[currency]=EUR&include=customer&sort=-createdAt&page[size]=5"
+)
+
+
+@pytest.fixture(params=SIZES)
+def sized(request: pytest.FixtureRequest, browser: object) -> Iterator[object]:
+    width, height = request.param
+    context = browser.new_context(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+    opened = context.new_page()
+    opened.set_default_timeout(TIMEOUT)
+    yield opened
+    opened.close(run_before_unload=True)
+    context.close()
+
+
+def in_viewport(page: object, selector: str) -> bool:
+    """Whether the element is wholly inside the window as it is (nothing scrolled)."""
+    page.locator(selector).first.wait_for()  # type: ignore[attr-defined]
+    return bool(
+        page.evaluate(  # type: ignore[attr-defined]
+            """selector => {
+                const box = document.querySelector(selector).getBoundingClientRect();
+                return box.width > 0 && box.top >= 0 && box.left >= 0
+                    && box.bottom <= window.innerHeight && box.right <= window.innerWidth;
+            }""",
+            selector,
+        )
+    )
+
+
+def overflow(page: object) -> int:
+    """How far the page is wider than the window (0: no horizontal scrolling)."""
+    return int(
+        page.evaluate(  # type: ignore[attr-defined]
+            "() => document.documentElement.scrollWidth - window.innerWidth"
+        )
+    )
+
+
+def test_layout_send_and_ctrl_enter(sized: object, voila_url: str) -> None:
+    """After Send the status is in view without scrolling, nothing overflows, Ctrl+Enter sends;
+    at 1280×800 request and response sit side by side (the README's screenshot is this page)."""
+    page = sized
+    wide = page.viewport_size["width"] >= 1100  # type: ignore[attr-defined]
+    open_sandbox(page, voila_url + SCREENSHOT_PRESET)
+    wait_status(page, "200 OK")  # the preset, sent as the page opens
+    assert page.title() == "Oro API Sandbox"  # type: ignore[attr-defined]
+    assert page.locator(".oro-sandbox h1").count() == 1  # type: ignore[attr-defined]
+    assert in_viewport(page, ".oro-bar-status .oro-badge")
+    if wide:  # side by side: the response itself starts beside the builder
+        assert in_viewport(page, ".oro-response .oro-badge")
+        request = page.locator(".oro-request-pane").bounding_box()  # type: ignore[attr-defined]
+        response = page.locator(".oro-response-pane").bounding_box()  # type: ignore[attr-defined]
+        assert response["x"] >= request["x"] + request["width"]
+        page.wait_for_timeout(300)  # the tags and the tree settle
+        page.screenshot(path=str(ROOT / "docs" / "web-sandbox.png"))  # type: ignore[attr-defined]
+    assert overflow(page) == 0
+    send = page.locator(".oro-send").bounding_box()  # type: ignore[attr-defined]
+    assert send["width"] >= 80  # a button, not a stub
+
+    set_text(page, ".oro-type", "contacts")
+    choose_action(page, "get")
+    field = page.locator(".oro-id input")  # type: ignore[attr-defined]
+    field.fill("999999")
+    field.press("Control+Enter")
+    wait_status(page, "404 Not Found")
+    assert page.evaluate("window.scrollY") == 0  # type: ignore[attr-defined]
+    assert in_viewport(page, ".oro-bar-status .oro-badge")
+    if wide:
+        assert in_viewport(page, ".oro-response .oro-badge")
+    assert overflow(page) == 0
+
+
+def kernels(dashboard: Dashboard) -> set[int]:
+    """The dashboard's running kernels (the page's and the one preheated for the next)."""
+    found = set()
+    for child in psutil.Process(dashboard.process.pid).children(recursive=True):
+        try:
+            if "ipykernel_launcher" in " ".join(child.cmdline()) and child.is_running():
+                found.add(child.pid)
+        except psutil.NoSuchProcess:
+            continue
+    return found
+
+
+def test_the_history_survives_a_reload_that_ends_the_pages_kernel(
+    page: object, dashboard: tuple[Dashboard, dict[str, str]]
+) -> None:
+    running, urls = dashboard
+    open_sandbox(page, urls["Web sandbox"] + "?type=contacts&action=get&id=3&include=owner")
+    wait_status(page, "200 OK")
+    assert page.locator(".oro-type input").input_value() == "contacts"  # type: ignore[attr-defined]
+    assert page.locator(".oro-id input").input_value() == "3"  # type: ignore[attr-defined]
+    line = page.locator(".oro-request-line").inner_text()  # type: ignore[attr-defined]
+    assert line.endswith("/api/contacts/3?include=owner")
+    deadline = time.monotonic() + 60
+    while len(kernels(running)) < 2 and time.monotonic() < deadline:  # the pool refills
+        time.sleep(0.5)
+    before = kernels(running)
+    page.reload()  # type: ignore[attr-defined]
+    page.wait_for_selector(".oro-sandbox .oro-builder")  # type: ignore[attr-defined]
+    wait_status(page, "200 OK")  # the preset is sent again
+    page.get_by_role("tab", name="History").click()  # type: ignore[attr-defined]
+    rows = page.locator(".oro-hrow").filter(has_text="/api/contacts/3?include=owner")  # type: ignore[attr-defined]
+    rows.nth(1).wait_for()  # the first page's exchange, and the reloaded page's
+    page.locator(".oro-hrow").last.click()  # type: ignore[attr-defined]
+    page.locator(".oro-hrow-selected").wait_for()  # type: ignore[attr-defined]
+    tab = page.get_by_role("tab", name="History")  # type: ignore[attr-defined]
+    assert tab.get_attribute("aria-selected") == "true"  # choosing one keeps the tab
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        now = kernels(running)
+        if len(before - now) == 1 and len(now - before) == 1:
+            break
+        time.sleep(0.5)
+    # the left page's kernel ended; the preheated one serves the page, a new one waits
+    assert (len(before - now), len(now - before)) == (1, 1)

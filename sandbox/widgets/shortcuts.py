@@ -1,0 +1,115 @@
+"""``PageKeys``: the browser-side part of the sandbox app that ipywidgets cannot express — the
+Ctrl/Cmd+Enter shortcut, the copy buttons, and bringing the response into view on narrow pages.
+
+It is an anywidget (its JavaScript is the string below, shipped in the package: nothing is loaded
+from elsewhere). It draws nothing; it listens on the page for what happens inside its app (the
+closest ``.oro-sandbox`` element):
+
+- Ctrl+Enter or Cmd+Enter sends the ``{"event": "send"}`` message, which calls ``on_send``;
+- a click on an element of class ``oro-copy`` copies the text of the ``oro-copy-source`` element
+  of its closest ``oro-copy-scope`` (a textarea's or input's value, or else the text) and says
+  "Copied" on the button for a moment;
+- :meth:`reveal` scrolls the element matching a selector into view when it is below the fold
+  (the stacked layout of narrow pages).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import anywidget
+
+__all__ = ["PageKeys"]
+
+_ESM = r"""
+function copyText(text) {
+  if (navigator.clipboard && window.isSecureContext) {
+    return navigator.clipboard.writeText(text);
+  }
+  const area = document.createElement("textarea");
+  area.value = text;
+  area.style.position = "fixed";
+  area.style.opacity = "0";
+  document.body.appendChild(area);
+  area.select();
+  try { document.execCommand("copy"); } finally { area.remove(); }
+  return Promise.resolve();
+}
+
+function sourceText(button) {
+  const scope = button.closest(".oro-copy-scope");
+  const source = scope && scope.querySelector(".oro-copy-source");
+  if (!source) return "";
+  const field = source.matches("textarea, input")
+    ? source : source.querySelector("textarea, input");
+  return field ? field.value : source.innerText;
+}
+
+export default {
+  render({ model, el }) {
+    el.classList.add("oro-page-keys");
+    const root = () => el.closest(".oro-sandbox");
+    const inApp = (target) => {
+      const app = root();
+      // a Voila page is the app: a shortcut typed anywhere on it counts
+      return app && (app.contains(target) || document.body.dataset.voila === "voila");
+    };
+    const onKey = (event) => {
+      const chord = event.key === "Enter" && (event.ctrlKey || event.metaKey);
+      if (!chord || !inApp(event.target)) return;
+      event.preventDefault();
+      event.stopPropagation();
+      model.send({ event: "send" });
+    };
+    const onClick = (event) => {
+      const button = event.target.closest && event.target.closest(".oro-copy");
+      if (!button || !root() || !root().contains(button)) return;
+      event.preventDefault();
+      const label = button.textContent;
+      copyText(sourceText(button)).then(
+        () => { button.textContent = "Copied"; },
+        () => { button.textContent = "Copy failed"; },
+      ).finally(() => setTimeout(() => { button.textContent = label; }, 1200));
+    };
+    const onMessage = (message) => {
+      if (!message || message.event !== "reveal") return;
+      const app = root();
+      const target = app && app.querySelector(message.selector);
+      if (!target) return;
+      const box = target.getBoundingClientRect();
+      if (box.top > window.innerHeight - 40 || box.bottom < 0) {
+        target.scrollIntoView({ block: "start", behavior: "instant" });
+      }
+    };
+    document.addEventListener("keydown", onKey, true);
+    document.addEventListener("click", onClick);
+    model.on("msg:custom", onMessage);
+    return () => {
+      document.removeEventListener("keydown", onKey, true);
+      document.removeEventListener("click", onClick);
+      model.off("msg:custom", onMessage);
+    };
+  },
+};
+"""
+
+
+class PageKeys(anywidget.AnyWidget):  # type: ignore[misc]
+    """See the module docstring. ``on_send`` is called (without arguments) on Ctrl/Cmd+Enter."""
+
+    _esm = _ESM
+
+    def __init__(self, on_send: Callable[[], Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.on_send = on_send
+        self.on_msg(self._on_message)
+        self.add_class("oro-page-keys-widget")
+
+    def reveal(self, selector: str) -> None:
+        """Scroll the app's element matching ``selector`` into view if it is out of sight."""
+        self.send({"event": "reveal", "selector": selector})
+
+    def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("event") == "send" and self.on_send:
+            self.on_send()
