@@ -383,6 +383,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     server_args = ["serve", "--host", args.host, "--port", str(args.api_port)]
     server_args += ["--database", args.database] if args.database else []
     server_args += ["--no-auth"] if args.no_auth else []
+    if not args.lab:  # /api/doc's "Try it" links open the web sandbox
+        server_args += ["--sandbox-url", origin(args.host, port) + "/"]
     server: ServerProcess | None = None
     web: _WebProcess | None = None
     with _stop_on_sigterm():

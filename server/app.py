@@ -62,6 +62,7 @@ async def api_doc(request: Request) -> Response:
             prefix=backend.settings.api_prefix,
             default_page_size=backend.settings.default_page_size,
             auth=backend.settings.auth,
+            sandbox_url=backend.settings.sandbox_url,
         )
     params = request.path_params
     view, resource = params.get("view", apidoc.DEFAULT_VIEW), params.get("resource")

@@ -111,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
         "X-Include, e.g. X-WSSE (repeatable)",
     )
     serve.add_argument(
+        "--sandbox-url",
+        metavar="URL",
+        help="the web sandbox's URL: /api/doc links each operation there, preset (default: "
+        "ORO_SANDBOX_WEB_URL; none: no links; `make run` passes its own)",
+    )
+    serve.add_argument(
         "--cors-allow-credentials",
         action="store_true",
         help="send Access-Control-Allow-Credentials: true to allowed origins",
@@ -206,6 +212,8 @@ def settings_from(args: argparse.Namespace, environ: Mapping[str, str]) -> Setti
         changes["cors_origins"] = tuple(dict.fromkeys(args.cors_origin))
     if getattr(args, "cors_allow_header", None):
         changes["cors_allow_headers"] = tuple(dict.fromkeys(args.cors_allow_header))
+    if getattr(args, "sandbox_url", None) is not None:
+        changes["sandbox_url"] = args.sandbox_url
     if getattr(args, "cors_allow_credentials", False):
         changes["cors_allow_credentials"] = True
     return settings.with_(**changes)

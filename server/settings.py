@@ -32,6 +32,8 @@ class Settings:
     cors_expose_headers: tuple[str, ...] = ()
     cors_allow_credentials: bool = False
     cors_max_age: int = 600
+    # the web sandbox's URL: /api/doc links each operation there ("Try it"); "": no links
+    sandbox_url: str = ""
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:
@@ -47,6 +49,8 @@ class Settings:
             values["scale"] = int(environ["ORO_SANDBOX_SCALE"])
         if "ORO_SANDBOX_AUTH" in environ:
             values["auth"] = environ["ORO_SANDBOX_AUTH"].lower() not in ("0", "false", "no", "off")
+        if "ORO_SANDBOX_WEB_URL" in environ:
+            values["sandbox_url"] = environ["ORO_SANDBOX_WEB_URL"]
         if "ORO_SANDBOX_CORS_ORIGINS" in environ:
             origins = environ["ORO_SANDBOX_CORS_ORIGINS"].split(",")
             values["cors_origins"] = tuple(o.strip() for o in origins if o.strip())

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import urlencode
 
 from server.metadata.model import Attribute, Registry, Relationship, Resource
 from server.openapi import build_openapi, schemas
@@ -55,6 +56,7 @@ class Operation:
     filters_of: str | None  # the type whose filters apply
     body: str | None  # the request body's schema (components/schemas)
     statuses: tuple[Status, ...]
+    try_query: str = ""  # the web sandbox's preset for it: type=accounts&action=get
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,13 @@ class Site:
     # the way from the page to {root}/doc/: links are relative, so they also work behind a
     # proxy that mounts the server under a path of its own (Binder's /oro-api/)
     base: str = ""
+    sandbox_url: str = ""  # the web sandbox, for the "Try it" links ("": no links)
+
+    def try_url(self, operation: Operation) -> str:
+        """The web sandbox preset to ``operation`` ("" without a sandbox URL)."""
+        if not self.sandbox_url:
+            return ""
+        return f"{self.sandbox_url.rstrip('/')}/?{operation.try_query}"
 
     @property
     def openapi_json(self) -> str:
@@ -178,6 +187,7 @@ def build_site(
     default_page_size: int = 10,
     auth: bool = True,
     view: tuple[str, str] = ("rest_json_api", "JSON:API"),
+    sandbox_url: str = "",
 ) -> Site:
     """Everything the page shows, for every resource of ``registry``."""
     root = routes.api_root(prefix)
@@ -193,6 +203,7 @@ def build_site(
         default_page_size=default_page_size,
         auth=auth,
         resources=tuple(_resource(document, registry, root, r) for r in registry),
+        sandbox_url=sandbox_url,
     )
 
 
@@ -319,6 +330,10 @@ def _operation(
         statuses=tuple(
             Status(int(code), _resolve(document, response)["description"])
             for code, response in raw["responses"].items()
+        ),
+        try_query=urlencode(
+            [("type", resource.type), ("action", action.name)]
+            + ([("relationship", rel.name)] if rel else [])
         ),
     )
 

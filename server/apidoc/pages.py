@@ -27,7 +27,13 @@ class ApiDoc:
     """The documentation pages of one app: all resources, or one, of a known view."""
 
     def __init__(
-        self, registry: Registry, *, prefix: str, default_page_size: int, auth: bool
+        self,
+        registry: Registry,
+        *,
+        prefix: str,
+        default_page_size: int,
+        auth: bool,
+        sandbox_url: str = "",
     ) -> None:
         self._build = lambda: build_site(
             registry,
@@ -35,6 +41,7 @@ class ApiDoc:
             default_page_size=default_page_size,
             auth=auth,
             view=(DEFAULT_VIEW, VIEWS[DEFAULT_VIEW]),
+            sandbox_url=sandbox_url,
         )
         self._site: Site | None = None
         self._pages: dict[tuple[str, int], str] = {}  # by (type or "" for all, depth)

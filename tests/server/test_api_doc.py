@@ -434,3 +434,35 @@ def test_the_page_is_compressed_for_clients_that_accept_it(live_server: LiveServ
     assert "content-encoding" not in plain.headers
     assert packed.text == plain.text
     assert int(packed.headers["content-length"]) < len(plain.content) / 5
+
+
+@pytest.mark.parametrize(
+    ("anchor", "href"),
+    [
+        pytest.param(
+            "accounts-get_list", "http://h:8866/?type=accounts&action=get_list", id="list"
+        ),
+        pytest.param("accounts-update", "http://h:8866/?type=accounts&action=update", id="update"),
+        pytest.param(
+            "accounts-contacts-get_relationship",
+            "http://h:8866/?type=accounts&action=get_relationship&relationship=contacts",
+            id="relationship",
+        ),
+    ],
+)
+def test_try_it_links_open_the_web_sandbox_preset(anchor: str, href: str) -> None:
+    from server.apidoc.model import build_site
+    from server.apidoc.render import render_site
+
+    site = build_site(REGISTRY, sandbox_url="http://h:8866/")
+    tree = parse(render_site(site, "accounts"))
+    body = tree.one(f"#{anchor}")
+    summary = next(d for d in tree.all("details.op") if body in d.iter()).one("summary")
+    assert [(a.attrs["href"], a.text) for a in summary.all("a.try")] == [(href, "Try it")]
+
+
+def test_no_try_it_links_without_a_web_sandbox() -> None:
+    from server.apidoc.model import build_site
+    from server.apidoc.render import render_site
+
+    assert parse(render_site(build_site(REGISTRY), "accounts")).all("a.try") == []

@@ -118,6 +118,18 @@ def test_bad_arguments_exit_with_usage_error(
         pytest.param(["serve"], {}, Settings(auth=True), id="auth-on-by-default"),
         pytest.param(["serve", "--no-auth"], {}, Settings(auth=False), id="no-auth"),
         pytest.param(["serve"], {"ORO_SANDBOX_AUTH": "off"}, Settings(auth=False), id="auth-env"),
+        pytest.param(
+            ["serve", "--sandbox-url", "http://h:8866/"],
+            {"ORO_SANDBOX_WEB_URL": "http://env/"},
+            Settings(sandbox_url="http://h:8866/"),
+            id="sandbox-url",
+        ),
+        pytest.param(
+            ["serve"],
+            {"ORO_SANDBOX_WEB_URL": "http://env/"},
+            Settings(sandbox_url="http://env/"),
+            id="sandbox-url-env",
+        ),
     ],
 )
 def test_settings_from(argv: list[str], environ: dict[str, str], expected: Settings) -> None:
