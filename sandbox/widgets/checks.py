@@ -1,5 +1,6 @@
 """What the server's metadata already says about a request before it is sent: an unknown type,
-filter field, operator, fieldset type or field, include path or sort field. Pure.
+filter field, operator, fieldset type or field, or sort field — what Oro answers with an error.
+(An unknown include path is not one: Oro ignores it; the builder's ``warnings`` note it.) Pure.
 
 Each :class:`Problem` names the builder control it is about with the names of
 :func:`~sandbox.widgets.params.control_for` (``"type"``, ``"filter:name"``, ``"fields:users"``,
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 from sandbox.metadata import Metadata, ResourceType
 from sandbox.spec import ACTIONS, RequestSpec
-from sandbox.widgets.params import FIELDS_KEY, FILTER_KEY, include_paths, sort_paths
+from sandbox.widgets.params import FIELDS_KEY, FILTER_KEY, sort_paths
 
 __all__ = ["Problem", "metadata_problems"]
 
@@ -81,12 +82,6 @@ def metadata_problems(metadata: Metadata | None, spec: RequestSpec) -> list[Prob
                 if name not in target.fields:
                     detail = _unknown(f"field of {type_}", name, target.fields)
                     problems.append(Problem(f"fields:{type_}", key, detail))
-        elif key == "include" and "include" in query:
-            paths = include_paths(metadata, spec.type, depth=3)
-            for path in (p for p in value.split(",") if p):
-                if paths and path not in paths:
-                    detail = _unknown(f"relationship path of {spec.type}", path, paths)
-                    problems.append(Problem("include", key, detail))
         elif key == "sort" and "sort" in query and resource.sortable is not None:
             paths = sort_paths(metadata, spec.type)
             for name in (n for n in value.split(",") if n):
