@@ -14,7 +14,7 @@ from typing import Any
 
 from server.jsonapi.errors import ApiError, filter_error, raise_all
 from server.metadata import types as t
-from server.metadata.model import Registry, Resource
+from server.metadata.model import TO_MANY_OPERATORS, Registry, Resource
 
 OPERATORS = (
     "eq",
@@ -129,7 +129,8 @@ def _parse_value(target: _Target, operator: str, text: str) -> Any:
     if text == "" and kind.name in ("string", "text", "enum", "currency"):
         raise t.InvalidValue(f'Expected not empty string value. Given "{text}".')
     multi = operator in MULTI_VALUE_OPERATORS
-    if multi and kind.allow_range and ".." in text:
+    ranged = not (target.to_many and operator in TO_MANY_OPERATORS)  # contains all: no ranges
+    if multi and ranged and kind.allow_range and ".." in text:
         low_text, _, high_text = text.partition("..")
         try:
             low, high = kind.parse_filter(low_text), kind.parse_filter(high_text)

@@ -347,8 +347,14 @@ class Selector:
         non_empty = table.c.id.in_(self._owners(resource, rel, None))
         if operator == "exists":
             return non_empty if kind[1] else sa.not_(non_empty)
-        binds = _binds(name, kind[1])
-        holding_any = table.c.id.in_(self._owners(resource, rel, binds))
+        if kind[0] == "range":  # eq / neq / neq_or_null only (the parser refuses the rest)
+            owner, target = self._pair(resource, rel, alias=True)
+            in_range = _compare_range(target, "eq", name, kind[1])
+            holding_any = table.c.id.in_(sa.select(owner).where(owner.is_not(None), in_range))
+            binds = []
+        else:
+            binds = _binds(name, kind[1])
+            holding_any = table.c.id.in_(self._owners(resource, rel, binds))
         if operator == "eq":
             return holding_any
         if operator == "neq":
