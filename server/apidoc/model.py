@@ -8,6 +8,7 @@ write the document's parameters. So the page and ``/api/doc/openapi.json`` canno
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -55,6 +56,7 @@ class Operation:
     headers: tuple[str, ...]
     filters_of: str | None  # the type whose filters apply
     body: str | None  # the request body's schema (components/schemas)
+    example: str | None  # a request body the freshly seeded server accepts, as JSON text
     statuses: tuple[Status, ...]
     try_query: str = ""  # the web sandbox's preset for it: type=accounts&action=get
 
@@ -311,10 +313,12 @@ def _operation(
     raw: Any,
 ) -> Operation:
     anchor = "-".join(part for part in (resource.type, rel and rel.name, action.name) if part)
-    refs = [ref["$ref"].rsplit("/", 1)[-1] for ref in raw.get("parameters", ())]
+    shared = [ref for ref in raw.get("parameters", ()) if "$ref" in ref]  # not DELETE's own id
+    refs = [ref["$ref"].rsplit("/", 1)[-1] for ref in shared]
     found = [document["components"]["parameters"][key] for key in refs]
     query = [_family(q["name"]) for q in found if q["in"] == "query"]
-    body = raw.get("requestBody", {}).get("content", {}).get(JSONAPI, {}).get("schema")
+    media = raw.get("requestBody", {}).get("content", {}).get(JSONAPI, {})
+    body = media.get("schema")
     return Operation(
         anchor=anchor,
         action=action.name,
@@ -327,6 +331,7 @@ def _operation(
         headers=tuple(dict.fromkeys(q["name"] for q in found if q["in"] == "header")),
         filters_of=next((key.split(".")[0] for key in refs if ".filter." in key), None),
         body=body["$ref"].rsplit("/", 1)[-1] if body else None,
+        example=json.dumps(media["example"], indent=2) if "example" in media else None,
         statuses=tuple(
             Status(int(code), _resolve(document, response)["description"])
             for code, response in raw["responses"].items()

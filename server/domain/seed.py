@@ -422,7 +422,7 @@ def _users(rng: random.Random) -> tuple[list[Row], list[tuple[int, int]], list[t
     return rows, units, roles
 
 
-def _dictionaries() -> dict[str, list[Row]]:
+def dictionaries() -> dict[str, list[Row]]:
     """Enum options, countries, regions and weight units: the same rows at every scale."""
 
     def options(entries: Iterable[tuple[str, str, int, bool]]) -> list[Row]:
@@ -752,7 +752,7 @@ def seed(
     write.insert("users", users)
     write.link("users", "businessUnits", user_units)
     write.link("users", "userRoles", user_roles)
-    for type_, rows in _dictionaries().items():
+    for type_, rows in dictionaries().items():
         write.insert(type_, rows)
     write.insert("taxjurisdictions", _tax_jurisdictions(_rng("taxjurisdictions")))
     write.insert("tasks", _tasks(_rng("tasks")))

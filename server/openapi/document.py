@@ -18,7 +18,8 @@ An interactive sandbox of Oro's Web API (OroPlatform/OroCommerce), a REST API th
 JSON:API. This document is generated from the same resource metadata that drives the server, so
 routes, fields, filters and their operators, sorters and enabled actions always match it.
 
-Every request and response body is `application/vnd.api+json`. Filters are `filter[field]`
+Request bodies are `application/vnd.api+json`; so are responses to JSON:API requests. Every
+write has an example body that the freshly seeded demo server accepts. Filters are `filter[field]`
 (operator `eq`) or `filter[field][operator]`; nested association paths such as
 `filter[owner.name]` and `sort=-owner.name` also work but are not listed one by one.
 
@@ -26,9 +27,9 @@ Where this server knowingly differs from Oro or decides what Oro leaves open:
 - The back-office API is served at `/api/{type}` (Oro: `/admin/api`); the prefix is a setting.
 - A malformed id answers 400 `entity identifier constraint`; a well-formed but absent one 404.
 - HEAD and PUT answer 405 with `Allow` and no body.
-- GET without a JSON:API media type answers plain JSON (`application/json`: records with
-  attributes and related ids inline, lists as arrays, errors as Oro's plain array of error
-  objects; not described here); writes in plain JSON answer 415.
+- A request without a JSON:API media type is plain REST: reads answer `application/json`
+  (records with attributes and related ids inline, lists as arrays), errors come as Oro's plain
+  array of error objects, and writes answer 415; every operation describes these responses too.
 - The API feature is enabled by default.
 - A validate-only POST answers 201 without `Location`.
 """
@@ -110,6 +111,7 @@ def build_openapi(
     for resource in resources:
         all_paths |= paths.resource_paths(prefix, context, resource)
     components.errors()
+    components.plain_errors()
     document: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {

@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from server.jsonapi.query import MULTI_VALUE_OPERATORS
 from server.metadata import types as t
-from server.metadata.model import Registry, Resource
-from server.openapi import names
+from server.metadata.model import TO_MANY_OPERATORS, Registry, Resource
+from server.openapi import examples, names
 
 Parameter = dict[str, Any]
 Keyed = tuple[str, Parameter]  # (components/parameters key, parameter)
@@ -56,27 +57,44 @@ X_INCLUDE = {
 }
 
 
-def query(name: str, schema: dict[str, Any], description: str, **extra: Any) -> Parameter:
-    return {"name": name, "in": "query", "description": description, "schema": schema} | extra
+X_INCLUDE_EXAMPLES = {"item": "noHateoas", "list": "totalCount", "delete_list": "deletedCount"}
+NAME = r"^[^,]+$"  # one item of a comma-separated list, as sent
+TRIMMED_NAME = r"^[^,]*[^,\s][^,]*$"  # …that is not blank once trimmed (include, sort)
 
 
-def csv(name: str, description: str) -> Parameter:
-    """A comma-separated list, e.g. ``include=owner,organization``."""
-    schema = {"type": "array", "items": {"type": "string"}}
-    return query(name, schema, description, style="form", explode=False)
+def query(
+    name: str, schema: dict[str, Any], description: str, example: Any, **extra: Any
+) -> Parameter:
+    """A query parameter with an example value the freshly seeded server accepts."""
+    parameter = {"name": name, "in": "query", "description": description, "schema": schema}
+    return parameter | extra | {"example": example}
 
 
-def path_id(resource: Resource) -> Parameter:
+def csv(name: str, description: str, example: list[str], *, trimmed: bool = True) -> Parameter:
+    """A comma-separated list, e.g. ``include=owner,organization``: one name at least, no item
+    empty (``trimmed``: nor blank, as ``include`` and ``sort`` trim theirs)."""
+    item = {"type": "string", "minLength": 1, "pattern": TRIMMED_NAME if trimmed else NAME}
+    schema: dict[str, Any] = {"type": "array", "items": item}
+    if trimmed:
+        schema["minItems"] = 1
+    return query(name, schema, description, example, style="form", explode=False)
+
+
+def path_id(resource: Resource, example: str | None = None) -> Parameter:
+    """The ``{id}`` of a path; ``example``: a record of the seeded demo."""
     schema = dict(resource.id_type.openapi) or {"type": "string"}
     if schema.get("type") == "integer":
         schema["minimum"] = 1  # generated ids start at 1; others are 404, malformed ones 400
-    return {
+    parameter = {
         "name": "id",
         "in": "path",
         "required": True,
         "description": f"The identifier of the {names.one(resource)}.",
         "schema": schema,
     }
+    if example is not None:
+        parameter["example"] = int(example) if schema.get("type") == "integer" else example
+    return parameter
 
 
 def x_include(kind: str) -> Keyed:
@@ -85,6 +103,7 @@ def x_include(kind: str) -> Keyed:
         "in": "header",
         "description": f"Extra information, keys separated by `;`. {X_INCLUDE[kind]}",
         "schema": {"type": "string"},
+        "example": X_INCLUDE_EXAMPLES[kind],
     }
 
 
@@ -100,18 +119,37 @@ class FilterField:
     type: t.DataType  # of the value: the attribute's, or the related resource's id
     noun: str  # what the value is, for descriptions
     many: bool = False  # a to-many association
+    example: str = ""  # a value of the seeded demo
+    identifier: bool = False  # an id or an association: lists whatever the type
 
 
 def filter_fields(resource: Resource, registry: Registry) -> list[FilterField]:
     """The id, every filterable attribute and every filterable association, in that order."""
-    found = [FilterField("id", resource.id_type.operators, resource.id_type, "the identifier")]
+    record = examples.record_id(resource)
+    found = [
+        FilterField(
+            "id",
+            resource.id_type.operators,
+            resource.id_type,
+            "the identifier",
+            False,
+            record,
+            True,
+        )
+    ]
     for attribute in resource.attributes:
         noun = f"`{attribute.type.name}`"
-        found.append(FilterField(attribute.name, attribute.operators, attribute.type, noun))
+        value = examples.filter_value(attribute.type)
+        found.append(
+            FilterField(attribute.name, attribute.operators, attribute.type, noun, False, value)
+        )
     for rel in resource.relationships:
         target = registry[rel.target]
         noun = f"the id of the related `{rel.target}`"
-        found.append(FilterField(rel.name, rel.operators, target.id_type, noun, many=rel.many))
+        value = examples.related_id(resource, rel, registry)
+        found.append(
+            FilterField(rel.name, rel.operators, target.id_type, noun, rel.many, value, True)
+        )
     return [field for field in found if field.operators]
 
 
@@ -141,11 +179,29 @@ def _filters(resource: Resource, field: FilterField) -> list[Keyed]:
         if op in FLAG_OPERATORS:
             text += "."
             schema: dict[str, Any] = {"type": "boolean"}
+            example: Any = True
         else:
             text += f"; the value is {field.noun}.{_value_forms(op, field.type)}"
-            schema = {"type": "string"}
-        params.append((key, query(filter_name(field.name, op), schema, text)))
+            schema = _value_schema(op, field)
+            example = field.example
+        params.append((key, query(filter_name(field.name, op), schema, text, example)))
     return params
+
+
+def _value_schema(op: str, field: FilterField) -> dict[str, Any]:
+    """A filter value: integers (ids, associations, integer fields) as the parser reads them —
+    one, a list ``a,b`` or a range ``a..b`` where the operator and type allow; else a string."""
+    if field.type.noun != "integer":
+        return {"type": "string"}
+    number = r"[+-]?[0-9]+"
+    forms = []
+    multi = op in MULTI_VALUE_OPERATORS
+    if multi and (field.type.allow_list or field.identifier or field.many):
+        forms.append(f"(,{number})*")
+    if multi and field.type.allow_range and not (field.many and op in TO_MANY_OPERATORS):
+        forms.append(rf"\.\.{number}")
+    tail = f"({'|'.join(forms)})" if forms else ""
+    return {"type": "string", "pattern": f"^{number}{tail}$"}
 
 
 def _value_forms(op: str, type_: t.DataType) -> str:
@@ -174,7 +230,9 @@ def fields(resource: Resource, registry: Registry) -> list[Keyed]:
             f"Sparse fieldset: only these fields of `{related.type}` (attributes and "
             f"relationships) are returned. Fields: {known}."
         )
-        params.append((f"fields.{related.type}", csv(f"fields[{related.type}]", text)))
+        example = _field_names(related)[:1]
+        param = csv(f"fields[{related.type}]", text, example, trimmed=False)
+        params.append((f"fields.{related.type}", param))
     return params
 
 
@@ -190,7 +248,8 @@ def include(resource: Resource) -> list[Keyed]:
         "Related resources to return in `included`; nested paths with a dot "
         f"(`owner.organization`). Relationships: {known}."
     )
-    return [(f"{resource.type}.include", csv("include", text))]
+    example = [resource.relationships[0].name]
+    return [(f"{resource.type}.include", csv("include", text, example))]
 
 
 def sortable_fields(resource: Resource) -> list[str]:
@@ -210,7 +269,7 @@ def sort(resource: Resource) -> Keyed:
         "Fields to sort by, ascending, or descending with a `-` prefix. Sortable fields: "
         f"{sortable}. Default: `{default_sort(resource)}`."
     )
-    return f"{resource.type}.sort", csv("sort", text)
+    return f"{resource.type}.sort", csv("sort", text, ["-id"])
 
 
 def page(resource: Resource) -> list[Keyed]:
@@ -220,15 +279,19 @@ def page(resource: Resource) -> list[Keyed]:
         size["maximum"] = resource.max_page_size
         size_key = f"{resource.type}.page.size"
     number = {"type": "integer", "minimum": 1}
+    size_example = min(10, resource.max_page_size or 10)
     return [
-        ("page.number", query("page[number]", number, "The page number, from 1.")),
-        (size_key, query("page[size]", size, "Records per page; `-1` returns all of them.")),
+        ("page.number", query("page[number]", number, "The page number, from 1.", 1)),
+        (
+            size_key,
+            query("page[size]", size, "Records per page; `-1` returns all of them.", size_example),
+        ),
     ]
 
 
 def meta() -> Keyed:
     text = "Extra meta properties of each resource object: `title` adds its text representation."
-    return "meta", query("meta", {"type": "string", "enum": ["title"]}, text)
+    return "meta", query("meta", {"type": "string", "enum": ["title"]}, text, "title")
 
 
 # --- per kind of operation -------------------------------------------------------------------

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from server.metadata.model import Registry, Relationship, Resource
-from server.openapi import names, schemas
+from server.openapi import examples, names, schemas
 from server.openapi import parameters as p
 from server.openapi.schemas import Components, Schema
 
 JSONAPI = "application/vnd.api+json"
+JSON = "application/json"  # plain REST: reads and errors of requests without a JSON:API type
 Operation = dict[str, Any]
 
 
@@ -94,22 +95,31 @@ def error_responses() -> dict[str, Any]:
         if headers:
             response["headers"] = {h: header_ref(h) for h in headers}
         if status not in NO_BODY:
-            response["content"] = {JSONAPI: {"schema": {"$ref": "#/components/schemas/Errors"}}}
+            response["content"] = {
+                JSONAPI: {"schema": schemas.ref_to("Errors")},
+                JSON: {"schema": schemas.ref_to("PlainErrors")},
+            }
         responses[name] = response
     return responses
 
 
-def success(description: str, schema: Schema | None = None, *headers: str) -> dict[str, Any]:
+def success(
+    description: str, schema: Schema | None = None, *headers: str, plain: Schema | None = None
+) -> dict[str, Any]:
+    """A success response: JSON:API, and for reads also plain JSON (``plain``)."""
     response: dict[str, Any] = {"description": description}
     if headers:
         response["headers"] = {h: header_ref(h) for h in headers}
     if schema is not None:
         response["content"] = {JSONAPI: {"schema": schema}}
+        if plain is not None:
+            response["content"][JSON] = {"schema": plain}
     return response
 
 
-def body(schema: Schema) -> dict[str, Any]:
-    return {"required": True, "content": {JSONAPI: {"schema": schema}}}
+def body(schema: Schema, example: Any) -> dict[str, Any]:
+    """A JSON:API request body, with an example the freshly seeded server accepts."""
+    return {"required": True, "content": {JSONAPI: {"schema": schema, "example": example}}}
 
 
 # --- one function per action: (parameters, request body or None, success response) -----------
@@ -135,13 +145,17 @@ class Context:
 
 
 def _get_list(c: Context, r: Resource, rel: Relationship | None) -> Parts:
-    ok = success("A page of records.", c.components.collection(r), "X-Include-Total-Count")
+    plain = c.components.plain_collection(r)
+    ok = success(
+        "A page of records.", c.components.collection(r), "X-Include-Total-Count", plain=plain
+    )
     return p.list_parameters(r, c.registry), None, ok
 
 
 def _create(c: Context, r: Resource, rel: Relationship | None) -> Parts:
     ok = success("Created.", c.components.document(r), "Location")
-    return p.item_parameters(r, c.registry), body(c.components.create_request(r)), ok
+    request = body(c.components.create_request(r), examples.create_body(c.registry, r))
+    return p.item_parameters(r, c.registry), request, ok
 
 
 def _delete_list(c: Context, r: Resource, rel: Relationship | None) -> Parts:
@@ -152,12 +166,14 @@ def _delete_list(c: Context, r: Resource, rel: Relationship | None) -> Parts:
 
 
 def _get(c: Context, r: Resource, rel: Relationship | None) -> Parts:
-    return p.item_parameters(r, c.registry), None, success("The record.", c.components.document(r))
+    ok = success("The record.", c.components.document(r), plain=c.components.plain(r))
+    return p.item_parameters(r, c.registry), None, ok
 
 
 def _update(c: Context, r: Resource, rel: Relationship | None) -> Parts:
     ok = success("Updated.", c.components.document(r))
-    return p.item_parameters(r, c.registry), body(c.components.update_request(r)), ok
+    request = body(c.components.update_request(r), examples.update_body(c.registry, r))
+    return p.item_parameters(r, c.registry), request, ok
 
 
 def _delete(c: Context, r: Resource, rel: Relationship | None) -> Parts:
@@ -168,27 +184,38 @@ def _get_subresource(c: Context, r: Resource, rel: Relationship | None) -> Parts
     target = c.target(rel)
     if rel is not None and rel.many:
         ok = success(
-            "The related records.", c.components.collection(target), "X-Include-Total-Count"
+            "The related records.",
+            c.components.collection(target),
+            "X-Include-Total-Count",
+            plain=c.components.plain_collection(target),
         )
         return p.list_parameters(target, c.registry), None, ok
-    ok = success("The related record, or null.", c.components.document(target, optional=True))
+    ok = success(
+        "The related record, or null.",
+        c.components.document(target, optional=True),
+        plain=schemas.nullable(c.components.plain(target)),
+    )
     return p.item_parameters(target, c.registry), None, ok
 
 
 def _get_relationship(c: Context, r: Resource, rel: Relationship | None) -> Parts:
     target, many = c.target(rel), rel is not None and rel.many
     schema = c.components.identifier_document(target, many=many)
+    plain = c.components.plain_identifiers(target, many=many)
     if many:
-        ok = success("The related identifiers.", schema, "X-Include-Total-Count")
+        ok = success("The related identifiers.", schema, "X-Include-Total-Count", plain=plain)
         return p.identifier_list_parameters(target, c.registry), None, ok
-    return [p.x_include("item")], None, success("The related identifier, or null.", schema)
+    ok = success("The related identifier, or null.", schema, plain=plain)
+    return [p.x_include("item")], None, ok
 
 
 def _write_relationship(c: Context, r: Resource, rel: Relationship | None) -> Parts:
     target, many = c.target(rel), rel is not None and rel.many
     required = rel is not None and rel.required
     schema = c.components.linkage(target, many=many, required=required)
-    return [], body(schema), success("Done. No body.")
+    assert rel is not None
+    example = examples.relationship_body(c.registry, r, rel)
+    return [], body(schema, example), success("Done. No body.")
 
 
 BUILDERS: dict[str, Callable[[Context, Resource, Relationship | None], Parts]] = {
@@ -255,8 +282,11 @@ def operation(
         "description": f"{about}\n\nOro action: `{action.name}`.",
         "operationId": names.operation_id(action.name, resource, c.registry, rel),
     }
-    if params:
-        op["parameters"] = c.refs(params)
+    refs = c.refs(params)
+    if action.name == "delete":  # its example removes a record other examples do not use
+        refs.insert(0, p.path_id(resource, examples.deletable_id(resource)))
+    if refs:
+        op["parameters"] = refs
     if request is not None:
         op["requestBody"] = request
     op["responses"] = dict(sorted(responses.items()))
@@ -278,6 +308,6 @@ def resource_paths(prefix: str, c: Context, resource: Resource) -> dict[str, Any
     for path, action, rel in endpoints(prefix, resource):
         item = paths.setdefault(path, {})
         if action.route != "collection" and "parameters" not in item:
-            item["parameters"] = [p.path_id(resource)]
+            item["parameters"] = [p.path_id(resource, examples.record_id(resource))]
         item[action.method] = operation(c, action, resource, rel)
     return paths

@@ -47,6 +47,13 @@ def id_schema(resource: Resource) -> Schema:
     return {"type": "string"}
 
 
+def native_id_schema(resource: Resource) -> Schema:
+    """An id in plain JSON: a number for integer ids, else a string."""
+    if resource.id_type.openapi.get("type") == "integer":
+        return {"type": "integer"}
+    return {"type": "string"}
+
+
 def described(schema: Schema, description: str) -> Schema:
     return {**schema, "description": description} if description else schema
 
@@ -79,6 +86,9 @@ class Components:
 
     def errors(self) -> Schema:
         return self.ref("Errors", errors_document)
+
+    def plain_errors(self) -> Schema:
+        return self.ref("PlainErrors", plain_errors_document)
 
     def links(self) -> Schema:
         return self.ref("DocumentLinks", document_links)
@@ -167,6 +177,34 @@ class Components:
             name, data = "Linkage", nullable(identifier)
         return self.ref(names.singular(target) + name, lambda: obj({"data": data}, ["data"]))
 
+    # --- plain JSON (requests without a JSON:API media type) -----------------------------------
+
+    def plain(self, resource: Resource) -> Schema:
+        """Oro's plain representation of a record: attributes and related ids inline."""
+        return self.ref(f"{names.singular(resource)}Plain", lambda: self._plain_object(resource))
+
+    def plain_collection(self, resource: Resource) -> Schema:
+        return {"type": "array", "items": self.plain(resource)}
+
+    def plain_identifiers(self, target: Resource, *, many: bool) -> Schema:
+        """A relationship in plain JSON: the related ids (an array), or the id or ``null``."""
+        native = native_id_schema(target)
+        return {"type": "array", "items": native} if many else nullable(native)
+
+    def _plain_object(self, resource: Resource) -> Schema:
+        properties: dict[str, Schema] = {"id": native_id_schema(resource)}
+        properties |= {a.name: output_attribute(a) for a in resource.attributes}
+        for rel in resource.relationships:
+            target = self.registry[rel.target]
+            properties[rel.name] = described(
+                self.plain_identifiers(target, many=rel.many), relationship_description(rel)
+            )
+        return obj(
+            properties,
+            list(properties),
+            description=f"{resource.description} Plain JSON (without a JSON:API media type).",
+        )
+
     def create_request(self, resource: Resource) -> Schema:
         return self.ref(
             f"{names.singular(resource)}CreateRequest", lambda: self._request(resource, True)
@@ -210,14 +248,20 @@ class Components:
         data: dict[str, Schema] = {"type": {"type": "string", "enum": [resource.type]}}
         required = ["type"]
         if create and resource.id_generated:
-            data["id"] = {"type": "string", "description": "Ignored: the server assigns the id."}
+            data["id"] = {
+                "type": "string",
+                "pattern": r"\S",
+                "description": "Ignored (but not blank): the server assigns the id.",
+            }
         else:
             data["id"] = id_schema(resource)
             required.append("id")
         attributes = [a for a in resource.attributes if a.writable]
         if attributes:
             must = [a.name for a in attributes if create and a.required]
-            data["attributes"] = obj({a.name: input_attribute(a) for a in attributes}, must)
+            data["attributes"] = obj(
+                {a.name: input_attribute(a) for a in attributes}, must, minProperties=1
+            )
             required += ["attributes"] if must else []
         relationships = [r for r in resource.relationships if r.writable]
         if relationships:
@@ -231,6 +275,7 @@ class Components:
                     for r in relationships
                 },
                 must,
+                minProperties=1,
             )
             required += ["relationships"] if must else []
         verb = "create" if create else "update"
@@ -321,6 +366,29 @@ def errors_document() -> Schema:
         ["errors"],
         description="Oro's error document: one error object per problem found.",
     )
+
+
+def plain_errors_document() -> Schema:
+    """Oro's plain REST error format (``RestDocumentBuilder``): a top-level array."""
+    error = obj(
+        {
+            "code": {"type": "string"},
+            "title": {"type": "string", "description": "Stable, e.g. `filter constraint`."},
+            "detail": {"type": "string"},
+            "source": {
+                "type": "string",
+                "description": "A JSON pointer into the request document, or a query parameter.",
+            },
+        },
+        ["title"],
+    )
+    return {
+        "type": "array",
+        "items": error,
+        "minItems": 1,
+        "description": "Oro's plain error format, in answer to a request without a JSON:API"
+        " media type: one error object per problem found (the status is the response's).",
+    }
 
 
 def document_links() -> Schema:

@@ -24,6 +24,7 @@ from tests.conftest import LiveServer
 
 REGISTRY = build_registry()
 HTML = "text/html; charset=utf-8"
+JSON_API = "application/vnd.api+json"
 VOID = frozenset({"br", "hr", "img", "input", "link", "meta", "source", "wbr"})
 
 
@@ -258,6 +259,26 @@ def test_accounts_operations_cover_every_action_and_status(page: Node) -> None:
         "delete_relationship",
     ]
     assert {op.action for op in listed.values()} == set(enabled)
+
+
+@pytest.mark.parametrize("type_", ["accounts", "users", "orderlineitems"])
+def test_write_operations_show_the_documents_example_body(
+    page: Node, openapi: dict[str, Any], type_: str
+) -> None:
+    """The same example bodies as the OpenAPI document: ones the seeded server accepts."""
+    expected = openapi_operations(openapi, type_)
+    shown = 0
+    for details in page.one(f"#{type_}").all("details.op"):
+        key = (details.one("span.method").text, details.one("code.path").text)
+        body = expected[key].get("requestBody")
+        examples = details.all("pre.example")
+        if body is None:
+            assert examples == [], key
+            continue
+        assert len(examples) == 1, key
+        assert json.loads(examples[0].text) == body["content"][JSON_API]["example"], key
+        shown += 1
+    assert shown >= 3
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import jsonschema_rs
@@ -13,6 +14,7 @@ from server.domain.resources import build_registry
 from server.openapi import build_openapi, to_yaml
 
 JSON_API = "application/vnd.api+json"
+JSON = "application/json"
 METHODS = ("get", "post", "patch", "delete")
 REGISTRY = build_registry()
 DOCUMENT = build_openapi(REGISTRY)
@@ -92,18 +94,21 @@ def test_operation_ids_are_unique() -> None:
     assert len(ids) == len(set(ids))
 
 
-def test_every_body_is_json_api() -> None:
-    def media_types(node: Any) -> list[str]:
-        if isinstance(node, dict):
-            found = list(node["content"]) if isinstance(node.get("content"), dict) else []
-            return found + [m for value in node.values() for m in media_types(value)]
-        if isinstance(node, list):
-            return [m for value in node for m in media_types(value)]
-        return []
-
-    found = media_types(DOCUMENT)
-    assert found
-    assert set(found) == {JSON_API}
+def test_request_bodies_are_json_api_and_responses_also_plain_json() -> None:
+    """Writes take JSON:API only; reads and errors also answer plain REST requests
+    (``application/json``), success documents and Oro's plain error array alike."""
+    for (method, path), operation in operations(DOCUMENT).items():
+        if "requestBody" in operation:
+            assert list(operation["requestBody"]["content"]) == [JSON_API], (method, path)
+        for status, response in operation["responses"].items():
+            content = resolve(DOCUMENT, response).get("content")
+            if content is None:
+                continue
+            plain = method == "GET" or status >= "400"
+            expected = [JSON_API, JSON] if plain else [JSON_API]
+            assert list(content) == expected, (method, path, status)
+    errors = DOCUMENT["components"]["responses"]["BadRequest"]["content"]
+    assert errors[JSON]["schema"] == {"$ref": "#/components/schemas/PlainErrors"}
 
 
 # --- restricting to entities -----------------------------------------------------------------
@@ -554,3 +559,116 @@ def test_reference_documents_match(name: str, instance: dict[str, Any]) -> None:
 @pytest.mark.parametrize(("name", "instance"), INVALID)
 def test_wrong_documents_do_not_match(name: str, instance: dict[str, Any]) -> None:
     assert not schema_validator(name).is_valid(instance)
+
+
+# --- what requests the server refuses, and examples ------------------------------------------
+
+
+def validator(schema: dict[str, Any]) -> Any:
+    """A validator of ``schema``; the document's components only where it refers to them."""
+    if "$ref" in json.dumps(schema):
+        schema = {**schema, "components": DOCUMENT["components"]}
+    return jsonschema_rs.validator_for(schema, validate_formats=True)
+
+
+@pytest.mark.parametrize(
+    ("schema", "body", "valid"),
+    [
+        pytest.param("AccountUpdateRequest", {"data": {"type": "accounts", "id": "1"}}, True,
+                     id="no-attributes"),
+        pytest.param("AccountUpdateRequest",
+                     {"data": {"type": "accounts", "id": "1", "attributes": {}}}, False,
+                     id="empty-attributes"),
+        pytest.param("AccountUpdateRequest",
+                     {"data": {"type": "accounts", "id": "1", "relationships": {}}}, False,
+                     id="empty-relationships"),
+        pytest.param("AccountCreateRequest",
+                     {"data": {"type": "accounts", "id": " ", "attributes": {"name": "A"}}}, False,
+                     id="blank-create-id"),
+        pytest.param("AccountCreateRequest",
+                     {"data": {"type": "accounts", "id": "x", "attributes": {"name": "A"}}}, True,
+                     id="ignored-create-id"),
+    ],
+)  # fmt: skip
+def test_request_schemas_declare_what_the_server_enforces(
+    schema: str, body: dict[str, Any], valid: bool
+) -> None:
+    assert schema_validator(schema).is_valid(body) is valid
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "valid"),
+    [
+        pytest.param("filter[id]", "5", True, id="id"),
+        pytest.param("filter[id]", "5,7", True, id="id-list"),
+        pytest.param("filter[id]", "5..7", True, id="id-range"),
+        pytest.param("filter[id]", "abc", False, id="id-not-a-number"),
+        pytest.param("filter[id]", "", False, id="id-empty"),
+        pytest.param("filter[id][gt]", "5,7", False, id="gt-takes-one"),
+        pytest.param("filter[contacts][contains]", "601,602", True, id="to-many-contains-list"),
+        pytest.param("filter[contacts][contains]", "1..2", False, id="to-many-contains-no-range"),
+        pytest.param("filter[owner]", "1,2", True, id="to-one-list"),
+        pytest.param("filter[name]", "a,b", True, id="string-free-text"),
+        pytest.param("include", ["owner"], True, id="include"),
+        pytest.param("include", [], False, id="include-empty"),
+        pytest.param("include", [" "], False, id="include-blank-name"),
+        pytest.param("include", ["a,b"], False, id="include-comma-in-a-name"),
+        pytest.param("sort", ["-id"], True, id="sort"),
+        pytest.param("sort", [], False, id="sort-empty"),
+        pytest.param("fields[accounts]", [], True, id="fields-empty-means-ids-only"),
+        pytest.param("fields[accounts]", [""], False, id="fields-empty-name"),
+        pytest.param("fields[accounts]", [" name"], True, id="fields-name-not-trimmed"),
+    ],
+)
+def test_query_parameter_schemas(name: str, value: Any, valid: bool) -> None:
+    schema = parameters("GET", "/api/accounts")[name]["schema"]
+    assert validator(schema).is_valid(value) is valid
+
+
+def test_every_parameter_has_an_example_its_schema_accepts() -> None:
+    for method, path in operations(DOCUMENT):
+        for name, parameter in parameters(method, path).items():
+            assert "example" in parameter, (method, path, name)
+            assert validator(parameter["schema"]).is_valid(parameter["example"]), (path, name)
+
+
+def test_every_write_has_an_example_body_its_schema_accepts() -> None:
+    writes = 0
+    for (method, path), operation in operations(DOCUMENT).items():
+        if method in ("POST", "PATCH") or "requestBody" in operation:
+            media = operation["requestBody"]["content"][JSON_API]
+            assert validator(media["schema"]).is_valid(media["example"]), (method, path)
+            writes += 1
+    assert writes > 50
+
+
+def test_example_bodies_name_seeded_records() -> None:
+    """No invented ids: Postman's "Create account" once failed with "The entity does not exist"."""
+    create = operations(DOCUMENT)["POST", "/api/accounts"]["requestBody"]["content"][JSON_API]
+    assert create["example"] == {
+        "data": {
+            "type": "accounts",
+            "attributes": {"name": "Example name"},
+            "relationships": {
+                "owner": {"data": {"type": "users", "id": "2"}},
+                "organization": {"data": {"type": "organizations", "id": "1"}},
+            },
+        }
+    }
+    delete = parameters("DELETE", "/api/accounts/{id}")["id"]
+    assert (delete["example"], parameters("GET", "/api/accounts/{id}")["id"]["example"]) == (299, 1)
+
+
+@pytest.mark.parametrize(
+    ("name", "instance", "valid"),
+    [
+        pytest.param("AccountPlain", {"id": 1}, False, id="every-field-is-there"),
+        pytest.param("PlainErrors", [{"title": "filter constraint", "source": "filter[id]"}],
+                     True, id="plain-errors"),
+        pytest.param("PlainErrors", {"errors": [{"title": "t"}]}, False, id="not-a-document"),
+        pytest.param("PlainErrors", [{"title": "t", "source": {"parameter": "p"}}], False,
+                     id="source-is-a-string"),
+    ],
+)  # fmt: skip
+def test_plain_schemas(name: str, instance: Any, valid: bool) -> None:
+    assert schema_validator(name).is_valid(instance) is valid

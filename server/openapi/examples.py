@@ -1,0 +1,213 @@
+"""Example requests for the OpenAPI document and ``/api/doc``: bodies and parameter values that a
+freshly seeded demo server accepts (2xx), so that generated clients, Postman imports and
+schemathesis' examples phase send something that works.
+
+Bodies name records the seed has: :func:`record_id` is the record of a type that examples read,
+change and point at (ids from 1; the first option of the string-id dictionaries; user 2 rather
+than the administrator, whose roles a relationship example would replace). :func:`deletable_id`
+is a record a ``DELETE`` example may remove: one nothing else refers to, or, for types whose
+seeded records all are referred to, the record the type's create example adds. Values follow
+each field's type and rules. Pure: metadata and the seed's constants in, JSON out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server.domain import seed
+from server.metadata import types as t
+from server.metadata.model import Attribute, Registry, Relationship, Resource
+from server.metadata.rules import Email, Length, Range, Unique
+
+RECORDS = {"users": "2"}  # by default a type's record 1 (or its first dictionary option)
+# Seeded records nothing refers to; otherwise the record the create example adds (the next id).
+DELETABLE = {
+    "organizations": str(len(seed.ORGANIZATIONS) + 1),
+    "businessunits": str(len(seed.BUSINESS_UNITS) + 1),
+    "customers": str(seed.CUSTOMERS + 1),
+    "userroles": str(len(seed.USER_ROLES)),
+    "users": "30",
+    "accounts": "299",
+    "contacts": "599",
+    "taxjurisdictions": str(len(seed.TAX_JURISDICTIONS)),
+    "products": "199",
+    "tasks": "199",
+    "orders": "1999",
+    "orderlineitems": "2",
+}
+GUID = "0b7e7dee-87ac-4b5f-9ce1-2a1c4b1d6f10"
+Body = dict[str, Any]
+
+
+def _dictionary_ids() -> dict[str, str]:
+    return {type_: str(rows[0]["id"]) for type_, rows in seed.dictionaries().items()}
+
+
+DICTIONARY_IDS = _dictionary_ids()
+
+
+def record_id(resource: Resource) -> str:
+    """The id of the seeded record examples of ``resource`` read, change and point at."""
+    return RECORDS.get(resource.type) or DICTIONARY_IDS.get(resource.type, "1")
+
+
+def deletable_id(resource: Resource) -> str:
+    """The id a ``DELETE /api/{type}/{id}`` example removes (see the module docstring)."""
+    return DELETABLE.get(resource.type, record_id(resource))
+
+
+def related_id(resource: Resource, rel: Relationship, registry: Registry) -> str:
+    """The record ``rel`` points at in examples: the target's example record, or another one
+    when ``rel`` points back at the same type (no record is its own parent)."""
+    target = registry[rel.target]
+    chosen = record_id(target)
+    if target is resource and chosen == record_id(resource):
+        return "2" if chosen == "1" else "1"
+    return chosen
+
+
+def identifier(type_: str, id_: str) -> dict[str, str]:
+    return {"type": type_, "id": id_}
+
+
+# --- values ----------------------------------------------------------------------------------
+
+
+def attribute_value(resource: Resource, attribute: Attribute, *, update: bool = False) -> Any:
+    """A value of ``attribute``'s type that its rules accept (unique ones: not in the seed)."""
+    kind = attribute.type
+    if kind.openapi.get("enum"):
+        return kind.openapi["enum"][0]
+    verb = "Updated" if update else "Example"
+    match kind.name:
+        case "string":
+            return _string(resource, attribute, verb)
+        case "text":
+            return f"{verb} {attribute.name} of the {resource.type} example."
+        case "boolean":
+            return True
+        case "integer" | "smallint" | "duration":
+            return _bounded(attribute, 1)
+        case "bigint":
+            return "4006381333931"
+        case "decimal" | "money" | "money_value":
+            return str(_bounded(attribute, 12.5))
+        case "float" | "percent" | "percent_100":
+            return _bounded(attribute, 0.5)
+        case "currency":
+            return "USD"
+        case "date":
+            return "2026-07-01"
+        case "datetime":
+            return "2026-07-01T09:30:00Z"
+        case "time":
+            return "10:30:00"
+        case "guid":
+            return GUID
+        case "array":
+            return ["example"]
+        case "json":
+            return {"example": True}
+    return f"{verb} {attribute.name}"
+
+
+def _string(resource: Resource, attribute: Attribute, verb: str) -> str:
+    if any(isinstance(rule, Email) for rule in attribute.rules):
+        return f"{verb.lower()}.{resource.type}@example.com"
+    text = f"{verb} {attribute.name}"
+    if any(isinstance(rule, Unique) for rule in attribute.rules):
+        text = f"{verb.lower()}.{resource.type}.{attribute.name}".replace(" ", "")
+    for rule in attribute.rules:
+        if isinstance(rule, Length):
+            text = text[: rule.max] if rule.max is not None else text
+            text = text.ljust(rule.min or 0, "x")
+    return text
+
+
+def _bounded(attribute: Attribute, value: float) -> Any:
+    """``value`` moved into the attribute's ``Range`` rule (an int stays an int)."""
+    for rule in attribute.rules:
+        if isinstance(rule, Range):
+            if rule.max is not None and value > rule.max:
+                value = rule.max if not isinstance(value, float) else rule.max / 2
+            if rule.min is not None and value < rule.min:
+                value = rule.min
+    return value
+
+
+def filter_value(field_type: t.DataType, identifier_of: str | None = None) -> str:
+    """A ``filter[...]`` value of ``field_type``: ``identifier_of`` for ids and associations."""
+    if identifier_of is not None:
+        return identifier_of
+    if field_type.openapi.get("enum"):
+        return str(field_type.openapi["enum"][0])
+    match field_type.name:
+        case "integer" | "smallint" | "bigint":
+            return "1"
+        case "boolean":
+            return "true"
+        case "decimal" | "money" | "money_value" | "float":
+            return "12.5"
+        case "percent" | "percent_100":
+            return "0.5"
+        case "duration":
+            return "60"
+        case "currency":
+            return "USD"
+        case "date":
+            return "2026-07-01"
+        case "datetime":
+            return "2026-07-01T09:30:00Z"
+        case "time":
+            return "10:30:00"
+        case "guid":
+            return GUID
+    return "Example"
+
+
+# --- bodies ----------------------------------------------------------------------------------
+
+
+def create_body(registry: Registry, resource: Resource) -> Body:
+    """``POST /api/{type}``: the required attributes and relationships, with real related ids."""
+    data: Body = {"type": resource.type}
+    if not resource.id_generated:
+        data["id"] = f"example-{resource.type}"
+    attributes = {
+        a.name: attribute_value(resource, a)
+        for a in resource.attributes
+        if a.writable and a.required
+    }
+    if attributes:
+        data["attributes"] = attributes
+    relationships = {
+        r.name: {"data": _linkage(registry, resource, r)}
+        for r in resource.relationships
+        if r.writable and r.required
+    }
+    if relationships:
+        data["relationships"] = relationships
+    return {"data": data}
+
+
+def update_body(registry: Registry, resource: Resource) -> Body:
+    """``PATCH /api/{type}/{id}``: one optional attribute changed (else a required one)."""
+    data: Body = {"type": resource.type, "id": record_id(resource)}
+    writable = [a for a in resource.attributes if a.writable]
+    plain = [a for a in writable if not a.required and not a.unique] or writable
+    if plain:
+        data["attributes"] = {plain[0].name: attribute_value(resource, plain[0], update=True)}
+    else:
+        rels = [r for r in resource.relationships if r.writable]
+        data["relationships"] = {rels[0].name: {"data": _linkage(registry, resource, rels[0])}}
+    return {"data": data}
+
+
+def relationship_body(registry: Registry, resource: Resource, rel: Relationship) -> Body:
+    """A body of ``/api/{type}/{id}/relationships/{name}`` writes: the related record."""
+    return {"data": _linkage(registry, resource, rel)}
+
+
+def _linkage(registry: Registry, resource: Resource, rel: Relationship) -> Any:
+    one = identifier(rel.target, related_id(resource, rel, registry))
+    return [one] if rel.many else one
