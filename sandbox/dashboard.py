@@ -16,9 +16,12 @@ sessions of their own and end when their standard input closes, which this proce
 even if it is killed, so they are never left behind. ``--port 0`` and ``--api-port 0`` pick free
 ports.
 
-The notebook is looked for in ``notebooks/`` of the current directory, then of the repository
-this module belongs to. Only the standard library is imported here at module level: the
-launcher (httpx) when the command runs, Jupyter only in the child process.
+The notebook is looked for in ``notebooks/`` of the current directory, then among the notebooks
+that ship with the package (:mod:`sandbox.bundled`; the repository's in a source checkout).
+JupyterLab opens ``notebooks/`` of the current directory, copied there first when missing
+(``oro-sandbox notebooks``), so that the user's work is saved in the user's folder. Only the
+standard library is imported here at module level: the launcher (httpx) when the command runs,
+Jupyter only in the child process.
 """
 
 from __future__ import annotations
@@ -60,7 +63,6 @@ SHOWN_LINES = 20
 INSTALL_HINT = "pip install 'oro-api-sandbox[notebook]'"
 PROG = "python -m sandbox.dashboard"
 
-_PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARE = Path(__file__).resolve().parent / "share"  # a Jupyter data folder: voila/templates/…
 TEMPLATE = "oro-sandbox"
 _WILDCARDS = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}
@@ -120,11 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def locate_notebook(
-    given: Path | None, cwd: Path, project_root: Path = _PROJECT_ROOT, *, folder: bool = False
+    given: Path | None, cwd: Path, project_root: Path, *, folder: bool = False
 ) -> Path:
     """The notebook to serve, as an absolute path: ``given`` (relative to ``cwd``), or
-    ``notebooks/sandbox.ipynb`` in ``cwd`` or else in ``project_root``. With ``folder=True`` (for
-    JupyterLab) ``given`` may be a folder, and without it ``notebooks/`` is looked for."""
+    ``notebooks/sandbox.ipynb`` in ``cwd`` or else in ``project_root`` (the folder holding the
+    shipped ``notebooks/``). With ``folder=True`` (for JupyterLab) ``given`` may be a folder, and
+    without it ``notebooks/`` is looked for."""
     if given is not None:
         path = (cwd / given.expanduser()).resolve()
         if not (path.is_file() or (folder and path.is_dir())):
@@ -367,7 +370,18 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     module = "jupyterlab" if args.lab else "voila"
     if importlib.util.find_spec(module) is None or importlib.util.find_spec("ipykernel") is None:
         raise DashboardError(f"{module} and ipykernel are not installed: {INSTALL_HINT}")
-    notebook = locate_notebook(args.notebook, Path.cwd(), folder=args.lab)
+    from sandbox import bundled
+
+    cwd = Path.cwd()
+    target = cwd / DEFAULT_NOTEBOOK.parent
+    try:
+        if args.lab and args.notebook is None and not target.exists():
+            steps = bundled.copy_notebooks(target)
+            print(bundled.report(steps, target, next_step=False), file=out, flush=True)
+        shipped = bundled.notebooks_folder()
+    except OSError as error:
+        raise DashboardError(str(error)) from None
+    notebook = locate_notebook(args.notebook, cwd, shipped.parent, folder=args.lab)
     port = (
         args.port if args.port is not None else DEFAULT_LAB_PORT if args.lab else DEFAULT_VOILA_PORT
     )

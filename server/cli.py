@@ -1,6 +1,7 @@
 """The ``oro-sandbox`` command: ``serve`` (the default), ``seed``, ``openapi``, the security
-helpers ``apikey``, ``wsse-header`` and ``api-feature``, and ``dashboard`` and ``lab`` (the server
-with the Voila web sandbox or JupyterLab: :mod:`sandbox.dashboard`, with the notebook extras).
+helpers ``apikey``, ``wsse-header`` and ``api-feature``, ``dashboard`` and ``lab`` (the server
+with the Voila web sandbox or JupyterLab: :mod:`sandbox.dashboard`, with the notebook extras), and
+``notebooks`` (copies the guided notebooks out of the package: :mod:`sandbox.bundled`).
 
 Settings come from ``ORO_SANDBOX_*`` environment variables first, then from flags. ``serve``
 binds its socket itself, so ``--port 0`` picks a free port; it prints the API address once the
@@ -21,9 +22,10 @@ from typing import Any, TextIO
 from server.settings import Settings
 
 COMMANDS = ("serve", "seed", "openapi", "apikey", "wsse-header", "api-feature")
-DASHBOARD_COMMANDS = {  # handed to sandbox.dashboard with their arguments, unparsed here
+SANDBOX_COMMANDS = {  # handed to sandbox.dashboard or sandbox.bundled, unparsed here
     "dashboard": "run the API server and the Voila web sandbox (see dashboard --help)",
     "lab": "run the API server and JupyterLab on the notebooks (see lab --help)",
+    "notebooks": "copy the guided notebooks into a folder (see notebooks --help)",
 }
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -181,7 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="one organization (default: every organization)",
     )
     database_option(feature)
-    for name, help_ in DASHBOARD_COMMANDS.items():
+    for name, help_ in SANDBOX_COMMANDS.items():
         commands.add_parser(name, help=help_, add_help=False)
     return parser
 
@@ -494,9 +496,11 @@ def api_feature(args: argparse.Namespace, environ: Mapping[str, str], out: TextI
     return 0
 
 
-def dashboard(command: str, argv: Sequence[str], out: TextIO | None) -> int:
-    """``dashboard`` and ``lab``: :mod:`sandbox.dashboard`, which needs the notebook extras."""
+def sandbox_command(command: str, argv: Sequence[str], out: TextIO | None) -> int:
+    """``dashboard`` and ``lab`` (:mod:`sandbox.dashboard`) and ``notebooks``
+    (:mod:`sandbox.bundled`), which need the notebook extras."""
     try:
+        from sandbox.bundled import main as notebooks_main
         from sandbox.dashboard import main as dashboard_main
     except ImportError as error:
         print(
@@ -505,6 +509,8 @@ def dashboard(command: str, argv: Sequence[str], out: TextIO | None) -> int:
             file=sys.stderr,
         )
         return 1
+    if command == "notebooks":
+        return notebooks_main(argv, prog=f"oro-sandbox {command}", out=out)
     lab = ["--lab"] if command == "lab" else []
     return dashboard_main([*lab, *argv], prog=f"oro-sandbox {command}", out=out)
 
@@ -526,8 +532,8 @@ def main(
     out: TextIO | None = None,
 ) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] in DASHBOARD_COMMANDS:
-        return dashboard(argv[0], argv[1:], out)
+    if argv and argv[0] in SANDBOX_COMMANDS:
+        return sandbox_command(argv[0], argv[1:], out)
     args = parse_args(argv)
     handler = HANDLERS[args.command]
     try:
