@@ -104,7 +104,8 @@ def installed(
 def test_the_wheel_carries_the_notebooks_the_template_and_the_metadata(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-        metadata = archive.read(f"{wheel.name.split('-')[0]}-0.1.0.dist-info/METADATA").decode()
+        dist_info = "-".join(wheel.name.split("-")[:2]) + ".dist-info"
+        metadata = archive.read(f"{dist_info}/METADATA").decode()
     shipped = {name for name in names if name.startswith("sandbox/notebooks/")}
     assert shipped == {f"sandbox/notebooks/{name}" for name in [*GUIDED, "sandbox.ipynb"]}
     assert {f"{TEMPLATE}/conf.json", f"{TEMPLATE}/index.html.j2"} <= names
