@@ -10,6 +10,7 @@ so no user-level Jupyter setting or kernel takes part.
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import re
@@ -32,6 +33,10 @@ from sandbox.auth import ClientCredentials
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 GUIDED = sorted(path.name for path in NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+# Voila's page title: the notebook's title, else its name
+WEB_SANDBOX_TITLE = json.loads((NOTEBOOKS / "sandbox.ipynb").read_text())["metadata"].get(
+    "title", "sandbox"
+)
 TEMPLATE = "sandbox/share/voila/templates/oro-sandbox"
 READY_TIMEOUT = 120.0  # a first start on a new install: Voila runs the web sandbox notebook
 FIND_SPEC = (
@@ -208,7 +213,7 @@ def test_dashboard_from_an_empty_folder(started: Started) -> None:
     # the web sandbox notebook ran in the installed package's kernel: its app is on the page
     page = httpx.get(web, timeout=READY_TIMEOUT)
     assert (page.status_code, page.headers["content-type"]) == (200, "text/html")
-    assert "<title>sandbox</title>" in page.text
+    assert re.findall(r"<title>([^<]*)</title>", page.text)[:1] == [WEB_SANDBOX_TITLE]
     assert '"output_type": "execute_result"' in page.text
     assert '"output_type": "error"' not in page.text
     assert "application/vnd.jupyter.widget-view+json" in page.text
