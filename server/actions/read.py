@@ -7,7 +7,6 @@ relationships share :func:`collection`; a list of everything (``page[size]=-1``)
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from typing import Any
 
 import orjson
@@ -121,18 +120,19 @@ def single_document(
 def fetch_one(
     loader: Loader, ctx: Context, resource: Resource, id_: Any, permission: str = "VIEW"
 ) -> Sequence[Any]:
-    """The record ``id_`` if the caller has ``permission`` on it: else 403 within their
-    organization, 404 when it does not exist for them."""
+    """The record ``id_`` if the caller has ``permission`` on it: else 403 when it exists (in
+    any organization: Oro loads it again without access rules to tell), 404 when it does not."""
     rule = allowed_rule(ctx, resource, permission)
-    selector = ctx.backend.selector
-    rows = loader.rows(selector.by_ids(resource, [id_], rule))
+    rows = loader.rows(ctx.backend.selector.by_ids(resource, [id_], rule))
     if rows:
         return rows[0]
-    if rule is not None and loader.rows(
-        selector.by_ids(resource, [id_], replace(rule, level=Level.ORGANIZATION))
-    ):
+    if rule is not None and exists(loader, ctx, resource, id_):
         raise no_access_to_entity()
     raise not_found()
+
+
+def exists(loader: Loader, ctx: Context, resource: Resource, id_: Any) -> bool:
+    return bool(loader.rows(ctx.backend.selector.by_ids(resource, [id_])))
 
 
 def allowed_rule(ctx: Context, resource: Resource, permission: str = "VIEW") -> Rule | None:
@@ -189,9 +189,13 @@ def get_subresource(ctx: Context, resource: Resource, id_text: str, rel: Relatio
     with ctx.backend.engine.connect() as connection:
         loader = loader_for(ctx, connection)
         owner_row = fetch_one(loader, ctx, resource, id_)
-        related = owner_row[_to_one_position(resource, rel)]
-        rule = allowed_rule(ctx, target)
-        rows = [] if related is None else loader.rows(selector.by_ids(target, [related], rule))
+        allowed_rule(ctx, target)
+        related = owner_row[_to_one_position(resource, rel)]  # null when hidden
+        if related is None and ctx.access is not None:
+            raw = loader.rows(selector.by_ids(resource, [id_]))[0][_to_one_position(resource, rel)]
+            if raw is not None:  # the related record exists, but not for the caller
+                raise no_access_to_entity()
+        rows = [] if related is None else [fetch_one(loader, ctx, target, related)]
         document = single_document(ctx, loader, target, rows[0] if rows else None, query, ctx.url)
     return Reply(200, document)
 

@@ -11,7 +11,7 @@ visible. Several roles add up: the highest level wins. The SQL for a level lives
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 
 import sqlalchemy as sa
@@ -38,11 +38,19 @@ class Rule:
     user_id: int
     organization_id: int
     business_unit_ids: tuple[int, ...]
+    # the VIEW level of every type the principal sees something of: records reached through an
+    # association (filters, sorts, includes, linkage) are judged by their own type's rule
+    sight: tuple[tuple[str, Level], ...] = ()
+
+    def seeing(self, type_: str) -> Rule:
+        """The VIEW rule of a related type, for the same principal."""
+        return replace(self, level=dict(self.sight).get(type_, Level.NONE))
 
 
 class Acl:
     def __init__(self, grants: Mapping[int, Mapping[tuple[str, str], Level]]) -> None:
         self.grants = grants  # role id -> (resource type, permission) -> level
+        self._sights: dict[frozenset[int], tuple[tuple[str, Level], ...]] = {}
 
     @classmethod
     def load(cls, connection: sa.Connection, schema: Schema) -> Acl:
@@ -61,12 +69,26 @@ class Acl:
             default=Level.NONE,
         )
 
+    def sight(self, principal: Principal) -> tuple[tuple[str, Level], ...]:
+        """``(type, VIEW level)`` of every type some role of ``principal`` grants VIEW on."""
+        roles = frozenset(principal.role_ids)
+        found = self._sights.get(roles)
+        if found is None:
+            levels: dict[str, Level] = {}
+            for role in roles:
+                for (type_, permission), level in self.grants.get(role, {}).items():
+                    if permission == "VIEW" and level > levels.get(type_, Level.NONE):
+                        levels[type_] = level
+            found = self._sights[roles] = tuple(sorted(levels.items()))
+        return found
+
     def rule(self, principal: Principal, resource: Resource, permission: str) -> Rule:
         return Rule(
             self.level(principal, resource.type, permission),
             principal.user_id,
             principal.organization_id,
             tuple(sorted(principal.business_unit_ids)),
+            self.sight(principal),
         )
 
 

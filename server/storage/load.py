@@ -88,7 +88,8 @@ class Loader:
             rel = resource.relationship[name]
             grouped: dict[Any, list[Any]] = {}
             for part in chunks(list(ids)):
-                for owner, target in self.rows(self.selector.related_ids(resource, rel, part)):
+                statement = self.selector.related_ids(resource, rel, part, self.access(resource))
+                for owner, target in self.rows(statement):
                     grouped.setdefault(owner, []).append(target)
             for members in grouped.values():
                 if len(members) > self.max_related:

@@ -6,6 +6,11 @@ with the values of each request: the hot path does no statement building and no 
 processing. Association hops compose as ``IN`` sub-selects over fresh aliases, so
 ``filter[a.b.c]`` is the same code at any depth; to-many leaves have Oro's set semantics (``eq`` =
 contains any, ``neq`` = contains none and not empty, ``contains`` = contains all).
+
+Access rules apply to every record a statement reaches, not only to the primary table: each
+association hop of a filter or a sort, each to-many linkage and each to-one foreign key sees only
+the related records the caller may view (a to-one key to a hidden record reads as null), so no
+filter, sort, count or linkage tells anything about a hidden record.
 """
 
 from __future__ import annotations
@@ -154,12 +159,14 @@ class Selector:
 
         def build() -> sa.Select[Any]:
             table = self.schema.tables[resource.type]
-            columns = [table.c.id] if ids_only else self.columns(resource, table)
-            statement = sa.select(*columns).where(self._where(resource, table, query.filters))
+            columns = [table.c.id] if ids_only else self.columns(resource, table, access)
+            statement = sa.select(*columns).where(
+                self._where(resource, table, query.filters, access)
+            )
             statement = statement.where(self.visible(resource, table, access))
             if within is not None:
                 statement = statement.where(self._members(within))
-            statement = self._order(resource, table, statement, query)
+            statement = self._order(resource, table, statement, query, access)
             if paged:
                 statement = statement.limit(_bind("limit")).offset(_bind("offset"))
             return statement
@@ -183,7 +190,7 @@ class Selector:
             statement = (
                 sa.select(sa.func.count())
                 .select_from(table)
-                .where(self._where(resource, table, query.filters))
+                .where(self._where(resource, table, query.filters, access))
                 .where(self.visible(resource, table, access))
             )
             return statement if within is None else statement.where(self._members(within))
@@ -197,7 +204,7 @@ class Selector:
         def build() -> sa.Select[Any]:
             table = self.schema.tables[resource.type]
             return (
-                sa.select(*self.columns(resource, table))
+                sa.select(*self.columns(resource, table, access))
                 .where(table.c.id.in_(_binds("id", len(ids))))
                 .where(self.visible(resource, table, access))
                 .order_by(table.c.id)
@@ -249,37 +256,67 @@ class Selector:
         )
         return sa.and_(in_organization, owner.in_(colleagues))
 
+    def seen(self, type_: str, access: Rule | None) -> sa.Select[Any] | None:
+        """Ids of the ``type_`` records a related path may reach; None when every one may be."""
+        related = None if access is None else access.seeing(type_)
+        target = self.registry[type_]
+        if related is None or (related.level != Level.NONE and target.ownership is None):
+            return None
+        table = self.schema.tables[type_].alias()
+        return sa.select(table.c.id).where(self.visible(target, table, related))
+
+    def to_one(
+        self, resource: Resource, table: sa.FromClause, rel: Relationship, access: Rule | None
+    ) -> sa.ColumnElement[Any]:
+        """A to-one foreign key as the caller may see it: null when it points at a hidden record."""
+        column = table.c[rel.column]
+        seen = self.seen(rel.target, access)
+        return column if seen is None else sa.case((column.in_(seen), column), else_=sa.null())
+
     def related_ids(
-        self, resource: Resource, rel: Relationship, ids: Sequence[Any]
+        self, resource: Resource, rel: Relationship, ids: Sequence[Any], access: Rule | None = None
     ) -> tuple[Sql, Params]:
-        """``(owner id, target id)`` pairs of a to-many association for some owners, ordered."""
+        """``(owner id, target id)`` pairs of a to-many association for some owners, ordered;
+        only the targets ``access`` may see."""
 
         def build() -> sa.Select[Any]:
             owner, target = self._pair(resource, rel)
-            return (
-                sa.select(owner, target)
-                .where(owner.in_(_binds("id", len(ids))))
-                .order_by(owner, target)
-            )
+            statement = sa.select(owner, target).where(owner.in_(_binds("id", len(ids))))
+            seen = self.seen(rel.target, access)
+            if seen is not None:
+                statement = statement.where(target.in_(seen))
+            return statement.order_by(owner, target)
 
-        sql = self.compiled(("related", resource.type, rel.name, len(ids)), build)
-        return sql, {f"id_{k}": value for k, value in enumerate(ids)}
+        key = ("related", resource.type, rel.name, len(ids), _access_key(access))
+        params = {f"id_{k}": value for k, value in enumerate(ids)}
+        params.update(_access_params(access))
+        return self.compiled(key, build), params
 
-    def columns(self, resource: Resource, table: sa.FromClause) -> list[sa.ColumnElement[Any]]:
+    def columns(
+        self, resource: Resource, table: sa.FromClause, access: Rule | None = None
+    ) -> list[sa.ColumnElement[Any]]:
         """id, every attribute, every to-one FK: the row layout documents are built from."""
         cols: list[sa.ColumnElement[Any]] = [table.c.id]
         cols += [table.c[a.column] for a in resource.attributes]
-        cols += [table.c[r.column] for r in resource.relationships if not r.many]
+        cols += [
+            self.to_one(resource, table, r, access) for r in resource.relationships if not r.many
+        ]
         return cols
 
     # --- filters -----------------------------------------------------------------------------
 
-    def _where(self, resource: Resource, table: sa.FromClause, filters: Sequence[Filter]) -> Clause:
+    def _where(
+        self,
+        resource: Resource,
+        table: sa.FromClause,
+        filters: Sequence[Filter],
+        access: Rule | None = None,
+    ) -> Clause:
         shape, _ = bind_filters(filters)
         return sa.and_(
             sa.true(),
             *(
-                self._predicate(resource, table, f.path, f.operator, f"p{i}", shape[i][2])
+                self._predicate(resource, table, f.path, f.operator, f"p{i}", shape[i][2], access)
                 for i, f in enumerate(filters)
             ),
         )
@@ -292,15 +329,20 @@ class Selector:
         operator: str,
         name: str,
         kind: Any,
+        access: Rule | None = None,
     ) -> Clause:
         head, rest = path[0], path[1:]
-        if rest:
+        if rest:  # a hop: only through the related records the caller may see
             rel = resource.relationship[head]
             target = self.registry[rel.target]
             inner_table = self.schema.tables[target.type].alias()
             inner = sa.select(inner_table.c.id).where(
-                self._predicate(target, inner_table, rest, operator, name, kind)
+                self._predicate(target, inner_table, rest, operator, name, kind, access)
             )
+            if access is not None:
+                inner = inner.where(
+                    self.visible(target, inner_table, access.seeing(target.type))
+                )
             if rel.many:
                 return table.c.id.in_(self._owners(resource, rel, inner))
             return table.c[rel.column].in_(inner)
@@ -310,8 +352,8 @@ class Selector:
             return _compare(table.c[resource.attribute[head].column], operator, name, kind)
         rel = resource.relationship[head]
         if not rel.many:
-            return _compare(table.c[rel.column], operator, name, kind)
-        return self._to_many(resource, table, rel, operator, name, kind)
+            return _compare(self.to_one(resource, table, rel, access), operator, name, kind)
+        return self._to_many(resource, table, rel, operator, name, kind, access)
 
     def _pair(
         self, resource: Resource, rel: Relationship, *, alias: bool = False
@@ -328,11 +370,18 @@ class Selector:
         return source.c[inverse.column], source.c.id
 
     def _owners(
-        self, resource: Resource, rel: Relationship, targets: sa.Select[Any] | list[Any] | None
+        self,
+        resource: Resource,
+        rel: Relationship,
+        targets: sa.Select[Any] | list[Any] | None,
+        seen: sa.Select[Any] | None = None,
     ) -> sa.Select[Any]:
-        """Owner ids related through to-many ``rel`` to ``targets`` (any target when None)."""
+        """Owner ids related through to-many ``rel`` to ``targets`` (any target when None),
+        counting only the targets in ``seen`` (all when None)."""
         owner, target = self._pair(resource, rel, alias=True)
         statement = sa.select(owner).where(owner.is_not(None))
+        if seen is not None:
+            statement = statement.where(target.in_(seen))
         return statement if targets is None else statement.where(target.in_(targets))
 
     def _to_many(
@@ -343,18 +392,23 @@ class Selector:
         operator: str,
         name: str,
         kind: Any,
+        access: Rule | None = None,
     ) -> Clause:
-        non_empty = table.c.id.in_(self._owners(resource, rel, None))
+        seen = self.seen(rel.target, access)
+        non_empty = table.c.id.in_(self._owners(resource, rel, None, seen))
         if operator == "exists":
             return non_empty if kind[1] else sa.not_(non_empty)
         if kind[0] == "range":  # eq / neq / neq_or_null only (the parser refuses the rest)
             owner, target = self._pair(resource, rel, alias=True)
             in_range = _compare_range(target, "eq", name, kind[1])
-            holding_any = table.c.id.in_(sa.select(owner).where(owner.is_not(None), in_range))
+            members = sa.select(owner).where(owner.is_not(None), in_range)
+            if seen is not None:
+                members = members.where(target.in_(seen))
+            holding_any = table.c.id.in_(members)
             binds = []
         else:
             binds = _binds(name, kind[1])
-            holding_any = table.c.id.in_(self._owners(resource, rel, binds))
+            holding_any = table.c.id.in_(self._owners(resource, rel, binds, seen))
         if operator == "eq":
             return holding_any
         if operator == "neq":
@@ -362,13 +416,22 @@ class Selector:
         if operator == "neq_or_null":
             return sa.not_(holding_any)
         holding_all = sa.and_(
-            *(table.c.id.in_(self._owners(resource, rel, [bind])) for bind in binds)
+            *(table.c.id.in_(self._owners(resource, rel, [bind], seen)) for bind in binds)
         )
         if operator == "contains":
             return holding_all
         if operator == "not_contains":
             return sa.not_(holding_all)
         raise ValueError(operator)
+
+    def _sort_column(
+        self, resource: Resource, table: sa.FromClause, name: str, access: Rule | None
+    ) -> sa.ColumnElement[Any]:
+        if name == "id":
+            return table.c.id
+        if name in resource.attribute:
+            return table.c[resource.attribute[name].column]
+        return self.to_one(resource, table, resource.relationship[name], access)
 
     def _members(self, within: Within) -> Clause:
         """Records of the target table related to the bound ``owner``."""
@@ -384,7 +447,12 @@ class Selector:
     # --- sorting -----------------------------------------------------------------------------
 
     def _order(
-        self, resource: Resource, table: sa.FromClause, statement: sa.Select[Any], query: Query
+        self,
+        resource: Resource,
+        table: sa.FromClause,
+        statement: sa.Select[Any],
+        query: Query,
+        access: Rule | None = None,
     ) -> sa.Select[Any]:
         sort = query.sort or tuple(((name,), desc) for name, desc in resource.default_sort)
         joined: dict[tuple[str, ...], tuple[Resource, sa.FromClause]] = {(): (resource, table)}
@@ -398,10 +466,13 @@ class Selector:
                     rel = owner.relationship[name]
                     target = self.registry[rel.target]
                     alias = self.schema.tables[target.type].alias()
-                    source = source.outerjoin(alias, alias.c.id == owner_table.c[rel.column])
+                    on = alias.c.id == owner_table.c[rel.column]
+                    if access is not None:  # a hidden related record sorts as a missing one
+                        on = sa.and_(on, self.visible(target, alias, access.seeing(target.type)))
+                    source = source.outerjoin(alias, on)
                     joined[key] = (target, alias)
                 owner, owner_table = joined[key]
-            column = _sort_column(owner, owner_table, path[-1])
+            column = self._sort_column(owner, owner_table, path[-1], access)
             order.append(column.desc() if descending else column.asc())
         if not any(path == ("id",) for path, _ in sort):
             order.append(table.c.id.asc())
@@ -411,7 +482,9 @@ class Selector:
 
 
 def _access_key(access: Rule | None) -> Hashable:
-    return None if access is None else (access.level, len(access.business_unit_ids))
+    if access is None:
+        return None
+    return (access.level, len(access.business_unit_ids), access.sight)
 
 
 def _access_params(access: Rule | None) -> Params:
@@ -432,14 +505,6 @@ def _bind(name: str) -> sa.BindParameter[Any]:
 
 def _binds(name: str, count: int) -> list[sa.BindParameter[Any]]:
     return [_bind(f"{name}_{k}") for k in range(count)]
-
-
-def _sort_column(resource: Resource, table: sa.FromClause, name: str) -> sa.ColumnElement[Any]:
-    if name == "id":
-        return table.c.id
-    if name in resource.attribute:
-        return table.c[resource.attribute[name].column]
-    return table.c[resource.relationship[name].column]
 
 
 def _compare(column: sa.ColumnElement[Any], operator: str, name: str, kind: Any) -> Clause:

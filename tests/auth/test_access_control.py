@@ -1,13 +1,12 @@
 """Access control over real HTTP: each role's visibility on lists, counts, items, includes,
 sub-resources and writes, and the wall between organizations.
 
-Authentication is its own subject (test_oauth_*, test_wsse…): here a test authenticator takes
-the user id from an ``X-Test-User`` header, so each scenario names who is calling.
+Who calls is named by ``X-Test-User`` (tests.auth.acl_support); the access matrix
+(test_access_matrix) checks every path for what it must not tell.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,55 +15,29 @@ from typing import Any
 import httpx
 import pytest
 
-from server.auth.authenticate import Credentials, Unauthorized
-from server.auth.principal import Principal, load_principal
-from tests.conftest import JSON_API, LiveServer
-
-ADMIN, MANAGER, REP, OTHER_REP, READ_ONLY, PLAIN_USER, ACME_REP = 1, 3, 4, 5, 24, 11, 18
-
-
-class HeaderUser:
-    """Test authenticator: ``X-Test-User: <id>`` authenticates as that user."""
-
-    def __init__(self, backend: Any) -> None:
-        self.backend = backend
-
-    def authenticate(self, credentials: Credentials) -> Principal | None:
-        user = credentials.headers.get("x-test-user")
-        if user is None:
-            return None
-        with self.backend.engine.connect() as connection:
-            principal = load_principal(connection, self.backend.schema, int(user))
-        if principal is None:
-            raise Unauthorized(reason="unknown test user")
-        return principal
+from tests.auth.acl_support import (
+    ACME_REP,
+    ADMIN,
+    MANAGER,
+    OTHER_REP,
+    PLAIN_USER,
+    READ_ONLY,
+    REP,
+    call,
+    header_user_server,
+)
+from tests.conftest import LiveServer
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with LiveServer(tmp_path_factory.mktemp("acl") / "acl.db", auth=True) as live:
-        backend = live.app.state.backend
-        live.app.state.backend = dataclasses.replace(backend, authenticators=(HeaderUser(backend),))
-        yield live
+    yield from header_user_server(tmp_path_factory.mktemp("acl") / "acl.db")
 
 
 @pytest.fixture(scope="module")
 def db(server: LiveServer) -> sqlite3.Connection:
     path = Path(server.settings.database_url.removeprefix("sqlite:///"))
     return sqlite3.connect(path, check_same_thread=False)
-
-
-def call(
-    server: LiveServer, user: int | None, method: str, url: str, **kwargs: Any
-) -> httpx.Response:
-    headers = {"Accept": JSON_API, **kwargs.pop("headers", {})}
-    if user is not None:
-        headers["X-Test-User"] = str(user)
-    if "json" in kwargs:
-        headers["Content-Type"] = JSON_API
-    return httpx.request(
-        method, server.origin + "/api" + url, headers=headers, timeout=30, **kwargs
-    )
 
 
 def ids(response: httpx.Response) -> list[int]:
@@ -142,7 +115,10 @@ def test_records_of_another_organization_are_never_visible(
     server: LiveServer, db: sqlite3.Connection
 ) -> None:
     acme_account = column(db, "SELECT id FROM account WHERE organization_id = 2 LIMIT 1")[0]
-    assert call(server, ADMIN, "GET", f"/accounts/{acme_account}").status_code == 404
+    response = call(server, ADMIN, "GET", f"/accounts/{acme_account}")
+    assert response.status_code == 403  # it exists: as Oro, "No access to the entity."
+    assert response.json()["errors"][0]["detail"] == "No access to the entity."
+    assert call(server, ADMIN, "GET", "/accounts/999999").status_code == 404
     assert acme_account not in ids(
         call(server, ADMIN, "GET", f"/accounts?filter[id]={acme_account}")
     )
