@@ -40,6 +40,14 @@ FAMILIES = frozenset({"filter", "fields", "include", "page", "sort", "meta"})
 LIST_FAMILIES = FAMILIES
 ITEM_FAMILIES = frozenset({"fields", "include", "meta"})
 NOT_SUPPORTED = "The filter is not supported."
+# Sandbox bounds (Oro has none; SQLite's parser stack does): the associations a filter, sort or
+# include path may cross, and how deep the objects of a filter sent in a body may nest.
+MAX_PATH = 4
+MAX_BODY_FILTER_DEPTH = 4
+
+
+def too_long(kind: str) -> str:
+    return f"The {kind} path may cross at most {MAX_PATH} associations."
 
 _KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
 
@@ -194,6 +202,9 @@ class _Parser:
         if len(segments) > 1 and segments[-1] in OPERATORS:
             operator = segments.pop()
         path = [name for segment in segments for name in segment.split(".")]
+        if len(path) > MAX_PATH + 1:
+            self.fail(key, too_long("filter"))
+            return
         target = _resolve(self.registry, self.resource, path)
         if target is None or "" in path:
             self.fail(key, NOT_SUPPORTED)
@@ -239,6 +250,9 @@ class _Parser:
             return
         paths = []
         for name in names:  # as Oro: an unknown association is ignored, from there on
+            if name.count(".") >= MAX_PATH:
+                self.fail(key, too_long("include"))
+                continue
             resource, path = self.resource, []
             for part in name.split("."):
                 rel = resource.relationship.get(part)
@@ -280,7 +294,10 @@ class _Parser:
         order, unsupported = [], []
         for name in names:
             path = tuple(name.removeprefix("-").split("."))
-            if self._sortable(path):
+            if len(path) > MAX_PATH + 1:
+                error = ApiError(400, "sort constraint", too_long("sort"), parameter=key)
+                self.errors.append(error)
+            elif self._sortable(path):
                 order.append((path, name.startswith("-")))
             else:
                 unsupported.append(name.removeprefix("-"))
@@ -393,10 +410,14 @@ def flatten_body_filters(body: Any) -> list[tuple[str, str]]:
     """Filters sent in a body: ``{"filter": {"id": {"neq": "5"}}}`` or ``{"filter[id]": "5"}``."""
     pairs: list[tuple[str, str]] = []
 
-    def walk(prefix: str, value: Any) -> None:
+    def walk(prefix: str, value: Any, depth: int = 0) -> None:
+        if depth > MAX_BODY_FILTER_DEPTH or (
+            isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value)
+        ):  # deeper than any filter's key (filter[path][operator]) or a list of non-scalars
+            raise filter_error(prefix, NOT_SUPPORTED)
         if isinstance(value, dict):
             for name, inner in value.items():
-                walk(f"{prefix}[{name}]" if prefix else str(name), inner)
+                walk(f"{prefix}[{name}]" if prefix else str(name), inner, depth + 1)
         elif isinstance(value, list):
             pairs.append((prefix, ",".join(str(v) for v in value)))
         elif isinstance(value, bool):

@@ -1,11 +1,15 @@
 """A parsed query → SQL: filters (nested association paths), sorting, paging and counts.
 
 Statements are built with SQLAlchemy Core from named bind parameters, compiled once per *shape*
-(which filters, operators and list lengths; never the values) and then run on the driver's cursor
-with the values of each request: the hot path does no statement building and no ORM-style row
-processing. Association hops compose as ``IN`` sub-selects over fresh aliases, so
-``filter[a.b.c]`` is the same code at any depth; to-many leaves have Oro's set semantics (``eq`` =
-contains any, ``neq`` = contains none and not empty, ``contains`` = contains all).
+(which filters and operators; never the values, nor how many values a list holds: a list is one
+JSON array parameter read with SQLite's ``json_each``) and then run on the driver's cursor with the
+values of each request: the hot path does no statement building and no ORM-style row processing.
+The compiled statements are kept in a bounded least-recently-used cache.
+
+Association hops compose as ``IN`` sub-selects over fresh aliases, so ``filter[a.b.c]`` is the
+same code at any depth (up to ``server.jsonapi.query.MAX_PATH``); to-many leaves have Oro's set
+semantics (``eq`` = contains any, ``neq`` = contains none and not empty, ``contains`` = contains
+all).
 
 Access rules apply to every record a statement reaches, not only to the primary table: each
 association hop of a filter or a sort, each to-many linkage and each to-one foreign key sees only
@@ -15,7 +19,9 @@ filter, sort, count or linkage tells anything about a hidden record.
 
 from __future__ import annotations
 
+import json
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +36,7 @@ from server.storage.tables import Schema
 
 Clause = sa.ColumnElement[bool]
 MAX_ROWS = 2**62
+MAX_STATEMENTS = 512  # compiled statements kept (least recently used ones go first)
 Params = dict[str, Any]
 LIKE = {
     "contains": "%{}%",
@@ -89,12 +96,11 @@ def bind_filters(filters: Sequence[Filter]) -> tuple[tuple[tuple[Any, ...], ...]
             kind = ("range", value.high_open)
             params[f"{name}_lo"], params[f"{name}_hi"] = value.low, value.high
         elif isinstance(value, list) and value and isinstance(value[0], Period):
-            kind = ("periods", len(value))  # a list of partial dates: the union of the periods
-            for k, period in enumerate(value):
-                params[f"{name}_{k}_lo"], params[f"{name}_{k}_hi"] = period.start, period.end
+            kind = ("periods",)  # a list of partial dates: the union of the periods
+            params[name] = _json([[period.start, period.end] for period in value])
         elif isinstance(value, list):
-            kind = ("list", len(value))
-            params.update({f"{name}_{k}": item for k, item in enumerate(value)})
+            kind = ("list",)
+            params[name] = _json(value)
         elif f.operator in LIKE:
             kind = ("like",)
             params[name] = LIKE[f.operator].format(_escape_like(str(value)))
@@ -108,22 +114,38 @@ def bind_filters(filters: Sequence[Filter]) -> tuple[tuple[tuple[Any, ...], ...]
 class Selector:
     """Builds, compiles (once per shape) and parameterizes SELECTs for one registry."""
 
-    def __init__(self, registry: Registry, schema: Schema, dialect: sa.Dialect) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        schema: Schema,
+        dialect: sa.Dialect,
+        max_statements: int = MAX_STATEMENTS,
+    ) -> None:
         self.registry = registry
         self.schema = schema
         self.dialect = dialect
-        self._compiled: dict[Hashable, Sql] = {}
+        self.max_statements = max_statements
+        self._compiled: OrderedDict[Hashable, Sql] = OrderedDict()
         self._lock = threading.Lock()
 
     def compiled(self, key: Hashable, build: Callable[[], sa.Select[Any]]) -> Sql:
-        sql = self._compiled.get(key)
-        if sql is None:
-            compiled = build().compile(dialect=self.dialect)
-            names = tuple(compiled.positiontup) if compiled.positional else None  # type: ignore[arg-type]
-            sql = Sql(compiled.string, names)
-            with self._lock:
-                self._compiled[key] = sql
+        with self._lock:
+            sql = self._compiled.get(key)
+            if sql is not None:
+                self._compiled.move_to_end(key)
+                return sql
+        compiled = build().compile(dialect=self.dialect)
+        names = tuple(compiled.positiontup) if compiled.positional else None  # type: ignore[arg-type]
+        sql = Sql(compiled.string, names)
+        with self._lock:
+            self._compiled[key] = sql
+            while len(self._compiled) > self.max_statements:
+                self._compiled.popitem(last=False)
         return sql
+
+    def cached(self) -> int:
+        """How many compiled statements are kept."""
+        return len(self._compiled)
 
     # --- whole statements --------------------------------------------------------------------
 
@@ -205,14 +227,13 @@ class Selector:
             table = self.schema.tables[resource.type]
             return (
                 sa.select(*self.columns(resource, table, access))
-                .where(table.c.id.in_(_binds("id", len(ids))))
+                .where(table.c.id.in_(_listed("ids")))
                 .where(self.visible(resource, table, access))
                 .order_by(table.c.id)
             )
 
-        sql = self.compiled(("by_ids", resource.type, len(ids), _access_key(access)), build)
-        params = {f"id_{k}": value for k, value in enumerate(ids)}
-        params.update(_access_params(access))
+        sql = self.compiled(("by_ids", resource.type, _access_key(access)), build)
+        params = {"ids": _json(list(ids)), **_access_params(access)}
         return sql, params
 
     # --- access control ----------------------------------------------------------------------
@@ -245,7 +266,7 @@ class Selector:
         if level == Level.ORGANIZATION:
             return in_organization
         owner = table.c[resource.relationship["owner"].column]
-        units = _binds("acl_bu", len(access.business_unit_ids))
+        units = _listed("acl_bu")
         if ownership == "business_unit":
             return sa.and_(in_organization, owner.in_(units))
         if level == Level.USER:
@@ -281,15 +302,14 @@ class Selector:
 
         def build() -> sa.Select[Any]:
             owner, target = self._pair(resource, rel)
-            statement = sa.select(owner, target).where(owner.in_(_binds("id", len(ids))))
+            statement = sa.select(owner, target).where(owner.in_(_listed("ids")))
             seen = self.seen(rel.target, access)
             if seen is not None:
                 statement = statement.where(target.in_(seen))
             return statement.order_by(owner, target)
 
-        key = ("related", resource.type, rel.name, len(ids), _access_key(access))
-        params = {f"id_{k}": value for k, value in enumerate(ids)}
-        params.update(_access_params(access))
+        key = ("related", resource.type, rel.name, _access_key(access))
+        params = {"ids": _json(list(ids)), **_access_params(access)}
         return self.compiled(key, build), params
 
     def columns(
@@ -336,16 +356,23 @@ class Selector:
             rel = resource.relationship[head]
             target = self.registry[rel.target]
             inner_table = self.schema.tables[target.type].alias()
-            inner = sa.select(inner_table.c.id).where(
-                self._predicate(target, inner_table, rest, operator, name, kind, access)
-            )
+            condition = self._predicate(target, inner_table, rest, operator, name, kind, access)
             if access is not None:
-                inner = inner.where(
-                    self.visible(target, inner_table, access.seeing(target.type))
-                )
-            if rel.many:
-                return table.c.id.in_(self._owners(resource, rel, inner))
-            return table.c[rel.column].in_(inner)
+                seen = self.visible(target, inner_table, access.seeing(target.type))
+                condition = sa.and_(condition, seen)
+            # one sub-select per hop (SQLite's parser stack bounds how deep they may nest)
+            if not rel.many:
+                return table.c[rel.column].in_(sa.select(inner_table.c.id).where(condition))
+            if rel.link_table:
+                link_table, link = self.schema.link(resource.type, rel.name)
+                links = link_table.alias()
+                joined = links.join(inner_table, inner_table.c.id == links.c[link.target_column])
+                owners = sa.select(links.c[link.owner_column]).select_from(joined)
+            else:
+                assert rel.inverse is not None
+                inverse = target.relationship[rel.inverse]
+                owners = sa.select(inner_table.c[inverse.column])
+            return table.c.id.in_(owners.where(condition))
         if head == "id":
             return _compare(table.c.id, operator, name, kind)
         if head in resource.attribute:
@@ -373,7 +400,7 @@ class Selector:
         self,
         resource: Resource,
         rel: Relationship,
-        targets: sa.Select[Any] | list[Any] | None,
+        targets: sa.Select[Any] | None,
         seen: sa.Select[Any] | None = None,
     ) -> sa.Select[Any]:
         """Owner ids related through to-many ``rel`` to ``targets`` (any target when None),
@@ -405,19 +432,23 @@ class Selector:
             if seen is not None:
                 members = members.where(target.in_(seen))
             holding_any = table.c.id.in_(members)
-            binds = []
         else:
-            binds = _binds(name, kind[1])
-            holding_any = table.c.id.in_(self._owners(resource, rel, binds, seen))
+            holding_any = table.c.id.in_(self._owners(resource, rel, _listed(name), seen))
         if operator == "eq":
             return holding_any
         if operator == "neq":
             return sa.and_(non_empty, sa.not_(holding_any))
         if operator == "neq_or_null":
             return sa.not_(holding_any)
-        holding_all = sa.and_(
-            *(table.c.id.in_(self._owners(resource, rel, [bind], seen)) for bind in binds)
+        owner, target = self._pair(resource, rel, alias=True)
+        held = sa.select(sa.func.count(sa.distinct(target))).where(
+            owner == table.c.id, target.in_(_listed(name))
         )
+        if seen is not None:
+            held = held.where(target.in_(seen))
+        wanted = sa.func.json_each(_bind(name)).table_valued("value")
+        every = sa.select(sa.func.count(sa.distinct(wanted.c.value)))
+        holding_all = held.scalar_subquery() == every.scalar_subquery()
         if operator == "contains":
             return holding_all
         if operator == "not_contains":
@@ -484,15 +515,17 @@ class Selector:
 def _access_key(access: Rule | None) -> Hashable:
     if access is None:
         return None
-    return (access.level, len(access.business_unit_ids), access.sight)
+    return (access.level, access.sight)
 
 
 def _access_params(access: Rule | None) -> Params:
     if access is None:
         return {}
-    params: Params = {"acl_user": access.user_id, "acl_org": access.organization_id}
-    params.update({f"acl_bu_{k}": unit for k, unit in enumerate(access.business_unit_ids)})
-    return params
+    return {
+        "acl_user": access.user_id,
+        "acl_org": access.organization_id,
+        "acl_bu": _json(list(access.business_unit_ids)),
+    }
 
 
 def _within_key(within: Within | None) -> Hashable:
@@ -503,8 +536,14 @@ def _bind(name: str) -> sa.BindParameter[Any]:
     return sa.bindparam(name)
 
 
-def _binds(name: str, count: int) -> list[sa.BindParameter[Any]]:
-    return [_bind(f"{name}_{k}") for k in range(count)]
+def _json(values: list[Any]) -> str:
+    return json.dumps(values, separators=(",", ":"), allow_nan=False)
+
+
+def _listed(name: str) -> sa.Select[Any]:
+    """The items of the JSON array bound as ``name``: one parameter, whatever its length."""
+    items = sa.func.json_each(_bind(name)).table_valued("value")
+    return sa.select(items.c.value)
 
 
 def _compare(column: sa.ColumnElement[Any], operator: str, name: str, kind: Any) -> Clause:
@@ -516,16 +555,17 @@ def _compare(column: sa.ColumnElement[Any], operator: str, name: str, kind: Any)
             return blank if kind[1] else sa.not_(blank)
         case "range":
             return _compare_range(column, operator, name, kind[1])
-        case "periods":
-            inside = sa.or_(
-                *(_compare_range(column, "eq", f"{name}_{k}", True) for k in range(kind[1]))
-            )
+        case "periods":  # [[start, end), ...] as one JSON array
+            periods = sa.func.json_each(_bind(name)).table_valued("value")
+            start = sa.func.json_extract(periods.c.value, sa.literal_column("'$[0]'"))
+            end = sa.func.json_extract(periods.c.value, sa.literal_column("'$[1]'"))
+            inside = sa.exists().where(column >= start, column < end).select_from(periods)
             if operator == "eq":
                 return inside
             outside = sa.and_(column.is_not(None), sa.not_(inside))
             return outside if operator == "neq" else sa.or_(outside, column.is_(None))
         case "list":
-            values = _binds(name, kind[1])
+            values = _listed(name)
             if operator == "eq":
                 return column.in_(values)
             if operator == "neq":
