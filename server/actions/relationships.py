@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from server.actions.context import Context, Reply
 from server.actions.read import fetch_one, list_query, loader_for
-from server.actions.write import ensure_reachable, now, related_error
+from server.actions.write import ensure_reachable, now, related_error, writing
 from server.jsonapi.body import load_json
 from server.jsonapi.errors import ApiError
 from server.jsonapi.ids import parse_id
@@ -21,7 +21,7 @@ def change_relationship(ctx: Context, resource: Resource, id_text: str, rel: Rel
     list_query(ctx, resource, frozenset())
     value = parse_relationship_document(load_json(ctx.body), resource, rel, ctx.backend.registry)
     registry = ctx.backend.registry
-    with ctx.backend.engine.begin() as connection:
+    with writing(ctx) as connection:
         writer = Writer(connection, registry, ctx.backend.schema)
         loader = loader_for(ctx, connection)
         fetch_one(loader, ctx, resource, id_, "EDIT")

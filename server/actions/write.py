@@ -6,6 +6,9 @@ A failed write raises before commit, so the data stays as it was.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -36,6 +39,39 @@ DELETE_LIST_FAMILIES = frozenset({"filter"})
 
 def now() -> str:
     return format_datetime(dt.datetime.now(dt.UTC))
+
+
+@contextmanager
+def writing(ctx: Context, pointers: dict[str, str] | None = None) -> Iterator[sa.Connection]:
+    """One write transaction. On SQLite it begins IMMEDIATE: writers take turns, so what a write
+    checks (unique values, related records) still holds when it writes. A unique index's
+    violation all the same (say, another process) is Oro's unique entity error."""
+    try:
+        with ctx.backend.engine.begin() as connection:
+            if connection.dialect.name == "sqlite":
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            yield connection
+    except sa.exc.IntegrityError as error:
+        if "UNIQUE constraint failed" not in str(error.orig):
+            raise
+        raise _unique_error(str(error.orig), pointers or {}) from None
+
+
+def _unique_error(message: str, pointers: dict[str, str]) -> ApiError:
+    """``UNIQUE constraint failed: product.organization_id, product.sku`` → the last column's
+    attribute pointer, as the write check would have answered."""
+    violation = Unique.violation()
+    columns = re.findall(r"\.(\w+)", message.partition("UNIQUE constraint failed:")[2])
+    pointer = pointers.get(columns[-1]) if columns else None
+    return ApiError(400, violation.title, violation.detail, pointer=pointer)
+
+
+def _column_pointers(resource: Resource, data: ResourceInput) -> dict[str, str]:
+    return {
+        resource.attribute[name].column: pointer
+        for name, pointer in data.pointers.items()
+        if name in resource.attribute
+    }
 
 
 def _writer(ctx: Context, connection: sa.Connection) -> Writer:
@@ -110,7 +146,11 @@ def _check_storage(
             errors.append(error)
     for name, value in data.attributes.items():
         attr = resource.attribute[name]
-        if attr.unique and value is not None and writer.taken(resource, name, value, exclude_id):
+        rule = attr.unique_rule
+        if rule is None or value is None:
+            continue
+        scope = _scope(writer, resource, data, rule.scope, exclude_id)
+        if None not in scope.values() and writer.taken(resource, name, value, exclude_id, scope):
             violation = Unique.violation()
             errors.append(
                 ApiError(400, violation.title, violation.detail, pointer=data.pointers.get(name))
@@ -138,6 +178,22 @@ def _write_links(writer: Writer, resource: Resource, id_: Any, data: ResourceInp
             writer.link(resource, rel, id_, value, "replace")
 
 
+def _scope(
+    writer: Writer,
+    resource: Resource,
+    data: ResourceInput,
+    names: tuple[str, ...],
+    id_: Any,
+) -> dict[str, Any]:
+    """The foreign keys a unique value is scoped by, as the record will have them."""
+    columns = {resource.relationship[name].column: name for name in names}
+    scope = {column: data.relationships.get(name) for column, name in columns.items()}
+    missing = [column for column, name in columns.items() if name not in data.relationships]
+    if missing and id_ is not None:
+        scope.update(writer.stored(resource, id_, missing))
+    return scope
+
+
 def create(ctx: Context, resource: Resource) -> Reply:
     document = load_json(ctx.body)
     data = parse_resource_document(
@@ -145,7 +201,7 @@ def create(ctx: Context, resource: Resource) -> Reply:
     )
     query = item_query(ctx, resource)
     allowed_rule(ctx, resource, "CREATE")
-    with ctx.backend.engine.begin() as connection:
+    with writing(ctx, _column_pointers(resource, data)) as connection:
         writer = _writer(ctx, connection)
         loader = loader_for(ctx, connection)
         if data.id is not None and writer.existing(resource, [data.id]):
@@ -170,7 +226,7 @@ def update(ctx: Context, resource: Resource, id_text: str) -> Reply:
     document = load_json(ctx.body)
     data = parse_resource_document(document, resource, ctx.backend.registry, url_id=id_)
     query = item_query(ctx, resource)
-    with ctx.backend.engine.begin() as connection:
+    with writing(ctx, _column_pointers(resource, data)) as connection:
         writer = _writer(ctx, connection)
         loader = loader_for(ctx, connection)
         fetch_one(loader, ctx, resource, id_, "EDIT")
@@ -186,7 +242,7 @@ def update(ctx: Context, resource: Resource, id_text: str) -> Reply:
 def delete(ctx: Context, resource: Resource, id_text: str) -> Reply:
     id_ = parse_id(resource, id_text)
     list_query(ctx, resource, frozenset())  # no query parameters apply
-    with ctx.backend.engine.begin() as connection:
+    with writing(ctx) as connection:
         fetch_one(loader_for(ctx, connection), ctx, resource, id_, "DELETE")
         _writer(ctx, connection).delete(resource, [id_])
     return Reply(204)
@@ -206,7 +262,7 @@ def delete_list(ctx: Context, resource: Resource) -> Reply:
     selector = ctx.backend.selector
     rule = allowed_rule(ctx, resource, "DELETE")  # only what the caller may delete is deleted
     headers = {}
-    with ctx.backend.engine.begin() as connection:
+    with writing(ctx) as connection:
         loader = loader_for(ctx, connection)
         if "totalCount" in ctx.x_include:
             total = loader.scalar(selector.count(resource, query, access=rule))

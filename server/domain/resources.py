@@ -435,7 +435,7 @@ RESOURCES = (
                 "The stock keeping unit, unique in the organization.",
                 required=True,
                 sortable=True,
-                rules=(Length(max=255), Unique()),
+                rules=(Length(max=255), Unique(scope=("organization",))),
                 extra_operators=("starts_with", "contains"),
             ),
             A(

@@ -19,6 +19,7 @@ The layout, which tests and documentation may rely on:
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import random
 import time
 import uuid
@@ -30,7 +31,9 @@ import sqlalchemy as sa
 
 from server.auth.seed import seed_auth
 from server.metadata.model import Registry
-from server.storage.tables import Schema
+from server.storage.tables import Schema, unique_indexes
+
+log = logging.getLogger(__name__)
 
 __all__ = ["REFERENCE", "count_rows", "prepare_database", "seed"]
 
@@ -780,6 +783,11 @@ def prepare_database(
     if reset:
         schema.metadata.drop_all(engine)
     schema.metadata.create_all(engine)
+    for index in unique_indexes(schema):  # a database made before they existed gets them
+        try:
+            index.create(engine, checkfirst=True)
+        except sa.exc.IntegrityError:  # duplicates stored already: the write checks remain
+            log.warning("cannot create the unique index %s: duplicate values stored", index.name)
     organizations = schema.tables["organizations"]
     with engine.begin() as connection:
         if connection.execute(sa.select(organizations.c.id).limit(1)).first() is not None:

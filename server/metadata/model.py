@@ -66,7 +66,11 @@ class Attribute:
 
     @property
     def unique(self) -> bool:
-        return any(isinstance(rule, Unique) for rule in self.rules)
+        return self.unique_rule is not None
+
+    @property
+    def unique_rule(self) -> Unique | None:
+        return next((rule for rule in self.rules if isinstance(rule, Unique)), None)
 
 
 @dataclass(frozen=True)

@@ -113,7 +113,11 @@ class Email(Rule):
 
 @dataclass(frozen=True)
 class Unique(Rule):
-    """No other record has the same value (checked by the write action against storage)."""
+    """No other record has the same value — among the records that share the ``scope``
+    relationships (``("organization",)``: unique in the organization). Checked by the write
+    action and enforced by a unique index of the database."""
+
+    scope: tuple[str, ...] = ()
 
     def check(self, value: Any) -> Violation | None:
         return None

@@ -14,7 +14,8 @@ def create_engine(url: str) -> sa.Engine:
     if parsed.get_backend_name() != "sqlite":
         return sa.create_engine(url)
     memory = parsed.database in (None, "", ":memory:")
-    options: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+    # writes begin IMMEDIATE and take turns: a writer waits up to 30 s for the one before it
+    options: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
     if memory:
         options["poolclass"] = StaticPool
     else:

@@ -2,7 +2,7 @@
 
 One table per resource (``id``, a column per attribute, an FK column per to-one association), one
 table per many-to-many link. Every filterable scalar column is indexed, as Oro enables filters on
-indexed fields.
+indexed fields; a unique attribute has a unique index over its scope's columns and itself.
 """
 
 from __future__ import annotations
@@ -45,9 +45,18 @@ def _table(metadata: sa.MetaData, registry: Registry, resource: Resource) -> sa.
             columns.append(sa.Column(rel.column, target.id_type.sql(), index=True))
     for i, cols in enumerate(resource.indexes):
         columns.append(sa.Index(f"ix_{resource.table}_c{i}", *cols))
+    for attr in resource.attributes:
+        if (rule := attr.unique_rule) is not None:
+            scope = [resource.relationship[name].column for name in rule.scope]
+            name = f"ux_{resource.table}_{attr.column}"
+            columns.append(sa.Index(name, *scope, attr.column, unique=True))
     # AUTOINCREMENT: a deleted record's id is never handed out again (Oro's sequences neither)
     autoincrement = resource.id_generated and resource.id_type.name in ("integer", "smallint")
     return sa.Table(resource.table, metadata, *columns, sqlite_autoincrement=autoincrement)
+
+
+def unique_indexes(schema: Schema) -> list[sa.Index]:
+    return [i for t in schema.tables.values() for i in t.indexes if i.unique]
 
 
 def build_schema(registry: Registry) -> Schema:

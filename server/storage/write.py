@@ -29,14 +29,32 @@ class Writer:
             found.update(self.connection.scalars(sa.select(table.c.id).where(table.c.id.in_(part))))
         return found
 
-    def taken(self, resource: Resource, name: str, value: Any, exclude_id: Any = None) -> bool:
-        """Whether another record already has ``value`` in the unique attribute ``name``."""
+    def taken(
+        self,
+        resource: Resource,
+        name: str,
+        value: Any,
+        exclude_id: Any = None,
+        scope: Mapping[str, Any] | None = None,
+    ) -> bool:
+        """Whether another record already has ``value`` in the unique attribute ``name``, among
+        the records with the same ``scope`` (foreign key column → value)."""
         table = self.table(resource)
         column = table.c[resource.attribute[name].column]
         statement = sa.select(sa.literal(1)).where(column == value)
+        for scope_column, scope_value in (scope or {}).items():
+            statement = statement.where(table.c[scope_column] == scope_value)
         if exclude_id is not None:
             statement = statement.where(table.c.id != exclude_id)
         return self.connection.scalar(statement.limit(1)) is not None
+
+    def stored(self, resource: Resource, id_: Any, columns: Sequence[str]) -> dict[str, Any]:
+        """Some columns of one stored record."""
+        table = self.table(resource)
+        row = self.connection.execute(
+            sa.select(*(table.c[name] for name in columns)).where(table.c.id == id_)
+        ).first()
+        return dict(zip(columns, row or (None,) * len(columns), strict=True))
 
     def insert(self, resource: Resource, values: Mapping[str, Any]) -> Any:
         result = self.connection.execute(self.table(resource).insert().values(**values))
@@ -58,7 +76,7 @@ class Writer:
         target = link_table.c[link.target_column]
         if mode == "replace":
             self.connection.execute(link_table.delete().where(owner == owner_id))
-        if mode == "remove":
+        if mode == "remove":  # (adding a member twice, even at once, adds it once)
             for part in chunks(list(ids)):
                 self.connection.execute(
                     link_table.delete().where(owner == owner_id, target.in_(part))
@@ -71,7 +89,8 @@ class Writer:
             if i not in present
         ]
         if rows:
-            self.connection.execute(link_table.insert(), rows)
+            insert = link_table.insert().prefix_with("OR IGNORE", dialect="sqlite")
+            self.connection.execute(insert, rows)
 
     def delete(self, resource: Resource, ids: Sequence[Any]) -> None:
         """Delete records, applying each referencing association's ``on_delete`` rule."""
