@@ -216,7 +216,7 @@ class WsseAuthenticator:
                 raise WsseError("The X-WSSE header is missing.")
             token = parse_x_wsse(headers["x-wsse"])
             created = parse_created(token.created)
-            _nonce_bytes(token.nonce)  # a malformed nonce is a malformed header
+            nonce = _nonce_bytes(token.nonce)  # a malformed nonce is a malformed header
         except WsseError as error:
             raise self._unauthorized(str(error)) from None
         now = self.clock()
@@ -226,7 +226,9 @@ class WsseAuthenticator:
             raise self._unauthorized("Token has expired.")
         with self.engine.begin() as connection:
             principal = self._check(connection, token)
-            self._use_nonce(connection, token.nonce, max(now, created) + self.lifetime, now)
+            # remembered by its bytes: re-encoding them (padding bits) is the same nonce
+            canonical = base64.b64encode(nonce).decode("ascii")
+            self._use_nonce(connection, canonical, max(now, created) + self.lifetime, now)
         return principal
 
     def _check(self, connection: sa.Connection, token: UsernameToken) -> Principal:

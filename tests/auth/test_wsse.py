@@ -3,6 +3,7 @@ skew, single-use nonces, keys, users), the ``wsse-header`` command, and WSSE ove
 
 from __future__ import annotations
 
+import base64
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -331,6 +332,36 @@ def test_each_nonce_is_accepted_once(authenticator: WsseAuthenticator, clock: Cl
     nonce = parse_x_wsse(request.headers["x-wsse"]).nonce
     again = signed(at=clock.now, nonce=nonce)
     assert refused(authenticator, again) == "Previously used nonce detected."
+
+
+def reencodings(nonce: str) -> list[str]:
+    """Other base64 texts of the same bytes: the unused low bits of the last character set."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    body = nonce.rstrip("=")
+    unused = {2: 4, 3: 2}[len(nonce) - len(body)] if nonce.endswith("=") else 0
+    last = alphabet.index(body[-1])
+    variants = {alphabet[(last >> unused << unused) | low] for low in range(2**unused)}
+    return [body[:-1] + c + nonce[len(body) :] for c in sorted(variants - {body[-1]})]
+
+
+def test_a_captured_header_with_its_nonce_re_encoded_is_a_replay(
+    authenticator: WsseAuthenticator,
+) -> None:
+    request = signed()
+    header = request.headers["x-wsse"]
+    nonce = parse_x_wsse(header).nonce
+    assert authenticator.authenticate(request) is not None
+    variants = reencodings(nonce)
+    assert len(variants) == 15  # 16 bytes: 4 unused bits in the last character
+    for variant in variants:
+        assert base64.b64decode(variant, validate=True) == base64.b64decode(nonce)
+        replay = credentials(
+            {
+                "Authorization": request.headers["authorization"],
+                "X-WSSE": header.replace(nonce, variant),
+            }
+        )
+        assert refused(authenticator, replay) == "Previously used nonce detected."
 
 
 def test_a_nonce_refused_for_a_bad_digest_is_not_used_up(authenticator: WsseAuthenticator) -> None:
