@@ -54,6 +54,14 @@ def origin(value: str) -> str:
     return value
 
 
+def public_origin(value: str) -> str:
+    """Where clients reach the server: ``scheme://host[:port]``."""
+    value = value.strip().rstrip("/")
+    if "://" not in value:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a URL such as https://api.example.com")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="oro-sandbox",
@@ -121,7 +129,21 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--cors-allow-credentials",
         action="store_true",
-        help="send Access-Control-Allow-Credentials: true to allowed origins",
+        help="send Access-Control-Allow-Credentials: true to allowed origins (not with *)",
+    )
+    serve.add_argument(
+        "--public-url",
+        type=public_origin,
+        metavar="URL",
+        help="the server's public origin for links, e.g. https://api.example.com (default:"
+        " ORO_SANDBOX_PUBLIC_URL; none: the request's Host header)",
+    )
+    serve.add_argument(
+        "--max-body-size",
+        type=positive_int,
+        metavar="BYTES",
+        help="the largest request body accepted; larger ones answer 413 (default:"
+        " ORO_SANDBOX_MAX_BODY_SIZE or 10485760)",
     )
 
     seed = commands.add_parser("seed", help="create and seed the database without serving")
@@ -218,6 +240,10 @@ def settings_from(args: argparse.Namespace, environ: Mapping[str, str]) -> Setti
         changes["sandbox_url"] = args.sandbox_url
     if getattr(args, "cors_allow_credentials", False):
         changes["cors_allow_credentials"] = True
+    if getattr(args, "public_url", None):
+        changes["public_url"] = args.public_url
+    if getattr(args, "max_body_size", None) is not None:
+        changes["max_body_size"] = args.max_body_size
     return settings.with_(**changes)
 
 
@@ -266,6 +292,10 @@ def security_summary(backend: Any) -> str:
 
 def serve(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> int:
     settings = settings_from(args, environ)
+    for problem in settings.problems():
+        print(f"oro-sandbox: {problem}", file=sys.stderr)
+    if settings.problems():
+        return 2
     try:
         sock = bind_socket(args.host, args.port)
     except OSError as error:

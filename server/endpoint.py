@@ -74,8 +74,13 @@ def unexpected_reply(exc: Exception, debug: bool, json_api: bool = True) -> Repl
     return error_reply(ApiError(500, f"{name} exception", f"*DEBUG ONLY* {exc}"), json_api)
 
 
-def api_root(scope: Scope, headers: dict[str, str], prefix: str) -> str:
-    """The absolute URL of the API root, as the client addressed it (for HATEOAS links)."""
+def api_root(
+    scope: Scope, headers: dict[str, str], prefix: str, public_url: str | None = None
+) -> str:
+    """The absolute URL of the API root (for HATEOAS links): the configured public URL, or as
+    the client addressed it."""
+    if public_url:
+        return f"{public_url}{scope.get('root_path', '')}{prefix}"
     host = headers.get("host")
     if host is None:
         server_host, port = scope.get("server") or ("localhost", 80)
@@ -92,11 +97,28 @@ def header_map(scope: Scope) -> dict[str, str]:
     return headers
 
 
-async def read_body(receive: Receive) -> bytes:
-    chunks = []
+def body_too_large(limit: int) -> ApiError:
+    return ApiError(
+        413,
+        "request entity too large http exception",
+        f"The request body is larger than {limit} bytes.",
+    )
+
+
+async def read_body(receive: Receive, headers: dict[str, str], limit: int) -> bytes:
+    """The request body, refused (413) as soon as it is known to exceed ``limit`` bytes: by its
+    ``Content-Length`` before reading, or while it streams in."""
+    declared = headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise body_too_large(limit)
+    chunks, size = [], 0
     while True:
         message = await receive()
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise body_too_large(limit)
+        chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks)
 
@@ -130,7 +152,7 @@ class ApiEndpoint:
         self, scope: Scope, receive: Receive, headers: dict[str, str]
     ) -> tuple[Reply, bool]:
         backend: Backend = scope["app"].state.backend
-        api_url = api_root(scope, headers, self.prefix)
+        api_url = api_root(scope, headers, self.prefix, self.settings.public_url)
         path = scope["path"][len(scope.get("root_path", "")) + len(self.prefix) :]
         method = scope["method"]
         override = headers.get("x-http-method-override")
@@ -150,11 +172,7 @@ class ApiEndpoint:
                     allow,
                 )
                 return Reply(200, None, options | (preflight or {}), empty=True), True
-            body = await read_body(receive)
-            principal = authenticate(
-                backend.authenticators,
-                Credentials(method, headers, body, (content_type or "").startswith(JSON_API)),
-            )
+            principal, body = await self.authenticated(backend, receive, method, headers)
             check_api_enabled(backend, principal)
             target = resolve(backend.registry, path, method, api_url + path)
             action = target.actions().get(method)
@@ -189,6 +207,27 @@ class ApiEndpoint:
             return Reply(401, None, {"WWW-Authenticate": error.challenge}, empty=True), json_api
         except Exception as exc:
             return unexpected_reply(exc, self.debug, json_api), json_api
+
+
+    async def authenticated(
+        self, backend: Backend, receive: Receive, method: str, headers: dict[str, str]
+    ) -> tuple[Principal, bytes]:
+        """Who calls, and the body. Credentials in headers are checked before the body is read,
+        so a request without valid ones costs no body; only a JSON:API body may carry an
+        ``access_token`` (Oro's), so only then is the body read to look for one."""
+        json_api_body = (headers.get("content-type") or "").startswith(JSON_API)
+        limit = self.settings.max_body_size
+        try:
+            principal = authenticate(
+                backend.authenticators, Credentials(method, headers, b"", json_api_body)
+            )
+        except Unauthorized:
+            if not json_api_body:
+                raise
+            body = await read_body(receive, headers, limit)
+            credentials = Credentials(method, headers, body, json_api_body)
+            return authenticate(backend.authenticators, credentials), body
+        return principal, await read_body(receive, headers, limit)
 
 
 async def send_reply(send: Send, reply: Reply, media_type: str) -> None:

@@ -34,6 +34,20 @@ class Settings:
     cors_max_age: int = 600
     # the web sandbox's URL: /api/doc links each operation there ("Try it"); "": no links
     sandbox_url: str = ""
+    # links (self, related, Location…) start with this (e.g. https://api.example.com) instead of
+    # echoing the request's Host header; None: the Host header, fine on loopback
+    public_url: str | None = None
+    max_body_size: int = 10 * 1024 * 1024  # bytes of a request body; more answers 413
+
+    def problems(self) -> list[str]:
+        """What makes these settings unsafe to serve with (refused at start)."""
+        found = []
+        if "*" in self.cors_origins and self.cors_allow_credentials:
+            found.append(
+                "--cors-origin '*' cannot be combined with --cors-allow-credentials: any web page"
+                " could then make credentialed requests; list the origins instead"
+            )
+        return found
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:
@@ -54,6 +68,10 @@ class Settings:
         if "ORO_SANDBOX_CORS_ORIGINS" in environ:
             origins = environ["ORO_SANDBOX_CORS_ORIGINS"].split(",")
             values["cors_origins"] = tuple(o.strip() for o in origins if o.strip())
+        if environ.get("ORO_SANDBOX_PUBLIC_URL"):
+            values["public_url"] = environ["ORO_SANDBOX_PUBLIC_URL"].rstrip("/")
+        if "ORO_SANDBOX_MAX_BODY_SIZE" in environ:
+            values["max_body_size"] = int(environ["ORO_SANDBOX_MAX_BODY_SIZE"])
         return cls(**values)
 
     def with_(self, **changes: Any) -> Settings:

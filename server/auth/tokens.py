@@ -31,6 +31,7 @@ __all__ = [
 ISSUER = "oro-api-sandbox"
 BACKOFFICE = "backoffice"  # the audience of back-office API tokens
 ALGORITHM = "RS256"
+CLOCK_LEEWAY = 60  # seconds an ``iat`` may lie ahead of this clock
 REQUIRED_CLAIMS = ["iss", "aud", "sub", "client_id", "jti", "iat", "exp", "org"]
 
 
@@ -95,8 +96,11 @@ def verify_access_token(
         )
     except (TypeError, ValueError) as exc:
         raise InvalidToken("The access token is malformed.") from exc
-    if claims.expires_at <= (time.time() if now is None else now):
+    now = time.time() if now is None else now
+    if claims.expires_at <= now:
         raise InvalidToken("The access token has expired.")
+    if claims.issued_at > now + CLOCK_LEEWAY:
+        raise InvalidToken("The access token was issued in the future.")
     return claims
 
 

@@ -92,6 +92,22 @@ def test_an_expired_token_is_refused(keys: Keys) -> None:
     assert refusal(keys, token, now=NOW + 3600) == "The access token has expired."
 
 
+@pytest.mark.parametrize(
+    ("issued_at", "refused"),
+    [
+        pytest.param(NOW + 60, False, id="within-the-clock-leeway"),
+        pytest.param(NOW + 61, True, id="past-the-leeway"),
+        pytest.param(NOW + 86400, True, id="a-day-ahead"),
+    ],
+)
+def test_a_token_issued_in_the_future_is_refused(keys: Keys, issued_at: int, refused: bool) -> None:
+    token = issue_access_token(keys, claims(issued_at=issued_at, expires_at=issued_at + 3600))
+    if refused:
+        assert refusal(keys, token, now=NOW) == "The access token was issued in the future."
+    else:
+        assert verify_access_token(keys, token, now=NOW).user_id == 4
+
+
 def test_the_real_clock_is_the_default(keys: Keys) -> None:
     now = int(time.time())
     fresh = issue_access_token(keys, claims(issued_at=now, expires_at=now + 60))

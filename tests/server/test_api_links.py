@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from tests.conftest import LiveServer
 from tests.jsonapi_schema import assert_valid_response
 
 JSON_API = "application/vnd.api+json"
@@ -400,3 +401,20 @@ def test_following_prev_links_back_to_the_first_page(client: httpx.Client, api_u
         "self": f"{api_url}/users",
         "next": f"{api_url}/users?page%5Bnumber%5D=2&page%5Bsize%5D=4",
     }
+
+
+def test_links_start_with_the_public_url_when_one_is_set(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """With ``public_url`` the links no longer echo the request's Host header."""
+    database = tmp_path_factory.mktemp("public") / "api.db"
+    with LiveServer(database, public_url="https://api.example.com") as live:
+        response = httpx.get(
+            live.origin + "/api/accounts/1",
+            headers={"Accept": JSON_API, "Host": "evil.example"},
+            timeout=30,
+        )
+    assert response.status_code == 200
+    document = response.json()
+    assert document["links"]["self"] == "https://api.example.com/api/accounts"
+    assert document["data"]["links"]["self"] == "https://api.example.com/api/accounts/1"

@@ -130,6 +130,18 @@ def test_bad_arguments_exit_with_usage_error(
             Settings(sandbox_url="http://env/"),
             id="sandbox-url-env",
         ),
+        pytest.param(
+            ["serve", "--public-url", "https://api.example.com/", "--max-body-size", "1000"],
+            {},
+            Settings(public_url="https://api.example.com", max_body_size=1000),
+            id="public-url-and-body-size",
+        ),
+        pytest.param(
+            ["serve"],
+            {"ORO_SANDBOX_PUBLIC_URL": "https://x.example", "ORO_SANDBOX_MAX_BODY_SIZE": "5"},
+            Settings(public_url="https://x.example", max_body_size=5),
+            id="public-url-and-body-size-env",
+        ),
     ],
 )
 def test_settings_from(argv: list[str], environ: dict[str, str], expected: Settings) -> None:
@@ -247,6 +259,50 @@ def test_serve_reports_a_port_in_use(capsys: pytest.CaptureFixture[str]) -> None
         code, output = run("serve", "--port", str(port), "--database", "sqlite://")
     assert (code, output) == (1, "")
     assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        pytest.param(["--cors-origin", "*", "--cors-allow-credentials"], id="any-origin"),
+        pytest.param(
+            [
+                "--cors-origin",
+                "https://a.example",
+                "--cors-origin",
+                "*",
+                "--cors-allow-credentials",
+            ],
+            id="any-origin-among-others",
+        ),
+    ],
+)
+def test_serve_refuses_credentials_for_any_origin(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    code, output = run("serve", "--port", "0", "--database", "sqlite://", *argv)
+    assert (code, output) == (2, "")
+    assert "--cors-origin '*' cannot be combined with --cors-allow-credentials" in (
+        capsys.readouterr().err
+    )
+
+
+@pytest.mark.parametrize(
+    ("settings", "problems"),
+    [
+        pytest.param(Settings(cors_origins=("*",)), 0, id="any-origin-without-credentials"),
+        pytest.param(
+            Settings(cors_origins=("https://a.example",), cors_allow_credentials=True),
+            0,
+            id="listed-origin-with-credentials",
+        ),
+        pytest.param(
+            Settings(cors_origins=("*",), cors_allow_credentials=True), 1, id="any-with-credentials"
+        ),
+    ],
+)
+def test_settings_problems(settings: Settings, problems: int) -> None:
+    assert len(settings.problems()) == problems
 
 
 class _Lines:
