@@ -76,3 +76,24 @@ def test_one_address_trying_many_usernames_is_locked_out(server: AuthServer) -> 
     for number in range(ip_allowed):
         assert password_login(server, f"user{number}", "guess").status_code == 400
     assert_throttled(server, password_login(server, REP, REP))
+
+
+def test_parallel_wrong_passwords_are_checked_no_more_than_the_limit(server: AuthServer) -> None:
+    """30 at once: the check and the count are one step, so only ``allowed`` are checked."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(30) as pool:
+        responses = list(pool.map(lambda _: password_login(server, "admin", "guess"), range(30)))
+    checked = [r for r in responses if r.status_code == 400]
+    assert len(checked) == server.live.settings.login_failures_allowed
+    assert all(r.json()["error"] == "invalid_grant" for r in checked)
+    assert sum(r.status_code == 429 for r in responses) == 30 - len(checked)
+
+
+def test_username_and_email_count_as_one_user(server: AuthServer) -> None:
+    allowed = server.live.settings.login_failures_allowed
+    for i in range(allowed):
+        login = "admin" if i % 2 else "ADMIN@example.com"
+        assert password_login(server, login, "guess").json()["error"] == "invalid_grant"
+    assert_throttled(server, password_login(server, "admin@example.com", "admin"))
+    assert_throttled(server, password_login(server, "admin", "admin"))

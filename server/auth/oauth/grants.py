@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from server.auth.api_keys import find_user as find_login
 from server.auth.oauth.clients import Application, authenticate_client
 from server.auth.oauth.errors import OAuthError, TooManyAttempts
 from server.auth.oauth.pkce import verifier_matches
@@ -23,6 +24,7 @@ from server.auth.oauth.store import (
     redeem_code,
     redeem_refresh_token,
 )
+from server.auth.oauth.throttle import login_keys
 from server.auth.oauth.users import LoginUser, api_enabled, find_user, verify_login
 from server.auth.tokens import BACKOFFICE, AccessClaims, issue_access_token
 
@@ -167,9 +169,15 @@ def _exchange(server: OAuthServer, connection: sa.Connection, params: Params) ->
 
 def exchange(server: OAuthServer, params: Params, client_ip: str) -> dict[str, Any]:
     """The token response body for ``params`` (the token request's parameters)."""
-    user_key = ("login", params.get("client_id", ""), params.get("username", "").lower())
-    keys = (user_key, ("ip", client_ip))
-    wait = server.throttle.retry_after(*keys)
+    login = params.get("username", "")
+    if login:
+        with server.engine.connect() as connection:
+            user = find_login(connection, server.schema, login, by_id=False)
+        user_keys: tuple[Any, ...] = login_keys(None if user is None else user.id, login)
+    else:  # a grant without a user name: the client's attempts
+        user_keys = (("login", "client", params.get("client_id", "")),)
+    keys = (*user_keys, ("ip", client_ip))
+    wait = server.throttle.attempt(*keys)  # checked and counted at once
     if wait:
         raise TooManyAttempts(wait)
     error: OAuthError | None = None
@@ -179,8 +187,9 @@ def exchange(server: OAuthServer, params: Params, client_ip: str) -> dict[str, A
         except OAuthError as exc:
             error = exc  # leave the block normally: what was redeemed stays redeemed
     if error is not None:
-        if error.failed_login:
-            server.throttle.failed(*keys)
+        if not error.failed_login:
+            server.throttle.cancel(*keys)
         raise error
-    server.throttle.succeeded(user_key)
+    server.throttle.succeeded(*user_keys)
+    server.throttle.cancel(("ip", client_ip))
     return body

@@ -17,8 +17,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from server.auth.api_keys import find_user as find_login
 from server.auth.oauth.pages import error_page, html_response, login_page, signed_in_page
 from server.auth.oauth.service import OAuthServer, get_oauth_server
+from server.auth.oauth.throttle import login_keys
 from server.auth.oauth.users import LoginUser, find_user, verify_login
 from server.auth.session import (
     CSRF_COOKIE,
@@ -42,7 +44,6 @@ __all__ = [
 ]
 
 LOGIN_PATH = "/login"
-FORM_CLIENT = "login-form"  # the throttle's client for the login form
 
 
 @dataclass(frozen=True)
@@ -116,8 +117,10 @@ def _sign_in(server: OAuthServer, request: Request, form: Mapping[str, str]) -> 
         error = "The form has expired. Please sign in again."
         return login_form(request, target=target, status=400, error=error, username=username)
     client_ip = request.client.host if request.client else ""
-    keys = (("login", FORM_CLIENT, username.lower()), ("ip", client_ip))
-    wait = server.throttle.retry_after(*keys)
+    with server.engine.connect() as connection:
+        known = find_login(connection, server.schema, username, by_id=False) if username else None
+    keys = (*login_keys(None if known is None else known.id, username), ("ip", client_ip))
+    wait = server.throttle.attempt(*keys)  # checked and counted at once
     if wait:
         error = f"Too many failed attempts. Try again in {wait} seconds."
         return login_form(
@@ -137,10 +140,10 @@ def _sign_in(server: OAuthServer, request: Request, form: Mapping[str, str]) -> 
                 connection, server.schema, user.id, now=server.now()
             )
     if user is None:
-        server.throttle.failed(*keys)
         error = "Invalid user name or password."
         return login_form(request, target=target, status=400, error=error, username=username)
-    server.throttle.succeeded(keys[0])
+    server.throttle.succeeded(*keys[:-1])
+    server.throttle.cancel(keys[-1])
     response = RedirectResponse(target, 303)
     _set_cookie(response, request, SESSION_COOKIE, session_id, httponly=True)
     _set_cookie(response, request, CSRF_COOKIE, session.csrf_token, httponly=False)
