@@ -17,6 +17,7 @@ class AuthTables:
     application: sa.Table
     auth_code: sa.Table
     refresh_token: sa.Table
+    refresh_family: sa.Table
     server_key: sa.Table
     permission: sa.Table
     config: sa.Table
@@ -77,6 +78,13 @@ def define_auth_tables(metadata: sa.MetaData) -> AuthTables:
             sa.Column("user_id", sa.Integer, nullable=False),
             sa.Column("expires_at", sa.Integer, nullable=False),
             sa.Column("revoked", sa.Boolean, nullable=False, default=False),
+        ),
+        # which login a refresh token descends from (the hash of the first of its line): a table
+        # of its own, so a database made before gets it at start
+        refresh_family=table(
+            "auth_oauth_refresh_family",
+            sa.Column("token_hash", sa.String(64), primary_key=True),
+            sa.Column("family", sa.String(64), nullable=False, index=True),
         ),
         server_key=table(
             "auth_server_key",

@@ -126,10 +126,32 @@ def test_the_refresh_token_grant_rotates_the_refresh_token(server: AuthServer) -
             "another client.",
         },
     )
+    assert refresh(server, second["refresh_token"]) == 400  # the replay revoked its line
+
+
+def refresh(server: AuthServer, token: str) -> int:
+    return server.token(
+        grant_type="refresh_token",
+        client_id="sandbox-password",
+        client_secret="password-secret",
+        refresh_token=token,
+    ).status_code
+
+
+def test_reusing_a_rotated_out_refresh_token_revokes_its_line(server: AuthServer) -> None:
+    """OAuth 2.1: a refresh token that comes back after its rotation was stolen (or its thief
+    holds the newer one): every token descending from the same login is revoked."""
+    first = server.token_for("sandbox-password", "password", username=REP, password=REP)
+    other = server.token_for("sandbox-password", "password", username=REP, password=REP)
+    second = server.token_for(
+        "sandbox-password", "refresh_token", refresh_token=first["refresh_token"]
+    )
     third = server.token_for(
         "sandbox-password", "refresh_token", refresh_token=second["refresh_token"]
     )
-    assert claims(third["access_token"])["sub"] == "4"
+    assert refresh(server, first["refresh_token"]) == 400  # the reuse
+    assert refresh(server, third["refresh_token"]) == 400  # its line is revoked
+    assert refresh(server, other["refresh_token"]) == 200  # another login's line is not
 
 
 def test_the_authorization_code_grant_with_pkce_for_a_public_client(server: AuthServer) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from typing import Any
 
 import sqlalchemy as sa
@@ -74,6 +75,7 @@ def refresh_token(
         raise _invalid_grant(
             "The refresh token is invalid, expired, revoked or was issued to another client."
         )
+    _FAMILY.set(grant.family)  # the new refresh token continues the line of this one
     return grant.user_id, True
 
 
@@ -106,6 +108,10 @@ def authorization_code(
         raise _invalid_grant("The code_verifier does not match the code_challenge.")
     return issued.user_id, True
 
+
+# the refresh-token line a refresh_token grant continues, for the token it issues (set per
+# exchange, read in the same call chain)
+_FAMILY: ContextVar[str | None] = ContextVar("refresh_family", default=None)
 
 GRANT_TYPES: dict[str, Grant] = {
     "client_credentials": client_credentials,
@@ -142,7 +148,7 @@ def _tokens(
     }
     if refresh:
         expires_at = now + server.settings.refresh_token_lifetime
-        grant = RefreshGrant(app.id, user.id)
+        grant = RefreshGrant(app.id, user.id, _FAMILY.get())
         body["refresh_token"] = issue_refresh_token(connection, server.schema, grant, expires_at)
     return body
 
@@ -177,6 +183,7 @@ def exchange(server: OAuthServer, params: Params, client_ip: str) -> dict[str, A
     else:  # a grant without a user name: the client's attempts
         user_keys = (("login", "client", params.get("client_id", "")),)
     keys = (*user_keys, ("ip", client_ip))
+    _FAMILY.set(None)
     wait = server.throttle.attempt(*keys)  # checked and counted at once
     if wait:
         raise TooManyAttempts(wait)

@@ -37,6 +37,7 @@ class IssuedCode:
 class RefreshGrant:
     application_id: int
     user_id: int
+    family: str | None = None  # the line of tokens it belongs to (None: it starts one)
 
 
 def issue_code(connection: sa.Connection, schema: Schema, code: IssuedCode) -> str:
@@ -82,9 +83,15 @@ def issue_refresh_token(
     connection: sa.Connection, schema: Schema, grant: RefreshGrant, expires_at: int
 ) -> str:
     secret = new_secret()
+    token_hash = hash_secret(secret)
+    connection.execute(
+        sa.insert(schema.auth.refresh_family).values(
+            token_hash=token_hash, family=grant.family or token_hash
+        )
+    )
     connection.execute(
         sa.insert(schema.auth.refresh_token).values(
-            token_hash=hash_secret(secret),
+            token_hash=token_hash,
             application_id=grant.application_id,
             user_id=grant.user_id,
             expires_at=expires_at,
@@ -98,8 +105,14 @@ def redeem_refresh_token(
     connection: sa.Connection, schema: Schema, token: str, *, application_id: int, now: int
 ) -> RefreshGrant | None:
     """Revoke a valid refresh token of ``application_id`` and return what it granted; None when
-    it is unknown, revoked, expired or another client's."""
-    table = schema.auth.refresh_token
+    it is unknown, revoked, expired or another client's. A token rotated out already that comes
+    back was stolen, or its thief has the newer one: every token of its line is revoked
+    (OAuth 2.1, refresh token reuse)."""
+    table, families = schema.auth.refresh_token, schema.auth.refresh_family
+    token_hash = hash_secret(token)
+    family = connection.execute(
+        sa.select(families.c.family).where(families.c.token_hash == token_hash)
+    ).scalar()
     revoked = connection.execute(
         sa.update(table)
         .where(
@@ -111,4 +124,18 @@ def redeem_refresh_token(
         .values(revoked=True)
         .returning(table.c.user_id)
     ).first()
-    return None if revoked is None else RefreshGrant(application_id, revoked.user_id)
+    if revoked is not None:
+        return RefreshGrant(application_id, revoked.user_id, family)
+    reused = connection.execute(
+        sa.select(table.c.token_hash).where(
+            table.c.token_hash == token_hash,
+            table.c.revoked.is_(True),
+            table.c.application_id == application_id,
+        )
+    ).first()
+    if reused is not None and family is not None:
+        line = sa.select(families.c.token_hash).where(families.c.family == family)
+        connection.execute(
+            sa.update(table).where(table.c.token_hash.in_(line)).values(revoked=True)
+        )
+    return None
