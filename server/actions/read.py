@@ -136,9 +136,12 @@ def exists(loader: Loader, ctx: Context, resource: Resource, id_: Any) -> bool:
 
 
 def allowed_rule(ctx: Context, resource: Resource, permission: str = "VIEW") -> Rule | None:
-    """The caller's rule for ``permission`` on ``resource``; 403 when it grants nothing."""
+    """The caller's rule for ``permission`` on ``resource``; 403 when it grants nothing (a type
+    whose records are all shared by every organization is changed only at the system level)."""
     rule = ctx.rule(resource, permission)
-    if rule is not None and rule.level == Level.NONE:
+    if rule is not None and (
+        rule.level == Level.NONE or (resource.ownership is None and not rule.changes_shared)
+    ):
         raise no_access_to_type()
     return rule
 

@@ -3,8 +3,11 @@ resource type at an access level, judged over record ownership.
 
 Levels (Oro's names in brackets): ``NONE``; ``USER`` — records the user owns (Basic);
 ``BUSINESS_UNIT`` — records owned within the user's business units (Local); ``ORGANIZATION`` —
-every record of the user's organization (Global). Records of another organization are never
-visible. Several roles add up: the highest level wins. The SQL for a level lives in
+every record of the user's organization (Global); ``SYSTEM`` — also records shared by every
+organization (System). Records of another organization are never visible. Shared records (roles
+without an organization, tax jurisdictions) are seen by all, but changing one needs ``SYSTEM``,
+which no demo role grants: no organization's administrator changes what the other one uses.
+Several roles add up: the highest level wins. The SQL for a level lives in
 ``server.storage.select``; this module decides the level.
 """
 
@@ -28,6 +31,7 @@ class Level(IntEnum):
     USER = 1
     BUSINESS_UNIT = 2
     ORGANIZATION = 3
+    SYSTEM = 4
 
 
 @dataclass(frozen=True)
@@ -38,13 +42,19 @@ class Rule:
     user_id: int
     organization_id: int
     business_unit_ids: tuple[int, ...]
+    permission: str = "VIEW"
     # the VIEW level of every type the principal sees something of: records reached through an
     # association (filters, sorts, includes, linkage) are judged by their own type's rule
     sight: tuple[tuple[str, Level], ...] = ()
 
     def seeing(self, type_: str) -> Rule:
         """The VIEW rule of a related type, for the same principal."""
-        return replace(self, level=dict(self.sight).get(type_, Level.NONE))
+        return replace(self, level=dict(self.sight).get(type_, Level.NONE), permission="VIEW")
+
+    @property
+    def changes_shared(self) -> bool:
+        """Whether the rule reaches records shared by every organization."""
+        return self.permission == "VIEW" or self.level >= Level.SYSTEM
 
 
 class Acl:
@@ -88,6 +98,7 @@ class Acl:
             principal.user_id,
             principal.organization_id,
             tuple(sorted(principal.business_unit_ids)),
+            permission,
             self.sight(principal),
         )
 

@@ -163,7 +163,14 @@ RESOURCES = (
             A("extendDescription", t.TEXT, "A description of the role."),
         ),
         (
-            R("organization", "organizations", description="The organization of the role."),
+            R(
+                "organization",
+                "organizations",
+                description="The organization of the role; none: shared by every organization"
+                " (then only a system-wide permission changes it). Defaults to the current"
+                " organization.",
+                default="organization",
+            ),
             R(
                 "users",
                 "users",

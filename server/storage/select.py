@@ -246,8 +246,8 @@ class Selector:
         ownership = resource.ownership
         if level == Level.NONE:
             return sa.false()
-        if ownership is None:
-            return sa.true()
+        if ownership is None:  # shared by every organization
+            return sa.true() if access.changes_shared else sa.false()
         organization = _bind("acl_org")
         if ownership == "organization_self":
             return table.c.id == organization
@@ -261,6 +261,8 @@ class Selector:
             )
         org_column = table.c[resource.relationship["organization"].column]
         if ownership == "organization":
+            if not access.changes_shared:
+                return org_column == organization
             return sa.or_(org_column == organization, org_column.is_(None))  # None: shared
         in_organization = org_column == organization
         if level == Level.ORGANIZATION:
@@ -515,7 +517,7 @@ class Selector:
 def _access_key(access: Rule | None) -> Hashable:
     if access is None:
         return None
-    return (access.level, access.sight)
+    return (access.level, access.changes_shared, access.sight)
 
 
 def _access_params(access: Rule | None) -> Params:

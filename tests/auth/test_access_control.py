@@ -274,3 +274,38 @@ def test_delete_list_deletes_only_what_the_caller_may_delete(
     deleted = everything - set(column(db, "SELECT id FROM task"))
     assert deleted == {i for i in in_reach if i <= 60}
     assert response.headers["x-include-deleted-count"] == str(len(deleted))
+
+
+# --- records shared by every organization -------------------------------------------------------
+
+
+def test_no_organizations_administrator_changes_a_shared_record(
+    server: LiveServer, db: sqlite3.Connection
+) -> None:
+    """Role 5 (Sales Rep) is shared: deleting it took every permission from Acme's reps. Changing
+    a shared record needs a system-wide permission, which no organization's administrator has."""
+    shared = column(db, "SELECT id FROM user_role WHERE organization_id IS NULL ORDER BY id")
+    assert 5 in shared
+    assert call(server, ADMIN, "GET", "/userroles/5").status_code == 200  # seen by all
+    patch = {"data": {"type": "userroles", "id": "5", "attributes": {"label": "Mine now"}}}
+    for method, kwargs in (("PATCH", {"json": patch}), ("DELETE", {})):
+        response = call(server, ADMIN, method, "/userroles/5", **kwargs)
+        assert response.status_code == 403, response.text
+        assert response.json()["errors"][0]["detail"] == "No access to the entity."
+    assert column(db, "SELECT label FROM user_role WHERE id = 5") == ["Sales Rep"]
+    jurisdiction = column(db, "SELECT id FROM tax_jurisdiction ORDER BY id LIMIT 1")[0]
+    response = call(server, ADMIN, "DELETE", f"/taxjurisdictions/{jurisdiction}")
+    assert response.status_code == 403
+    assert response.json()["errors"][0]["detail"] == "No access to this type of entities."
+    assert column(db, "SELECT count(*) FROM tax_jurisdiction WHERE id = ?", jurisdiction) == [1]
+
+
+def test_a_new_role_belongs_to_the_administrators_organization(server: LiveServer) -> None:
+    body = {"data": {"type": "userroles", "attributes": {"label": "Auditor"}}}
+    created = call(server, ADMIN, "POST", "/userroles", json=body)
+    assert created.status_code == 201, created.text
+    data = created.json()["data"]
+    assert data["relationships"]["organization"]["data"] == {"type": "organizations", "id": "1"}
+    patch = {"data": {"type": "userroles", "id": data["id"], "attributes": {"label": "Auditors"}}}
+    assert call(server, ADMIN, "PATCH", f"/userroles/{data['id']}", json=patch).status_code == 200
+    assert call(server, ACME_REP, "GET", f"/userroles/{data['id']}").status_code == 403
