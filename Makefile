@@ -38,9 +38,12 @@ serve: $(VENV)/.installed-run
 test: $(VENV)/.installed-test
 	$(PY) -m pytest
 
+## lint: ruff's checks and formatting, and mypy (strict) on server/ and sandbox/
+LINTED := server sandbox tests bench notebooks/tools binder/jupyter_server_config.py
 lint: $(VENV)/.installed-test
-	$(PY) -m ruff check server sandbox tests bench
-	$(PY) -m mypy server sandbox
+	$(PY) -m ruff check $(LINTED)
+	$(PY) -m ruff format --check $(LINTED)
+	$(PY) -m mypy
 
 openapi: $(VENV)/.installed-run
 	$(PY) -m server openapi --format yaml

@@ -143,9 +143,8 @@ def resource_type(exchange: Exchange) -> str | None:
     data = exchange.data
     if isinstance(data, list):
         data = data[0] if data else None
-    if isinstance(data, dict) and isinstance(data.get("type"), str):
-        return data["type"]
-    return None
+    type_ = data.get("type") if isinstance(data, dict) else None
+    return type_ if isinstance(type_, str) else None
 
 
 def rebuild(request: httpx.Request, client: ApiClient) -> httpx.Request:

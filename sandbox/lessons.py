@@ -66,4 +66,4 @@ def _show(message: str) -> None:
     if get_ipython() is None:  # IPython installed, but not running it
         print(message)
         return
-    display({"text/plain": message, "text/html": _html(message)}, raw=True)
+    display({"text/plain": message, "text/html": _html(message)}, raw=True)  # type: ignore[no-untyped-call]

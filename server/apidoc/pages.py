@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from server.apidoc.model import Site, build_site
@@ -35,7 +36,7 @@ class ApiDoc:
         auth: bool,
         sandbox_url: str = "",
     ) -> None:
-        self._build = lambda: build_site(
+        self._build: Callable[[], Site] = lambda: build_site(
             registry,
             prefix=prefix,
             default_page_size=default_page_size,

@@ -74,8 +74,10 @@ class Acl:
 
     def level(self, principal: Principal, type_: str, permission: str) -> Level:
         return max(
-            (self.grants.get(role, {}).get((type_, permission), Level.NONE)
-             for role in principal.role_ids),
+            (
+                self.grants.get(role, {}).get((type_, permission), Level.NONE)
+                for role in principal.role_ids
+            ),
             default=Level.NONE,
         )
 
@@ -170,8 +172,7 @@ def seed_permissions(connection: sa.Connection, schema: Schema, registry: Regist
     """Grant the demo roles their permissions (roles are found by their code)."""
     roles = schema.tables["userroles"]
     rows = [
-        {"role_id": role_id, "resource_type": type_, "permission": permission,
-         "level": level.name}
+        {"role_id": role_id, "resource_type": type_, "permission": permission, "level": level.name}
         for role_id, code in connection.execute(sa.select(roles.c.id, roles.c.role))
         for type_, permission, level in role_grants(code, registry)
     ]

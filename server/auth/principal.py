@@ -21,25 +21,48 @@ class Principal:
 
     def default_of(self, kind: str) -> int:
         """The default owner of a record: ``"user"``, ``"business_unit"`` or ``"organization"``."""
-        return {"user": self.user_id, "business_unit": self.business_unit_id,
-                "organization": self.organization_id}[kind]
+        return {
+            "user": self.user_id,
+            "business_unit": self.business_unit_id,
+            "organization": self.organization_id,
+        }[kind]
 
 
-def load_principal(connection: sa.Connection, schema: Schema, user_id: int, *,
-                   client_id: str | None = None, method: str = "none") -> Principal | None:
+def load_principal(
+    connection: sa.Connection,
+    schema: Schema,
+    user_id: int,
+    *,
+    client_id: str | None = None,
+    method: str = "none",
+) -> Principal | None:
     """The principal of an enabled user, or None when the user is missing or disabled."""
     users = schema.tables["users"]
     row = connection.execute(
         sa.select(users.c.organization_id, users.c.owner_id, users.c.enabled).where(
-            users.c.id == user_id)
+            users.c.id == user_id
+        )
     ).first()
     if row is None or not row.enabled:
         return None
     units_table, units = schema.link("users", "businessUnits")
     roles_table, roles = schema.link("users", "userRoles")
-    unit_ids = connection.scalars(sa.select(units_table.c[units.target_column]).where(
-        units_table.c[units.owner_column] == user_id))
-    role_ids = connection.scalars(sa.select(roles_table.c[roles.target_column]).where(
-        roles_table.c[roles.owner_column] == user_id))
-    return Principal(user_id, row.organization_id, row.owner_id,
-                     frozenset(unit_ids) | {row.owner_id}, frozenset(role_ids), client_id, method)
+    unit_ids = connection.scalars(
+        sa.select(units_table.c[units.target_column]).where(
+            units_table.c[units.owner_column] == user_id
+        )
+    )
+    role_ids = connection.scalars(
+        sa.select(roles_table.c[roles.target_column]).where(
+            roles_table.c[roles.owner_column] == user_id
+        )
+    )
+    return Principal(
+        user_id,
+        row.organization_id,
+        row.owner_id,
+        frozenset(unit_ids) | {row.owner_id},
+        frozenset(role_ids),
+        client_id,
+        method,
+    )

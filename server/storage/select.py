@@ -73,7 +73,8 @@ def run(connection: sa.Connection, sql: Sql, params: Params) -> list[tuple[Any, 
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute(sql.text, sql.args(params))
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
     finally:
         cursor.close()
 
