@@ -208,7 +208,6 @@ class ApiEndpoint:
         except Exception as exc:
             return unexpected_reply(exc, self.debug, json_api), json_api
 
-
     async def authenticated(
         self, backend: Backend, receive: Receive, method: str, headers: dict[str, str]
     ) -> tuple[Principal, bytes]:

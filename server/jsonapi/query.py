@@ -49,6 +49,7 @@ MAX_BODY_FILTER_DEPTH = 4
 def too_long(kind: str) -> str:
     return f"The {kind} path may cross at most {MAX_PATH} associations."
 
+
 _KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
 
 
