@@ -27,7 +27,8 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 run: $(VENV)/.installed-notebook
 	$(PY) -m sandbox.dashboard --host $(HOST) --api-port $(PORT)
 
-## lab: the API server and JupyterLab on notebooks/; serve: the API server alone
+## lab: the API server (the one make run started, if up) and JupyterLab on notebooks/;
+## serve: the API server alone
 lab: $(VENV)/.installed-notebook
 	$(PY) -m sandbox.dashboard --lab --host $(HOST) --api-port $(PORT)
 

@@ -10,7 +10,9 @@ it.) It starts ``python -m server serve`` as a child process and waits for its b
 ``--lab``, with ``ORO_SANDBOX_URL`` naming that server so that every kernel uses it, signed in as
 the demo OAuth application. Once Voila answers, it prints the server's banner and the URLs.
 
-Ctrl-C or SIGTERM stops both. When either stops by itself, the other is stopped too and the
+When ``--api-port`` is taken by an Oro API Sandbox server already (``make run`` is up and
+``make lab`` starts), that server is used and left running; taken by another program, it is an
+error. Ctrl-C or SIGTERM stops both. When either stops by itself, the other is stopped too and the
 command exits with status 1, showing the last lines the stopped one wrote. Both children run in
 sessions of their own and end when their standard input closes, which this process's end does
 even if it is killed, so they are never left behind. ``--port 0`` and ``--api-port 0`` pick free
@@ -266,6 +268,22 @@ def _exit_message(name: str, code: int | None, lines: Sequence[str]) -> str:
     )
 
 
+def running_api(host: str, port: int, timeout: float = 3.0) -> str | None:
+    """The API root of an Oro API Sandbox server already listening on ``host:port`` (its
+    OpenAPI document says so), or ``None`` (another program, or no answer)."""
+    api = f"{origin(host, port)}/api"
+    try:
+        with urllib.request.urlopen(f"{api}/doc/openapi.json", timeout=timeout) as answer:
+            import json
+
+            document = json.load(answer)
+    except (OSError, ValueError):
+        return None
+    info = document.get("info") if isinstance(document, dict) else None
+    title = info.get("title") if isinstance(info, dict) else None
+    return api if title == "Oro API Sandbox" else None
+
+
 def _free_port(host: str) -> int:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as sock:
@@ -389,8 +407,14 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         port = _free_port(args.host)
     else:
         _check_port(args.host, port, "--port")
+    reuse: str | None = None  # the API root of a server already running on --api-port
     if args.api_port != 0:
-        _check_port(args.host, args.api_port, "--api-port")
+        try:
+            _check_port(args.host, args.api_port, "--api-port")
+        except DashboardError:
+            reuse = running_api(args.host, args.api_port)
+            if reuse is None:
+                raise
 
     from sandbox import journal, launcher
 
@@ -403,11 +427,16 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     web: _WebProcess | None = None
     with _stop_on_sigterm():
         try:
-            server = launcher.ServerProcess(server_args, launcher.server_environ(not args.no_auth))
-            try:
-                api = reachable(server.wait_ready(START_TIMEOUT))
-            except launcher.LaunchError as error:
-                raise DashboardError(str(error)) from None
+            if reuse is not None:  # `make lab` beside `make run`: one API server for both
+                api = reuse
+            else:
+                server = launcher.ServerProcess(
+                    server_args, launcher.server_environ(not args.no_auth)
+                )
+                try:
+                    api = reachable(server.wait_ready(START_TIMEOUT))
+                except launcher.LaunchError as error:
+                    raise DashboardError(str(error)) from None
             spec = _web(args, notebook, port)
             environ = launcher.server_environ(not args.no_auth)
             environ[launcher.ENV_URL] = api
@@ -416,14 +445,16 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             web = _WebProcess(spec.name, spec.module, spec.args, environ)
             web.wait_answering(spec.probe, START_TIMEOUT)
             client_id = os.environ.get(launcher.ENV_CLIENT_ID) or launcher.DEFAULT_CLIENT_ID
-            banner = list(server.stdout)
-            print(
-                summary(web=spec.url, api=api, banner=banner, lab=args.lab, client_id=client_id),
-                file=out,
-                flush=True,
-            )
+            banner = list(server.stdout) if server is not None else []
+            text = summary(web=spec.url, api=api, banner=banner, lab=args.lab, client_id=client_id)
+            if reuse is not None:
+                text = (
+                    f"The API server already running at {api} is used (port {args.api_port} is "
+                    "taken by it).\n" + text
+                ).replace("Ctrl-C stops both.", "Ctrl-C stops JupyterLab; the API server runs on.")
+            print(text, file=out, flush=True)
             while True:
-                if not server.alive():
+                if server is not None and not server.alive():
                     lines = [*server.stderr, *list(server.stdout)[len(banner) :]]
                     code = server.process.returncode
                     raise DashboardError(

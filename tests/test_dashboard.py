@@ -338,3 +338,15 @@ def test_when_the_api_server_stops_voila_is_stopped_and_the_exit_is_an_error(
         stderr
     )
     dashboard.wait_no_leftovers(api)
+
+
+def test_running_api_knows_a_sandbox_server_from_another_program(api_url: str) -> None:
+    """``make lab`` beside ``make run``: the API server on the port is reused when it is ours."""
+    from sandbox.dashboard import running_api
+
+    port = int(api_url.rsplit(":", 1)[1].split("/")[0])
+    assert running_api("127.0.0.1", port) == f"http://127.0.0.1:{port}/api"
+    with socket.socket() as taken:  # listening, never answering
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        assert running_api("127.0.0.1", taken.getsockname()[1], timeout=0.5) is None

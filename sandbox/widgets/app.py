@@ -23,6 +23,7 @@ from sandbox.spec import ACTIONS, RequestSpec, SpecError
 from sandbox.widgets.builder import RequestBuilder
 from sandbox.widgets.code import CodeView
 from sandbox.widgets.docs import DocsView
+from sandbox.widgets.environment import EnvironmentPanel
 from sandbox.widgets.guard import guarded
 from sandbox.widgets.history import HistoryView
 from sandbox.widgets.response import ResponseView, status_html
@@ -86,6 +87,9 @@ STYLE = """<style>
 .oro-sandbox .jupyter-widgets.widget-tab > .lm-TabBar .lm-TabBar-tab
   { min-width: 0; flex: 0 1 8rem; }
 .oro-sandbox .oro-page-keys-widget { display: none; }
+.oro-sandbox .oro-header-row { justify-content: space-between; align-items: flex-start; }
+.oro-sandbox .oro-environment { padding: 6px 0;
+  border-top: 1px solid var(--jp-border-color2, #e0e0e0); }
 </style>"""
 
 
@@ -189,13 +193,23 @@ class SandboxApp(widgets.VBox):
         self.builder.relationship.observe(guard(lambda _: self._relationship_changed()), "value")
         self.tabs.observe(guard(lambda _: self._tab_changed()), "selected_index")
 
-        title = self.metadata.title if self.metadata and self.metadata.title else "Oro API"
-        header = widgets.HTML(
-            f"<h1>{html.escape(title)}</h1>"
-            f"<div>API root <code>{html.escape(client.base_url)}</code> · auth"
-            f" {html.escape(_auth_name(client))} · Ctrl+Enter sends</div>"
+        self.header = widgets.HTML()
+        self.header.add_class("oro-header")
+        self.environment = EnvironmentPanel(client, on_connect=guard(self.use))
+        self.environment.layout.display = "none"
+        self.server_button = widgets.ToggleButton(
+            description="Server…",
+            icon="server",
+            tooltip="Switch the server (the bundled one, a real Oro) and the credentials",
+            layout=widgets.Layout(width="auto"),
         )
-        header.add_class("oro-header")
+        self.server_button.add_class("oro-server-button")
+        self.server_button.observe(
+            guard(lambda change: self._toggle_environment(change["new"])), "value"
+        )
+        header = widgets.HBox([self.header, self.server_button])
+        header.add_class("oro-header-row")
+        self._show_header()
         bar = widgets.HBox(
             [self.send_button, self.cancel_button, self.request_line, self.share, self.bar_status]
         )
@@ -213,6 +227,7 @@ class SandboxApp(widgets.VBox):
                 widgets.HTML(STYLE),
                 self.page_keys,
                 header,
+                self.environment,
                 bar,
                 notes,
                 columns,
@@ -327,6 +342,31 @@ class SandboxApp(widgets.VBox):
         ids = {type_: id_ for type_ in needed if (id_ := self._first_id(type_))}
         bare = RequestSpec(spec.type, spec.action, spec.id, spec.relationship)
         self.builder.body.value = bare.with_template(self.metadata, ids).body
+
+    def use(self, client: ApiClient, metadata: Metadata | None) -> None:
+        """Talk to another server, or as someone else, from now on (the Server… panel's
+        Connect): the builder offers the new metadata's types; the history stays."""
+        self.client = client
+        self.metadata = metadata
+        self.history_view.client = client
+        self.builder.use_metadata(metadata)
+        self._show_header()
+        self.response.clear()
+        self.bar_status.value = ""
+        self._show_docs()
+        self.fill_template()
+        self._refresh()
+
+    def _show_header(self) -> None:
+        title = self.metadata.title if self.metadata and self.metadata.title else "Oro API"
+        self.header.value = (
+            f"<h1>{html.escape(title)}</h1>"
+            f"<div>API root <code>{html.escape(self.client.base_url)}</code> · auth"
+            f" {html.escape(_auth_name(self.client))} · Ctrl+Enter sends</div>"
+        )
+
+    def _toggle_environment(self, shown: bool) -> None:
+        self.environment.layout.display = None if shown else "none"
 
     # --- sending -------------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from sandbox.client import ErrorObject
 from sandbox.metadata import Metadata, ResourceType
 from sandbox.query import X_INCLUDE_KEYS, Query, QueryError
 from sandbox.spec import ACTIONS, RequestSpec
-from sandbox.widgets.checks import Problem, metadata_problems
+from sandbox.widgets.checks import Problem, body_problem, metadata_problems
 from sandbox.widgets.params import (
     FIELDS_KEY,
     FILTER_KEY,
@@ -154,6 +154,17 @@ class RequestBuilder(widgets.VBox):
             control.add_class(f"oro-{name}")
         if known:  # Oro's documentation shows its examples on users
             self.type.value = "users" if "users" in known else known[0]
+
+    def use_metadata(self, metadata: Metadata | None) -> None:
+        """Offer another server's types (``None``: anything typed); the type starts over."""
+        self.metadata = metadata
+        known = tuple(metadata.types) if metadata is not None else ()
+        self.type.options = known
+        current = self.type.value.strip()
+        if known and current not in known:
+            self.type.value = "users" if "users" in known else known[0]
+        else:
+            self._type_changed()
 
     def on_change(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` after any control changes (rows added later included)."""
@@ -326,7 +337,10 @@ class RequestBuilder(widgets.VBox):
     def check(self) -> list[Problem]:
         """Mark what the server's metadata refuses in the current request (an unknown type,
         filter field or operator, fieldset, include path or sort field); returns the problems."""
-        problems = metadata_problems(self.metadata, self.spec)
+        spec = self.spec
+        problems = metadata_problems(self.metadata, spec)
+        if (body := body_problem(spec)) is not None:
+            problems.append(body)
         self.checked = {}
         for problem in problems:
             earlier = self.checked.get(problem.control)

@@ -10,6 +10,7 @@ Each :class:`Problem` names the builder control it is about with the names of
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -51,6 +52,20 @@ def _filter_problem(
     if operator is not None and operator not in spec.operators:
         allowed = ", ".join(spec.operators)
         return f"The filter {field!r} does not take the operator {operator!r} (it takes {allowed})."
+    return None
+
+
+def body_problem(spec: RequestSpec) -> Problem | None:
+    """A body that is not JSON (an action that takes one): where the parser stopped."""
+    if not ACTIONS[spec.action].body or not spec.body.strip():
+        return None
+    try:
+        json.loads(spec.body)
+    except ValueError as error:
+        if isinstance(error, json.JSONDecodeError):
+            where = f"line {error.lineno}, column {error.colno}"
+            return Problem("body", "body", f"Not JSON at {where}: {error.msg}.")
+        return Problem("body", "body", f"Not JSON: {error}.")
     return None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sandbox.spec import RequestSpec
-from sandbox.widgets.checks import metadata_problems
+from sandbox.widgets.checks import body_problem, metadata_problems
 from tests.sandbox.widgets.test_builder import metadata
 
 
@@ -77,3 +77,21 @@ def test_metadata_problems(spec: RequestSpec, expected: list[object]) -> None:
 
 def test_without_metadata_nothing_is_refused() -> None:
     assert metadata_problems(None, RequestSpec("anything", params=(("filter[x]", "1"),))) == []
+
+
+@pytest.mark.parametrize(
+    ("spec", "detail"),
+    [
+        pytest.param(RequestSpec("accounts", "create", body='{"data": {}}'), None, id="json"),
+        pytest.param(RequestSpec("accounts", "create", body="  "), None, id="empty"),
+        pytest.param(RequestSpec("accounts", body="{"), None, id="no-body-action"),
+        pytest.param(
+            RequestSpec("accounts", "create", body='{"data": {\n  "type": accounts}}'),
+            "Not JSON at line 2, column 11: Expecting value.",
+            id="broken",
+        ),
+    ],
+)
+def test_body_problem(spec: RequestSpec, detail: str | None) -> None:
+    problem = body_problem(spec)
+    assert (problem.detail if problem else None) == detail

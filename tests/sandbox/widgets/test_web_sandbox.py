@@ -3,13 +3,16 @@ headless Chromium (Debian's, through Playwright) against a fresh API server with
 
 from __future__ import annotations
 
+import http.server
 import re
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
 import psutil
 import pytest
 
@@ -330,3 +333,95 @@ def test_the_history_survives_a_reload_that_ends_the_pages_kernel(
         time.sleep(0.5)
     # the left page's kernel ended; the preheated one serves the page, a new one waits
     assert (len(before - now), len(now - before)) == (1, 1)
+
+
+# --- a slow server: the request state while waiting ----------------------------------------
+
+SLOW_SECONDS = 4.0
+
+
+class _SlowProxy(http.server.ThreadingHTTPServer):
+    """Forwards to the API server; requests for accounts wait SLOW_SECONDS first."""
+
+    daemon_threads = True
+
+    def __init__(self, upstream: str) -> None:
+        self.upstream = upstream.rstrip("/")
+        super().__init__(("127.0.0.1", 0), _SlowHandler)
+
+
+class _SlowHandler(http.server.BaseHTTPRequestHandler):
+    server: _SlowProxy
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def _forward(self) -> None:
+        if self.path.startswith("/api/accounts"):
+            time.sleep(SLOW_SECONDS)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else None
+        skip = {"host", "content-length", "connection", "accept-encoding"}
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in skip}
+        answer = httpx.request(
+            self.command, self.server.upstream + self.path, headers=headers, content=body
+        )
+        self.send_response(answer.status_code)
+        for name, value in answer.headers.multi_items():
+            if name.lower() not in (
+                "content-length",
+                "content-encoding",
+                "transfer-encoding",
+                "connection",
+            ):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(answer.content)))
+        self.end_headers()
+        self.wfile.write(answer.content)
+
+    do_GET = do_POST = do_PATCH = do_DELETE = _forward
+
+
+@pytest.fixture(scope="module")
+def slow_api(dashboard: tuple[Dashboard, dict[str, str]]) -> Iterator[str]:
+    origin = dashboard[1]["API"].removesuffix("/api")
+    proxy = _SlowProxy(origin)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{proxy.server_address[1]}/api"
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+
+
+def test_another_server_and_a_slow_request(page: object, voila_url: str, slow_api: str) -> None:
+    """Server… switches to another API root (here the bundled server behind a slow proxy);
+    while its slow answer is awaited, Send is disabled with a spinner and the old answer dims."""
+    open_sandbox(page, voila_url + "?type=users&page[size]=1")
+    wait_status(page, "200 OK")
+    page.locator(".oro-server-button").click()  # type: ignore[attr-defined]
+    url = page.locator(".oro-env-url input")  # type: ignore[attr-defined]
+    url.fill(slow_api)
+    url.press("Tab")
+    page.locator(".oro-env-connect").click()  # type: ignore[attr-defined]
+    page.locator(".oro-env-note").filter(has_text=f"Connected to {slow_api}").wait_for()  # type: ignore[attr-defined]
+    header = page.locator(".oro-header").inner_text()  # type: ignore[attr-defined]
+    assert f"API root {slow_api}" in header
+    set_text(page, ".oro-type", "accounts")
+    send = page.locator("button.oro-send")  # type: ignore[attr-defined]
+    send.click()
+    page.locator("button.oro-send[disabled]").wait_for()  # type: ignore[attr-defined]
+    assert "Sending" in send.inner_text()
+    assert page.locator(".oro-response-pane.oro-stale").count() == 1  # type: ignore[attr-defined]
+    page.locator("button.oro-cancel").wait_for()  # type: ignore[attr-defined]
+    page.locator(".oro-id input, .oro-type input").first.press("Control+Enter")  # type: ignore[attr-defined]
+    wait_status(page, "200 OK")
+    page.locator("button.oro-send:not([disabled])").wait_for()  # type: ignore[attr-defined]
+    assert page.locator(".oro-response-pane.oro-stale").count() == 0  # type: ignore[attr-defined]
+    line = page.locator(".oro-response .oro-url").first.inner_text()  # type: ignore[attr-defined]
+    assert line.startswith(f"GET {slow_api}/accounts")
+    # only one request went out: Ctrl+Enter while one was in flight sent nothing
+    page.get_by_role("tab", name="History").click()  # type: ignore[attr-defined]
+    rows = page.locator(".oro-htarget", has_text=re.compile(r"^/api/accounts$"))  # type: ignore[attr-defined]
+    rows.first.wait_for()
+    assert rows.count() == 1
