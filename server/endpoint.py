@@ -204,7 +204,9 @@ class ApiEndpoint:
         except MethodNotAllowed as error:
             return Reply(405, None, {"Allow": ", ".join(error.allow)}, empty=True), json_api
         except Unauthorized as error:
-            return Reply(401, None, {"WWW-Authenticate": error.challenge}, empty=True), json_api
+            log.info("401 Unauthorized: %s", error.reason or "no credentials")
+            challenge = {} if error.challenge is None else {"WWW-Authenticate": error.challenge}
+            return Reply(401, None, challenge, empty=True), json_api
         except Exception as exc:
             return unexpected_reply(exc, self.debug, json_api), json_api
 

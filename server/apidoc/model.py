@@ -73,7 +73,7 @@ class Field:
     data_type: str  # as Oro names it: string, money, datetime, …
     description: str
     required: bool | None  # on create; None when the resource cannot be created
-    access: str  # "", "read-only" or "set by the server"
+    access: str  # "", "read-only", "set by the server" or Oro's "A passed value will be ignored."
     rules: tuple[str, ...]
 
 
@@ -253,6 +253,8 @@ def _field(attribute: Attribute, required: frozenset[str] | None) -> Field:
         access = "set by the server"
     elif attribute.read_only:
         access = "read-only"
+    elif attribute.ignored_on:
+        access = schemas.ignored_note(attribute)
     else:
         access = ""
     keywords = schemas.rule_keywords(attribute)

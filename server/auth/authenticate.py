@@ -4,6 +4,11 @@ Each authenticator looks for its own kind of credentials: it answers None when t
 none of them, a :class:`Principal` when they are valid, and raises :class:`Unauthorized` when they
 are present but wrong (expired, forged, replayed…). The first authenticator that finds its
 credentials decides. No credentials at all is a 401 too, unless authentication is switched off.
+
+The 401's ``WWW-Authenticate`` header is as Oro's OAuth firewall sends it (oroinc/oauth2-server:
+``OAuthEntryPoint`` and ``OAuth2Authenticator::onAuthenticationFailure``): ``Bearer`` when no
+credentials came, and no header at all when a token came but was refused. The reason stays in the
+server's log (as in Oro), never in the response.
 """
 
 from __future__ import annotations
@@ -14,14 +19,14 @@ from typing import Protocol
 
 from server.auth.principal import Principal
 
-DEFAULT_CHALLENGE = 'Bearer realm="Oro API Sandbox"'
+DEFAULT_CHALLENGE = "Bearer"  # Oro's OAuthEntryPoint, word for word
 
 
 class Unauthorized(Exception):
-    """401 with an empty body and ``WWW-Authenticate: <challenge>``."""
+    """401 with an empty body; ``WWW-Authenticate: <challenge>`` unless the challenge is None."""
 
-    def __init__(self, challenge: str = DEFAULT_CHALLENGE, reason: str = "") -> None:
-        super().__init__(reason or challenge)
+    def __init__(self, challenge: str | None = DEFAULT_CHALLENGE, reason: str = "") -> None:
+        super().__init__(reason or challenge or "Unauthorized")
         self.challenge = challenge
         self.reason = reason
 

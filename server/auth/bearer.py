@@ -2,8 +2,9 @@
 ``access_token`` member in a JSON:API request body (§2.2, as Oro documents it).
 
 A token counts when its signature, issuer, audience (``backoffice``) and expiry check out, its
-application is still active, and its user is enabled. Otherwise: 401 with
-``WWW-Authenticate: Bearer realm="Oro API Sandbox", error="invalid_token", error_description=...``.
+application is still active, and its user is enabled. Otherwise: a bare 401, with neither a body
+nor a ``WWW-Authenticate`` header, as Oro's ``OAuth2Authenticator::onAuthenticationFailure``
+answers (oroinc/oauth2-server); the reason is only logged.
 """
 
 from __future__ import annotations
@@ -24,12 +25,10 @@ from server.storage.tables import Schema
 
 __all__ = ["BearerAuthenticator", "bearer_token", "invalid_token"]
 
-REALM = "Oro API Sandbox"
-
 
 def invalid_token(description: str) -> Unauthorized:
-    challenge = f'Bearer realm="{REALM}", error="invalid_token", error_description="{description}"'
-    return Unauthorized(challenge, description)
+    """A refused token: 401 without ``WWW-Authenticate``; ``description`` goes to the log."""
+    return Unauthorized(None, description)
 
 
 def bearer_token(credentials: Credentials) -> str | None:

@@ -149,6 +149,8 @@ RESOURCES = (
                 "role",
                 t.STRING,
                 "The role code, e.g. ROLE_ADMINISTRATOR.",
+                # Choice: output-only (refused) because the sandbox's ACL keys on the code; Oro
+                # lets a client set it (UserRoleTest::testChangeCode). README's differences list.
                 read_only=True,
                 sortable=True,
             ),
@@ -217,14 +219,14 @@ RESOURCES = (
                 "lastLogin",
                 t.DATETIME,
                 "When the user last logged in.",
-                read_only=True,
+                ignored_on=("create", "update"),  # Oro UserBundle api.yml: mapped: false
                 sortable=True,
             ),
             A(
                 "loginCount",
                 t.INTEGER,
                 "How many times the user has logged in.",
-                read_only=True,
+                ignored_on=("create", "update"),  # Oro UserBundle api.yml: mapped: false
                 sortable=True,
             ),
             CREATED,
@@ -315,14 +317,14 @@ RESOURCES = (
                 "timesContacted",
                 t.INTEGER,
                 "How many times the contact was contacted.",
-                read_only=True,
+                ignored_on=("update",),  # OroCRM UpdateActivityContactFields: mapped: false
                 sortable=True,
             ),
             A(
                 "lastContactedDate",
                 t.DATETIME,
                 "When the contact was last contacted.",
-                read_only=True,
+                ignored_on=("update",),  # OroCRM UpdateActivityContactFields: mapped: false
                 sortable=True,
             ),
             CREATED,

@@ -295,7 +295,8 @@ def _resolve_relationships(
 def _extra_fields(
     attributes: dict[str, Any], relationships: dict[str, Any], resource: Resource
 ) -> ApiError | None:
-    """Unknown and read-only fields, in request order; server-managed (auto) ones are dropped."""
+    """Unknown and output-only fields, in request order; ignored ones (server-managed timestamps,
+    Oro's unmapped "read-only" fields) are dropped later, without a word."""
     names = [name for name in attributes if _is_extra_attribute(resource, name)]
     names += [name for name in relationships if _is_extra_relationship(resource, name)]
     if not names:
@@ -307,7 +308,7 @@ def _extra_fields(
 
 def _is_extra_attribute(resource: Resource, name: str) -> bool:
     attribute = resource.attribute.get(name)
-    return attribute is None or (attribute.read_only and attribute.auto is None)
+    return attribute is None or attribute.read_only
 
 
 def _is_extra_relationship(resource: Resource, name: str) -> bool:
@@ -348,7 +349,9 @@ def _submit_attributes(
 ) -> tuple[dict[str, Any], dict[str, str], list[ApiError]]:
     values, pointers, errors = {}, {}, []
     for attribute in resource.attributes:
-        if not attribute.writable or not (creating or attribute.name in sent):
+        if not attribute.writable_on("create" if creating else "update"):
+            continue  # read-only (refused above) or ignored, as Oro's unmapped fields
+        if not (creating or attribute.name in sent):
             continue
         where = pointer("/data/attributes", attribute.name)
         value, problems = _submit_attribute(attribute, sent.get(attribute.name), where)

@@ -36,8 +36,11 @@ class Attribute:
     type: t.DataType
     description: str = ""
     required: bool = False  # NotBlank on create and update
-    read_only: bool = False  # returned, but a value in a request is an extra field
+    read_only: bool = False  # output-only: a value in a request is an extra field (refused)
     auto: Auto | None = None  # server-managed timestamp, input ignored
+    # Actions ("create", "update") whose passed value is ignored: Oro's `form_options: {mapped:
+    # false}`, documented "The read-only field. A passed value will be ignored."
+    ignored_on: tuple[str, ...] = ()
     filters: tuple[str, ...] | None = None  # operators; None = the type's defaults
     filterable: bool = True
     sortable: bool = False
@@ -58,7 +61,20 @@ class Attribute:
 
     @property
     def writable(self) -> bool:
-        return not self.read_only and self.auto is None
+        """A value passed on create or update is stored."""
+        return self.writable_on("create") or self.writable_on("update")
+
+    def writable_on(self, action: str) -> bool:
+        """A value passed in this action (``"create"`` or ``"update"``) is stored."""
+        return not self.read_only and not self.ignores(action)
+
+    def ignores(self, action: str) -> bool:
+        """A value passed in this action is accepted and dropped (200, the value unchanged)."""
+        return self.auto is not None or action in self.ignored_on
+
+    @property
+    def always_ignored(self) -> bool:
+        return self.ignores("create") and self.ignores("update")
 
     @property
     def all_rules(self) -> tuple[Rule, ...]:

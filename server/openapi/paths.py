@@ -55,7 +55,12 @@ ACTIONS = (
 # (component name, description, headers) of each documented error status.
 ERRORS: dict[int, tuple[str, str, tuple[str, ...]]] = {
     400: ("BadRequest", "Bad request: invalid JSON, document, id, filter or value.", ()),
-    401: ("Unauthorized", "Not authenticated. No body.", ("WWW-Authenticate",)),
+    401: (
+        "Unauthorized",
+        "Not authenticated. No body; `WWW-Authenticate: Bearer` only when no credentials came"
+        " (a refused token gets no header, as in Oro).",
+        ("WWW-Authenticate",),
+    ),
     403: ("Forbidden", "Authenticated, but access is denied.", ()),
     404: ("NotFound", "Unknown record, entity type or association.", ()),
     405: ("MethodNotAllowed", "The method is not allowed here. No body.", ("Allow",)),
@@ -79,7 +84,10 @@ HEADERS: dict[str, dict[str, Any]] = {
         "schema": {"type": "integer", "minimum": 0},
     },
     "Allow": {"description": "The methods this URL allows.", "schema": {"type": "string"}},
-    "WWW-Authenticate": {"description": "How to authenticate.", "schema": {"type": "string"}},
+    "WWW-Authenticate": {
+        "description": "`Bearer` when the request carried no credentials; absent otherwise.",
+        "schema": {"type": "string"},
+    },
 }
 
 

@@ -245,6 +245,7 @@ class Components:
         }
 
     def _request(self, resource: Resource, create: bool) -> Schema:
+        verb = "create" if create else "update"
         data: dict[str, Schema] = {"type": {"type": "string", "enum": [resource.type]}}
         required = ["type"]
         if create and resource.id_generated:
@@ -256,11 +257,14 @@ class Components:
         else:
             data["id"] = id_schema(resource)
             required.append("id")
-        attributes = [a for a in resource.attributes if a.writable]
+        # Oro's unmapped fields are accepted and ignored: listed, marked readOnly
+        attributes = [a for a in resource.attributes if a.writable_on(verb) or verb in a.ignored_on]
         if attributes:
             must = [a.name for a in attributes if create and a.required]
             data["attributes"] = obj(
-                {a.name: input_attribute(a) for a in attributes}, must, minProperties=1
+                {a.name: input_attribute(a, ignored=verb in a.ignored_on) for a in attributes},
+                must,
+                minProperties=1,
             )
             required += ["attributes"] if must else []
         relationships = [r for r in resource.relationships if r.writable]
@@ -278,7 +282,6 @@ class Components:
                 minProperties=1,
             )
             required += ["relationships"] if must else []
-        verb = "create" if create else "update"
         return {
             "type": "object",
             "description": f"The request document to {verb} one {names.one(resource)}.",
@@ -300,14 +303,29 @@ def output_attribute(attribute: Attribute) -> Schema:
     elif attribute.read_only:
         description += " Read-only: a value in a request is rejected as an extra field."
         schema["readOnly"] = True
+    elif attribute.ignored_on:
+        description += " " + ignored_note(attribute)
+        schema["readOnly"] = True
     return described(schema, description.strip())
 
 
-def input_attribute(attribute: Attribute) -> Schema:
-    """What the server accepts: the type's schema with the field's rules; ``null`` if optional."""
+def ignored_note(attribute: Attribute) -> str:
+    """Oro's words for an unmapped field, with the actions they apply to when not all."""
+    note = "The read-only field. A passed value will be ignored."
+    if attribute.always_ignored:
+        return note
+    return f"{note[:-1]} on {' and '.join(attribute.ignored_on)}."
+
+
+def input_attribute(attribute: Attribute, *, ignored: bool = False) -> Schema:
+    """What the server accepts: the type's schema with the field's rules; ``null`` if optional.
+    An ``ignored`` field is accepted and dropped: ``readOnly``, with Oro's note."""
     schema = dict(attribute.type.openapi) | rule_keywords(attribute)
     if not attribute.required:
         schema = nullable(schema)
+    if ignored:
+        schema["readOnly"] = True
+        return described(schema, f"{attribute.description} {ignored_note(attribute)}")
     return described(schema, attribute.description)
 
 

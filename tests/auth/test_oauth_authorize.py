@@ -105,23 +105,6 @@ def test_an_untrusted_request_gets_an_error_page_never_a_redirect(
             'response_type must be "code".',
             id="token",
         ),
-        pytest.param(
-            {"client_id": "sandbox-pkce", "response_type": "code"},
-            "invalid_request",
-            "Public clients must send a code_challenge (PKCE).",
-            id="public-without-pkce",
-        ),
-        pytest.param(
-            {
-                "client_id": "sandbox-pkce",
-                "response_type": "code",
-                "code_challenge": CHALLENGE,
-                "code_challenge_method": "plain",
-            },
-            "invalid_request",
-            "code_challenge_method must be S256 (the plain method is not supported).",
-            id="plain-pkce",
-        ),
     ],
 )
 def test_other_problems_are_redirected_back_with_the_state(
@@ -134,6 +117,68 @@ def test_other_problems_are_redirected_back_with_the_state(
         "error": error,
         "error_description": description,
         "state": "st",
+    }
+
+
+INVALID_REQUEST = (
+    "The request is missing a required parameter, includes an invalid parameter value,"
+    " includes a parameter more than once, or is otherwise malformed."
+)
+
+
+@pytest.mark.parametrize(
+    ("pkce", "hint"),
+    [
+        pytest.param({}, "Code challenge must be provided for public clients", id="no-pkce"),
+        pytest.param(
+            {"code_challenge_method": "S256"},
+            "Code challenge must be provided for public clients",
+            id="method-without-challenge",
+        ),
+        pytest.param(
+            {"code_challenge": CHALLENGE, "code_challenge_method": "plain"},
+            "Plain code challenge method is not allowed for this client",
+            id="plain",
+        ),
+        pytest.param(
+            {"code_challenge": CHALLENGE},
+            "Plain code challenge method is not allowed for this client",
+            id="no-method-means-plain",
+        ),
+        pytest.param(
+            {"code_challenge": CHALLENGE, "code_challenge_method": "S512"},
+            "Code challenge method must be one of `S256`, `plain`",
+            id="unknown-method",
+        ),
+        pytest.param(
+            {"code_challenge": "short", "code_challenge_method": "S256"},
+            "Code challenge must follow the specifications of RFC-7636.",
+            id="malformed-challenge",
+        ),
+    ],
+)
+def test_a_pkce_problem_is_a_400_json_error_not_a_redirect(
+    server: AuthServer, browser: httpx.Client, pkce: dict[str, str], hint: str
+) -> None:
+    """Reference §4.2: Oro answers league/oauth2-server's ``invalid_request`` as JSON."""
+    response = browser.get(
+        authorize_url(
+            server,
+            client_id="sandbox-pkce",
+            response_type="code",
+            redirect_uri=CALLBACK,
+            state="st",
+            **pkce,
+        )
+    )
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/json"
+    assert "location" not in response.headers
+    assert response.json() == {
+        "error": "invalid_request",
+        "error_description": INVALID_REQUEST,
+        "hint": hint,
+        "message": INVALID_REQUEST,
     }
 
 

@@ -381,10 +381,7 @@ def test_a_revoked_application_loses_its_tokens(server: AuthServer) -> None:
         response = server.api("GET", "/users/1", token)
         assert response.status_code == 401
         assert response.content == b""
-        assert response.headers["www-authenticate"] == (
-            'Bearer realm="Oro API Sandbox", error="invalid_token", '
-            'error_description="The client of this access token has been revoked."'
-        )
+        assert "www-authenticate" not in response.headers
         assert_error(
             server.token(
                 grant_type="client_credentials",

@@ -83,7 +83,7 @@ def test_without_credentials_the_api_answers_401(server: AuthServer) -> None:
     with ApiClient(api_url(server)) as api:
         exchange = api.get("/users/1")
     assert (exchange.status, exchange.reason) == (401, "Unauthorized")
-    assert exchange.headers["www-authenticate"] == 'Bearer realm="Oro API Sandbox"'
+    assert exchange.headers["www-authenticate"] == "Bearer"  # Oro's OAuthEntryPoint
     assert "authorization" not in exchange.request.headers
 
 
@@ -286,11 +286,8 @@ def test_a_bearer_token(server: AuthServer) -> None:
         assert api.get("/users/1").status == 200
     with ApiClient(api_url(server), BearerToken("not-a-token")) as api:
         refused = api.get("/users/1")
-    assert refused.status == 401
-    assert refused.headers["www-authenticate"] == (
-        'Bearer realm="Oro API Sandbox", error="invalid_token",'
-        ' error_description="The access token is malformed."'
-    )
+    assert (refused.status, refused.raw) == (401, b"")
+    assert "www-authenticate" not in refused.headers  # a refused token: a bare 401, as Oro
 
 
 def test_wsse_sends_a_fresh_nonce_on_every_request(server: AuthServer) -> None:

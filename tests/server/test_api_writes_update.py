@@ -103,6 +103,35 @@ def test_update_ignores_sent_timestamps(http: httpx.Client) -> None:
     assert_recent(stamps["updatedAt"])
 
 
+IGNORED_ON_UPDATE = [
+    # OroCRM's ActivityContactBundle (UpdateActivityContactFields: mapped: false on update)
+    pytest.param("/contacts/5", "contacts", {"timesContacted": 99}, id="contact-timesContacted"),
+    pytest.param(
+        "/contacts/5",
+        "contacts",
+        {"lastContactedDate": "2001-02-03T04:05:06Z"},
+        id="contact-lastContactedDate",
+    ),
+    # OroPlatform's UserBundle api.yml (loginCount, lastLogin: mapped: false)
+    pytest.param("/users/2", "users", {"loginCount": 99}, id="user-loginCount"),
+    pytest.param("/users/2", "users", {"lastLogin": "2001-02-03T04:05:06Z"}, id="user-lastLogin"),
+]
+
+
+@pytest.mark.parametrize(("url", "type_", "attributes"), IGNORED_ON_UPDATE)
+def test_update_ignores_the_fields_oro_documents_as_ignored(
+    http: httpx.Client, url: str, type_: str, attributes: dict[str, Any]
+) -> None:
+    """"The read-only field. A passed value will be ignored.": 200, and the value is unchanged."""
+    [(name, _)] = attributes.items()
+    before = get(http, url)["data"]["attributes"][name]
+    id_ = url.rsplit("/", 1)[1]
+    doc = {"data": {"type": type_, "id": id_, "attributes": attributes}}
+    updated = document(send(http, "PATCH", url, doc, kind="update_resource"), 200)
+    assert updated["data"]["attributes"][name] == before
+    assert get(http, url)["data"]["attributes"][name] == before
+
+
 def test_update_replaces_relationships_sent_in_the_body(http: httpx.Client) -> None:
     id_ = create(
         http, "accounts", relationships={"contacts": {"data": [{"type": "contacts", "id": "5"}]}}
@@ -255,11 +284,11 @@ UPDATE_ERRORS = [
         id="unique",
     ),
     pytest.param(
-        "/users/2",
-        {"data": {"type": "users", "id": "2", "attributes": {"loginCount": 1}}},
+        "/userroles/2",
+        {"data": {"type": "userroles", "id": "2", "attributes": {"role": "ROLE_X"}}},
         400,
-        [extra("loginCount")],
-        id="read-only-attribute",
+        [extra("role")],
+        id="output-only-attribute",
     ),
     pytest.param(
         "/accounts/14",

@@ -453,7 +453,10 @@ def test_enum_attributes_allow_null() -> None:
 def test_create_request_has_writable_fields_only() -> None:
     data = SCHEMAS["UserCreateRequest"]["properties"]["data"]
     attributes = data["properties"]["attributes"]
-    assert "lastLogin" not in attributes["properties"]  # read-only
+    assert attributes["properties"]["lastLogin"]["readOnly"] is True  # accepted and ignored
+    assert attributes["properties"]["lastLogin"]["description"] == (
+        "When the user last logged in. The read-only field. A passed value will be ignored."
+    )
     assert "createdAt" not in attributes["properties"]  # set by the server
     assert set(attributes["required"]) == {"username", "email", "firstName", "lastName"}
     assert attributes["properties"]["username"]["type"] == "string"  # required: not null
@@ -461,6 +464,23 @@ def test_create_request_has_writable_fields_only() -> None:
     assert attributes["additionalProperties"] is False
     assert data["required"] == ["type", "attributes"]
     assert "required" not in data["properties"]["relationships"]  # owner defaults to the caller
+
+
+def test_fields_oro_ignores_on_update_only_are_writable_on_create() -> None:
+    """OroCRM's contacting-activity fields: mapped on create, unmapped on update."""
+    create = SCHEMAS["ContactCreateRequest"]["properties"]["data"]["properties"]["attributes"]
+    update = SCHEMAS["ContactUpdateRequest"]["properties"]["data"]["properties"]["attributes"]
+    assert "readOnly" not in create["properties"]["timesContacted"]
+    assert update["properties"]["timesContacted"]["readOnly"] is True
+    output = SCHEMAS["Contact"]["properties"]["attributes"]["properties"]["timesContacted"]
+    assert output["readOnly"] is True
+    assert output["description"].endswith(
+        "The read-only field. A passed value will be ignored on update."
+    )
+    role = SCHEMAS["UserRole"]["properties"]["attributes"]["properties"]["role"]
+    assert role["description"].endswith(
+        "Read-only: a value in a request is rejected as an extra field."
+    )
 
 
 def test_create_request_requires_relationships_without_default() -> None:

@@ -3,7 +3,11 @@
 GET validates the request, then shows the login page (no session), the consent page, or — for an
 application that skips consent — redirects at once with a code. POST is the consent form's answer.
 A request whose client or redirect URI is wrong gets an error page and is never redirected
-(RFC 6749 §4.1.2.1); any other problem is redirected back as ``error=...&state=...``.
+(RFC 6749 §4.1.2.1). A PKCE problem — a public client without ``code_challenge``, above all — is a
+``400`` JSON ``invalid_request`` with a ``hint``, as Oro answers it (oroinc/oauth2-server
+``AuthorizeClientController`` returns league/oauth2-server's ``generateHttpResponse``, which
+redirects only errors that carry a redirect URI, and PKCE errors do not). Any other problem is
+redirected back as ``error=...&state=...``.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from server.auth.oauth.clients import Application, find_application, resolve_redirect_uri
 from server.auth.oauth.login import SignedIn, login_form, read_form, signed_in
@@ -46,6 +50,28 @@ class RedirectError(Exception):
         )
 
 
+class InvalidRequest(Exception):
+    """400 JSON, as league/oauth2-server 8's ``OAuthServerException::invalidRequest``."""
+
+    DESCRIPTION = (
+        "The request is missing a required parameter, includes an invalid parameter value,"
+        " includes a parameter more than once, or is otherwise malformed."
+    )
+
+    def __init__(self, hint: str) -> None:
+        super().__init__(hint)
+        self.hint = hint
+
+    def response(self) -> Response:
+        body = {
+            "error": "invalid_request",
+            "error_description": self.DESCRIPTION,
+            "hint": self.hint,
+            "message": self.DESCRIPTION,  # league 8 still sends its deprecated "message"
+        }
+        return JSONResponse(body, 400)
+
+
 @dataclass(frozen=True)
 class AuthorizationRequest:
     application: Application
@@ -64,7 +90,8 @@ def with_query(uri: str, params: Mapping[str, str | None]) -> str:
 def parse_authorization_request(
     server: OAuthServer, query: Sequence[tuple[str, str]]
 ) -> AuthorizationRequest:
-    """The validated request; :class:`PageError` or :class:`RedirectError` otherwise."""
+    """The validated request; :class:`PageError`, :class:`InvalidRequest` or
+    :class:`RedirectError` otherwise."""
     params: dict[str, str] = {}
     repeated: set[str] = set()
     for name, value in query:
@@ -101,7 +128,7 @@ def parse_authorization_request(
     challenge, method = params.get("code_challenge"), params.get("code_challenge_method")
     problem = challenge_problem(challenge, method, public=app.public)
     if problem:
-        raise fail("invalid_request", problem)
+        raise InvalidRequest(problem)
     return AuthorizationRequest(app, redirect_uri, state, challenge or None, method or None)
 
 
@@ -138,6 +165,8 @@ def _authorize(server: OAuthServer, request: Request, form: Mapping[str, str] | 
         auth = parse_authorization_request(server, request.query_params.multi_items())
     except PageError as exc:
         return html_response(error_page(exc.title, exc.message), 400)
+    except InvalidRequest as exc:
+        return exc.response()
     except RedirectError as exc:
         return RedirectResponse(exc.location, 302 if form is None else 303)
     here = f"{request.url.path}?{request.url.query}"
