@@ -19,11 +19,15 @@ Its database:
   :func:`reset`. A cache directory rather than ``./var``: notebooks in any folder share it and
   no working tree fills with database files. Kernels launched at the same time share it too.
 - ``database=``: a SQLite file path or any SQLAlchemy URL.
-- ``fresh=True``: a new temporary SQLite file, deleted when that server stops.
+- ``fresh=True``: a new temporary SQLite file, deleted when that server stops. The guided
+  notebooks start this way: each on the demo data as seeded, out of reach of the others and of
+  the web sandbox; running the cell again starts over.
 
-When ``ORO_SANDBOX_URL`` is set (Binder starts a server and sets it, e.g.
-``http://127.0.0.1:8765/api``), :func:`launch` uses that server and starts nothing; ``reset()``
-and ``fresh=True`` then raise :class:`LaunchError`, since they need a server of our own.
+When ``ORO_SANDBOX_URL`` is set (Binder and ``make lab`` start a server and set it, e.g.
+``http://127.0.0.1:8765/api``; or a real Oro), :func:`launch` uses that server and starts nothing
+— except with ``fresh=True``, which asks for a database of one's own and so starts a server of
+this process's own beside it. ``reset()`` then raises :class:`LaunchError`, since it would reset
+a server this process did not start.
 
 The client authenticates with OAuth client credentials, by default the demo application
 ``sandbox-integration`` / ``integration-secret`` acting as the administrator; ``client_id`` and
@@ -306,10 +310,8 @@ class Sandbox:
             if fresh and database is not None:
                 raise ValueError("give fresh=True (a temporary database) or database=, not both")
             self.auth, self.client_id, self.client_secret = auth, client_id, client_secret
-            external = os.environ.get(ENV_URL, "").strip()
+            external = "" if fresh else os.environ.get(ENV_URL, "").strip()
             if external:
-                if fresh:
-                    raise self._needs_own_server("launch(fresh=True)", external)
                 self._stop_server()
                 self._server = None
                 self.url, self.external, self.database = external.rstrip("/"), True, None
@@ -426,8 +428,9 @@ def launch(
     process; or of ``ORO_SANDBOX_URL``'s server when that is set.
 
     Called again, it returns a new client of the same server, unless ``fresh=True`` (a new
-    temporary database), or a different ``database``, ``port`` or ``auth`` is asked for, or the
-    server has stopped: then it starts one (again).
+    temporary database, on a server of this process's own even when ``ORO_SANDBOX_URL`` is set),
+    or a different ``database``, ``port`` or ``auth`` is asked for, or the server has stopped:
+    then it starts one (again).
     """
     return _SANDBOX.launch(
         fresh=fresh,

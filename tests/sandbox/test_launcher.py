@@ -170,8 +170,15 @@ def test_an_external_server_is_used_and_nothing_starts(
         assert not kept_database(tmp_path).exists()
         with pytest.raises(LaunchError, match=r"^reset\(\) needs the bundled server"):
             reset()
-        with pytest.raises(LaunchError, match=r"launch\(fresh=True\) needs the bundled server"):
-            launch(fresh=True)
+        with launch() as client:
+            assert client.delete("/users/25").status == 204  # on the external server
+            with launch(fresh=True) as own:  # a database of one's own: a server of one's own
+                sandbox = status()
+                assert (sandbox.external, sandbox.running, sandbox.temporary) == (False, True, True)
+                assert own.base_url != url
+                assert own.get("/users/25").status == 200  # seeded anew
+            assert client.get("/users/25").status == 404  # the external server is left alone
+        stop()
 
 
 def test_a_server_that_cannot_start_is_a_clear_error() -> None:

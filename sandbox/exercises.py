@@ -1,0 +1,158 @@
+"""The exercises of the guided notebooks whose answer is data: each checks against the server.
+
+    answer = ...  # the learner's
+    check(answer, exercises.eur_orders_between(client), hint="…")
+
+Each function takes the notebook's client and returns the test that :func:`sandbox.lessons.check`
+runs: it asks the server for the right answer *when the check runs* and compares — so a check
+holds whatever earlier cells, other notebooks or the web sandbox have changed, and the notebook
+never shows the answer (neither its value nor the request that finds it). The checks' own
+requests go through a client of their own, so a :class:`sandbox.History` hooked to the
+notebook's client does not record them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from sandbox.auth import ClientCredentials, PasswordGrant
+from sandbox.client import ApiClient, Exchange
+from sandbox.query import Query, range_
+
+__all__ = [
+    "eur_orders_between",
+    "ignored_read_only_field",
+    "orders_seen_by",
+    "organization_of",
+    "top_eur_customer",
+    "top_eur_orders",
+]
+
+Test = Callable[[Any], bool]
+
+
+def _quiet(client: ApiClient, auth: Any = None) -> ApiClient:
+    """A client of the same server and credentials (or ``auth``), with no exchange hook."""
+    return ApiClient(client.base_url, auth=auth or client.auth)
+
+
+def _total(client: ApiClient, path: str, query: Query) -> int | None:
+    return client.get(path, params=query.x_include("totalCount")).total_count
+
+
+def _is_number(answer: Any) -> bool:
+    return isinstance(answer, int) and not isinstance(answer, bool)
+
+
+def eur_orders_between(client: ApiClient, low: int = 1000, high: int = 5000) -> Test:
+    """06: how many orders in EUR have ``low <= totalValue <= high``."""
+
+    def test(answer: Any) -> bool:
+        query = Query().filter("currency", "EUR").filter("totalValue", range_(low, high))
+        with _quiet(client) as api:
+            return _is_number(answer) and answer == _total(api, "/orders", query)
+
+    return test
+
+
+def top_eur_orders(client: ApiClient, size: int = 5) -> Test:
+    """07: the identifiers of the ``size`` EUR orders with the highest ``totalValue``, in order."""
+
+    def test(answer: Any) -> bool:
+        query = (
+            Query()
+            .filter("currency", "EUR")
+            .sort("-totalValue")
+            .fields("orders", "identifier")
+            .page(size=size)
+        )
+        with _quiet(client) as api:
+            data = api.get("/orders", params=query).data
+        expected = [order["attributes"]["identifier"] for order in data]
+        return isinstance(answer, list | tuple) and list(answer) == expected
+
+    return test
+
+
+def orders_seen_by(client: ApiClient, username: str, password: str | None = None) -> Test:
+    """08: how many orders a user sees, signed in with the password grant of
+    ``sandbox-password`` (every demo user's password is the username)."""
+
+    def test(answer: Any) -> bool:
+        grant = PasswordGrant("sandbox-password", "password-secret", username, password or username)
+        with ApiClient(client.base_url, auth=grant) as user:
+            return _is_number(answer) and answer == _total(user, "/orders", Query())
+
+    return test
+
+
+def top_eur_customer(client: ApiClient) -> Test:
+    """09: the name of the customer with the highest sum of ``totalValue`` over its EUR orders
+    (summed exactly, as decimals)."""
+
+    def test(answer: Any) -> bool:
+        query = (
+            Query()
+            .filter("currency", "EUR")
+            .fields("orders", "totalValue", "customer")
+            .include("customer")
+            .fields("customers", "name")
+            .page(size=-1)
+        )
+        with _quiet(client) as api:
+            orders = api.get("/orders", params=query)
+        return isinstance(answer, str) and answer == _top_customer(orders)
+
+    return test
+
+
+def _top_customer(orders: Exchange) -> str | None:
+    names = {c["id"]: c["attributes"]["name"] for c in orders.included}
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    for order in orders.data:
+        customer = order["relationships"]["customer"]["data"]
+        if customer is not None and order["attributes"]["totalValue"] is not None:
+            sums[customer["id"]] += Decimal(order["attributes"]["totalValue"])
+    if not sums:
+        return None
+    return names.get(max(sums, key=lambda id_: sums[id_]))
+
+
+def organization_of(client: ApiClient, client_id: str, client_secret: str) -> Test:
+    """10: the name of the organization an OAuth application works in."""
+
+    def test(answer: Any) -> bool:
+        with _quiet(client, ClientCredentials(client_id, client_secret)) as application:
+            data = application.get("/organizations").data
+        return isinstance(answer, str) and [answer] == [o["attributes"]["name"] for o in data]
+
+    return test
+
+
+def ignored_read_only_field(client: ApiClient, type_: str, name: str) -> Test:
+    """04: ``answer`` is the exchange of a PATCH that sent a value for ``type_``'s read-only
+    field ``name``; Oro answered 200 and the record keeps its value (it ignores such a field)."""
+
+    def test(answer: Any) -> bool:
+        if not isinstance(answer, Exchange) or answer.request.method != "PATCH":
+            return False
+        sent = _sent_attributes(answer)
+        if name not in sent or answer.status != 200 or answer.data["type"] != type_:
+            return False
+        with _quiet(client) as api:
+            now = api.get(f"/{type_}/{answer.data['id']}").data["attributes"][name]
+        return bool(now == answer.data["attributes"][name] and now != sent[name])
+
+    return test
+
+
+def _sent_attributes(exchange: Exchange) -> Mapping[str, Any]:
+    try:
+        body = json.loads(exchange.request.content or b"null")
+        return dict(body["data"]["attributes"])
+    except (ValueError, TypeError, KeyError):
+        return {}

@@ -1,0 +1,142 @@
+"""``sandbox.exercises``: each test accepts what the server answers now, rejects anything else, and
+follows the data when it changes (one live server with authentication for the module)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sandbox import ApiClient, ClientCredentials, PasswordGrant, Query, exercises, range_
+from tests.conftest import LiveServer
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiClient]:
+    database: Path = tmp_path_factory.mktemp("exercises") / "exercises.db"
+    with LiveServer(database, auth=True) as server:
+        auth = ClientCredentials("sandbox-integration", "integration-secret")
+        with ApiClient(server.origin + "/api", auth=auth) as api:
+            yield api
+
+
+def count(client: ApiClient, path: str, query: Query) -> int:
+    total = client.get(path, params=query.x_include("totalCount")).total_count
+    assert total is not None
+    return total
+
+
+def new_order(client: ApiClient, currency: str, total: str) -> str:
+    body = {
+        "data": {
+            "type": "orders",
+            "attributes": {"currency": currency, "totalValue": total},
+            "relationships": {"customer": {"data": {"type": "customers", "id": "1"}}},
+        }
+    }
+    created = client.post("orders", json=body)
+    assert created.status == 201, created.errors
+    return str(created.data["id"])
+
+
+def wrong_answers(right: Any) -> list[Any]:
+    return [None, ..., "x", True, [right], str(right) + "!"]
+
+
+def test_eur_orders_between_follows_the_server(client: ApiClient) -> None:
+    test = exercises.eur_orders_between(client)
+    query = Query().filter("currency", "EUR").filter("totalValue", range_(1000, 5000))
+    before = count(client, "/orders", query)
+    assert test(before)
+    assert not any(test(wrong) for wrong in [before + 1, str(before), float(before) + 0.5])
+    order = new_order(client, "EUR", "2500")
+    try:
+        assert not test(before) and test(before + 1)
+    finally:
+        assert client.delete(f"orders/{order}").status == 204
+
+
+def test_top_eur_orders_follows_the_server(client: ApiClient) -> None:
+    test = exercises.top_eur_orders(client)
+    query = Query().filter("currency", "EUR").sort("-totalValue").page(size=5)
+    before = [o["attributes"]["identifier"] for o in client.get("/orders", params=query).data]
+    assert len(before) == 5 and test(before) and test(tuple(before))
+    assert not any(test(wrong) for wrong in [before[::-1], before[:4], *wrong_answers(before)])
+    order = new_order(client, "EUR", "99999999")
+    try:
+        identifier = client.get(f"orders/{order}").data["attributes"]["identifier"]
+        assert not test(before) and test([identifier, *before[:4]])
+    finally:
+        assert client.delete(f"orders/{order}").status == 204
+
+
+def test_orders_seen_by_counts_as_that_user(client: ApiClient) -> None:
+    test = exercises.orders_seen_by(client, "ronald.rivera_f16d7")
+    grant = PasswordGrant(
+        "sandbox-password", "password-secret", "ronald.rivera_f16d7", "ronald.rivera_f16d7"
+    )
+    with ApiClient(client.base_url, auth=grant) as rep:
+        seen = count(rep, "/orders", Query())
+    everything = count(client, "/orders", Query())
+    assert 0 < seen < everything
+    assert test(seen)
+    assert not any(test(wrong) for wrong in [everything, seen + 1, str(seen), None])
+
+
+def top_customer_by_hand(client: ApiClient) -> tuple[str, str]:
+    """The name of the customer with the largest EUR sum, and of another customer."""
+    sums: dict[str, Decimal] = {}
+    query = Query().filter("currency", "EUR").fields("orders", "totalValue", "customer")
+    for order in client.get("/orders", params=query.page(size=-1)).data:
+        customer = order["relationships"]["customer"]["data"]["id"]
+        sums[customer] = sums.get(customer, Decimal(0)) + Decimal(order["attributes"]["totalValue"])
+    ranked = sorted(sums, key=lambda id_: sums[id_], reverse=True)
+    top, other = (client.get(f"customers/{id_}").data["attributes"]["name"] for id_ in ranked[:2])
+    return top, other
+
+
+def test_top_eur_customer_sums_exactly(client: ApiClient) -> None:
+    test = exercises.top_eur_customer(client)
+    top, other = top_customer_by_hand(client)
+    assert test(top) and not test(other)
+    assert not any(test(wrong) for wrong in wrong_answers(top))
+    other_id = client.get("/customers", params={"filter[name]": other}).data[0]["id"]
+    body = {
+        "data": {
+            "type": "orders",
+            "attributes": {"currency": "EUR", "totalValue": "99999999"},
+            "relationships": {"customer": {"data": {"type": "customers", "id": other_id}}},
+        }
+    }
+    order = client.post("orders", json=body).data["id"]  # the other customer takes the lead
+    try:
+        assert test(other) and not test(top)
+    finally:
+        assert client.delete(f"orders/{order}").status == 204
+
+
+def test_organization_of_asks_as_the_application(client: ApiClient) -> None:
+    test = exercises.organization_of(client, "acme-integration", "acme-secret")
+    names = ["Oro Demo Inc", "Acme Retail"]  # the admin sees only the first
+    assert [name for name in names if test(name)] == ["Acme Retail"]
+    assert not any(test(wrong) for wrong in wrong_answers("Acme Retail"))
+
+
+def test_ignored_read_only_field_wants_a_patch_that_changed_nothing(client: ApiClient) -> None:
+    test = exercises.ignored_read_only_field(client, "contacts", "timesContacted")
+    before = client.get("contacts/3").data["attributes"]["timesContacted"]
+
+    def patch(attributes: dict[str, Any]) -> Any:
+        body = {"data": {"type": "contacts", "id": "3", "attributes": attributes}}
+        return client.patch("contacts/3", json=body)
+
+    assert test(patch({"timesContacted": before + 5}))
+    assert not test(patch({"jobTitle": "Analyst"}))  # the field was not sent
+    assert not test(client.get("contacts/3"))  # not a PATCH
+    assert not test(None)
+    assert not test(patch({"timesContacted": before}))  # sending the same value proves nothing
+    refused = client.patch("contacts/3", json={"data": {"type": "accounts", "id": "3"}})
+    assert not test(refused)
