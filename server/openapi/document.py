@@ -31,6 +31,8 @@ Where this server knowingly differs from Oro or decides what Oro leaves open:
   (records with attributes and related ids inline, lists as arrays), errors come as Oro's plain
   array of error objects, and writes answer 415; every operation describes these responses too.
 - The API feature is enabled by default.
+- WSSE (`X-WSSE`) is accepted, as in Oro 6.0 and earlier; Oro 6.1 removed it.
+- Repeated failed logins at `/oauth2-token` answer 429 for a while; Oro has no such throttling.
 - A validate-only POST answers 201 without `Location`.
 """
 
@@ -71,7 +73,8 @@ def security_schemes(registry: Registry) -> dict[str, Any]:
             "type": "apiKey",
             "in": "header",
             "name": "X-WSSE",
-            "description": "WSSE UsernameToken with the user's API key (deprecated in Oro):"
+            "description": "WSSE UsernameToken with the user's API key (Oro 6.0 and earlier;"
+            " Oro 6.1 removed it):"
             ' also send `Authorization: WSSE profile="UsernameToken"`; a header is valid'
             " once, for 3600 s.",
         },

@@ -296,7 +296,7 @@ class Components:
 def output_attribute(attribute: Attribute) -> Schema:
     """What the server emits: the type's schema or ``null``; read-only fields say so."""
     schema = nullable(dict(attribute.type.openapi))
-    description = f"{attribute.description} Data type: `{attribute.type.name}`."
+    description = attribute.description  # then how a request's value is treated, then the type
     if attribute.auto is not None:
         description += " Set by the server; a value passed in a request is ignored."
         schema["readOnly"] = True
@@ -306,6 +306,7 @@ def output_attribute(attribute: Attribute) -> Schema:
     elif attribute.ignored_on:
         description += " " + ignored_note(attribute)
         schema["readOnly"] = True
+    description += f" Data type: `{attribute.type.name}`."
     return described(schema, description.strip())
 
 

@@ -1,12 +1,15 @@
 """The guided notebooks (``notebooks/NN-slug.ipynb``), each against a fresh server of its own.
 
-- Every notebook runs top to bottom as committed, in a kernel of its own whose ``launch()`` finds
-  the server through ``ORO_SANDBOX_URL``; its check cell then says the exercise is unanswered.
-  In the same kernel, the exercise's stored solution runs, and the check cell says it is right.
+- Every notebook runs top to bottom as committed, in a kernel of its own whose
+  ``launch(fresh=True)`` starts that kernel's own server on freshly seeded data, even with
+  ``ORO_SANDBOX_URL`` set (here to an address where nothing answers); its
+  check cell then says the exercise is unanswered. In the same kernel — after everything the
+  notebook wrote — the exercise's stored solution runs, and the check cell says it is right.
 - Its structure follows the conventions: navigation cells first and last (their text written by
   ``notebooks/tools/nav.py``), a ``# NN · Title`` heading with a link to Oro's documentation,
-  one ``exercise`` cell with its solution and one ``check`` cell, no stored outputs, and imports
-  from ``sandbox`` (pandas and matplotlib aside) only.
+  ``launch(fresh=True)`` (known data), one ``exercise`` cell with its solution and one ``check``
+  cell that assigns nothing and compares with no literal (the answer is never in the notebook),
+  no stored outputs, and imports from ``sandbox`` (pandas and matplotlib aside) only.
 
 New notebooks are picked up by their file names.
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 import ast
 import copy
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -25,7 +29,6 @@ import pytest
 from nbclient import NotebookClient
 
 from sandbox.lessons import UNANSWERED
-from tests.conftest import LiveServer
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 PATHS = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
@@ -33,6 +36,7 @@ NAV_TOOL = NOTEBOOKS / "tools" / "nav.py"
 CELL_TIMEOUT = 60  # seconds; every cell takes well under one
 ALLOWED_IMPORTS = {"sandbox", "pandas", "matplotlib"}
 ORO_DOCS = "https://doc.oroinc.com/api/"
+NOBODY = "http://127.0.0.1:9/api"  # the discard port: nothing listens there
 
 
 def tags(cell: nbformat.NotebookNode) -> list[str]:
@@ -62,7 +66,7 @@ def solution_of(notebook: nbformat.NotebookNode) -> str:
 
 
 @pytest.mark.parametrize("path", PATHS, ids=[path.name for path in PATHS])
-def test_notebook_runs_and_its_exercise_checks(path: Path, tmp_path: Path) -> None:
+def test_notebook_runs_and_its_exercise_checks(path: Path) -> None:
     notebook = nbformat.read(path, as_version=4)
     [exercise] = tagged(notebook, "exercise")
     [check] = tagged(notebook, "check")
@@ -72,26 +76,26 @@ def test_notebook_runs_and_its_exercise_checks(path: Path, tmp_path: Path) -> No
         timeout=CELL_TIMEOUT,
         resources={"metadata": {"path": str(NOTEBOOKS)}},
     )
-    with LiveServer(tmp_path / "sandbox.db", auth=True) as server:
-        environ = {**os.environ, "ORO_SANDBOX_URL": server.origin + "/api"}
-        with runner.setup_kernel(env=environ):
-            for index, cell in enumerate(notebook.cells):
-                if cell.cell_type == "code":
-                    runner.execute_cell(cell, index)  # CellExecutionError names cell and error
-            raised = [
-                index
-                for index, cell in enumerate(notebook.cells)
-                if any(output.output_type == "error" for output in cell.get("outputs", []))
-            ]
-            assert raised == []
-            assert UNANSWERED in shown(notebook.cells[check])
+    # launch(fresh=True) must not use ORO_SANDBOX_URL's server: here nothing answers there
+    environ = {**os.environ, "ORO_SANDBOX_URL": NOBODY}
+    with runner.setup_kernel(env=environ):
+        for index, cell in enumerate(notebook.cells):
+            if cell.cell_type == "code":
+                runner.execute_cell(cell, index)  # CellExecutionError names cell and error
+        raised = [
+            index
+            for index, cell in enumerate(notebook.cells)
+            if any(output.output_type == "error" for output in cell.get("outputs", []))
+        ]
+        assert raised == []
+        assert UNANSWERED in shown(notebook.cells[check])
 
-            solution = copy.deepcopy(notebook.cells[exercise])
-            solution.source = solution_of(notebook)
-            runner.execute_cell(solution, exercise)
-            checked = copy.deepcopy(notebook.cells[check])
-            runner.execute_cell(checked, check)
-            assert shown(checked).startswith("✔"), shown(checked)
+        solution = copy.deepcopy(notebook.cells[exercise])
+        solution.source = solution_of(notebook)
+        runner.execute_cell(solution, exercise)
+        checked = copy.deepcopy(notebook.cells[check])
+        runner.execute_cell(checked, check)
+        assert shown(checked).startswith("✔"), shown(checked)
 
 
 def imported_modules(source: str) -> set[str]:
@@ -129,7 +133,7 @@ def test_notebook_structure(path: Path) -> None:
     code = [cell for cell in cells if cell.cell_type == "code"]
     assert [c.outputs for c in code if c.outputs] == []
     assert [c.execution_count for c in code if c.execution_count is not None] == []
-    assert any("launch()" in cell.source for cell in code)
+    assert any("launch(fresh=True)" in cell.source for cell in code)
     for cell in code:
         assert imported_modules(cell.source) <= ALLOWED_IMPORTS, cell.source
 
@@ -140,6 +144,12 @@ def test_notebook_structure(path: Path) -> None:
     assert "answer = ..." in cells[exercise].source
     assert "answer" in assigned_names(solution_of(notebook))
     assert "check(" in cells[check].source
+    assert assigned_names(cells[check].source) == set()
+    assert not LITERAL_COMPARISON.search(cells[check].source), cells[check].source
+
+
+# `lambda a: a == 158`: the answer compared with one written into the check cell
+LITERAL_COMPARISON = re.compile(r"lambda\s+(\w+)\s*:\s*\1\s*==\s*[-\d\"'\[]")
 
 
 def assigned_names(source: str) -> set[str]:

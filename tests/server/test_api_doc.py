@@ -344,6 +344,23 @@ def test_fields_show_oro_data_types_and_what_create_requires(page: Node) -> None
     assert {row.all("td")[2].text for row in countries} == {"—"}  # no create action
 
 
+def test_read_only_fields_say_whether_a_value_is_ignored_or_refused(page: Node) -> None:
+    def access(type_: str) -> dict[str, str]:
+        rows = page.one(f"#{type_}").one("table.attributes").one("tbody").all("tr")
+        return {row.all("td")[0].text: row.all("td")[3].text for row in rows}
+
+    ignored = "The read-only field. A passed value will be ignored."
+    assert access("users")["loginCount"] == ignored  # OroPlatform UserBundle: mapped: false
+    assert access("contacts")["timesContacted"] == ignored[:-1] + " on update."  # OroCRM
+    assert access("userroles")["role"] == "read-only"  # output-only: refused
+
+
+def test_about_says_wsse_is_for_oro_6_0_and_earlier(page: Node) -> None:
+    about = page.all("details.more")[0].text  # "About this API"
+    assert "About this API" in about
+    assert "WSSE (X-WSSE) is accepted, as in Oro 6.0 and earlier; Oro 6.1 removed it." in about
+
+
 @pytest.mark.parametrize(
     "path",
     ["/api/doc", "/api/doc/rest_json_api", "/api/doc/rest_json_api/accounts"],

@@ -474,12 +474,14 @@ def test_fields_oro_ignores_on_update_only_are_writable_on_create() -> None:
     assert update["properties"]["timesContacted"]["readOnly"] is True
     output = SCHEMAS["Contact"]["properties"]["attributes"]["properties"]["timesContacted"]
     assert output["readOnly"] is True
-    assert output["description"].endswith(
-        "The read-only field. A passed value will be ignored on update."
+    assert output["description"] == (
+        "How many times the contact was contacted. The read-only field. A passed value will be"
+        " ignored on update. Data type: `integer`."
     )
     role = SCHEMAS["UserRole"]["properties"]["attributes"]["properties"]["role"]
-    assert role["description"].endswith(
-        "Read-only: a value in a request is rejected as an extra field."
+    assert role["description"] == (
+        "The role code, e.g. ROLE_ADMINISTRATOR. Read-only: a value in a request is rejected as"
+        " an extra field. Data type: `string`."
     )
 
 
