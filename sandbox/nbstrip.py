@@ -6,7 +6,7 @@ tree after every lesson. :func:`pre_save_hook` is a Jupyter ``ContentsManager.pr
 before a *guided* notebook is written (a tracked file of the repository's ``notebooks/`` folder:
 ``NN-slug.ipynb`` or ``sandbox.ipynb``, not a ``-Copy`` of one), it strips what running it
 adds — outputs, execution counts, cell metadata other than ``tags`` and the exercises'
-``sandbox`` entry, notebook metadata other than the kernel and the language's name — so the file
+``sandbox`` entry, the widgets' state, and ``language_info`` but its name — so the file
 on disk changes only when a cell's text does. Any other notebook (a copy you saved elsewhere, or
 under another name) is saved as it is.
 
@@ -30,7 +30,7 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"  # in a source 
 GUIDED = re.compile(r"(?:[0-9][0-9]-[^/\\]+|sandbox)\.ipynb")
 COPY = re.compile(r"-Copy\d*\.ipynb$")  # JupyterLab's "Duplicate": the learner's own copy
 KEPT_CELL_METADATA = ("tags", "sandbox")
-KEPT_NOTEBOOK_METADATA = ("kernelspec",)
+DROPPED_NOTEBOOK_METADATA = ("widgets",)  # ipywidgets' saved state; language_info is trimmed
 
 
 def is_guided(path: Path, folder: Path | None = None) -> bool:
@@ -46,10 +46,10 @@ def is_guided(path: Path, folder: Path | None = None) -> bool:
 
 def strip(notebook: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     """``notebook`` (an nbformat v4 dict, changed in place) as the repository keeps it."""
-    language = notebook.get("metadata", {}).get("language_info", {}).get("name")
-    metadata = {
-        k: v for k, v in notebook.get("metadata", {}).items() if k in KEPT_NOTEBOOK_METADATA
-    }
+    metadata = dict(notebook.get("metadata", {}))
+    for key in DROPPED_NOTEBOOK_METADATA:
+        metadata.pop(key, None)
+    language = metadata.pop("language_info", {}).get("name")
     if language:
         metadata["language_info"] = {"name": language}
     notebook["metadata"] = metadata

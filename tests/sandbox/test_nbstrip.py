@@ -119,7 +119,12 @@ def test_is_guided(name: str, guided: bool, tmp_path: Path) -> None:
 
 def test_strip_keeps_tags_and_the_exercises_solutions() -> None:
     notebook = {
-        "metadata": {"kernelspec": {"name": "python3"}, "widgets": {}, "language_info": {}},
+        "metadata": {
+            "kernelspec": {"name": "python3"},
+            "title": "Kept",
+            "widgets": {},
+            "language_info": {"name": "python", "version": "3.11.2"},
+        },
         "cells": [
             {
                 "cell_type": "code",
@@ -132,7 +137,11 @@ def test_strip_keeps_tags_and_the_exercises_solutions() -> None:
         ],
     }
     assert nbstrip.strip(notebook) == {
-        "metadata": {"kernelspec": {"name": "python3"}},
+        "metadata": {
+            "kernelspec": {"name": "python3"},
+            "title": "Kept",
+            "language_info": {"name": "python"},
+        },
         "cells": [
             {
                 "cell_type": "code",
