@@ -122,7 +122,7 @@ IGNORED_ON_UPDATE = [
 def test_update_ignores_the_fields_oro_documents_as_ignored(
     http: httpx.Client, url: str, type_: str, attributes: dict[str, Any]
 ) -> None:
-    """"The read-only field. A passed value will be ignored.": 200, and the value is unchanged."""
+    """Oro's "The read-only field. A passed value will be ignored.": 200, the value unchanged."""
     [(name, _)] = attributes.items()
     before = get(http, url)["data"]["attributes"][name]
     id_ = url.rsplit("/", 1)[1]
