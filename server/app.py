@@ -25,7 +25,7 @@ from server.auth.setup import build_security
 from server.domain.resources import build_registry
 from server.domain.seed import prepare_database
 from server.endpoint import ApiEndpoint, error_reply
-from server.jsonapi.errors import ApiError
+from server.jsonapi.errors import ApiError, TitledError
 from server.jsonapi.negotiation import JSON_API
 from server.routing import no_route
 from server.settings import Settings
@@ -74,10 +74,11 @@ async def api_doc(request: Request) -> Response:
 async def http_exception(request: Request, exc: Exception) -> Response:
     """Starlette's own 404/405 outside the API routes, in Oro's error shape."""
     assert isinstance(exc, HTTPException)
+    error: ApiError
     if exc.status_code == 404:
         error = no_route(request.method, str(request.url))
     else:
-        error = ApiError(exc.status_code, "http exception", exc.detail)
+        error = TitledError(exc.status_code, "http exception", exc.detail)
     reply = error_reply(error)
     return Response(orjson.dumps(reply.document), reply.status, media_type=JSON_API)
 

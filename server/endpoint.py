@@ -2,7 +2,8 @@
 
 Pipeline: OPTIONS answers first (it never needs credentials) → authenticate (401) → resolve the
 path (404) → method allowed? (405 + ``Allow``) → negotiate media types (406/415) → run the action
-with the caller's access → serialize with orjson. Any ``ApiError`` becomes Oro's error document;
+with the caller's access → serialize with orjson. Any ``ApiError`` becomes its response through
+:func:`error_reply` (Oro's error document, or an empty 401/405 with its header);
 anything else a 500 whose detail only debug mode shows.
 It speaks ASGI directly (no per-request framework objects): this is every API request's path.
 """
@@ -23,10 +24,16 @@ from server import cors
 from server.actions import read, relationships, write
 from server.actions.context import Backend, Context, Reply, parse_x_include
 from server.auth.acl import Access
-from server.auth.authenticate import Credentials, Unauthorized, authenticate
+from server.auth.authenticate import Credentials, authenticate
 from server.auth.feature import api_disabled_error, api_enabled
 from server.auth.principal import Principal
-from server.jsonapi.errors import ApiError, ApiErrors, MethodNotAllowed
+from server.jsonapi.errors import (
+    ApiError,
+    MethodNotAllowed,
+    RequestEntityTooLarge,
+    TitledError,
+    Unauthorized,
+)
 from server.jsonapi.negotiation import JSON, JSON_API, is_json_api, negotiate
 from server.routing import Target, resolve
 from server.settings import Settings
@@ -57,21 +64,19 @@ def _arguments(target: Target) -> tuple[Any, ...]:
     return (target.resource, target.id, target.relationship)
 
 
-def error_reply(error: ApiError | ApiErrors, json_api: bool = True) -> Reply:
-    """Oro's JSON:API error document, or for a plain REST request its plain format: a
-    top-level array of error objects."""
-    errors = error.errors if isinstance(error, ApiErrors) else [error]
-    if not json_api:
-        return Reply(error.status, [e.to_plain() for e in errors])
-    return Reply(error.status, {"errors": [e.to_dict() for e in errors]})
+def error_reply(error: ApiError, json_api: bool = True) -> Reply:
+    """The one place an error becomes a reply: its status, its document (Oro's JSON:API one, or
+    for a plain REST request the plain array of error objects; none for 401/405) and headers."""
+    document = error.document(json_api)
+    return Reply(error.status, document, error.headers(), empty=document is None)
 
 
 def unexpected_reply(exc: Exception, debug: bool, json_api: bool = True) -> Reply:
     log.exception("unexpected error", exc_info=exc)
     if not debug:
-        return error_reply(ApiError(500, "internal server error"), json_api)
+        return error_reply(ApiError(), json_api)
     name = re.sub(r"(?<!^)(?=[A-Z])", " ", type(exc).__name__).lower()
-    return error_reply(ApiError(500, f"{name} exception", f"*DEBUG ONLY* {exc}"), json_api)
+    return error_reply(TitledError(500, f"{name} exception", f"*DEBUG ONLY* {exc}"), json_api)
 
 
 def api_root(
@@ -97,12 +102,8 @@ def header_map(scope: Scope) -> dict[str, str]:
     return headers
 
 
-def body_too_large(limit: int) -> ApiError:
-    return ApiError(
-        413,
-        "request entity too large http exception",
-        f"The request body is larger than {limit} bytes.",
-    )
+def body_too_large(limit: int) -> RequestEntityTooLarge:
+    return RequestEntityTooLarge(f"The request body is larger than {limit} bytes.")
 
 
 async def read_body(receive: Receive, headers: dict[str, str], limit: int) -> bytes:
@@ -199,14 +200,10 @@ class ApiEndpoint:
                 return ACTIONS[action](context, *_arguments(target)), json_api
             reply = await run_in_threadpool(ACTIONS[action], context, *_arguments(target))
             return reply, json_api
-        except (ApiError, ApiErrors) as error:
+        except ApiError as error:
+            if isinstance(error, Unauthorized):  # the reason stays in the log, as in Oro
+                log.info("401 Unauthorized: %s", error.reason or "no credentials")
             return error_reply(error, json_api), json_api
-        except MethodNotAllowed as error:
-            return Reply(405, None, {"Allow": ", ".join(error.allow)}, empty=True), json_api
-        except Unauthorized as error:
-            log.info("401 Unauthorized: %s", error.reason or "no credentials")
-            challenge = {} if error.challenge is None else {"WWW-Authenticate": error.challenge}
-            return Reply(401, None, challenge, empty=True), json_api
         except Exception as exc:
             return unexpected_reply(exc, self.debug, json_api), json_api
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from server.jsonapi.errors import ApiError, unknown_type, unsupported_subresource
+from server.jsonapi.errors import NotFound, unknown_type, unsupported_subresource
 from server.metadata.model import Registry, Relationship, Resource
 
 METHOD_ORDER = ("OPTIONS", "GET", "PATCH", "POST", "DELETE")  # Oro's order in "Allow"
@@ -44,8 +44,8 @@ class Target:
         return [m for m in METHOD_ORDER if m == "OPTIONS" or m in enabled]
 
 
-def no_route(method: str, url: str) -> ApiError:
-    return ApiError(404, "not found http exception", f'No route found for "{method} {url}".')
+def no_route(method: str, url: str) -> NotFound:
+    return NotFound(f'No route found for "{method} {url}".')
 
 
 def resolve(registry: Registry, path: str, method: str = "GET", url: str = "") -> Target:

@@ -61,7 +61,7 @@ class Context:
 
 @dataclass
 class Reply:
-    """An action's answer; ``server.app`` turns it into an HTTP response."""
+    """An action's answer; ``server.endpoint.send_reply`` turns it into an HTTP response."""
 
     status: int
     document: Any = None  # serialized with orjson

@@ -6,10 +6,11 @@ from server.actions.context import Context, Reply
 from server.actions.read import fetch_one, list_query, loader_for
 from server.actions.write import ensure_reachable, now, related_error, writing
 from server.jsonapi.body import load_json
-from server.jsonapi.errors import ApiError
+from server.jsonapi.errors import ConstraintViolation
 from server.jsonapi.ids import parse_id
 from server.jsonapi.request_doc import parse_relationship_document
 from server.metadata.model import Auto, Relationship, Resource
+from server.metadata.rules import NotBlank
 from server.storage.write import Writer
 
 MODES = {"PATCH": "replace", "POST": "add", "DELETE": "remove"}
@@ -31,9 +32,7 @@ def change_relationship(ctx: Context, resource: Resource, id_text: str, rel: Rel
             if error is not None:
                 raise error
         if rel.required and not rel.many and value is None:
-            raise ApiError(
-                400, "not blank constraint", "This value should not be blank.", pointer="/data"
-            )
+            raise ConstraintViolation.of(NotBlank.violation(), pointer="/data")
         stamp = {a.column: now() for a in resource.attributes if a.auto is Auto.UPDATED}
         if rel.many:
             writer.link(resource, rel, id_, ids, MODES[ctx.method])

@@ -24,13 +24,24 @@ from server.actions.read import (
     single_document,
 )
 from server.jsonapi.body import load_json
-from server.jsonapi.errors import ApiError, no_access_to_entity, raise_all
+from server.jsonapi.errors import (
+    AccessDenied,
+    AccessGrantedConstraint,
+    ApiError,
+    ConflictConstraint,
+    ConstraintViolation,
+    FilterConstraint,
+    FormConstraint,
+    no_access_to_entity,
+    raise_all,
+)
 from server.jsonapi.ids import parse_id
 from server.jsonapi.query import parse_query
 from server.jsonapi.request_doc import ResourceInput, parse_resource_document
 from server.metadata.model import Auto, Resource
 from server.metadata.rules import Unique
 from server.metadata.types import format_datetime
+from server.storage.errors import StillReferenced
 from server.storage.load import Loader
 from server.storage.write import Writer
 
@@ -57,13 +68,12 @@ def writing(ctx: Context, pointers: dict[str, str] | None = None) -> Iterator[sa
         raise _unique_error(str(error.orig), pointers or {}) from None
 
 
-def _unique_error(message: str, pointers: dict[str, str]) -> ApiError:
+def _unique_error(message: str, pointers: dict[str, str]) -> ConstraintViolation:
     """``UNIQUE constraint failed: product.organization_id, product.sku`` → the last column's
     attribute pointer, as the write check would have answered."""
-    violation = Unique.violation()
     columns = re.findall(r"\.(\w+)", message.partition("UNIQUE constraint failed:")[2])
     pointer = pointers.get(columns[-1]) if columns else None
-    return ApiError(400, violation.title, violation.detail, pointer=pointer)
+    return ConstraintViolation.of(Unique.violation(), pointer=pointer)
 
 
 def _column_pointers(resource: Resource, data: ResourceInput) -> dict[str, str]:
@@ -101,14 +111,12 @@ def related_error(
         return None
     existing = writer.existing(target, ids)
     if set(ids) - existing:
-        return ApiError(400, "form constraint", "The entity does not exist.", pointer=pointer)
+        return FormConstraint("The entity does not exist.", pointer=pointer)
     rule = ctx.rule(target, "VIEW")
     if rule is not None:
         visible = {row[0] for row in loader.rows(ctx.backend.selector.by_ids(target, ids, rule))}
         if existing - visible:
-            return ApiError(
-                403,
-                "access granted constraint",
+            return AccessGrantedConstraint(
                 'The "VIEW" permission is denied for the related resource.',
                 pointer=pointer,
             )
@@ -151,10 +159,8 @@ def _check_storage(
             continue
         scope = _scope(writer, resource, data, rule.scope, exclude_id)
         if None not in scope.values() and writer.taken(resource, name, value, exclude_id, scope):
-            violation = Unique.violation()
-            errors.append(
-                ApiError(400, violation.title, violation.detail, pointer=data.pointers.get(name))
-            )
+            pointer = data.pointers.get(name)
+            errors.append(ConstraintViolation.of(Unique.violation(), pointer=pointer))
     raise_all(errors)
 
 
@@ -169,6 +175,17 @@ def _columns(resource: Resource, data: ResourceInput, *, creating: bool) -> dict
         if attr.auto is Auto.UPDATED or (attr.auto is Auto.CREATED and creating):
             values[attr.column] = stamp
     return values
+
+
+def _delete(writer: Writer, resource: Resource, ids: list[Any]) -> None:
+    """Delete the records; a reference that forbids it is Oro's 403."""
+    try:
+        writer.delete(resource, ids)
+    except StillReferenced as refused:
+        raise AccessDenied(
+            "The delete operation is forbidden. Reason: the record is referenced by"
+            f' "{refused.relationship}" of {refused.count} "{refused.type}" record(s).'
+        ) from None
 
 
 def _write_links(writer: Writer, resource: Resource, id_: Any, data: ResourceInput) -> None:
@@ -205,9 +222,7 @@ def create(ctx: Context, resource: Resource) -> Reply:
         writer = _writer(ctx, connection)
         loader = loader_for(ctx, connection)
         if data.id is not None and writer.existing(resource, [data.id]):
-            raise ApiError(
-                409, "conflict constraint", "The entity already exists.", pointer="/data/id"
-            )
+            raise ConflictConstraint("The entity already exists.", pointer="/data/id")
         _check_storage(ctx, loader, writer, resource, data)
         values = _columns(resource, data, creating=True)
         if data.id is not None:
@@ -244,7 +259,7 @@ def delete(ctx: Context, resource: Resource, id_text: str) -> Reply:
     list_query(ctx, resource, frozenset())  # no query parameters apply
     with writing(ctx) as connection:
         fetch_one(loader_for(ctx, connection), ctx, resource, id_, "DELETE")
-        _writer(ctx, connection).delete(resource, [id_])
+        _delete(_writer(ctx, connection), resource, [id_])
     return Reply(204)
 
 
@@ -258,7 +273,7 @@ def delete_list(ctx: Context, resource: Resource) -> Reply:
         default_page_size=resource.max_delete,
     )
     if not query.filters:
-        raise ApiError(400, "filter constraint", "At least one filter must be provided.")
+        raise FilterConstraint("At least one filter must be provided.")
     selector = ctx.backend.selector
     rule = allowed_rule(ctx, resource, "DELETE")  # only what the caller may delete is deleted
     headers = {}
@@ -269,7 +284,7 @@ def delete_list(ctx: Context, resource: Resource) -> Reply:
             headers["X-Include-Total-Count"] = str(total)
         page = selector.page(resource, query, extra=0, ids_only=True, access=rule)
         ids = [row[0] for row in loader.rows(page)]
-        _writer(ctx, connection).delete(resource, ids)
+        _delete(_writer(ctx, connection), resource, ids)
     if "deletedCount" in ctx.x_include:
         headers["X-Include-Deleted-Count"] = str(len(ids))
     return Reply(204, None, headers)

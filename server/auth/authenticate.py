@@ -18,17 +18,18 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from server.auth.principal import Principal
+from server.jsonapi.errors import Unauthorized
+
+__all__ = [
+    "DEFAULT_CHALLENGE",
+    "Authenticator",
+    "Credentials",
+    "OpenAccess",
+    "Unauthorized",
+    "authenticate",
+]
 
 DEFAULT_CHALLENGE = "Bearer"  # Oro's OAuthEntryPoint, word for word
-
-
-class Unauthorized(Exception):
-    """401 with an empty body; ``WWW-Authenticate: <challenge>`` unless the challenge is None."""
-
-    def __init__(self, challenge: str | None = DEFAULT_CHALLENGE, reason: str = "") -> None:
-        super().__init__(reason or challenge or "Unauthorized")
-        self.challenge = challenge
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def authenticate(authenticators: Sequence[Authenticator], credentials: Credentia
         principal = authenticator.authenticate(credentials)
         if principal is not None:
             return principal
-    raise Unauthorized(reason="No credentials were sent.")
+    raise Unauthorized(DEFAULT_CHALLENGE, "No credentials were sent.")
 
 
 class OpenAccess:

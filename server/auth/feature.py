@@ -23,7 +23,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from server.jsonapi.errors import ApiError
+from server.jsonapi.errors import NotFound
 from server.storage.tables import Schema
 
 __all__ = [
@@ -119,6 +119,6 @@ def set_api_enabled(
         cache.invalidate(organization_id)
 
 
-def api_disabled_error() -> ApiError:
+def api_disabled_error() -> NotFound:
     """The 404 every API URL answers while the feature is off (title as Oro's other 404s)."""
-    return ApiError(404, "not found http exception", DISABLED_DETAIL)
+    return NotFound(DISABLED_DETAIL)

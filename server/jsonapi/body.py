@@ -13,22 +13,22 @@ from typing import Any
 
 import orjson
 
-from server.jsonapi.errors import ApiError, request_data_error
+from server.jsonapi.errors import BadRequest, RequestDataConstraint, request_data_error
 
 __all__ = ["empty_request", "invalid_json", "load_json"]
 
 
-def empty_request() -> ApiError:
+def empty_request() -> RequestDataConstraint:
     return request_data_error("The request data should not be empty.")
 
 
-def invalid_json(reason: str | None = None) -> ApiError:
+def invalid_json(reason: str | None = None) -> BadRequest:
     detail = "Invalid json message received."
-    return ApiError(400, "bad request http exception", f"{detail} {reason}" if reason else detail)
+    return BadRequest(f"{detail} {reason}" if reason else detail)
 
 
 def load_json(raw: bytes | str) -> Any:
-    """The decoded body; raises :class:`ApiError` for an empty body or malformed JSON."""
+    """The decoded body; raises an ``ApiError`` for an empty body or malformed JSON."""
     if not raw.strip():
         raise empty_request()
     try:

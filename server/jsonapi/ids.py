@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from server.jsonapi.errors import ApiError
+from server.jsonapi.errors import EntityIdentifierConstraint
 from server.metadata.model import Resource
 from server.metadata.types import INT64, InvalidValue
 
@@ -21,10 +21,10 @@ _INTEGER_TYPES = frozenset({"integer", "smallint", "bigint"})
 _TEXT_TYPES = frozenset({"string", "text"})
 
 
-def id_error(detail: str, *, pointer: str | None = None, parameter: str | None = None) -> ApiError:
-    return ApiError(
-        400, "entity identifier constraint", detail, pointer=pointer, parameter=parameter
-    )
+def id_error(
+    detail: str, *, pointer: str | None = None, parameter: str | None = None
+) -> EntityIdentifierConstraint:
+    return EntityIdentifierConstraint(detail, pointer=pointer, parameter=parameter)
 
 
 def parse_id(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.jsonapi.errors import ApiError
+from server.jsonapi.errors import NotAcceptable, UnsupportedMediaType
 
 JSON_API = "application/vnd.api+json"
 JSON = "application/json"
@@ -22,8 +22,8 @@ def _media_types(header: str | None) -> list[tuple[str, list[str]]]:
     return values
 
 
-def _not_acceptable(detail: str) -> ApiError:
-    return ApiError(406, "not acceptable http exception", detail)
+def _not_acceptable(detail: str) -> NotAcceptable:
+    return NotAcceptable(detail)
 
 
 def is_json_api(accept: str | None, content_type: str | None) -> bool:
@@ -49,9 +49,7 @@ def negotiate(method: str, accept: str | None, content_type: str | None) -> bool
     sent = _media_types(content_type)
     if sent and sent[0][0] == JSON_API:
         if sent[0][1]:
-            raise ApiError(
-                415,
-                "unsupported media type http exception",
+            raise UnsupportedMediaType(
                 'The "Content-Type" request header should contain JSON:API media type without'
                 " any parameters.",
             )
@@ -69,9 +67,7 @@ def negotiate(method: str, accept: str | None, content_type: str | None) -> bool
             'The "Content-Type" request header must be "application/json" if specified.'
         )
     if method in WRITES:
-        raise ApiError(
-            415,
-            "unsupported media type http exception",
+        raise UnsupportedMediaType(
             "This server accepts writes only as JSON:API: send the"
             ' "Content-Type: application/vnd.api+json" request header.',
         )

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from server.jsonapi.errors import ApiError, filter_error, raise_all
+from server.jsonapi.errors import ApiError, SortConstraint, filter_error, raise_all
 from server.metadata import types as t
 from server.metadata.model import TO_MANY_OPERATORS, Registry, Resource
 
@@ -296,26 +296,20 @@ class _Parser:
         for name in names:
             path = tuple(name.removeprefix("-").split("."))
             if len(path) > MAX_PATH + 1:
-                error = ApiError(400, "sort constraint", too_long("sort"), parameter=key)
-                self.errors.append(error)
+                self.errors.append(SortConstraint(too_long("sort"), parameter=key))
             elif self._sortable(path):
                 order.append((path, name.startswith("-")))
             else:
                 unsupported.append(name.removeprefix("-"))
         if len(unsupported) == 1:
             self.errors.append(
-                ApiError(
-                    400,
-                    "sort constraint",
-                    f'Sorting by "{unsupported[0]}" field is not supported.',
-                    parameter=key,
+                SortConstraint(
+                    f'Sorting by "{unsupported[0]}" field is not supported.', parameter=key
                 )
             )
         elif unsupported:
             self.errors.append(
-                ApiError(
-                    400,
-                    "sort constraint",
+                SortConstraint(
                     f'Sorting by "{", ".join(unsupported)}" fields are not supported.',
                     parameter=key,
                 )

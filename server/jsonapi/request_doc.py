@@ -22,7 +22,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from server.jsonapi.body import empty_request
-from server.jsonapi.errors import ApiError, raise_all, request_data_error
+from server.jsonapi.errors import (
+    ApiError,
+    ConflictConstraint,
+    ConstraintViolation,
+    EntityTypeConstraint,
+    ExtraFieldsConstraint,
+    FormConstraint,
+    raise_all,
+    request_data_error,
+)
 from server.jsonapi.ids import id_error, parse_id
 from server.metadata.model import Attribute, Registry, Relationship, Resource
 from server.metadata.rules import NotBlank, Rule
@@ -69,7 +78,7 @@ def _request_data(doc: Any) -> dict[str, Any]:
 
 
 def _form_error(detail: str, where: str) -> ApiError:
-    return ApiError(400, "form constraint", detail, pointer=where)
+    return FormConstraint(detail, pointer=where)
 
 
 # --- phase 1: structure ------------------------------------------------------------------------
@@ -86,7 +95,7 @@ class _Checks:
         return False
 
     def conflict(self, where: str, detail: str) -> None:
-        self.errors.append(ApiError(409, "conflict constraint", detail, pointer=where))
+        self.errors.append(ConflictConstraint(detail, pointer=where))
 
     def array(
         self,
@@ -255,13 +264,13 @@ def _related_id(
     type_ = item["type"]
     if type_ not in registry:
         detail = f"Unknown entity type: {type_}."
-        errors.append(ApiError(400, "entity type constraint", detail, pointer=f"{where}/type"))
+        errors.append(EntityTypeConstraint(detail, pointer=f"{where}/type"))
         return None
     if relationship is None:
         return item["id"]  # an unknown field: reported as an extra field by the form
     if type_ != relationship.target:
         detail = "Not acceptable entity type."
-        errors.append(ApiError(400, "entity type constraint", detail, pointer=f"{where}/type"))
+        errors.append(EntityTypeConstraint(detail, pointer=f"{where}/type"))
         return None
     return _parse(registry[type_], item["id"], f"{where}/id", errors)
 
@@ -303,7 +312,7 @@ def _extra_fields(
         return None
     listed = ", ".join(f'"{name}"' for name in names)
     detail = f"This form should not contain extra fields: {listed}."
-    return ApiError(400, "extra fields constraint", detail)
+    return ExtraFieldsConstraint(detail)
 
 
 def _is_extra_attribute(resource: Resource, name: str) -> bool:
@@ -318,7 +327,7 @@ def _is_extra_relationship(resource: Resource, name: str) -> bool:
 
 def _rule_errors(rules: Iterable[Rule], value: Any, where: str) -> list[ApiError]:
     violations = (rule.check(value) for rule in rules)
-    return [ApiError(400, v.title, v.detail, pointer=where) for v in violations if v is not None]
+    return [ConstraintViolation.of(v, pointer=where) for v in violations if v is not None]
 
 
 def _submit_attribute(attribute: Attribute, value: Any, where: str) -> tuple[Any, list[ApiError]]:

@@ -32,8 +32,12 @@ class NotBlank(Rule):
             or value == []
             or (isinstance(value, str) and not value.strip())
         ):
-            return Violation("not blank constraint", "This value should not be blank.")
+            return self.violation()
         return None
+
+    @staticmethod
+    def violation() -> Violation:
+        return Violation("not blank constraint", "This value should not be blank.")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,7 @@
-"""Writes inside the caller's transaction: inserts, updates, links, reference checks, deletes."""
+"""Writes inside the caller's transaction: inserts, updates, links, reference checks, deletes.
+
+A delete that references forbid raises :class:`server.storage.errors.StillReferenced`.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from server.jsonapi.errors import ApiError
 from server.metadata.model import Registry, Relationship, Resource
+from server.storage.errors import StillReferenced
 from server.storage.load import chunks
 from server.storage.tables import Schema
 
@@ -134,9 +137,4 @@ class Writer:
                     table.update().where(table.c.id.in_(part)).values({rel.column: None})
                 )
         else:
-            raise ApiError(
-                403,
-                "access denied exception",
-                "The delete operation is forbidden. Reason: the record is referenced by"
-                f' "{rel.name}" of {len(referencing)} "{other.type}" record(s).',
-            )
+            raise StillReferenced(rel.name, other.type, len(referencing))

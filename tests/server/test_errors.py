@@ -14,13 +14,12 @@ from tests.jsonapi_schema import assert_valid_response
 
 TO_DICT = [
     pytest.param(
-        ApiError(404, "not found http exception"),
+        e.NotFound(),
         {"status": "404", "title": "not found http exception"},
         id="status-and-title-only",
     ),
     pytest.param(
-        ApiError(
-            400,
+        e.ConstraintViolation(
             "not blank constraint",
             "This value should not be blank.",
             pointer="/data/attributes/name",
@@ -34,9 +33,7 @@ TO_DICT = [
         id="pointer",
     ),
     pytest.param(
-        ApiError(
-            400, "filter constraint", 'Expected integer value. Given "aaa".', parameter="filter[id]"
-        ),
+        e.FilterConstraint('Expected integer value. Given "aaa".', parameter="filter[id]"),
         {
             "status": "400",
             "title": "filter constraint",
@@ -46,9 +43,7 @@ TO_DICT = [
         id="parameter",
     ),
     pytest.param(
-        ApiError(
-            400,
-            "request data constraint",
+        e.RequestDataConstraint(
             "The 'id' property is required",
             pointer="/data/id",
             parameter="filter[id]",
@@ -62,7 +57,7 @@ TO_DICT = [
         id="pointer-wins-over-parameter",
     ),
     pytest.param(
-        ApiError(400, "runtime exception", "Payment failed.", meta={"paymentMethod": "pm1"}),
+        e.TitledError(400, "runtime exception", "Payment failed.", meta={"paymentMethod": "pm1"}),
         {
             "status": "400",
             "title": "runtime exception",
@@ -72,12 +67,12 @@ TO_DICT = [
         id="meta",
     ),
     pytest.param(
-        ApiError(409, "conflict constraint", "", meta={}),
+        e.ConflictConstraint("", meta={}),
         {"status": "409", "title": "conflict constraint"},
         id="empty-detail-and-meta-omitted",
     ),
     pytest.param(
-        ApiError(404, "not found http exception", None, pointer=None, parameter=None, meta=None),
+        e.NotFound(None, pointer=None, parameter=None, meta=None),
         {"status": "404", "title": "not found http exception"},
         id="none-omitted",
     ),
@@ -154,7 +149,7 @@ def test_error_document_is_valid_json_api(error: ApiError, expected: dict[str, A
 
 
 def test_member_order_with_every_member() -> None:
-    error = ApiError(
+    error = e.TitledError(
         400, "value constraint", "The option is not supported.", pointer="/meta/update"
     )
     error.meta = {"option": "update"}
@@ -162,22 +157,21 @@ def test_member_order_with_every_member() -> None:
 
 
 def test_no_id_member() -> None:
-    assert "id" not in ApiError(500, "runtime exception", "Boom.").to_dict()
+    assert "id" not in e.TitledError(500, "runtime exception", "Boom.").to_dict()
 
 
 def test_status_is_a_string() -> None:
-    assert ApiError(403, "access denied exception").to_dict()["status"] == "403"
+    assert e.AccessDenied().to_dict()["status"] == "403"
 
 
 def test_several_errors_make_one_valid_document() -> None:
     errors = [
-        ApiError(
-            400,
+        e.ConstraintViolation(
             "not blank constraint",
             "This value should not be blank.",
             pointer="/data/attributes/name",
         ),
-        ApiError(400, "filter constraint", "The filter is not supported.", parameter="filter[x]"),
+        e.FilterConstraint("The filter is not supported.", parameter="filter[x]"),
         e.not_found(),
     ]
     assert_valid_response({"errors": [error.to_dict() for error in errors]})
@@ -216,9 +210,7 @@ def test_status_of_accepts_an_iterator() -> None:
 
 
 def test_api_errors_status_follows_the_rule() -> None:
-    errors = ApiErrors(
-        [ApiError(400, "form constraint"), ApiError(403, "access granted constraint")]
-    )
+    errors = ApiErrors([e.FormConstraint(), e.AccessGrantedConstraint()])
     assert errors.status == 400
     assert [error.status for error in errors.errors] == [400, 403]
 
@@ -231,7 +223,7 @@ def test_raise_all_raises_a_single_error_as_is() -> None:
 
 
 def test_raise_all_raises_several_together() -> None:
-    errors = [ApiError(400, "form constraint"), ApiError(409, "conflict constraint")]
+    errors: list[ApiError] = [e.FormConstraint(), e.ConflictConstraint()]
     with pytest.raises(ApiErrors) as caught:
         e.raise_all(errors)
     assert caught.value.errors == errors
@@ -240,3 +232,95 @@ def test_raise_all_raises_several_together() -> None:
 
 def test_raise_all_with_nothing_does_nothing() -> None:
     e.raise_all([])
+
+
+# --- the hierarchy: status and title by class, and the response each error makes ------------------
+
+CLASSES = [
+    pytest.param(e.ApiError, 500, "internal server error", id="base"),
+    pytest.param(e.BadRequest, 400, "bad request http exception", id="bad-request"),
+    pytest.param(e.FilterConstraint, 400, "filter constraint", id="filter"),
+    pytest.param(e.SortConstraint, 400, "sort constraint", id="sort"),
+    pytest.param(e.RequestDataConstraint, 400, "request data constraint", id="request-data"),
+    pytest.param(e.FormConstraint, 400, "form constraint", id="form"),
+    pytest.param(e.ExtraFieldsConstraint, 400, "extra fields constraint", id="extra-fields"),
+    pytest.param(
+        e.EntityIdentifierConstraint, 400, "entity identifier constraint", id="entity-identifier"
+    ),
+    pytest.param(e.EntityTypeConstraint, 400, "entity type constraint", id="entity-type"),
+    pytest.param(e.UnknownEntityType, 404, "entity type constraint", id="unknown-entity-type"),
+    pytest.param(e.AccessDenied, 403, "access denied exception", id="access-denied"),
+    pytest.param(e.AccessGrantedConstraint, 403, "access granted constraint", id="access-granted"),
+    pytest.param(e.NotFound, 404, "not found http exception", id="not-found"),
+    pytest.param(e.RelationshipConstraint, 404, "relationship constraint", id="relationship"),
+    pytest.param(e.NotAcceptable, 406, "not acceptable http exception", id="not-acceptable"),
+    pytest.param(e.ConflictConstraint, 409, "conflict constraint", id="conflict"),
+    pytest.param(
+        e.UnsupportedMediaType, 415, "unsupported media type http exception", id="media-type"
+    ),
+]
+
+
+@pytest.mark.parametrize(("cls", "status", "title"), CLASSES)
+def test_status_and_title_are_the_class_s(cls: type[ApiError], status: int, title: str) -> None:
+    error = cls("Why.", parameter="filter[id]")
+    assert (cls.status, cls.title) == (status, title)
+    assert error.document() == {
+        "errors": [
+            {
+                "status": str(status),
+                "title": title,
+                "detail": "Why.",
+                "source": {"parameter": "filter[id]"},
+            }
+        ]
+    }
+    assert error.headers() == {}
+
+
+RESPONSES = [
+    pytest.param(
+        e.Unauthorized('Bearer realm="x"', "No credentials were sent."),
+        (401, None, {"WWW-Authenticate": 'Bearer realm="x"'}),
+        id="unauthorized-has-no-body",
+    ),
+    pytest.param(
+        e.MethodNotAllowed(["OPTIONS", "GET", "POST"]),
+        (405, None, {"Allow": "OPTIONS, GET, POST"}),
+        id="method-not-allowed-has-no-body",
+    ),
+    pytest.param(
+        e.ApiErrors([e.FormConstraint("A."), e.ConflictConstraint("B.")]),
+        (
+            409,
+            {
+                "errors": [
+                    {"status": "400", "title": "form constraint", "detail": "A."},
+                    {"status": "409", "title": "conflict constraint", "detail": "B."},
+                ]
+            },
+            {},
+        ),
+        id="several-errors-one-document",
+    ),
+    pytest.param(
+        e.ConstraintViolation.of(e.Violation("length constraint", "Too long.")),
+        (
+            400,
+            {"errors": [{"status": "400", "title": "length constraint", "detail": "Too long."}]},
+            {},
+        ),
+        id="violation-takes-the-rule-s-title",
+    ),
+]
+
+
+@pytest.mark.parametrize(("error", "expected"), RESPONSES)
+def test_response_parts(error: ApiError, expected: tuple[Any, ...]) -> None:
+    assert (error.status, error.document(), error.headers()) == expected
+
+
+def test_every_error_is_an_api_error() -> None:
+    assert issubclass(e.Unauthorized, ApiError)
+    assert issubclass(e.MethodNotAllowed, ApiError)
+    assert issubclass(e.ApiErrors, ApiError)
