@@ -498,31 +498,20 @@ def wsse_header_command(args: argparse.Namespace, environ: Mapping[str, str], ou
 
 
 def api_feature(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> int:
-    import sqlalchemy as sa
-
-    from server.auth.feature import api_enabled, set_api_enabled
+    from server.auth.feature import api_feature_states
 
     engine, schema = _security_database(settings_from(args, environ))
-    organizations = schema.tables["organizations"]
+    switch_to = None if args.state == "status" else args.state == "on"
     try:
         with engine.begin() as connection:
-            query = sa.select(organizations.c.id, organizations.c.name).order_by(organizations.c.id)
-            if args.organization is not None:
-                query = query.where(organizations.c.id == args.organization)
-            rows = connection.execute(query).all()
-            if not rows:
-                print(
-                    f"oro-sandbox api-feature: no organization {args.organization}",
-                    file=sys.stderr,
-                )
-                return 1
-            for row in rows:
-                if args.state != "status":
-                    set_api_enabled(connection, schema, row.id, args.state == "on")
-                state = "enabled" if api_enabled(connection, schema, row.id) else "disabled"
-                print(f"Organization {row.id} ({row.name}): API {state}", file=out)
+            states = api_feature_states(connection, schema, args.organization, switch_to=switch_to)
     finally:
         engine.dispose()
+    if not states:
+        print(f"oro-sandbox api-feature: no organization {args.organization}", file=sys.stderr)
+        return 1
+    for id_, name, enabled in states:
+        print(f"Organization {id_} ({name}): API {'enabled' if enabled else 'disabled'}", file=out)
     return 0
 
 

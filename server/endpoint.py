@@ -25,7 +25,7 @@ from server.actions import read, relationships, write
 from server.actions.context import Backend, Context, Reply, parse_x_include
 from server.auth.acl import Access
 from server.auth.authenticate import Credentials, authenticate
-from server.auth.feature import api_disabled_error, api_enabled
+from server.auth.feature import ensure_api_enabled
 from server.auth.principal import Principal
 from server.jsonapi.errors import (
     ApiError,
@@ -124,18 +124,6 @@ async def read_body(receive: Receive, headers: dict[str, str], limit: int) -> by
             return b"".join(chunks)
 
 
-def check_api_enabled(backend: Backend, principal: Principal) -> None:
-    """The API feature switch of the caller's organization (cached briefly per organization)."""
-    enabled = backend.feature_cache.get(principal.organization_id)
-    if enabled is None:
-        with backend.engine.connect() as connection:
-            enabled = api_enabled(
-                connection, backend.schema, principal.organization_id, cache=backend.feature_cache
-            )
-    if not enabled:
-        raise api_disabled_error()
-
-
 class ApiEndpoint:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -174,7 +162,9 @@ class ApiEndpoint:
                 )
                 return Reply(200, None, options | (preflight or {}), empty=True), True
             principal, body = await self.authenticated(backend, receive, method, headers)
-            check_api_enabled(backend, principal)
+            ensure_api_enabled(
+                backend.engine, backend.schema, principal.organization_id, backend.feature_cache
+            )
             target = resolve(backend.registry, path, method, api_url + path)
             action = target.actions().get(method)
             if action is None:

@@ -6,147 +6,31 @@ relationships share :func:`collection`; a list of everything (``page[size]=-1``)
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 import orjson
-import sqlalchemy as sa
 
+from server.actions.common import (
+    allowed_rule,
+    fetch_one,
+    item_query,
+    list_query,
+    loader_for,
+    query_pairs,
+)
 from server.actions.context import Context, Reply
-from server.auth.acl import Level, Rule
-from server.jsonapi.body import load_json
-from server.jsonapi.document import (
-    identifier,
-    page_links,
-    plain_object,
-    resource_object,
-    shape_of,
-)
-from server.jsonapi.errors import no_access_to_entity, no_access_to_type, not_found
+from server.actions.render import render, single_document
+from server.auth.acl import Rule
+from server.jsonapi.document import identifier, page_links
+from server.jsonapi.errors import no_access_to_entity
 from server.jsonapi.ids import parse_id
-from server.jsonapi.query import (
-    ITEM_FAMILIES,
-    LIST_FAMILIES,
-    Query,
-    flatten_body_filters,
-    parse_query,
-)
+from server.jsonapi.query import Query, parse_query
 from server.metadata.model import Relationship, Resource
-from server.storage.load import Loader, fielded_tree, include_tree
 from server.storage.select import Within
 
 STREAM_CHUNK = 1000
 RELATIONSHIP_FAMILIES = frozenset({"filter", "page", "sort"})
-
-
-def loader_for(ctx: Context, connection: sa.Connection) -> Loader:
-    backend = ctx.backend
-    return Loader(
-        connection,
-        backend.registry,
-        backend.selector,
-        backend.settings.max_related_entities,
-        access=ctx.rule,
-    )
-
-
-def list_query(ctx: Context, resource: Resource, families: frozenset[str] = LIST_FAMILIES) -> Query:
-    return parse_query(
-        ctx.params,
-        ctx.backend.registry,
-        resource,
-        families=families,
-        default_page_size=ctx.backend.settings.default_page_size,
-    )
-
-
-def item_query(ctx: Context, resource: Resource) -> Query:
-    return list_query(ctx, resource, ITEM_FAMILIES)
-
-
-def render(
-    ctx: Context, loader: Loader, resource: Resource, rows: Sequence[Sequence[Any]], query: Query
-) -> tuple[list[Any], list[Any]]:
-    """Primary data and ``included`` for ``rows``, or plain objects when not JSON:API."""
-    ids = [row[0] for row in rows]
-    if not ctx.json_api:
-        many = [r.name for r in resource.relationships if r.many]
-        to_many = loader.to_many(resource, many, ids)
-        return [plain_object(resource, row, to_many) for row in rows], []
-    view = ctx.view(title="title" in query.meta)
-    fields = query.fields
-    shape = shape_of(resource, fields.get(resource.type))
-    tree = fielded_tree(ctx.backend.registry, resource, include_tree(query.include), fields)
-    names = dict.fromkeys(
-        [name for name, _ in shape.to_many]
-        + [name for name in tree if resource.relationship[name].many]
-    )
-    to_many = loader.to_many(resource, names, ids)
-    render_one = shape.renderer(view)
-    data = [render_one(row, to_many) for row in rows]
-    included = []
-    if tree:
-
-        def rendered_to_many(target: Resource) -> list[str]:
-            return [name for name, _ in shape_of(target, fields.get(target.type)).to_many]
-
-        for item in loader.included(resource, rows, to_many, tree, rendered_to_many):
-            item_shape = shape_of(item.resource, fields.get(item.resource.type))
-            included.append(resource_object(item_shape, item.row, item.to_many, view))
-    return data, included
-
-
-def single_document(
-    ctx: Context,
-    loader: Loader,
-    resource: Resource,
-    row: Sequence[Any] | None,
-    query: Query,
-    self_url: str,
-) -> Any:
-    if row is None:
-        return {"data": None} if ctx.json_api else None
-    data, included = render(ctx, loader, resource, [row], query)
-    if not ctx.json_api:
-        return data[0]
-    document: dict[str, Any] = {"data": data[0]}
-    if included:
-        document["included"] = included
-    if "noHateoas" not in ctx.x_include:
-        document["links"] = {"self": self_url}
-    return document
-
-
-def fetch_one(
-    loader: Loader, ctx: Context, resource: Resource, id_: Any, permission: str = "VIEW"
-) -> Sequence[Any]:
-    """The record ``id_`` if the caller has ``permission`` on it: else 403 when it exists (in
-    any organization: Oro loads it again without access rules to tell), 404 when it does not."""
-    rule = allowed_rule(ctx, resource, permission)
-    rows = loader.rows(ctx.backend.selector.by_ids(resource, [id_], rule))
-    if rows:
-        return rows[0]
-    if rule is not None and exists(loader, ctx, resource, id_):
-        raise no_access_to_entity()
-    raise not_found()
-
-
-def exists(loader: Loader, ctx: Context, resource: Resource, id_: Any) -> bool:
-    return bool(loader.rows(ctx.backend.selector.by_ids(resource, [id_])))
-
-
-def allowed_rule(ctx: Context, resource: Resource, permission: str = "VIEW") -> Rule | None:
-    """The caller's rule for ``permission`` on ``resource``; 403 when it grants nothing (a type
-    whose records are all shared by every organization is changed only at the system level)."""
-    rule = ctx.rule(resource, permission)
-    if rule is not None and (
-        rule.level == Level.NONE or (resource.ownership is None and not rule.changes_shared)
-    ):
-        raise no_access_to_type()
-    return rule
-
-
-# --- actions ---------------------------------------------------------------------------------
 
 
 def get_list(ctx: Context, resource: Resource) -> Reply:
@@ -157,14 +41,6 @@ def get_list(ctx: Context, resource: Resource) -> Reply:
         default_page_size=ctx.backend.settings.default_page_size,
     )
     return collection(ctx, resource, query, None, ctx.url)
-
-
-def query_pairs(ctx: Context) -> list[tuple[str, str]]:
-    """The query string, plus filters sent in the body (a DELETE list, or a GET sent as POST
-    with ``X-HTTP-Method-Override``); on the same key the query string wins."""
-    pairs = dict(flatten_body_filters(load_json(ctx.body)) if ctx.body.strip() else [])
-    pairs.update(ctx.params)
-    return list(pairs.items())
 
 
 def get(ctx: Context, resource: Resource, id_text: str) -> Reply:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from server.actions.common import (
+    ensure_reachable,
+    fetch_one,
+    list_query,
+    loader_for,
+    now,
+    related_error,
+    writing,
+)
 from server.actions.context import Context, Reply
-from server.actions.read import fetch_one, list_query, loader_for
-from server.actions.write import ensure_reachable, now, related_error, writing
 from server.jsonapi.body import load_json
 from server.jsonapi.errors import ConstraintViolation
 from server.jsonapi.ids import parse_id

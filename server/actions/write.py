@@ -5,34 +5,30 @@ A failed write raises before commit, so the data stays as it was.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
 
-from server.actions.context import Context, Reply
-from server.actions.read import (
+from server.actions.common import (
     allowed_rule,
+    ensure_reachable,
     fetch_one,
     item_query,
     list_query,
     loader_for,
+    now,
     query_pairs,
-    single_document,
+    related_error,
+    writing,
 )
+from server.actions.context import Context, Reply
+from server.actions.render import single_document
 from server.jsonapi.body import load_json
 from server.jsonapi.errors import (
     AccessDenied,
-    AccessGrantedConstraint,
-    ApiError,
     ConflictConstraint,
     ConstraintViolation,
     FilterConstraint,
-    FormConstraint,
-    no_access_to_entity,
     raise_all,
 )
 from server.jsonapi.ids import parse_id
@@ -40,40 +36,11 @@ from server.jsonapi.query import parse_query
 from server.jsonapi.request_doc import ResourceInput, parse_resource_document
 from server.metadata.model import Auto, Resource
 from server.metadata.rules import Unique
-from server.metadata.types import format_datetime
 from server.storage.errors import StillReferenced
 from server.storage.load import Loader
 from server.storage.write import Writer
 
 DELETE_LIST_FAMILIES = frozenset({"filter"})
-
-
-def now() -> str:
-    return format_datetime(dt.datetime.now(dt.UTC))
-
-
-@contextmanager
-def writing(ctx: Context, pointers: dict[str, str] | None = None) -> Iterator[sa.Connection]:
-    """One write transaction. On SQLite it begins IMMEDIATE: writers take turns, so what a write
-    checks (unique values, related records) still holds when it writes. A unique index's
-    violation all the same (say, another process) is Oro's unique entity error."""
-    try:
-        with ctx.backend.engine.begin() as connection:
-            if connection.dialect.name == "sqlite":
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
-            yield connection
-    except sa.exc.IntegrityError as error:
-        if "UNIQUE constraint failed" not in str(error.orig):
-            raise
-        raise _unique_error(str(error.orig), pointers or {}) from None
-
-
-def _unique_error(message: str, pointers: dict[str, str]) -> ConstraintViolation:
-    """``UNIQUE constraint failed: product.organization_id, product.sku`` → the last column's
-    attribute pointer, as the write check would have answered."""
-    columns = re.findall(r"\.(\w+)", message.partition("UNIQUE constraint failed:")[2])
-    pointer = pointers.get(columns[-1]) if columns else None
-    return ConstraintViolation.of(Unique.violation(), pointer=pointer)
 
 
 def _column_pointers(resource: Resource, data: ResourceInput) -> dict[str, str]:
@@ -96,41 +63,6 @@ def _defaults(ctx: Context, resource: Resource) -> dict[str, Any]:
         for rel in resource.relationships
         if rel.default and principal is not None
     }
-
-
-def related_error(
-    ctx: Context,
-    loader: Loader,
-    writer: Writer,
-    target: Resource,
-    ids: list[Any],
-    pointer: str | None,
-) -> ApiError | None:
-    """Related records must exist (400) and be visible to the caller (403), as in Oro."""
-    if not ids:
-        return None
-    existing = writer.existing(target, ids)
-    if set(ids) - existing:
-        return FormConstraint("The entity does not exist.", pointer=pointer)
-    rule = ctx.rule(target, "VIEW")
-    if rule is not None:
-        visible = {row[0] for row in loader.rows(ctx.backend.selector.by_ids(target, ids, rule))}
-        if existing - visible:
-            return AccessGrantedConstraint(
-                'The "VIEW" permission is denied for the related resource.',
-                pointer=pointer,
-            )
-    return None
-
-
-def ensure_reachable(
-    ctx: Context, loader: Loader, resource: Resource, id_: Any, permission: str
-) -> None:
-    """After a write, the record must still be within the caller's reach (say, after an owner
-    change); otherwise the write is refused and the transaction rolls back."""
-    rule = ctx.rule(resource, permission)
-    if rule is not None and not loader.rows(ctx.backend.selector.by_ids(resource, [id_], rule)):
-        raise no_access_to_entity()
 
 
 def _check_storage(

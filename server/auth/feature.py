@@ -32,6 +32,8 @@ __all__ = [
     "FeatureCache",
     "api_disabled_error",
     "api_enabled",
+    "api_feature_states",
+    "ensure_api_enabled",
     "set_api_enabled",
 ]
 
@@ -117,6 +119,40 @@ def set_api_enabled(
     )
     if cache is not None:
         cache.invalidate(organization_id)
+
+
+def ensure_api_enabled(
+    engine: sa.Engine, schema: Schema, organization_id: int, cache: FeatureCache
+) -> None:
+    """Raise :func:`api_disabled_error` when the API is off for the caller's organization; a
+    cached answer spares the connection."""
+    enabled = cache.get(organization_id)
+    if enabled is None:
+        with engine.connect() as connection:
+            enabled = api_enabled(connection, schema, organization_id, cache=cache)
+    if not enabled:
+        raise api_disabled_error()
+
+
+def api_feature_states(
+    connection: sa.Connection,
+    schema: Schema,
+    organization_id: int | None = None,
+    *,
+    switch_to: bool | None = None,
+) -> list[tuple[int, str, bool]]:
+    """``(id, name, enabled)`` of every organization, or of one; switched first unless
+    ``switch_to`` is None (the ``api-feature`` command)."""
+    organizations = schema.tables["organizations"]
+    query = sa.select(organizations.c.id, organizations.c.name).order_by(organizations.c.id)
+    if organization_id is not None:
+        query = query.where(organizations.c.id == organization_id)
+    states = []
+    for id_, name in connection.execute(query).all():
+        if switch_to is not None:
+            set_api_enabled(connection, schema, id_, switch_to)
+        states.append((id_, name, api_enabled(connection, schema, id_)))
+    return states
 
 
 def api_disabled_error() -> NotFound:

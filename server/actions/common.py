@@ -1,0 +1,166 @@
+"""What several actions share: the parsed query, the caller's records, the write transaction,
+timestamps.
+
+Every lookup here applies the caller's access: a record the caller may not see is 404 (or 403
+within their organization), as Oro answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+
+from server.actions.context import Context
+from server.auth.acl import Level, Rule
+from server.jsonapi.body import load_json
+from server.jsonapi.errors import (
+    AccessGrantedConstraint,
+    ApiError,
+    ConstraintViolation,
+    FormConstraint,
+    no_access_to_entity,
+    no_access_to_type,
+    not_found,
+)
+from server.jsonapi.query import (
+    ITEM_FAMILIES,
+    LIST_FAMILIES,
+    Query,
+    flatten_body_filters,
+    parse_query,
+)
+from server.metadata.model import Resource
+from server.metadata.rules import Unique
+from server.metadata.types import format_datetime
+from server.storage.load import Loader
+from server.storage.write import Writer
+
+
+def now() -> str:
+    return format_datetime(dt.datetime.now(dt.UTC))
+
+
+@contextmanager
+def writing(ctx: Context, pointers: dict[str, str] | None = None) -> Iterator[sa.Connection]:
+    """One write transaction. On SQLite it begins IMMEDIATE: writers take turns, so what a write
+    checks (unique values, related records) still holds when it writes. A unique index's
+    violation all the same (say, another process) is Oro's unique entity error."""
+    try:
+        with ctx.backend.engine.begin() as connection:
+            if connection.dialect.name == "sqlite":
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            yield connection
+    except sa.exc.IntegrityError as error:
+        if "UNIQUE constraint failed" not in str(error.orig):
+            raise
+        raise _unique_error(str(error.orig), pointers or {}) from None
+
+
+def _unique_error(message: str, pointers: dict[str, str]) -> ConstraintViolation:
+    """``UNIQUE constraint failed: product.organization_id, product.sku`` → the last column's
+    attribute pointer, as the write check would have answered."""
+    columns = re.findall(r"\.(\w+)", message.partition("UNIQUE constraint failed:")[2])
+    pointer = pointers.get(columns[-1]) if columns else None
+    return ConstraintViolation.of(Unique.violation(), pointer=pointer)
+
+
+def loader_for(ctx: Context, connection: sa.Connection) -> Loader:
+    backend = ctx.backend
+    return Loader(
+        connection,
+        backend.registry,
+        backend.selector,
+        backend.settings.max_related_entities,
+        access=ctx.rule,
+    )
+
+
+def list_query(ctx: Context, resource: Resource, families: frozenset[str] = LIST_FAMILIES) -> Query:
+    return parse_query(
+        ctx.params,
+        ctx.backend.registry,
+        resource,
+        families=families,
+        default_page_size=ctx.backend.settings.default_page_size,
+    )
+
+
+def item_query(ctx: Context, resource: Resource) -> Query:
+    return list_query(ctx, resource, ITEM_FAMILIES)
+
+
+def query_pairs(ctx: Context) -> list[tuple[str, str]]:
+    """The query string, plus filters sent in the body (a DELETE list, or a GET sent as POST
+    with ``X-HTTP-Method-Override``); on the same key the query string wins."""
+    pairs = dict(flatten_body_filters(load_json(ctx.body)) if ctx.body.strip() else [])
+    pairs.update(ctx.params)
+    return list(pairs.items())
+
+
+def allowed_rule(ctx: Context, resource: Resource, permission: str = "VIEW") -> Rule | None:
+    """The caller's rule for ``permission`` on ``resource``; 403 when it grants nothing (a type
+    whose records are all shared by every organization is changed only at the system level)."""
+    rule = ctx.rule(resource, permission)
+    if rule is not None and (
+        rule.level == Level.NONE or (resource.ownership is None and not rule.changes_shared)
+    ):
+        raise no_access_to_type()
+    return rule
+
+
+def fetch_one(
+    loader: Loader, ctx: Context, resource: Resource, id_: Any, permission: str = "VIEW"
+) -> Sequence[Any]:
+    """The record ``id_`` if the caller has ``permission`` on it: else 403 when it exists (in
+    any organization: Oro loads it again without access rules to tell), 404 when it does not."""
+    rule = allowed_rule(ctx, resource, permission)
+    rows = loader.rows(ctx.backend.selector.by_ids(resource, [id_], rule))
+    if rows:
+        return rows[0]
+    if rule is not None and exists(loader, ctx, resource, id_):
+        raise no_access_to_entity()
+    raise not_found()
+
+
+def exists(loader: Loader, ctx: Context, resource: Resource, id_: Any) -> bool:
+    return bool(loader.rows(ctx.backend.selector.by_ids(resource, [id_])))
+
+
+def ensure_reachable(
+    ctx: Context, loader: Loader, resource: Resource, id_: Any, permission: str
+) -> None:
+    """After a write, the record must still be within the caller's reach (say, after an owner
+    change); otherwise the write is refused and the transaction rolls back."""
+    rule = ctx.rule(resource, permission)
+    if rule is not None and not loader.rows(ctx.backend.selector.by_ids(resource, [id_], rule)):
+        raise no_access_to_entity()
+
+
+def related_error(
+    ctx: Context,
+    loader: Loader,
+    writer: Writer,
+    target: Resource,
+    ids: list[Any],
+    pointer: str | None,
+) -> ApiError | None:
+    """Related records must exist (400) and be visible to the caller (403), as in Oro."""
+    if not ids:
+        return None
+    existing = writer.existing(target, ids)
+    if set(ids) - existing:
+        return FormConstraint("The entity does not exist.", pointer=pointer)
+    rule = ctx.rule(target, "VIEW")
+    if rule is not None:
+        visible = {row[0] for row in loader.rows(ctx.backend.selector.by_ids(target, ids, rule))}
+        if existing - visible:
+            return AccessGrantedConstraint(
+                'The "VIEW" permission is denied for the related resource.',
+                pointer=pointer,
+            )
+    return None
