@@ -23,7 +23,7 @@ from server.actions.context import Backend
 from server.auth.oauth import oauth_routes
 from server.auth.setup import build_security
 from server.domain.resources import build_registry
-from server.domain.seed import prepare_database
+from server.domain.setup import prepare_database
 from server.endpoint import ApiEndpoint, error_reply
 from server.jsonapi.errors import ApiError, TitledError
 from server.jsonapi.negotiation import JSON_API

@@ -334,8 +334,8 @@ def serve(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> 
 
 def seed(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> int:
     from server.domain.resources import build_registry
-    from server.domain.seed import count_rows, prepare_database
-    from server.storage.database import create_engine
+    from server.domain.setup import prepare_database
+    from server.storage.database import count_rows, create_engine
     from server.storage.tables import build_schema
 
     settings = settings_from(args, environ)
@@ -415,7 +415,7 @@ def dump_document(document: Mapping[str, Any], format_: str) -> str:
 def _security_database(settings: Settings) -> tuple[Any, Any]:
     """The engine and schema of the database, prepared (created and seeded) if it is new."""
     from server.domain.resources import build_registry
-    from server.domain.seed import prepare_database
+    from server.domain.setup import prepare_database
     from server.storage.database import create_engine
     from server.storage.tables import build_schema
 

@@ -19,34 +19,72 @@ The layout, which tests and documentation may rely on:
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import random
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 
-from server.auth.seed import seed_auth
+from server.domain.vocabulary import (
+    ACME,
+    ACME_UNIT,
+    ADMINISTRATOR,
+    BUSINESS_UNITS,
+    CARRIERS,
+    COMPANY_SUFFIXES,
+    COMPANY_TRADES,
+    COMPANY_WORDS,
+    CONTACT_SOURCES,
+    COUNTRIES,
+    DELIVERY_TIMES,
+    DISABLED_USERS,
+    DOCUMENTED_LOGINS,
+    EMAIL_DOMAINS,
+    FEMALE_NAMES,
+    JOB_TITLES,
+    LAST_NAMES,
+    MALE_NAMES,
+    MIDDLE_NAMES,
+    ORDER_STATUSES,
+    ORGANIZATIONS,
+    PREFIXES,
+    PRODUCT_ADJECTIVES,
+    PRODUCT_NOUNS,
+    PRODUCT_TAGS,
+    READ_ONLY,
+    REGIONS,
+    SALES_MANAGER,
+    SALES_REP,
+    SALES_TEAM,
+    STAFF,
+    STATUS_WEIGHTS,
+    SUFFIXES,
+    SUPPORT_UNIT,
+    TASK_PRIORITIES,
+    TASK_SUBJECTS,
+    TASKS,
+    TAX_JURISDICTIONS,
+    TIMES_CONTACTED,
+    USER_ROLES,
+    WEIGHT_UNITS,
+)
 from server.metadata.model import Registry
-from server.storage.tables import Schema, unique_indexes
+from server.storage.bulk import BATCH, BulkWriter, Row
+from server.storage.tables import Schema
 
-log = logging.getLogger(__name__)
-
-__all__ = ["REFERENCE", "count_rows", "prepare_database", "seed"]
+__all__ = ["REFERENCE", "seed"]
 
 SEED = "oro-api-sandbox"
 REFERENCE = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
-BATCH = 5000
 DAY = 86_400
 
 ACCOUNTS_PER_SCALE = 300
 ORDERS_PER_SCALE = 2000
 CUSTOMERS = 100
 PRODUCTS = 200
-ACME = 2  # the second organization
 MAIN_ORG_USERS = (*range(1, 17),)
 ACME_USERS = (17, 18, 19, 20)
 OWNERS = {1: MAIN_ORG_USERS, ACME: ACME_USERS}  # users that may own records, by organization
@@ -98,197 +136,7 @@ def _org_of(record_id: int) -> int:
     return ACME if record_id % 10 == 0 else 1
 
 
-# --- names -------------------------------------------------------------------------------------
-
-# fmt: off
-MALE_NAMES = (
-    "James", "John", "Robert", "Michael", "William", "David", "Richard", "Joseph", "Thomas",
-    "Charles", "Daniel", "Matthew", "Anthony", "Mark", "Steven", "Paul", "Andrew", "Joshua",
-    "Kevin", "Brian", "George", "Edward", "Ronald", "Timothy", "Jason", "Jeffrey", "Ryan", "Jacob",
-    "Gary", "Nicholas", "Eric", "Jonathan", "Stephen", "Larry", "Justin", "Scott", "Brandon",
-    "Frank", "Benjamin", "Gregory",
-)
-FEMALE_NAMES = (
-    "Mary", "Patricia", "Jennifer", "Linda", "Elizabeth", "Barbara", "Susan", "Jessica", "Sarah",
-    "Karen", "Nancy", "Lisa", "Betty", "Margaret", "Sandra", "Ashley", "Kimberly", "Emily",
-    "Donna", "Michelle", "Dorothy", "Carol", "Amanda", "Melissa", "Deborah", "Stephanie",
-    "Rebecca", "Sharon", "Laura", "Cynthia", "Kathleen", "Amy", "Shirley", "Angela", "Helen",
-    "Anna", "Brenda", "Pamela", "Nicole", "Emma",
-)
-LAST_NAMES = (
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez",
-    "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Taylor", "Moore",
-    "Jackson", "Martin", "Lee", "Thompson", "White", "Harris", "Sanchez", "Clark", "Ramirez",
-    "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright", "Scott", "Torres", "Nguyen",
-    "Hill", "Flores", "Green", "Adams", "Nelson", "Baker", "Hall", "Rivera", "Campbell",
-    "Mitchell", "Carter", "Roberts", "Gomez", "Phillips", "Evans", "Turner", "Diaz", "Parker",
-    "Cruz", "Edwards", "Collins", "Reyes", "Stewart", "Morris",
-)
-MIDDLE_NAMES = ("Lee", "Ann", "Marie", "James", "Ray", "Lynn", "Jo", "Alan", "Rose", "Dean")
-PREFIXES = {"male": ("Mr.", "Dr."), "female": ("Ms.", "Mrs.", "Dr.")}
-SUFFIXES = ("Jr.", "Sr.", "II", "III")
-EMAIL_DOMAINS = ("example.com", "yahoo.com", "gmail.com", "hotmail.com", "example.org")
-JOB_TITLES = (
-    "Sales Representative", "Account Manager", "Sales Director", "Purchasing Agent",
-    "Office Manager", "Operations Manager", "Buyer", "Chief Executive Officer", "Procurement Lead",
-    "Marketing Manager", "IT Manager", "Store Manager",
-)
-
-# Users 2-20 (the sales team) and 21-30 (recent hires): first name, last name, gender.
-STAFF = (
-    ("Amanda", "Cole", "female"), ("Brenda", "Brock", "female"), ("Ronald", "Rivera", "male"),
-    ("Marie", "Wong", "female"), ("Jimmy", "Henderson", "male"), ("Gene", "Cardenas", "male"),
-    ("Nancy", "Jones", "female"), ("Samuel", "Whitaker", "male"), ("Olivia", "Park", "female"),
-    ("Kevin", "Osborne", "male"), ("Teresa", "Lambert", "female"), ("Marcus", "Holloway", "male"),
-    ("Diane", "Fletcher", "female"), ("Victor", "Mendes", "male"), ("Ellen", "Novak", "female"),
-    ("Hans", "Becker", "male"), ("Claire", "Dubois", "female"), ("Tomas", "Silva", "male"),
-    ("Yuki", "Tanaka", "female"),
-    ("Liam", "Foster", "male"), ("Chloe", "Bennett", "female"), ("Noah", "Griffin", "male"),
-    ("Ava", "Hughes", "female"), ("Ethan", "Ward", "male"), ("Mia", "Brooks", "female"),
-    ("Lucas", "Price", "male"), ("Zoe", "Sanders", "female"), ("Owen", "Perry", "male"),
-    ("Lily", "Russell", "female"),
-)
-# Oro's documented filter example (GET /api/users?filter[id][gt]=5&page[size]=2) shows these.
-DOCUMENTED_LOGINS = {
-    6: ("jimmy.henderson_c4261", "jimmy.henderson_c428e@example.com"),
-    7: ("gene.cardenas_c760d", "gene.cardenas_c7620@yahoo.com"),
-}
-
-COMPANY_WORDS = (
-    "Cloth", "Summit", "Harbor", "Pioneer", "Evergreen", "Granite", "Blue Ridge", "Lakeside",
-    "Northwind", "Silverline", "Redwood", "Oakmont", "Bright", "Prime", "Atlas", "Beacon",
-    "Cedar", "Crescent", "Falcon", "Horizon", "Ironwood", "Keystone", "Liberty", "Maple",
-    "Meridian", "Orchard", "Pinnacle", "Riverbend", "Sterling", "Vista",
-)
-COMPANY_TRADES = (
-    "World", "Medical Supply", "Uniforms", "Outfitters", "Health", "Logistics", "Hospitality",
-    "Dental Care", "Clinics", "Apparel", "Workwear", "Industries", "Trading", "Retail",
-    "Foods", "Hotels", "Labs", "Pharmacy", "Services", "Wholesale",
-)
-COMPANY_SUFFIXES = ("", "", "", " Inc.", " LLC", " Group", " Co.", " Ltd.")
-
-PRODUCT_ADJECTIVES = (
-    "Classic", "Premium", "Lightweight", "Heavy-Duty", "Slim Fit", "Comfort", "Stretch",
-    "Waterproof", "Breathable", "Insulated", "Ergonomic", "Antimicrobial", "Unisex", "Women's",
-    "Men's", "Deluxe",
-)
-PRODUCT_NOUNS = (
-    "Lab Coat", "Scrub Top", "Scrub Pants", "Nursing Shoes", "Chef Jacket", "Apron",
-    "Work Gloves", "Safety Goggles", "Headlamp", "Stethoscope", "Clog", "Polo Shirt",
-    "Fleece Jacket", "Compression Socks", "Tool Belt", "Hard Hat", "Rain Poncho", "Badge Reel",
-)
-PRODUCT_TAGS = ("new", "sale", "bestseller", "eco", "medical", "uniform", "footwear", "safety")
-CARRIERS = ("UPS", "FedEx", "DHL", "USPS")
-DELIVERY_TIMES = ("09:00:00", "10:30:00", "12:00:00", "14:00:00", "16:30:00", "18:00:00")
-
-
-# --- fixed records -----------------------------------------------------------------------------
-
-ORGANIZATIONS = (
-    {"id": 1, "name": "Oro Demo Inc", "description": "The demo organization of the sandbox.",
-     "enabled": True, "createdAt": "2023-01-02T09:00:00Z", "updatedAt": "2025-11-14T16:20:00Z"},
-    {"id": 2, "name": "Acme Retail", "description": None, "enabled": True,
-     "createdAt": "2024-03-18T10:15:00Z", "updatedAt": "2024-03-18T10:15:00Z"},
-)
-
-# id, name, organization, parent, email domain
-BUSINESS_UNITS = (
-    (1, "Main", 1, None, "example.com"),
-    (2, "Sales East", 1, 1, "example.com"),
-    (3, "Sales West", 1, 1, "example.com"),
-    (4, "Support", 1, 1, "example.com"),
-    (5, "Inside Sales", 1, 2, "example.com"),
-    (6, "Acme Retail HQ", ACME, None, "acme.example"),
-)
-ACME_UNIT = 6
-SUPPORT_UNIT = 4
-
-# id, label, role, organization (None: shared by all organizations)
-USER_ROLES = (
-    (1, "User", "ROLE_USER", None, "Basic access to the back-office."),
-    (2, "Read Only", "ROLE_READ_ONLY", None, "May view records but not change them."),
-    (3, "Administrator", "ROLE_ADMINISTRATOR", None, "Full access to everything."),
-    (4, "Sales Manager", "ROLE_SALES_MANAGER", None, "Manages the sales team and its records."),
-    (5, "Sales Rep", "ROLE_SALES_REP", None, "Works with own accounts, contacts and orders."),
-    (6, "Buyer", "ROLE_BUYER", None, None),
-    (7, "Store Manager", "ROLE_STORE_MANAGER", ACME, "Runs an Acme Retail store."),
-)
-ADMINISTRATOR, SALES_MANAGER, SALES_REP, READ_ONLY, STORE_MANAGER = 3, 4, 5, 2, 7
-
-# User id -> (owning business unit, roles); users 1 and 21-30 are handled in _users().
-SALES_TEAM = {
-    2: (1, (SALES_MANAGER,)), 3: (2, (SALES_MANAGER,)), 4: (2, (SALES_REP,)),
-    5: (2, (SALES_REP,)), 6: (2, (SALES_REP,)), 7: (3, (SALES_MANAGER,)), 8: (3, (SALES_REP,)),
-    9: (3, (SALES_REP,)), 10: (3, (SALES_REP, 1)), 11: (4, (1,)), 12: (4, (1, READ_ONLY)),
-    13: (5, (SALES_REP,)), 14: (5, (SALES_REP,)), 15: (5, (SALES_REP,)), 16: (1, (SALES_REP,)),
-    17: (ACME_UNIT, (STORE_MANAGER, SALES_MANAGER)), 18: (ACME_UNIT, (SALES_REP,)),
-    19: (ACME_UNIT, (SALES_REP,)), 20: (ACME_UNIT, (SALES_REP,)),
-}
-DISABLED_USERS = frozenset({9, 15, 29})
-
-CONTACT_SOURCES = (
-    ("call", "Call", 1, False), ("email", "Email", 2, False), ("website", "Website", 3, True),
-    ("tv", "TV", 4, False), ("other", "Other", 5, False),
-)
-ORDER_STATUSES = (
-    ("open", "Open", 1, True), ("pending", "Pending", 2, False), ("shipped", "Shipped", 3, False),
-    ("closed", "Closed", 4, False), ("cancelled", "Cancelled", 5, False),
-)
-STATUS_WEIGHTS = (15, 12, 20, 43, 10)
-TASK_PRIORITIES = (
-    ("low", "Low", 1, False), ("normal", "Normal", 2, True), ("high", "High", 3, False),
-)
-TASKS = 200
-TASK_SUBJECTS = (
-    "Call back about the renewal", "Send the updated price list", "Prepare a quote",
-    "Follow up on the overdue invoice", "Schedule a product demo", "Review the contract draft",
-    "Confirm the delivery date", "Update the contact details", "Visit the new store",
-    "Collect feedback on the last order",
-)
-TIMES_CONTACTED = (0, 0, 0, *range(1, 40))
-
-COUNTRIES = (
-    ("US", "USA", "United States"), ("DE", "DEU", "Germany"), ("FR", "FRA", "France"),
-    ("GB", "GBR", "United Kingdom"), ("CA", "CAN", "Canada"), ("MX", "MEX", "Mexico"),
-    ("JP", "JPN", "Japan"), ("IT", "ITA", "Italy"), ("ES", "ESP", "Spain"),
-    ("NL", "NLD", "Netherlands"), ("AU", "AUS", "Australia"), ("BR", "BRA", "Brazil"),
-    ("IN", "IND", "India"), ("PL", "POL", "Poland"), ("UA", "UKR", "Ukraine"),
-)
-REGIONS = (
-    ("US-CA", "California"), ("US-NY", "New York"), ("US-TX", "Texas"), ("US-FL", "Florida"),
-    ("US-WA", "Washington"), ("US-IL", "Illinois"), ("DE-BE", "Berlin"), ("DE-BY", "Bayern"),
-    ("DE-HH", "Hamburg"), ("CA-ON", "Ontario"), ("CA-QC", "Quebec"),
-    ("CA-BC", "British Columbia"), ("FR-IDF", "Île-de-France"), ("MX-CMX", "Ciudad de México"),
-    ("AU-NSW", "New South Wales"),
-)
-WEIGHT_UNITS = {
-    "kg": {"lbs": 2.20462, "g": 1000, "oz": 35.274},
-    "lbs": {"kg": 0.453592, "g": 453.592, "oz": 16},
-    "g": {"kg": 0.001, "lbs": 0.00220462, "oz": 0.035274},
-    "oz": {"kg": 0.0283495, "lbs": 0.0625, "g": 28.3495},
-}
-# code, country, region, regionText, description
-TAX_JURISDICTIONS = (
-    ("US_CA_LA", "US", "US-CA", None, "Los Angeles County, California"),
-    ("US_CA_SF", "US", "US-CA", None, "San Francisco, California"),
-    ("US_NY_NYC", "US", "US-NY", None, "New York City"),
-    ("US_TX", "US", "US-TX", None, "Texas state tax"),
-    ("US_FL", "US", "US-FL", None, None),
-    ("US_WA_SEA", "US", "US-WA", None, "Seattle, Washington"),
-    ("DE_BE", "DE", "DE-BE", None, "Berlin"),
-    ("DE_BY_MUC", "DE", "DE-BY", None, "München, Bayern"),
-    ("CA_ON", "CA", "CA-ON", None, "Ontario HST"),
-    ("CA_QC", "CA", "CA-QC", None, None),
-    ("GB_LONDON", "GB", None, "Greater London", "London"),
-    ("JP_TOKYO", "JP", None, "Tokyo", "Tokyo Metropolis"),
-    ("UA_KYIV", "UA", None, "Kyiv", None),
-)
-# fmt: on
-
-
 # --- rows --------------------------------------------------------------------------------------
-
-Row = dict[str, Any]
 
 
 @dataclass
@@ -682,60 +530,6 @@ def _orders(rng: random.Random, scale: int, demo: _Demo) -> Iterator[tuple[list[
         yield orders, items
 
 
-# --- writing -----------------------------------------------------------------------------------
-
-
-class _Writer:
-    """Inserts rows keyed by API field names into the tables derived from the registry."""
-
-    def __init__(self, connection: sa.Connection, registry: Registry, schema: Schema) -> None:
-        self.connection = connection
-        self.registry = registry
-        self.schema = schema
-        self.counts: dict[str, int] = {}
-
-    def _columns(self, type_: str) -> list[tuple[str, str, bool]]:
-        """(field, column, is_json) for every column of the resource's table."""
-        resource = self.registry[type_]
-        columns = [("id", "id", False)]
-        columns += [
-            (a.name, a.column, a.type.name in ("json", "array")) for a in resource.attributes
-        ]
-        columns += [(r.name, r.column, False) for r in resource.relationships if not r.many]
-        return columns
-
-    def insert(self, type_: str, rows: list[Row]) -> None:
-        if not rows:
-            return
-        columns = self._columns(type_)
-        unknown = set(rows[0]) - {name for name, _, _ in columns}
-        if unknown:
-            raise KeyError(f"{type_}: unknown fields {sorted(unknown)}")
-        null = sa.null()
-        table = self.schema.tables[type_]
-        for start in range(0, len(rows), BATCH):
-            batch = [
-                {
-                    column: null if json and row.get(name) is None else row.get(name)
-                    for name, column, json in columns
-                }
-                for row in rows[start : start + BATCH]
-            ]
-            self.connection.execute(table.insert(), batch)
-        self.counts[type_] = self.counts.get(type_, 0) + len(rows)
-
-    def link(self, type_: str, relationship: str, pairs: list[tuple[int, int]]) -> None:
-        table, link = self.schema.link(type_, relationship)
-        for start in range(0, len(pairs), BATCH):
-            self.connection.execute(
-                table.insert(),
-                [
-                    {link.owner_column: owner, link.target_column: target}
-                    for owner, target in pairs[start : start + BATCH]
-                ],
-            )
-
-
 def _rng(family: str) -> random.Random:
     return random.Random(f"{SEED}:{family}")
 
@@ -747,7 +541,7 @@ def seed(
     if scale < 1:
         raise ValueError(f"scale must be a positive integer, got {scale!r}")
     demo = _Demo()
-    write = _Writer(connection, registry, schema)
+    write = BulkWriter(connection, registry, schema)
     write.insert("organizations", _organizations())
     write.insert("businessunits", _business_units(_rng("businessunits")))
     write.insert("userroles", _user_roles())
@@ -770,36 +564,3 @@ def seed(
         write.insert("orders", orders)
         write.insert("orderlineitems", items)
     return write.counts
-
-
-def prepare_database(
-    engine: sa.Engine, registry: Registry, schema: Schema, *, scale: int = 1, reset: bool = False
-) -> bool:
-    """Create the tables (dropping them first with ``reset``) and seed them when empty.
-
-    Returns whether it seeded. Emptiness is judged by the ``organization`` table, so a database a
-    user has changed is never seeded over.
-    """
-    if reset:
-        schema.metadata.drop_all(engine)
-    schema.metadata.create_all(engine)
-    for index in unique_indexes(schema):  # a database made before they existed gets them
-        try:
-            index.create(engine, checkfirst=True)
-        except sa.exc.IntegrityError:  # duplicates stored already: the write checks remain
-            log.warning("cannot create the unique index %s: duplicate values stored", index.name)
-    organizations = schema.tables["organizations"]
-    with engine.begin() as connection:
-        if connection.execute(sa.select(organizations.c.id).limit(1)).first() is not None:
-            return False
-        seed(connection, registry, schema, scale)
-        seed_auth(connection, schema, registry)
-    return True
-
-
-def count_rows(connection: sa.Connection, schema: Schema) -> Mapping[str, int]:
-    """Rows per resource type as stored now (for the CLI's report)."""
-    return {
-        type_: connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
-        for type_, table in schema.tables.items()
-    }

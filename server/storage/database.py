@@ -1,12 +1,19 @@
-"""Engines: SQLite in WAL mode (StaticPool when in memory), or any other SQLAlchemy URL."""
+"""Engines (SQLite in WAL mode, StaticPool when in memory, or any other SQLAlchemy URL), creating
+the tables, counting their rows."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.pool import StaticPool
+
+from server.storage.tables import Schema, unique_indexes
+
+log = logging.getLogger(__name__)
 
 
 def create_engine(url: str) -> sa.Engine:
@@ -35,3 +42,24 @@ def create_engine(url: str) -> sa.Engine:
         cursor.close()
 
     return engine
+
+
+def create_tables(engine: sa.Engine, schema: Schema, *, reset: bool = False) -> None:
+    """Create the schema's missing tables and unique indexes; with ``reset``, drop them all
+    first."""
+    if reset:
+        schema.metadata.drop_all(engine)
+    schema.metadata.create_all(engine)
+    for index in unique_indexes(schema):  # a database made before they existed gets them
+        try:
+            index.create(engine, checkfirst=True)
+        except sa.exc.IntegrityError:  # duplicates stored already: the write checks remain
+            log.warning("cannot create the unique index %s: duplicate values stored", index.name)
+
+
+def count_rows(connection: sa.Connection, schema: Schema) -> Mapping[str, int]:
+    """Rows per resource type as stored now (for the CLI's report)."""
+    return {
+        type_: connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+        for type_, table in schema.tables.items()
+    }

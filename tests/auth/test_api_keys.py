@@ -21,7 +21,7 @@ from server.auth.api_keys import (
     seed_api_keys,
 )
 from server.domain.resources import build_registry
-from server.domain.seed import prepare_database
+from server.domain.setup import prepare_database
 from server.storage.database import create_engine
 from server.storage.tables import Schema, build_schema
 

@@ -22,7 +22,7 @@ from server.auth.feature import (
     set_api_enabled,
 )
 from server.domain.resources import build_registry
-from server.domain.seed import prepare_database
+from server.domain.setup import prepare_database
 from server.storage.database import create_engine
 from server.storage.tables import Schema, build_schema
 from tests.conftest import LiveServer

@@ -12,7 +12,7 @@ from server.auth.credentials_seed import demo_password, seed_credentials
 from server.auth.oauth.seed import DEMO_APPLICATIONS, demo_summary, seed_applications
 from server.auth.passwords import verify_password
 from server.domain.resources import build_registry
-from server.domain.seed import prepare_database
+from server.domain.setup import prepare_database
 from server.storage.database import create_engine
 from server.storage.tables import Schema, build_schema
 

@@ -31,7 +31,7 @@ from server.auth.wsse import (
     wsse_header,
 )
 from server.domain.resources import build_registry
-from server.domain.seed import prepare_database
+from server.domain.setup import prepare_database
 from server.settings import Settings
 from server.storage.database import create_engine
 from server.storage.tables import Schema, build_schema

@@ -11,7 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from server.domain.resources import build_registry
-from server.domain.seed import prepare_database, seed
+from server.domain.seed import seed
+from server.domain.setup import prepare_database
 from server.metadata.model import Registry
 from server.storage.database import create_engine
 from server.storage.tables import Schema, build_schema

@@ -1,0 +1,32 @@
+"""A database ready to serve: the tables, and on first use the demo organisation and its security.
+
+Apart from the demo data itself (``server.domain.seed``) and from the schema (``server.storage``).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from server.auth.seed import seed_auth
+from server.domain.seed import seed
+from server.metadata.model import Registry
+from server.storage.database import create_tables
+from server.storage.tables import Schema
+
+
+def prepare_database(
+    engine: sa.Engine, registry: Registry, schema: Schema, *, scale: int = 1, reset: bool = False
+) -> bool:
+    """Create the tables (dropping them first with ``reset``) and seed them when empty.
+
+    Returns whether it seeded. Emptiness is judged by the ``organization`` table, so a database a
+    user has changed is never seeded over.
+    """
+    create_tables(engine, schema, reset=reset)
+    organizations = schema.tables["organizations"]
+    with engine.begin() as connection:
+        if connection.execute(sa.select(organizations.c.id).limit(1)).first() is not None:
+            return False
+        seed(connection, registry, schema, scale)
+        seed_auth(connection, schema, registry)
+    return True
