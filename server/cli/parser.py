@@ -1,0 +1,236 @@
+"""The ``oro-sandbox`` command line: its commands, flags and their checks, and the settings they
+make (``ORO_SANDBOX_*`` environment variables first, then flags)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from server.settings import Settings
+
+COMMANDS = ("serve", "seed", "openapi", "apikey", "wsse-header", "api-feature")
+SANDBOX_COMMANDS = {  # handed to sandbox.dashboard or sandbox.bundled, unparsed here
+    "dashboard": "run the API server and the Voila web sandbox (see dashboard --help)",
+    "lab": "run the API server and JupyterLab on the notebooks (see lab --help)",
+    "notebooks": "copy the guided notebooks into a folder (see notebooks --help)",
+}
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+OPENAPI_PATH = "/doc/openapi.json"
+
+
+def database_url(value: str) -> str:
+    """A SQLAlchemy URL, or a path to a SQLite file."""
+    return value if "://" in value else f"sqlite:///{value}"
+
+
+def positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive integer")
+    return number
+
+
+def origin(value: str) -> str:
+    """A CORS origin as browsers send it (``scheme://host[:port]``, no trailing slash), or ``*``."""
+    value = value.strip().rstrip("/")
+    if value != "*" and "://" not in value:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not an origin such as http://localhost:3000"
+        )
+    return value
+
+
+def public_origin(value: str) -> str:
+    """Where clients reach the server: ``scheme://host[:port]``."""
+    value = value.strip().rstrip("/")
+    if "://" not in value:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a URL such as https://api.example.com")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="oro-sandbox",
+        description="Oro API Sandbox: a JSON:API server that behaves like Oro's Web API.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def database_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--database",
+            type=database_url,
+            metavar="URL",
+            help="SQLAlchemy URL or SQLite file (default: ORO_SANDBOX_DATABASE "
+            "or sqlite:///var/oro-sandbox.db)",
+        )
+        command.add_argument(
+            "--scale",
+            type=positive_int,
+            metavar="N",
+            help="seed size multiplier: 2,000 orders per unit (default: 1)",
+        )
+        command.add_argument("--reset", action="store_true", help="drop all tables and seed again")
+
+    serve = commands.add_parser("serve", help="run the API server (the default command)")
+    serve.add_argument("--host", default=DEFAULT_HOST, help=f"address (default: {DEFAULT_HOST})")
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"port; 0 picks a free one (default: {DEFAULT_PORT})",
+    )
+    database_options(serve)
+    serve.add_argument(
+        "--debug",
+        action="store_true",
+        help="show exception details in 500 responses and log requests",
+    )
+    serve.add_argument(
+        "--no-auth",
+        action="store_true",
+        help="no authentication and no access control: every request acts as the demo"
+        " administrator (for quick experiments; default: ORO_SANDBOX_AUTH, on)",
+    )
+    serve.add_argument(
+        "--cors-origin",
+        action="append",
+        type=origin,
+        metavar="URL",
+        help="allow CORS requests from this origin, or * for any (repeatable; default: "
+        "ORO_SANDBOX_CORS_ORIGINS, comma-separated; none: CORS off)",
+    )
+    serve.add_argument(
+        "--cors-allow-header",
+        action="append",
+        metavar="NAME",
+        help="a request header CORS preflights allow besides Authorization, Content-Type and "
+        "X-Include, e.g. X-WSSE (repeatable)",
+    )
+    serve.add_argument(
+        "--sandbox-url",
+        metavar="URL",
+        help="the web sandbox's URL: /api/doc links each operation there, preset (default: "
+        "ORO_SANDBOX_WEB_URL; none: no links; `make run` passes its own)",
+    )
+    serve.add_argument(
+        "--cors-allow-credentials",
+        action="store_true",
+        help="send Access-Control-Allow-Credentials: true to allowed origins (not with *)",
+    )
+    serve.add_argument(
+        "--public-url",
+        type=public_origin,
+        metavar="URL",
+        help="the server's public origin for links, e.g. https://api.example.com (default:"
+        " ORO_SANDBOX_PUBLIC_URL; none: the request's Host header)",
+    )
+    serve.add_argument(
+        "--max-body-size",
+        type=positive_int,
+        metavar="BYTES",
+        help="the largest request body accepted; larger ones answer 413 (default:"
+        " ORO_SANDBOX_MAX_BODY_SIZE or 10485760)",
+    )
+
+    seed = commands.add_parser("seed", help="create and seed the database without serving")
+    database_options(seed)
+
+    openapi = commands.add_parser("openapi", help="print the OpenAPI document")
+    openapi.add_argument("--format", choices=("json", "yaml"), default="json")
+    openapi.add_argument(
+        "--entity",
+        action="append",
+        metavar="TYPE",
+        default=[],
+        help="limit the document to this resource type (repeatable)",
+    )
+    openapi.add_argument("--title", help="the document title")
+    openapi.add_argument("--server-url", metavar="URL", help="the server URL to advertise")
+    openapi.add_argument(
+        "--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of standard output"
+    )
+
+    def user_argument(command: argparse.ArgumentParser) -> None:
+        command.add_argument("user", metavar="USER", help="a username, email or user id")
+
+    def database_option(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--database", type=database_url, metavar="URL", help="SQLAlchemy URL or SQLite file"
+        )
+
+    apikey = commands.add_parser(
+        "apikey", help="generate a new API key for a user (replaces their previous one)"
+    )
+    user_argument(apikey)
+    apikey.add_argument(
+        "--organization",
+        type=positive_int,
+        metavar="N",
+        help="the organization the key is for (default: the user's)",
+    )
+    database_option(apikey)
+
+    wsse = commands.add_parser(
+        "wsse-header",
+        help="print WSSE headers for a user (valid once), like Oro's oro:wsse:generate-header",
+    )
+    user_argument(wsse)
+    wsse.add_argument(
+        "--api-url", metavar="URL", help="the API root for the curl example (default: local server)"
+    )
+    database_option(wsse)
+
+    feature = commands.add_parser(
+        "api-feature", help="switch the API on or off for an organization, or show its state"
+    )
+    feature.add_argument("state", choices=("on", "off", "status"), help="on, off or status")
+    feature.add_argument(
+        "--organization",
+        type=positive_int,
+        metavar="N",
+        help="one organization (default: every organization)",
+    )
+    database_option(feature)
+    for name, help_ in SANDBOX_COMMANDS.items():
+        commands.add_parser(name, help=help_, add_help=False)
+    return parser
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """Parse ``argv``; without a command (``oro-sandbox --port 0``) the command is ``serve``."""
+    args = list(argv)
+    if not args or (args[0] not in COMMANDS and args[0] not in ("-h", "--help")):
+        args.insert(0, "serve")
+    return build_parser().parse_args(args)
+
+
+def settings_from(args: argparse.Namespace, environ: Mapping[str, str]) -> Settings:
+    """The environment's settings with the flags that were given laid over them."""
+    settings = Settings.from_environ(environ)
+    changes: dict[str, Any] = {}
+    if getattr(args, "database", None) is not None:
+        changes["database_url"] = args.database
+    if getattr(args, "scale", None) is not None:
+        changes["scale"] = args.scale
+    if getattr(args, "reset", False):
+        changes["reset"] = True
+    if getattr(args, "debug", False):
+        changes["debug"] = True
+    if getattr(args, "no_auth", False):
+        changes["auth"] = False
+    if getattr(args, "cors_origin", None):
+        changes["cors_origins"] = tuple(dict.fromkeys(args.cors_origin))
+    if getattr(args, "cors_allow_header", None):
+        changes["cors_allow_headers"] = tuple(dict.fromkeys(args.cors_allow_header))
+    if getattr(args, "sandbox_url", None) is not None:
+        changes["sandbox_url"] = args.sandbox_url
+    if getattr(args, "cors_allow_credentials", False):
+        changes["cors_allow_credentials"] = True
+    if getattr(args, "public_url", None):
+        changes["public_url"] = args.public_url
+    if getattr(args, "max_body_size", None) is not None:
+        changes["max_body_size"] = args.max_body_size
+    return settings.with_(**changes)

@@ -1,0 +1,178 @@
+"""``serve``, ``seed`` and ``openapi``: the server, the demo database, the OpenAPI document.
+
+``serve`` binds its socket itself, so ``--port 0`` picks a free port; it prints the API address once
+the application has started (database prepared and seeded), which is what a launcher waits for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+import time
+from collections.abc import Mapping
+from typing import Any, TextIO
+
+from server.cli.parser import OPENAPI_PATH, settings_from
+from server.settings import Settings
+
+# --- serve -------------------------------------------------------------------------------------
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A listening-ready TCP socket on ``host:port`` (port 0: a free one)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # TCP_NODELAY on accept
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+def base_url(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def banner(url: str, settings: Settings) -> str:
+    api = url + settings.api_prefix
+    return (
+        f"Oro API Sandbox: {api}\n"
+        f"OpenAPI document: {api}{OPENAPI_PATH}\n"
+        f"Database: {settings.database_url}"
+    )
+
+
+def security_summary(backend: Any) -> str:
+    """How to get in: the demo OAuth applications and users, or that authentication is off.
+
+    ``backend`` is the running app's (its engine: an in-memory database exists only there)."""
+    if not backend.settings.auth:
+        return "Authentication is off (--no-auth): every request acts as the demo administrator."
+    from server.auth.oauth.seed import demo_summary
+
+    with backend.engine.connect() as connection:
+        return demo_summary(connection, backend.schema)
+
+
+def serve(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> int:
+    settings = settings_from(args, environ)
+    for problem in settings.problems():
+        print(f"oro-sandbox: {problem}", file=sys.stderr)
+    if settings.problems():
+        return 2
+    try:
+        sock = bind_socket(args.host, args.port)
+    except OSError as error:
+        print(f"oro-sandbox: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+        return 1
+
+    import uvicorn
+
+    from server.app import create_app
+
+    port = sock.getsockname()[1]
+    url = base_url(args.host, port)
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started:
+                print(banner(url, settings), file=out)
+                print(security_summary(app.state.backend), file=out, flush=True)
+
+    app = create_app(settings)
+    config = uvicorn.Config(
+        app,
+        host=args.host,
+        port=port,
+        log_level="info" if settings.debug else "warning",
+        access_log=settings.debug,
+    )
+    with sock:
+        Server(config).run(sockets=[sock])
+    return 0
+
+
+# --- seed --------------------------------------------------------------------------------------
+
+
+def seed(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> int:
+    from server.domain.resources import build_registry
+    from server.domain.setup import prepare_database
+    from server.storage.database import count_rows, create_engine
+    from server.storage.tables import build_schema
+
+    settings = settings_from(args, environ)
+    registry = build_registry()
+    schema = build_schema(registry)
+    engine = create_engine(settings.database_url)
+    try:
+        started = time.perf_counter()
+        seeded = prepare_database(
+            engine, registry, schema, scale=settings.scale, reset=settings.reset
+        )
+        elapsed = time.perf_counter() - started
+        with engine.connect() as connection:
+            counts = count_rows(connection, schema)
+    finally:
+        engine.dispose()
+    if seeded:
+        print(
+            f"Seeded {settings.database_url} (scale {settings.scale}) in {elapsed:.1f} s:", file=out
+        )
+    else:
+        print(
+            f"{settings.database_url} already holds data; use --reset to seed it again.", file=out
+        )
+    width = max(len(type_) for type_ in counts)
+    for type_, count in counts.items():
+        print(f"  {type_:<{width}}  {count:>9,}", file=out)
+    return 0
+
+
+# --- openapi -----------------------------------------------------------------------------------
+
+
+def openapi(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> int:
+    from server.domain.resources import build_registry
+    from server.openapi import build_openapi
+
+    registry = build_registry()
+    unknown = [type_ for type_ in args.entity if type_ not in registry]
+    if unknown:
+        known = ", ".join(sorted(r.type for r in registry))
+        print(
+            f"oro-sandbox openapi: unknown entity type {', '.join(unknown)}; known: {known}",
+            file=sys.stderr,
+        )
+        return 2
+    options: dict[str, Any] = {"prefix": Settings.from_environ(environ).api_prefix}
+    if args.title is not None:
+        options["title"] = args.title
+    if args.server_url is not None:
+        options["server_url"] = args.server_url
+    if args.entity:
+        options["entities"] = list(dict.fromkeys(args.entity))
+    document = build_openapi(registry, **options)
+    text = dump_document(document, args.format)
+    if args.output is None:
+        out.write(text)
+    else:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"Wrote {args.output}", file=out)
+    return 0
+
+
+def dump_document(document: Mapping[str, Any], format_: str) -> str:
+    if format_ == "yaml":
+        from server.openapi import to_yaml
+
+        return to_yaml(dict(document))
+    import orjson
+
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"
