@@ -2,36 +2,26 @@
 launcher for Oro's JSON:API (the bundled server, a real Oro instance, or any JSON:API server).
 The widgets are in :mod:`sandbox.widgets`."""
 
-from sandbox.auth import (
-    AuthorizationCode,
-    BearerToken,
-    ClientCredentials,
-    PasswordGrant,
-    TokenError,
-    Wsse,
-)
-from sandbox.client import (
-    ApiClient,
+from sandbox.auth import AuthorizationCode, BearerToken, ClientCredentials, PasswordGrant, Wsse
+from sandbox.client import ApiClient, ErrorObject, Exchange
+from sandbox.exceptions import (
     ApiResponseError,
     ConnectionFailed,
-    ErrorObject,
-    Exchange,
+    FramesError,
+    LaunchError,
+    QueryError,
     SandboxError,
-)
-from sandbox.frames import Frames, FramesError, fetch_all, to_frames
-from sandbox.history import (
-    History,
-    SavedRequest,
     SavedRequestError,
-    load_requests,
-    replay,
-    save_requests,
+    SpecError,
+    TokenError,
 )
-from sandbox.launcher import LaunchError, Sandbox, launch, reset, status, stop
+from sandbox.frames import Frames, fetch_all, to_frames
+from sandbox.history import History, SavedRequest, load_requests, replay, save_requests
+from sandbox.launcher import Sandbox, launch, reset, status, stop
 from sandbox.metadata import Metadata, ResourceType
-from sandbox.query import Query, QueryError, Range, range_
+from sandbox.query import Query, Range, range_
 from sandbox.snippets import Snippet, to_curl, to_httpie, to_httpx
-from sandbox.spec import RequestSpec, SpecError
+from sandbox.spec import RequestSpec
 
 __all__ = [
     "ApiClient",

@@ -30,7 +30,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
-from sandbox.client import SandboxError
+from sandbox.exceptions import TokenError
 
 __all__ = [
     "AuthorizationCode",
@@ -44,16 +44,6 @@ __all__ = [
 TOKEN_PATH = "/oauth2-token"
 AUTHORIZE_PATH = "/oauth2-token/authorize"
 EARLY_REFRESH = 30  # seconds before expiry at which a token is renewed
-
-
-class TokenError(SandboxError):
-    """The token endpoint refused: ``error`` and ``description`` as RFC 6749 returns them."""
-
-    def __init__(self, status: int, error: str, description: str) -> None:
-        super().__init__(f"{status} {error}: {description}" if description else f"{status} {error}")
-        self.status = status
-        self.error = error
-        self.description = description
 
 
 class BearerToken(httpx.Auth):

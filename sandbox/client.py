@@ -21,6 +21,8 @@ from typing import Any
 import httpx
 import orjson
 
+from sandbox.exceptions import ApiResponseError, ConnectionFailed, SandboxError
+
 __all__ = [
     "JSON_API",
     "ApiClient",
@@ -32,20 +34,6 @@ __all__ = [
 
 JSON_API = "application/vnd.api+json"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
-
-
-class SandboxError(Exception):
-    """Base of the sandbox library's exceptions."""
-
-
-class ConnectionFailed(SandboxError):
-    def __init__(self, request: httpx.Request, cause: httpx.TransportError) -> None:
-        super().__init__(
-            f"{request.method} {request.url} got no answer: {type(cause).__name__}: {cause}."
-            " Is the server running, and is the URL right?"
-        )
-        self.request = request
-        self.cause = cause
 
 
 @dataclass(frozen=True)
@@ -186,17 +174,6 @@ class Exchange:
             f"<Exchange {self.request.method} {_unquote_brackets(target)} → {self.status}"
             f" {self.reason}{count}, {self.elapsed_ms:.0f} ms>"
         )
-
-
-class ApiResponseError(SandboxError):
-    def __init__(self, exchange: Exchange) -> None:
-        lines = [str(e) for e in exchange.errors] or [exchange.reason]
-        super().__init__(
-            f"{exchange.status} for {exchange.request.method}"
-            f" {exchange.request.url}: " + "; ".join(lines)
-        )
-        self.exchange = exchange
-        self.errors = exchange.errors
 
 
 def _unquote_brackets(text: str) -> str:

@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any, SupportsIndex, overload
 import httpx
 import yaml
 
-from sandbox.client import ApiClient, Exchange, SandboxError
+from sandbox.client import ApiClient, Exchange
+from sandbox.exceptions import SavedRequestError
 
 if TYPE_CHECKING:
     import pandas as pd  # type: ignore[import-untyped]
@@ -169,10 +170,6 @@ def replay(item: Exchange | httpx.Request, client: ApiClient) -> Exchange:
     """Send a recorded request (or an exchange's request) again; returns the new exchange."""
     request = item.request if isinstance(item, Exchange) else item
     return client.send(rebuild(request, client))
-
-
-class SavedRequestError(SandboxError, ValueError):
-    """A file is not a saved request (wrong extension, not a mapping, unknown or missing keys)."""
 
 
 @dataclass

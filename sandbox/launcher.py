@@ -57,7 +57,8 @@ from typing import IO, Any
 import httpx
 
 from sandbox.auth import ClientCredentials
-from sandbox.client import ApiClient, SandboxError
+from sandbox.client import ApiClient
+from sandbox.exceptions import LaunchError
 
 __all__ = ["LaunchError", "Sandbox", "launch", "reset", "status", "stop"]
 
@@ -87,15 +88,6 @@ threading.Thread(target=orphaned, daemon=True).start()
 del sys.argv[0]
 runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)
 """
-
-
-class LaunchError(SandboxError):
-    """The bundled server did not start, or an operation needs the bundled server."""
-
-    def __init__(self, message: str, *, returncode: int | None = None, stderr: str = "") -> None:
-        super().__init__(message)
-        self.returncode = returncode
-        self.stderr = stderr
 
 
 def default_database() -> Path:

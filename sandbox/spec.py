@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode
 
 import orjson
 
-from sandbox.client import SandboxError
+from sandbox.exceptions import SpecError as SpecError  # re-exported: its old home
 from sandbox.query import quote_query
 
 if TYPE_CHECKING:
@@ -87,10 +87,6 @@ _OWN_HEADERS = frozenset(
 
 # preset keys that describe the request rather than being its query parameters
 PRESET_KEYS = ("type", "action", "id", "relationship", "header", "body")
-
-
-class SpecError(SandboxError, ValueError):
-    """A spec that cannot become a request yet (an id or a relationship is missing)."""
 
 
 @dataclass(frozen=True)

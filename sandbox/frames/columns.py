@@ -37,11 +37,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import chain
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-import numpy as np
-import pandas as pd  # type: ignore[import-untyped]
-from pandas.api.types import union_categoricals  # type: ignore[import-untyped]
+from sandbox._lazy import lazy_module
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd  # type: ignore[import-untyped]
+else:  # loaded with the first frame, not with ``import sandbox``
+    np = lazy_module("numpy")
+    pd = lazy_module("pandas")
 
 from sandbox.frames.container import FramesError
 
@@ -184,7 +189,10 @@ class Typed:
         if kind == "enum":  # categories united, sorted as pd.Categorical sorts them
             try:
                 return cls(
-                    kind, union_categoricals([p.values for p in parts], sort_categories=True)
+                    kind,
+                    pd.api.types.union_categoricals(
+                        [p.values for p in parts], sort_categories=True
+                    ),
                 )
             except TypeError:  # categories of different dtypes (numbers here, text there)
                 values = chain.from_iterable(np.asarray(p.values, dtype=object) for p in parts)

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd  # type: ignore[import-untyped]
+from sandbox._lazy import lazy_module
 
-from sandbox.client import SandboxError
+if TYPE_CHECKING:
+    import pandas as pd  # type: ignore[import-untyped]
+else:  # loaded with the first frame, not with ``import sandbox``
+    pd = lazy_module("pandas")
+
+from sandbox.exceptions import FramesError
 
 __all__ = ["Frames", "FramesError"]
-
-
-class FramesError(SandboxError, ValueError):
-    """A document that cannot become frames, or a join that cannot be made; the message says why."""
 
 
 class Frames(Mapping[str, Any]):

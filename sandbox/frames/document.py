@@ -25,10 +25,16 @@ import gc
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd  # type: ignore[import-untyped]
+from sandbox._lazy import lazy_module
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd  # type: ignore[import-untyped]
+else:  # loaded with the first frame, not with ``import sandbox``
+    np = lazy_module("numpy")
+    pd = lazy_module("pandas")
 
 from sandbox.frames.columns import (
     CONVERTERS,
