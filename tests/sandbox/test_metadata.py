@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from sandbox._openapi import infer_data_type
 from sandbox.client import ApiClient
 from sandbox.metadata import (
     DATA_TYPES,
@@ -18,7 +19,6 @@ from sandbox.metadata import (
     Relationship,
     ResourceType,
     Route,
-    infer_data_type,
 )
 from server.domain.resources import build_registry
 from server.metadata.model import Registry
