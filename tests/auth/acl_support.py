@@ -15,7 +15,7 @@ import httpx
 
 from server.auth.authenticate import Credentials, Unauthorized
 from server.auth.principal import Principal, load_principal
-from tests.conftest import JSON_API, LiveServer
+from tests.live_server import JSON_API, LiveServer
 
 # demo users, one per role (seed: server/domain/seed.py)
 ADMIN, MANAGER, REP, OTHER_REP, READ_ONLY, PLAIN_USER, ACME_REP = 1, 3, 4, 5, 24, 11, 18

@@ -20,7 +20,7 @@ from server.auth.oauth.pkce import s256
 from server.auth.oauth.seed import DEMO_APPLICATIONS, seed_applications
 from server.auth.session import CSRF_COOKIE
 from server.storage.tables import Schema
-from tests.conftest import JSON_API, LiveServer
+from tests.live_server import JSON_API, LiveServer
 
 SECRETS = {app.client_id: app.secret for app in DEMO_APPLICATIONS}
 CALLBACK = "http://127.0.0.1/callback"

@@ -26,7 +26,7 @@ from tests.auth.acl_support import (
     call,
     header_user_server,
 )
-from tests.conftest import LiveServer
+from tests.live_server import LiveServer
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ from server.domain.resources import build_registry
 from server.domain.setup import prepare_database
 from server.storage.database import create_engine
 from server.storage.tables import Schema, build_schema
-from tests.conftest import LiveServer
+from tests.live_server import LiveServer
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from server.auth.bearer import BearerAuthenticator
 from server.auth.keys import generate_keys
 from server.auth.tokens import AccessClaims, issue_access_token
 from tests.auth.oauth_support import AuthServer, auth_server
-from tests.conftest import JSON_API
+from tests.live_server import JSON_API
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from server.auth.authenticate import Credentials, Unauthorized
 from server.auth.oauth.login import safe_target
 from server.auth.session import CSRF_COOKIE, SESSION_COOKIE, SessionAuthenticator
 from tests.auth.oauth_support import DISABLED, REP, AuthServer, auth_server, sign_in
-from tests.conftest import JSON_API
+from tests.live_server import JSON_API
 
 
 @pytest.fixture(scope="module")

@@ -35,7 +35,7 @@ from server.domain.setup import prepare_database
 from server.settings import Settings
 from server.storage.database import create_engine
 from server.storage.tables import Schema, build_schema
-from tests.conftest import LiveServer
+from tests.live_server import LiveServer
 
 # The reference's example (§4.3), verbatim.
 EXAMPLE = (

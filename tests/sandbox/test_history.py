@@ -23,7 +23,7 @@ from sandbox.history import (
     replay,
     save_requests,
 )
-from tests.conftest import LiveServer
+from tests.live_server import LiveServer
 
 
 @pytest.fixture

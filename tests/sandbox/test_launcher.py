@@ -17,7 +17,7 @@ from sandbox import launcher
 from sandbox.auth import ClientCredentials, TokenError
 from sandbox.client import ConnectionFailed
 from sandbox.launcher import LaunchError, Sandbox, launch, reset, status, stop
-from tests.conftest import LiveServer
+from tests.live_server import LiveServer
 
 ENVIRONMENT = (
     launcher.ENV_URL,

@@ -26,7 +26,7 @@ import pytest
 from sandbox.auth import BearerToken, ClientCredentials, wsse_headers
 from sandbox.client import JSON_API, ApiClient, Exchange
 from sandbox.snippets import Snippet, request_parts, requests_url, to_curl, to_httpie, to_httpx
-from tests.conftest import LiveServer
+from tests.live_server import LiveServer
 
 PATH = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
 HTTPIE = shutil.which("http", path=PATH)

@@ -20,7 +20,7 @@ import pytest
 
 from server.apidoc.render import blocks
 from server.domain.resources import build_registry
-from tests.conftest import LiveServer
+from tests.live_server import LiveServer
 
 REGISTRY = build_registry()
 HTML = "text/html; charset=utf-8"

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.conftest import LiveServer
+from tests.live_server import LiveServer
 from tests.jsonapi_schema import assert_valid_response
 
 JSON_API = "application/vnd.api+json"

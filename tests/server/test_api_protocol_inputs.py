@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import LiveServer
-from tests.server.test_api_writes import JSON_API, api_client, document, get, live_server, new_doc
+from tests.live_server import LiveServer
+from tests.server.write_support import JSON_API, api_client, document, get, live_server, new_doc
 
 DIGITS = "9" * 5000  # past Python's 4,300-digit int() limit
 MEMBER_ORDER = ["status", "code", "title", "detail", "source", "meta"]

@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import LiveServer
-from tests.server.test_api_writes import JSON_API, api_client, attr, error, live_server, send
+from tests.live_server import LiveServer
+from tests.server.write_support import JSON_API, api_client, attr, error, live_server, send
 
 RACERS = 32
 

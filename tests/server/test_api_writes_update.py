@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import LiveServer
-from tests.server.test_api_writes import (
+from tests.live_server import LiveServer
+from tests.server.write_support import (
     TYPE_MISMATCH,
     api_client,
     assert_errors,

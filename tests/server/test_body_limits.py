@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import JSON_API, LiveServer
+from tests.live_server import JSON_API, LiveServer
 
 LIMIT = 1024 * 1024
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import os
@@ -16,6 +15,7 @@ import threading
 from pathlib import Path
 from typing import IO, Any
 
+import httpx
 import pytest
 
 from server import cli
@@ -322,9 +322,7 @@ class _Lines:
         return self.queue.get(timeout=timeout)
 
 
-@pytest.mark.skipif(importlib.util.find_spec("server.app") is None, reason="no server.app yet")
 def test_python_m_server_serves_on_a_free_port_and_prints_the_url(tmp_path: Path) -> None:
-    httpx = pytest.importorskip("httpx")
     env = {key: value for key, value in os.environ.items() if not key.startswith("ORO_SANDBOX_")}
     errors = tmp_path / "stderr.txt"
     with errors.open("w") as stderr:

@@ -12,7 +12,7 @@ from server import cli
 from server.app import create_app
 from server.cors import is_allowed_origin, is_preflight, preflight_headers, response_headers
 from server.settings import Settings
-from tests.conftest import LiveServer
+from tests.live_server import LiveServer
 
 SITE = "https://app.example.com"
 ALLOW = ("OPTIONS", "GET", "PATCH", "POST", "DELETE")

@@ -65,8 +65,8 @@ def fuzz(
     except Unsatisfiable:
         if mode is not schemathesis.GenerationMode.NEGATIVE:
             raise
-        # e.g. a string id and a free-text header: nothing the schema could call invalid
-        pytest.skip("the schema leaves no room for invalid input here")
+        # e.g. a string id and a free-text header: nothing the schema could call invalid, so no
+        # negative case to send
 
 
 def example_cases(operation: schemathesis.APIOperation) -> list[schemathesis.Case]:

@@ -19,7 +19,7 @@ from server.domain.resources import build_registry
 from server.jsonapi.query import MAX_PATH, parse_query
 from server.storage.select import Selector
 from server.storage.tables import build_schema
-from tests.conftest import JSON_API, LiveServer
+from tests.live_server import JSON_API, LiveServer
 from tests.server.api_support import NO_LINKS, get_doc
 
 HOPS = ["contacts", "accounts"] * 5
