@@ -15,9 +15,9 @@ import pytest
 from sandbox.frames import Frames, FramesError, to_frames
 from sandbox.frames.document import assemble
 from sandbox.frames.extract import Typing, extract
+from tests.jsonapi_schema import shared_dir
 
-ROOT = Path(__file__).resolve().parents[2]
-VENDOR_RESPONSES = ROOT.parent / "shared/vendor/jsonapi-spec/_schemas/1.0/tests/response"
+VENDOR_RESPONSES = shared_dir() / "vendor/jsonapi-spec/_schemas/1.0/tests/response"
 UTC = dt.UTC
 
 
