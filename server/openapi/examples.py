@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.domain import seed
+from server.domain import seed, vocabulary
 from server.metadata import types as t
 from server.metadata.model import Attribute, Registry, Relationship, Resource
 from server.metadata.rules import Email, Length, Range, Unique
@@ -22,14 +22,14 @@ from server.metadata.rules import Email, Length, Range, Unique
 RECORDS = {"users": "2"}  # by default a type's record 1 (or its first dictionary option)
 # Seeded records nothing refers to; otherwise the record the create example adds (the next id).
 DELETABLE = {
-    "organizations": str(len(seed.ORGANIZATIONS) + 1),
-    "businessunits": str(len(seed.BUSINESS_UNITS) + 1),
+    "organizations": str(len(vocabulary.ORGANIZATIONS) + 1),
+    "businessunits": str(len(vocabulary.BUSINESS_UNITS) + 1),
     "customers": str(seed.CUSTOMERS + 1),
-    "userroles": str(len(seed.USER_ROLES)),
+    "userroles": str(len(vocabulary.USER_ROLES)),
     "users": "30",
     "accounts": "299",
     "contacts": "599",
-    "taxjurisdictions": str(len(seed.TAX_JURISDICTIONS)),
+    "taxjurisdictions": str(len(vocabulary.TAX_JURISDICTIONS)),
     "products": "199",
     "tasks": "199",
     "orders": "1999",
