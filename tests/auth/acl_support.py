@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from server.auth.authenticate import Credentials, Unauthorized
+from server.auth.authenticate import DEFAULT_CHALLENGE, Credentials, Unauthorized
 from server.auth.principal import Principal, load_principal
 from tests.live_server import JSON_API, LiveServer
 
@@ -35,7 +35,7 @@ class HeaderUser:
         with self.backend.engine.connect() as connection:
             principal = load_principal(connection, self.backend.schema, int(user))
         if principal is None:
-            raise Unauthorized(reason="unknown test user")
+            raise Unauthorized(DEFAULT_CHALLENGE, "unknown test user")
         return principal
 
 

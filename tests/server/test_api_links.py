@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.live_server import LiveServer
 from tests.jsonapi_schema import assert_valid_response
+from tests.live_server import LiveServer
 
 JSON_API = "application/vnd.api+json"
 TOTAL = "x-include-total-count"

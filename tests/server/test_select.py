@@ -43,7 +43,10 @@ def page(selector: Selector, pairs: list[tuple[str, str]]) -> tuple[str, dict[st
             id="neq-or-null",
         ),
         pytest.param(
-            [("filter[id]", "1,2")], "article.id IN (?, ?)", {"p0_0": 1, "p0_1": 2}, id="list"
+            [("filter[id]", "1,2")],
+            "article.id IN (SELECT anon_1.value FROM json_each(?) AS anon_1)",
+            {"p0": "[1,2]"},  # a list is one JSON array parameter, whatever its length
+            id="list",
         ),
         pytest.param(
             [("filter[views]", "1..5")],
@@ -82,8 +85,9 @@ def page(selector: Selector, pairs: list[tuple[str, str]]) -> tuple[str, dict[st
         pytest.param(
             [("filter[tags]", "x,y")],
             "article.id IN (SELECT article_tags_1.article_id FROM article_tags AS article_tags_1"
-            " WHERE article_tags_1.article_id IS NOT NULL AND article_tags_1.tag_id IN (?, ?))",
-            {"p0_0": "x", "p0_1": "y"},
+            " WHERE article_tags_1.article_id IS NOT NULL"
+            " AND article_tags_1.tag_id IN (SELECT anon_1.value FROM json_each(?) AS anon_1))",
+            {"p0": '["x","y"]'},
             id="to-many-eq-holds-any",
         ),
         pytest.param(
