@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from sandbox import ApiClient, ClientCredentials, PasswordGrant, Query, exercises, range_
-from tests.conftest import LiveServer
+from tests.live_server import LiveServer
 
 
 @pytest.fixture(scope="module")
