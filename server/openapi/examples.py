@@ -36,6 +36,14 @@ DELETABLE = {
     "orderlineitems": "2",
 }
 GUID = "0b7e7dee-87ac-4b5f-9ce1-2a1c4b1d6f10"
+# Values written the same way as an attribute and as a filter value, by data type.
+_WIRE_EXAMPLES = {
+    "currency": "USD",
+    "date": "2026-07-01",
+    "datetime": "2026-07-01T09:30:00Z",
+    "time": "10:30:00",
+    "guid": GUID,
+}
 Body = dict[str, Any]
 
 
@@ -78,6 +86,8 @@ def attribute_value(resource: Resource, attribute: Attribute, *, update: bool = 
     kind = attribute.type
     if kind.openapi.get("enum"):
         return kind.openapi["enum"][0]
+    if kind.name in _WIRE_EXAMPLES:
+        return _WIRE_EXAMPLES[kind.name]
     verb = "Updated" if update else "Example"
     match kind.name:
         case "string":
@@ -94,16 +104,6 @@ def attribute_value(resource: Resource, attribute: Attribute, *, update: bool = 
             return str(_bounded(attribute, 12.5))
         case "float" | "percent" | "percent_100":
             return _bounded(attribute, 0.5)
-        case "currency":
-            return "USD"
-        case "date":
-            return "2026-07-01"
-        case "datetime":
-            return "2026-07-01T09:30:00Z"
-        case "time":
-            return "10:30:00"
-        case "guid":
-            return GUID
         case "array":
             return ["example"]
         case "json":
@@ -141,6 +141,8 @@ def filter_value(field_type: t.DataType, identifier_of: str | None = None) -> st
         return identifier_of
     if field_type.openapi.get("enum"):
         return str(field_type.openapi["enum"][0])
+    if field_type.name in _WIRE_EXAMPLES:
+        return _WIRE_EXAMPLES[field_type.name]
     match field_type.name:
         case "integer" | "smallint" | "bigint":
             return "1"
@@ -152,16 +154,6 @@ def filter_value(field_type: t.DataType, identifier_of: str | None = None) -> st
             return "0.5"
         case "duration":
             return "60"
-        case "currency":
-            return "USD"
-        case "date":
-            return "2026-07-01"
-        case "datetime":
-            return "2026-07-01T09:30:00Z"
-        case "time":
-            return "10:30:00"
-        case "guid":
-            return GUID
     return "Example"
 
 
