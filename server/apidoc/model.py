@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from server.metadata.model import Attribute, Registry, Relationship, Resource
+from server.metadata.operators import OPERATORS
 from server.openapi import build_openapi, schemas
 from server.openapi import parameters as p
 from server.openapi import paths as routes
@@ -167,12 +168,12 @@ class Site:
     @property
     def set_operators(self) -> list[str]:
         """The operators whose value may be a list or a range."""
-        return [op for op in p.OPERATORS if op in p.SET_OPERATORS]
+        return [op.name for op in OPERATORS.values() if op.sets]
 
     @property
     def operators(self) -> list[tuple[str, str, str]]:
         """Every filter operator: (name, meaning for a field, for a to-many association)."""
-        return [(op, field, many) for op, (field, many) in p.OPERATORS.items()]
+        return [(op.name, op.meaning, op.meaning_many) for op in OPERATORS.values()]
 
     def doc_url(self, type_: str | None = None) -> str:
         """The page of one resource, or of them all."""
@@ -292,7 +293,7 @@ def _filter(field: p.FilterField) -> Filter:
         Operator(op, p.filter_name(field.name, op), p.meaning(op, many=field.many))
         for op in field.operators
     )
-    sets = bool(p.SET_OPERATORS & set(field.operators))
+    sets = any(OPERATORS[op].sets for op in field.operators)
     type_name = f"`{field.type.name}`"
     return Filter(
         field.name,

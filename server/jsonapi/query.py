@@ -14,27 +14,9 @@ from typing import Any
 
 from server.jsonapi.errors import ApiError, SortConstraint, filter_error, raise_all
 from server.metadata import types as t
-from server.metadata.model import TO_MANY_OPERATORS, Registry, Resource
+from server.metadata.model import Registry, Resource
+from server.metadata.operators import OPERATORS
 
-OPERATORS = (
-    "eq",
-    "neq",
-    "lt",
-    "lte",
-    "gt",
-    "gte",
-    "exists",
-    "neq_or_null",
-    "contains",
-    "not_contains",
-    "starts_with",
-    "not_starts_with",
-    "ends_with",
-    "not_ends_with",
-    "empty",
-)
-BOOLEAN_OPERATORS = {"exists", "empty"}
-MULTI_VALUE_OPERATORS = {"eq", "neq", "neq_or_null", "contains", "not_contains"}
 META_PROPERTIES = ("title",)
 FAMILIES = frozenset({"filter", "fields", "include", "page", "sort", "meta"})
 LIST_FAMILIES = FAMILIES
@@ -132,13 +114,13 @@ def _resolve(registry: Registry, resource: Resource, path: list[str]) -> _Target
 
 
 def _parse_value(target: _Target, operator: str, text: str) -> Any:
-    kind = target.type
-    if operator in BOOLEAN_OPERATORS:
+    kind, row = target.type, OPERATORS[operator]
+    if row.flag:
         return t.parse_boolean_text(text)
     if text == "" and kind.name in ("string", "text", "enum", "currency"):
         raise t.InvalidValue(f'Expected not empty string value. Given "{text}".')
-    multi = operator in MULTI_VALUE_OPERATORS
-    ranged = not (target.to_many and operator in TO_MANY_OPERATORS)  # contains all: no ranges
+    multi = row.sets
+    ranged = row.ranges_many or not target.to_many  # contains all: no ranges
     if multi and ranged and kind.allow_range and ".." in text:
         low_text, _, high_text = text.partition("..")
         try:

@@ -13,10 +13,9 @@ from enum import Enum
 from functools import cached_property
 from typing import Any
 
+from server.metadata import operators
 from server.metadata import types as t
 from server.metadata.rules import NotBlank, Rule, Unique
-
-TO_MANY_OPERATORS = ("contains", "not_contains")
 
 
 class Auto(Enum):
@@ -117,7 +116,7 @@ class Relationship:
         """Oro's defaults: to-many filters also take ``contains``/``not_contains`` (all of)."""
         if not self.filterable:
             return ()
-        return t.COMPARABLE + (TO_MANY_OPERATORS if self.many else ())
+        return operators.defaults(operators.TO_MANY if self.many else operators.COMPARABLE)
 
     @property
     def writable(self) -> bool:

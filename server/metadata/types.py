@@ -24,6 +24,8 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 
+from server.metadata import operators
+
 
 class InvalidValue(ValueError):
     """A value that does not fit its data type; ``args[0]`` is Oro's message."""
@@ -41,8 +43,8 @@ class Period:
     end: Any
 
 
-COMPARABLE = ("eq", "neq", "exists", "neq_or_null")
-ORDERED = ("eq", "neq", "lt", "lte", "gt", "gte", "exists", "neq_or_null")
+COMPARABLE = operators.defaults(operators.COMPARABLE)  # eq, neq, exists, neq_or_null
+ORDERED = operators.defaults(operators.ORDERED)  # and lt, lte, gt, gte
 
 
 @dataclass(frozen=True)

@@ -13,40 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from server.jsonapi.query import MULTI_VALUE_OPERATORS
 from server.metadata import types as t
-from server.metadata.model import TO_MANY_OPERATORS, Registry, Resource
+from server.metadata.model import Registry, Resource
+from server.metadata.operators import OPERATORS
 from server.openapi import examples, names
 
 Parameter = dict[str, Any]
 Keyed = tuple[str, Parameter]  # (components/parameters key, parameter)
 
-# What each operator means, for a field or a to-one association, and for a to-many one.
-OPERATORS: dict[str, tuple[str, str]] = {
-    "eq": ("equal to the value", "contains any of the values"),
-    "neq": (
-        "not equal to the value; records without a value are not returned",
-        "contains none of the values; empty collections are not returned",
-    ),
-    "lt": ("less than the value", ""),
-    "lte": ("less than or equal to the value", ""),
-    "gt": ("greater than the value", ""),
-    "gte": ("greater than or equal to the value", ""),
-    "exists": ("`true`: has a value; `false`: has none", "`true`: not empty; `false`: empty"),
-    "neq_or_null": (
-        "not equal to the value, or without a value",
-        "contains none of the values, or is empty",
-    ),
-    "contains": ("contains the text", "contains all of the values"),
-    "not_contains": ("does not contain the text", "does not contain all of the values"),
-    "starts_with": ("starts with the text", ""),
-    "not_starts_with": ("does not start with the text", ""),
-    "ends_with": ("ends with the text", ""),
-    "not_ends_with": ("does not end with the text", ""),
-    "empty": ("`true`: empty or without a value; `false`: not empty", ""),
-}
-FLAG_OPERATORS = frozenset({"exists", "empty"})  # take a boolean, not a value of the field
-SET_OPERATORS = frozenset({"eq", "neq"})  # where lists and ranges of values apply
 
 X_INCLUDE = {
     "item": "`noHateoas` removes the links.",
@@ -160,8 +134,8 @@ def filter_name(field: str, op: str) -> str:
 
 def meaning(op: str, *, many: bool = False) -> str:
     """What ``op`` tests, for a field or a to-one association, or for a to-many one."""
-    single, plural = OPERATORS.get(op, (f"operator `{op}`", ""))
-    return (plural or single) if many else single
+    row = OPERATORS[op]
+    return (row.meaning_many or row.meaning) if many else row.meaning
 
 
 def filters(resource: Resource, registry: Registry) -> list[Keyed]:
@@ -176,12 +150,12 @@ def _filters(resource: Resource, field: FilterField) -> list[Keyed]:
     for op in field.operators:
         key = f"{resource.type}.filter.{field.name}" + ("" if op == "eq" else f".{op}")
         text = f"`{field.name}` {meaning(op, many=field.many)}"
-        if op in FLAG_OPERATORS:
+        if OPERATORS[op].flag:
             text += "."
             schema: dict[str, Any] = {"type": "boolean"}
             example: Any = True
         else:
-            text += f"; the value is {field.noun}.{_value_forms(op, field.type)}"
+            text += f"; the value is {field.noun}.{_value_forms(op, field)}"
             schema = _value_schema(op, field)
             example = field.example
         params.append((key, query(filter_name(field.name, op), schema, text, example)))
@@ -195,20 +169,23 @@ def _value_schema(op: str, field: FilterField) -> dict[str, Any]:
         return {"type": "string"}
     number = r"[+-]?[0-9]+"
     forms = []
-    multi = op in MULTI_VALUE_OPERATORS
+    row = OPERATORS[op]
+    multi = row.sets
     if multi and (field.type.allow_list or field.identifier or field.many):
         forms.append(f"(,{number})*")
-    if multi and field.type.allow_range and not (field.many and op in TO_MANY_OPERATORS):
+    if multi and field.type.allow_range and (row.ranges_many or not field.many):
         forms.append(rf"\.\.{number}")
     tail = f"({'|'.join(forms)})" if forms else ""
     return {"type": "string", "pattern": f"^{number}{tail}$"}
 
 
-def _value_forms(op: str, type_: t.DataType) -> str:
-    if op not in SET_OPERATORS:
+def _value_forms(op: str, field: FilterField) -> str:
+    row, type_ = OPERATORS[op], field.type
+    if not row.sets:
         return ""
-    lists = "Lists `a,b` (any of them) are supported." if type_.allow_list else ""
-    ranges = "Ranges `from..to` (inclusive) are supported." if type_.allow_range else ""
+    lists = "Lists `a,b` are supported." if type_.allow_list else ""
+    ranged = type_.allow_range and (row.ranges_many or not field.many)
+    ranges = "Ranges `from..to` (inclusive) are supported." if ranged else ""
     text = " ".join(part for part in (lists, ranges) if part)
     return f" {text}" if text else " Lists and ranges are not supported (a comma is literal)."
 

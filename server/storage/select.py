@@ -7,9 +7,10 @@ values of each request: the hot path does no statement building and no ORM-style
 The compiled statements are kept in a bounded least-recently-used cache.
 
 Association hops compose as ``IN`` sub-selects over fresh aliases, so ``filter[a.b.c]`` is the
-same code at any depth (up to ``server.jsonapi.query.MAX_PATH``); to-many leaves have Oro's set
-semantics (``eq`` = contains any, ``neq`` = contains none and not empty, ``contains`` = contains
-all).
+same code at any depth (up to ``server.jsonapi.query.MAX_PATH``). What an operator tests is its
+row in ``server.metadata.operators``, over values bound by ``server.storage.operands`` (to-many
+leaves have Oro's set semantics: ``eq`` = contains any, ``neq`` = contains none and not empty,
+``contains`` = contains all).
 
 Access rules apply to every record a statement reaches, not only to the primary table: each
 association hop of a filter or a sort, each to-many linkage and each to-one foreign key sees only
@@ -19,7 +20,6 @@ filter, sort, count or linkage tells anything about a hidden record.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
@@ -29,23 +29,15 @@ from typing import Any
 import sqlalchemy as sa
 
 from server.auth.acl import Level, Rule
-from server.jsonapi.query import Filter, Query, Range
+from server.jsonapi.query import Filter, Query
 from server.metadata.model import Registry, Relationship, Resource
-from server.metadata.types import Period
+from server.storage.operands import Test, bind, bind_filters, compare, listed, to_json, to_many
 from server.storage.tables import Schema
 
 Clause = sa.ColumnElement[bool]
 MAX_ROWS = 2**62
 MAX_STATEMENTS = 512  # compiled statements kept (least recently used ones go first)
 Params = dict[str, Any]
-LIKE = {
-    "contains": "%{}%",
-    "not_contains": "%{}%",
-    "starts_with": "{}%",
-    "not_starts_with": "{}%",
-    "ends_with": "%{}",
-    "not_ends_with": "%{}",
-}
 
 
 @dataclass(frozen=True)
@@ -77,39 +69,6 @@ def run(connection: sa.Connection, sql: Sql, params: Params) -> list[tuple[Any, 
         return rows
     finally:
         cursor.close()
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def bind_filters(filters: Sequence[Filter]) -> tuple[tuple[tuple[Any, ...], ...], Params]:
-    """The shape of the filters (a cache key) and their values by bind name ``p<i>…``."""
-    shape: list[tuple[Any, ...]] = []
-    params: Params = {}
-    for i, f in enumerate(filters):
-        name, value = f"p{i}", f.value
-        if isinstance(value, Period):
-            value = Range(value.start, value.end, high_open=True)
-        if isinstance(value, bool) and f.operator in ("exists", "empty"):
-            kind: Hashable = ("bool", value)
-        elif isinstance(value, Range):
-            kind = ("range", value.high_open)
-            params[f"{name}_lo"], params[f"{name}_hi"] = value.low, value.high
-        elif isinstance(value, list) and value and isinstance(value[0], Period):
-            kind = ("periods",)  # a list of partial dates: the union of the periods
-            params[name] = _json([[period.start, period.end] for period in value])
-        elif isinstance(value, list):
-            kind = ("list",)
-            params[name] = _json(value)
-        elif f.operator in LIKE:
-            kind = ("like",)
-            params[name] = LIKE[f.operator].format(_escape_like(str(value)))
-        else:
-            kind = ("value",)
-            params[name] = value
-        shape.append((f.path, f.operator, kind))
-    return tuple(shape), params
 
 
 class Selector:
@@ -191,7 +150,7 @@ class Selector:
                 statement = statement.where(self._members(within))
             statement = self._order(resource, table, statement, query, access)
             if paged:
-                statement = statement.limit(_bind("limit")).offset(_bind("offset"))
+                statement = statement.limit(bind("limit")).offset(bind("offset"))
             return statement
 
         return self.compiled(key, build), params
@@ -228,13 +187,13 @@ class Selector:
             table = self.schema.tables[resource.type]
             return (
                 sa.select(*self.columns(resource, table, access))
-                .where(table.c.id.in_(_listed("ids")))
+                .where(table.c.id.in_(listed("ids")))
                 .where(self.visible(resource, table, access))
                 .order_by(table.c.id)
             )
 
         sql = self.compiled(("by_ids", resource.type, _access_key(access)), build)
-        params = {"ids": _json(list(ids)), **_access_params(access)}
+        params = {"ids": to_json(list(ids)), **_access_params(access)}
         return sql, params
 
     # --- access control ----------------------------------------------------------------------
@@ -249,7 +208,7 @@ class Selector:
             return sa.false()
         if ownership is None:  # shared by every organization
             return sa.true() if access.changes_shared else sa.false()
-        organization = _bind("acl_org")
+        organization = bind("acl_org")
         if ownership == "organization_self":
             return table.c.id == organization
         if ownership == "parent":
@@ -269,11 +228,11 @@ class Selector:
         if level == Level.ORGANIZATION:
             return in_organization
         owner = table.c[resource.relationship["owner"].column]
-        units = _listed("acl_bu")
+        units = listed("acl_bu")
         if ownership == "business_unit":
             return sa.and_(in_organization, owner.in_(units))
         if level == Level.USER:
-            return sa.and_(in_organization, owner == _bind("acl_user"))
+            return sa.and_(in_organization, owner == bind("acl_user"))
         link_table, link = self.schema.link("users", "businessUnits")
         colleagues = sa.select(link_table.c[link.owner_column]).where(
             link_table.c[link.target_column].in_(units)
@@ -305,14 +264,14 @@ class Selector:
 
         def build() -> sa.Select[Any]:
             owner, target = self._pair(resource, rel)
-            statement = sa.select(owner, target).where(owner.in_(_listed("ids")))
+            statement = sa.select(owner, target).where(owner.in_(listed("ids")))
             seen = self.seen(rel.target, access)
             if seen is not None:
                 statement = statement.where(target.in_(seen))
             return statement.order_by(owner, target)
 
         key = ("related", resource.type, rel.name, _access_key(access))
-        params = {"ids": _json(list(ids)), **_access_params(access)}
+        params = {"ids": to_json(list(ids)), **_access_params(access)}
         return self.compiled(key, build), params
 
     def columns(
@@ -377,12 +336,12 @@ class Selector:
                 owners = sa.select(inner_table.c[inverse.column])
             return table.c.id.in_(owners.where(condition))
         if head == "id":
-            return _compare(table.c.id, operator, name, kind)
+            return compare(table.c.id, operator, name, kind)
         if head in resource.attribute:
-            return _compare(table.c[resource.attribute[head].column], operator, name, kind)
+            return compare(table.c[resource.attribute[head].column], operator, name, kind)
         rel = resource.relationship[head]
         if not rel.many:
-            return _compare(self.to_one(resource, table, rel, access), operator, name, kind)
+            return compare(self.to_one(resource, table, rel, access), operator, name, kind)
         return self._to_many(resource, table, rel, operator, name, kind, access)
 
     def _pair(
@@ -403,16 +362,16 @@ class Selector:
         self,
         resource: Resource,
         rel: Relationship,
-        targets: sa.Select[Any] | None,
+        test: Test | None,
         seen: sa.Select[Any] | None = None,
     ) -> sa.Select[Any]:
-        """Owner ids related through to-many ``rel`` to ``targets`` (any target when None),
-        counting only the targets in ``seen`` (all when None)."""
+        """Owner ids related through to-many ``rel`` to a target whose id passes ``test`` (any
+        target when None), counting only the targets in ``seen`` (all when None)."""
         owner, target = self._pair(resource, rel, alias=True)
         statement = sa.select(owner).where(owner.is_not(None))
         if seen is not None:
             statement = statement.where(target.in_(seen))
-        return statement if targets is None else statement.where(target.in_(targets))
+        return statement if test is None else statement.where(test(target))
 
     def _to_many(
         self,
@@ -425,38 +384,18 @@ class Selector:
         access: Rule | None = None,
     ) -> Clause:
         seen = self.seen(rel.target, access)
-        non_empty = table.c.id.in_(self._owners(resource, rel, None, seen))
-        if operator == "exists":
-            return non_empty if kind[1] else sa.not_(non_empty)
-        if kind[0] == "range":  # eq / neq / neq_or_null only (the parser refuses the rest)
+
+        def owners(test: Test | None) -> sa.Select[Any]:
+            return self._owners(resource, rel, test, seen)
+
+        def held(test: Test) -> sa.ScalarSelect[Any]:
+            """How many different targets passing ``test`` the outer owner holds."""
             owner, target = self._pair(resource, rel, alias=True)
-            in_range = _compare_range(target, "eq", name, kind[1])
-            members = sa.select(owner).where(owner.is_not(None), in_range)
-            if seen is not None:
-                members = members.where(target.in_(seen))
-            holding_any = table.c.id.in_(members)
-        else:
-            holding_any = table.c.id.in_(self._owners(resource, rel, _listed(name), seen))
-        if operator == "eq":
-            return holding_any
-        if operator == "neq":
-            return sa.and_(non_empty, sa.not_(holding_any))
-        if operator == "neq_or_null":
-            return sa.not_(holding_any)
-        owner, target = self._pair(resource, rel, alias=True)
-        held = sa.select(sa.func.count(sa.distinct(target))).where(
-            owner == table.c.id, target.in_(_listed(name))
-        )
-        if seen is not None:
-            held = held.where(target.in_(seen))
-        wanted = sa.func.json_each(_bind(name)).table_valued("value")
-        every = sa.select(sa.func.count(sa.distinct(wanted.c.value)))
-        holding_all = held.scalar_subquery() == every.scalar_subquery()
-        if operator == "contains":
-            return holding_all
-        if operator == "not_contains":
-            return sa.not_(holding_all)
-        raise ValueError(operator)
+            count = sa.select(sa.func.count(sa.distinct(target)))
+            count = count.where(owner == table.c.id, test(target))
+            return (count if seen is None else count.where(target.in_(seen))).scalar_subquery()
+
+        return to_many(table.c.id, owners, held, operator, name, kind)
 
     def _sort_column(
         self, resource: Resource, table: sa.FromClause, name: str, access: Rule | None
@@ -471,7 +410,7 @@ class Selector:
         """Records of the target table related to the bound ``owner``."""
         resource, rel = within.resource, within.relationship
         target_table = self.schema.tables[rel.target]
-        owner = _bind("owner")
+        owner = bind("owner")
         if rel.many:
             owner_col, target_col = self._pair(resource, rel, alias=True)
             return target_table.c.id.in_(sa.select(target_col).where(owner_col == owner))
@@ -527,94 +466,9 @@ def _access_params(access: Rule | None) -> Params:
     return {
         "acl_user": access.user_id,
         "acl_org": access.organization_id,
-        "acl_bu": _json(list(access.business_unit_ids)),
+        "acl_bu": to_json(list(access.business_unit_ids)),
     }
 
 
 def _within_key(within: Within | None) -> Hashable:
     return None if within is None else (within.resource.type, within.relationship.name)
-
-
-def _bind(name: str) -> sa.BindParameter[Any]:
-    return sa.bindparam(name)
-
-
-def _json(values: list[Any]) -> str:
-    return json.dumps(values, separators=(",", ":"), allow_nan=False)
-
-
-def _listed(name: str) -> sa.Select[Any]:
-    """The items of the JSON array bound as ``name``: one parameter, whatever its length."""
-    items = sa.func.json_each(_bind(name)).table_valued("value")
-    return sa.select(items.c.value)
-
-
-def _compare(column: sa.ColumnElement[Any], operator: str, name: str, kind: Any) -> Clause:
-    match kind[0]:
-        case "bool":
-            if operator == "exists":
-                return column.is_not(None) if kind[1] else column.is_(None)
-            blank = sa.or_(column.is_(None), column == "")  # "empty"
-            return blank if kind[1] else sa.not_(blank)
-        case "range":
-            return _compare_range(column, operator, name, kind[1])
-        case "periods":  # [[start, end), ...] as one JSON array
-            periods = sa.func.json_each(_bind(name)).table_valued("value")
-            start = sa.func.json_extract(periods.c.value, sa.literal_column("'$[0]'"))
-            end = sa.func.json_extract(periods.c.value, sa.literal_column("'$[1]'"))
-            inside = sa.exists().where(column >= start, column < end).select_from(periods)
-            if operator == "eq":
-                return inside
-            outside = sa.and_(column.is_not(None), sa.not_(inside))
-            return outside if operator == "neq" else sa.or_(outside, column.is_(None))
-        case "list":
-            values = _listed(name)
-            if operator == "eq":
-                return column.in_(values)
-            if operator == "neq":
-                return column.not_in(values)
-            return sa.or_(column.not_in(values), column.is_(None))  # neq_or_null
-        case "like":
-            pattern = column.like(_bind(name), escape="\\")
-            return sa.not_(pattern) if operator.startswith("not_") else pattern
-    value = _bind(name)
-    match operator:
-        case "eq":
-            return column == value
-        case "neq":
-            return column != value
-        case "neq_or_null":
-            return sa.or_(column != value, column.is_(None))
-        case "lt":
-            return column < value
-        case "lte":
-            return column <= value
-        case "gt":
-            return column > value
-        case "gte":
-            return column >= value
-    raise ValueError(operator)
-
-
-def _compare_range(
-    column: sa.ColumnElement[Any], operator: str, name: str, high_open: bool
-) -> Clause:
-    low, high = _bind(f"{name}_lo"), _bind(f"{name}_hi")
-    below = column < low
-    above = column >= high if high_open else column > high
-    match operator:
-        case "eq":
-            return sa.and_(sa.not_(below), sa.not_(above))
-        case "neq":
-            return sa.or_(below, above)
-        case "neq_or_null":
-            return sa.or_(below, above, column.is_(None))
-        case "lt":
-            return below
-        case "lte":
-            return sa.not_(above)
-        case "gt":
-            return above
-        case "gte":
-            return sa.not_(below)
-    raise ValueError(operator)

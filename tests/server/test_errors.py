@@ -320,6 +320,29 @@ def test_response_parts(error: ApiError, expected: tuple[Any, ...]) -> None:
     assert (error.status, error.document(), error.headers()) == expected
 
 
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        pytest.param(
+            e.FilterConstraint("Bad.", parameter="filter[id]"),
+            [{"title": "filter constraint", "detail": "Bad.", "source": "filter[id]"}],
+            id="one",
+        ),
+        pytest.param(
+            e.ApiErrors([e.FormConstraint("A.", pointer="/data"), e.NotFound()]),
+            [
+                {"title": "form constraint", "detail": "A.", "source": "/data"},
+                {"title": "not found http exception"},
+            ],
+            id="several",
+        ),
+        pytest.param(e.MethodNotAllowed(["GET"]), None, id="no-body-either"),
+    ],
+)
+def test_plain_rest_document(error: ApiError, expected: Any) -> None:
+    assert error.document(json_api=False) == expected
+
+
 def test_every_error_is_an_api_error() -> None:
     assert issubclass(e.Unauthorized, ApiError)
     assert issubclass(e.MethodNotAllowed, ApiError)
