@@ -40,6 +40,9 @@ FLOOR = {part: level for level, parts in enumerate(FLOORS) for part in parts}
 PENDING = frozenset(
     {
         ("server.storage.load", "server.auth.acl"),
+        ("server.storage.access", "server.auth.acl"),
+        ("server.storage.filters", "server.auth.acl"),
+        ("server.storage.order", "server.auth.acl"),
         ("server.storage.select", "server.auth.acl"),
         ("server.openapi.examples", "server.domain.seed"),
         ("server.openapi.examples", "server.domain.vocabulary"),

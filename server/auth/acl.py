@@ -8,7 +8,7 @@ organization (System). Records of another organization are never visible. Shared
 without an organization, tax jurisdictions) are seen by all, but changing one needs ``SYSTEM``,
 which no demo role grants: no organization's administrator changes what the other one uses.
 Several roles add up: the highest level wins. The SQL for a level lives in
-``server.storage.select``; this module decides the level.
+``server.storage.access``; this module decides the level.
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 
 from server.auth.acl import Rule
 from server.metadata.model import Registry, Resource
-from server.storage.select import Params, Selector, Sql, run
+from server.storage.select import Selector
+from server.storage.statements import Params, Sql, run
 
 CHUNK = 900  # ids per IN (...) list, well under SQLite's variable limit
 

@@ -1,5 +1,5 @@
-"""server/storage/select.py: a parsed query → SQL text and bind values. Pure: compiled for SQLite's
-dialect, nothing executed."""
+"""server/storage/select.py and the parts it puts together (filters, order, access, statements): a
+parsed query → SQL text and bind values. Pure: compiled for SQLite's dialect, nothing executed."""
 
 from __future__ import annotations
 

@@ -1,0 +1,110 @@
+"""Which records a caller may see, as SQL: the access filter every statement applies on every hop.
+
+Access rules apply to every record a statement reaches, not only to the primary table: each
+association hop of a filter or a sort, each to-many linkage and each to-one foreign key sees only
+the related records the caller may view (a to-one key to a hidden record reads as null), so no
+filter, sort, count or linkage tells anything about a hidden record.
+
+A rule's values are bind parameters (``acl_user``, ``acl_org``, ``acl_bu`` — the business units as
+one JSON array): :func:`access_params` gives them and :func:`access_key` the part of a statement's
+shape that depends on the rule (its level and sight, never the caller's ids). No rule (None) means
+no restriction: the server's own reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any
+
+import sqlalchemy as sa
+
+from server.auth.acl import Level, Rule
+from server.metadata.model import Registry, Relationship, Resource
+from server.storage.operands import bind, listed, to_json
+from server.storage.tables import Schema
+
+Clause = sa.ColumnElement[bool]
+
+
+def access_key(access: Rule | None) -> Hashable:
+    """What of a rule shapes a statement (its cache key's part)."""
+    if access is None:
+        return None
+    return (access.level, access.changes_shared, access.sight)
+
+
+def access_params(access: Rule | None) -> dict[str, Any]:
+    """A rule's values by bind name."""
+    if access is None:
+        return {}
+    return {
+        "acl_user": access.user_id,
+        "acl_org": access.organization_id,
+        "acl_bu": to_json(list(access.business_unit_ids)),
+    }
+
+
+class AccessFilter:
+    """The records a rule reaches, for the tables of one registry."""
+
+    def __init__(self, registry: Registry, schema: Schema) -> None:
+        self.registry = registry
+        self.schema = schema
+
+    def visible(self, resource: Resource, table: sa.FromClause, access: Rule | None) -> Clause:
+        """The records ``access`` reaches (bind parameters ``acl_*``; see server.auth.acl)."""
+        if access is None:
+            return sa.true()
+        level = access.level
+        ownership = resource.ownership
+        if level == Level.NONE:
+            return sa.false()
+        if ownership is None:  # shared by every organization
+            return sa.true() if access.changes_shared else sa.false()
+        organization = bind("acl_org")
+        if ownership == "organization_self":
+            return table.c.id == organization
+        if ownership == "parent":
+            assert resource.acl_parent is not None
+            rel = resource.relationship[resource.acl_parent]
+            parent = self.registry[rel.target]
+            parent_table = self.schema.tables[parent.type].alias()
+            return table.c[rel.column].in_(
+                sa.select(parent_table.c.id).where(self.visible(parent, parent_table, access))
+            )
+        org_column = table.c[resource.relationship["organization"].column]
+        if ownership == "organization":
+            if not access.changes_shared:
+                return org_column == organization
+            return sa.or_(org_column == organization, org_column.is_(None))  # None: shared
+        in_organization = org_column == organization
+        if level == Level.ORGANIZATION:
+            return in_organization
+        owner = table.c[resource.relationship["owner"].column]
+        units = listed("acl_bu")
+        if ownership == "business_unit":
+            return sa.and_(in_organization, owner.in_(units))
+        if level == Level.USER:
+            return sa.and_(in_organization, owner == bind("acl_user"))
+        link_table, link = self.schema.link("users", "businessUnits")
+        colleagues = sa.select(link_table.c[link.owner_column]).where(
+            link_table.c[link.target_column].in_(units)
+        )
+        return sa.and_(in_organization, owner.in_(colleagues))
+
+    def seen(self, type_: str, access: Rule | None) -> sa.Select[Any] | None:
+        """Ids of the ``type_`` records a related path may reach; None when every one may be."""
+        related = None if access is None else access.seeing(type_)
+        target = self.registry[type_]
+        if related is None or (related.level != Level.NONE and target.ownership is None):
+            return None
+        table = self.schema.tables[type_].alias()
+        return sa.select(table.c.id).where(self.visible(target, table, related))
+
+    def to_one(
+        self, table: sa.FromClause, rel: Relationship, access: Rule | None
+    ) -> sa.ColumnElement[Any]:
+        """A to-one foreign key as the caller may see it: null when it points at a hidden record."""
+        column = table.c[rel.column]
+        seen = self.seen(rel.target, access)
+        return column if seen is None else sa.case((column.in_(seen), column), else_=sa.null())
