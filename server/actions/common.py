@@ -16,7 +16,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from server.actions.context import Context
-from server.auth.acl import Level, Rule
 from server.jsonapi.body import load_json
 from server.jsonapi.errors import (
     AccessGrantedConstraint,
@@ -34,6 +33,7 @@ from server.jsonapi.query import (
     flatten_body_filters,
     parse_query,
 )
+from server.metadata.access import Level, Rule
 from server.metadata.model import Resource
 from server.metadata.rules import Unique
 from server.metadata.types import format_datetime

@@ -8,11 +8,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from server.auth.acl import Access, Acl, Rule
+from server.auth.acl import Access, Acl
 from server.auth.authenticate import Authenticator
 from server.auth.feature import FeatureCache
 from server.auth.principal import Principal
 from server.jsonapi.document import View
+from server.metadata.access import Rule
 from server.metadata.model import Registry, Resource
 from server.settings import Settings
 from server.storage.select import Selector

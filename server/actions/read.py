@@ -21,11 +21,11 @@ from server.actions.common import (
 )
 from server.actions.context import Context, Reply
 from server.actions.render import render, single_document
-from server.auth.acl import Rule
 from server.jsonapi.document import identifier, page_links
 from server.jsonapi.errors import no_access_to_entity
 from server.jsonapi.ids import parse_id
 from server.jsonapi.query import Query, parse_query
+from server.metadata.access import Rule
 from server.metadata.model import Relationship, Resource
 from server.storage.select import Within
 

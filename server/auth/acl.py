@@ -7,54 +7,24 @@ every record of the user's organization (Global); ``SYSTEM`` — also records sh
 organization (System). Records of another organization are never visible. Shared records (roles
 without an organization, tax jurisdictions) are seen by all, but changing one needs ``SYSTEM``,
 which no demo role grants: no organization's administrator changes what the other one uses.
-Several roles add up: the highest level wins. The SQL for a level lives in
-``server.storage.access``; this module decides the level.
+Several roles add up: the highest level wins. A decided level is a ``Rule`` (plain data, in
+``server.metadata.access``, below storage and auth); its SQL lives in ``server.storage.access``;
+this module decides the level.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
-from enum import IntEnum
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from server.auth.principal import Principal
+from server.metadata.access import Level, Rule
 from server.metadata.model import Registry, Resource
 from server.storage.tables import Schema
 
 PERMISSIONS = ("VIEW", "CREATE", "EDIT", "DELETE")
-
-
-class Level(IntEnum):
-    NONE = 0
-    USER = 1
-    BUSINESS_UNIT = 2
-    ORGANIZATION = 3
-    SYSTEM = 4
-
-
-@dataclass(frozen=True)
-class Rule:
-    """What a principal may reach of one resource type with one permission."""
-
-    level: Level
-    user_id: int
-    organization_id: int
-    business_unit_ids: tuple[int, ...]
-    permission: str = "VIEW"
-    # the VIEW level of every type the principal sees something of: records reached through an
-    # association (filters, sorts, includes, linkage) are judged by their own type's rule
-    sight: tuple[tuple[str, Level], ...] = ()
-
-    def seeing(self, type_: str) -> Rule:
-        """The VIEW rule of a related type, for the same principal."""
-        return replace(self, level=dict(self.sight).get(type_, Level.NONE), permission="VIEW")
-
-    @property
-    def changes_shared(self) -> bool:
-        """Whether the rule reaches records shared by every organization."""
-        return self.permission == "VIEW" or self.level >= Level.SYSTEM
 
 
 class Acl:

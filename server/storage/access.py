@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from server.auth.acl import Level, Rule
+from server.metadata.access import Level, Rule
 from server.metadata.model import Registry, Relationship, Resource
 from server.storage.operands import bind, listed, to_json
 from server.storage.tables import Schema

@@ -15,8 +15,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from server.auth.acl import Rule
 from server.jsonapi.query import Filter
+from server.metadata.access import Rule
 from server.metadata.model import Registry, Relationship, Resource
 from server.storage.access import AccessFilter
 from server.storage.associations import Associations

@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from server.auth.acl import Rule
+from server.metadata.access import Rule
 from server.metadata.model import Registry, Resource
 from server.storage.select import Selector
 from server.storage.statements import Params, Sql, run

@@ -13,8 +13,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from server.auth.acl import Rule
 from server.jsonapi.query import Query
+from server.metadata.access import Rule
 from server.metadata.model import Registry, Resource
 from server.storage.access import AccessFilter
 from server.storage.operands import bind

@@ -17,8 +17,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from server.auth.acl import Rule
 from server.jsonapi.query import Query
+from server.metadata.access import Rule
 from server.metadata.model import Registry, Relationship, Resource
 from server.storage.access import AccessFilter, access_key, access_params
 from server.storage.associations import Associations, Within, within_key
