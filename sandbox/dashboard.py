@@ -49,7 +49,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from sandbox.launcher import ServerProcess
+    from sandbox._process import ServerProcess
 
 __all__ = ["DashboardError", "build_parser", "locate_notebook", "main", "summary"]
 
@@ -207,7 +207,7 @@ class _WebProcess:
 
     def __init__(self, name: str, module: str, args: list[str], environ: dict[str, str]) -> None:
         self.name = name
-        from sandbox.launcher import GUARDED
+        from sandbox._process import GUARDED
 
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop())
         self.process = subprocess.Popen(
@@ -252,7 +252,7 @@ class _WebProcess:
 
     def stop(self) -> None:
         if self.alive():
-            from sandbox.launcher import terminate
+            from sandbox._process import terminate
 
             terminate(self.process, STOP_TIMEOUT)
         if self.process.stdin is not None:
@@ -416,7 +416,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             if reuse is None:
                 raise
 
-    from sandbox import journal, launcher
+    from sandbox import _process, journal, launcher
 
     server_args = ["serve", "--host", args.host, "--port", str(args.api_port)]
     server_args += ["--database", args.database] if args.database else []
@@ -430,7 +430,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             if reuse is not None:  # `make lab` beside `make run`: one API server for both
                 api = reuse
             else:
-                server = launcher.ServerProcess(
+                server = _process.ServerProcess(
                     server_args, launcher.server_environ(not args.no_auth)
                 )
                 try:
