@@ -8,6 +8,7 @@ and use string ids, as in Oro.
 
 from __future__ import annotations
 
+from server.domain.samples import with_samples
 from server.metadata import types as t
 from server.metadata.model import Attribute as A
 from server.metadata.model import Auto, Registry, Resource
@@ -648,4 +649,4 @@ RESOURCES = (
 
 
 def build_registry() -> Registry:
-    return Registry.of(RESOURCES)
+    return Registry.of(tuple(with_samples(resource) for resource in RESOURCES))

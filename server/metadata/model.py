@@ -158,6 +158,10 @@ class Resource:
     max_delete: int = 100
     default_sort: tuple[tuple[str, bool], ...] = (("id", False),)  # (field, descending)
     indexes: tuple[tuple[str, ...], ...] = ()  # extra composite indexes, by column
+    # records the API's examples (OpenAPI, /api/doc) name: one they read, change and point at, and
+    # one a DELETE example may remove (None: the same)
+    example_id: str = "1"
+    deletable_id: str | None = None
 
     @cached_property
     def attribute(self) -> Mapping[str, Attribute]:

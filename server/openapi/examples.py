@@ -2,39 +2,21 @@
 freshly seeded demo server accepts (2xx), so that generated clients, Postman imports and
 schemathesis' examples phase send something that works.
 
-Bodies name records the seed has: :func:`record_id` is the record of a type that examples read,
-change and point at (ids from 1; the first option of the string-id dictionaries; user 2 rather
-than the administrator, whose roles a relationship example would replace). :func:`deletable_id`
-is a record a ``DELETE`` example may remove: one nothing else refers to, or, for types whose
-seeded records all are referred to, the record the type's create example adds. Values follow
-each field's type and rules. Pure: metadata and the seed's constants in, JSON out.
+Bodies name records the seed has, as the resources declare them (``Resource.example_id`` and
+``deletable_id``, which ``server.domain.samples`` sets from the demo's layout): :func:`record_id`
+is the record of a type that examples read, change and point at; :func:`deletable_id` a record a
+``DELETE`` example may remove. Values follow each field's type and rules. Pure: metadata in, JSON
+out.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from server.domain import seed, vocabulary
 from server.metadata import types as t
 from server.metadata.model import Attribute, Registry, Relationship, Resource
 from server.metadata.rules import Email, Length, Range, Unique
 
-RECORDS = {"users": "2"}  # by default a type's record 1 (or its first dictionary option)
-# Seeded records nothing refers to; otherwise the record the create example adds (the next id).
-DELETABLE = {
-    "organizations": str(len(vocabulary.ORGANIZATIONS) + 1),
-    "businessunits": str(len(vocabulary.BUSINESS_UNITS) + 1),
-    "customers": str(seed.CUSTOMERS + 1),
-    "userroles": str(len(vocabulary.USER_ROLES)),
-    "users": "30",
-    "accounts": "299",
-    "contacts": "599",
-    "taxjurisdictions": str(len(vocabulary.TAX_JURISDICTIONS)),
-    "products": "199",
-    "tasks": "199",
-    "orders": "1999",
-    "orderlineitems": "2",
-}
 GUID = "0b7e7dee-87ac-4b5f-9ce1-2a1c4b1d6f10"
 # Values written the same way as an attribute and as a filter value, by data type.
 _WIRE_EXAMPLES = {
@@ -47,21 +29,14 @@ _WIRE_EXAMPLES = {
 Body = dict[str, Any]
 
 
-def _dictionary_ids() -> dict[str, str]:
-    return {type_: str(rows[0]["id"]) for type_, rows in seed.dictionaries().items()}
-
-
-DICTIONARY_IDS = _dictionary_ids()
-
-
 def record_id(resource: Resource) -> str:
     """The id of the seeded record examples of ``resource`` read, change and point at."""
-    return RECORDS.get(resource.type) or DICTIONARY_IDS.get(resource.type, "1")
+    return resource.example_id
 
 
 def deletable_id(resource: Resource) -> str:
     """The id a ``DELETE /api/{type}/{id}`` example removes (see the module docstring)."""
-    return DELETABLE.get(resource.type, record_id(resource))
+    return resource.deletable_id or resource.example_id
 
 
 def related_id(resource: Resource, rel: Relationship, registry: Registry) -> str:
