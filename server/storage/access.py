@@ -78,7 +78,7 @@ class AccessFilter:
                 return org_column == organization
             return sa.or_(org_column == organization, org_column.is_(None))  # None: shared
         in_organization = org_column == organization
-        if level == Level.ORGANIZATION:
+        if level >= Level.ORGANIZATION:  # SYSTEM reaches all that ORGANIZATION does
             return in_organization
         owner = table.c[resource.relationship["owner"].column]
         units = listed("acl_bu")
