@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8765
 
-.PHONY: run lab serve test lint lint-openapi fuzz bench bench-fetch openapi clean
+.PHONY: run lab serve test lint lint-openapi fuzz bench bench-fetch openapi editor clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,11 @@ lint-openapi: $(VENV)/.installed-run
 ## fuzz: a longer schemathesis run
 fuzz: $(VENV)/.installed-test
 	ORO_SANDBOX_FUZZ_EXAMPLES=25 $(PY) -m pytest tests/server/test_fuzz.py
+
+## editor: rebuild the web sandbox's JSON body editor (CodeMirror 6) from js/ with npm and esbuild into
+## sandbox/widgets/static/json_editor.js; the built file is committed, so only a change in js/ needs this
+editor:
+	cd js && npm ci --no-audit --no-fund && npm run build
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -114,6 +114,7 @@ def test_the_wheel_carries_the_notebooks_the_template_and_the_metadata(wheel: Pa
     shipped = {name for name in names if name.startswith("sandbox/notebooks/")}
     assert shipped == {f"sandbox/notebooks/{name}" for name in [*GUIDED, "sandbox.ipynb"]}
     assert {f"{TEMPLATE}/conf.json", f"{TEMPLATE}/index.html.j2"} <= names
+    assert "sandbox/widgets/static/json_editor.js" in names  # the body editor, built (make editor)
     assert not any(name.startswith(("notebooks/", "tests/")) for name in names)
     headers = [line.split(": ", 1) for line in metadata.split("\n\n", 1)[0].splitlines()]
     fields = {key for key, _ in headers}

@@ -10,6 +10,7 @@ _HOMES = {
     "CodeView": "code",
     "DocsView": "docs",
     "HistoryView": "history",
+    "JsonEditor": "editor",
     "RequestBuilder": "builder",
     "ResponseView": "response",
     "SandboxApp": "app",

@@ -21,6 +21,7 @@ from sandbox.journal import ENV_HISTORY, Journal
 from sandbox.metadata import Metadata
 from sandbox.spec import ACTIONS, RequestSpec, SpecError
 from sandbox.widgets.builder import RequestBuilder
+from sandbox.widgets.checks import Problem
 from sandbox.widgets.code import CodeView
 from sandbox.widgets.docs import DocsView
 from sandbox.widgets.environment import EnvironmentPanel
@@ -38,6 +39,7 @@ STYLE = """<style>
 .oro-sandbox input.oro-error, .oro-sandbox textarea.oro-error,
 .oro-sandbox .oro-error .jupyter-widget-tagsinput, .oro-sandbox .oro-error.jupyter-widget-tagsinput
   { border: 2px solid #c62828 !important; background: #fff5f5 !important; }
+.oro-sandbox .oro-error .cm-editor { border: 2px solid #c62828 !important; }
 .oro-sandbox .oro-hint { color: #c62828; margin: 4px 0 4px 7rem; }
 .oro-sandbox .oro-code textarea, .oro-sandbox textarea { line-height: 1.4; }
 .oro-sandbox .oro-code textarea { font-family: ui-monospace, Menlo, Consolas, monospace;
@@ -383,10 +385,7 @@ class SandboxApp(widgets.VBox):
         problems = self.builder.check()
         if problems and spec != self._refused:
             self._refused = spec
-            self.message.value = (
-                f"Not sent: the server's metadata refuses {len(problems)} thing"
-                f"{'' if len(problems) == 1 else 's'} (marked). Send again to send it anyway."
-            )
+            self.message.value = _refusal(problems)
             return None
         self._refused = None
         self.message.value = ""
@@ -541,6 +540,21 @@ class SandboxApp(widgets.VBox):
         if isinstance(data, list) and data and isinstance(data[0], dict):
             return str(data[0].get("id"))
         return None
+
+
+def _refusal(problems: list[Problem]) -> str:
+    """Why Send did not send: a body that is not JSON first, then the metadata's refusals."""
+    body = [p for p in problems if p.control == "body"]
+    if body:  # "Not JSON at line 3, column 5: Expecting ',' delimiter."
+        detail = html.escape(body[0].detail.removeprefix("Not JSON").strip())
+        return (
+            f"Not sent: the body is not JSON {detail} It is marked in the editor: mend it, or"
+            " Send again to send it as it is."
+        )
+    count = f"{len(problems)} thing{'' if len(problems) == 1 else 's'}"
+    return (
+        f"Not sent: the server's metadata refuses {count} (marked). Send again to send it anyway."
+    )
 
 
 def _auth_name(client: ApiClient) -> str:

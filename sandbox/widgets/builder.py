@@ -18,6 +18,8 @@ from sandbox.metadata import Metadata, ResourceType
 from sandbox.query import X_INCLUDE_KEYS, Query, QueryError
 from sandbox.spec import ACTIONS, RequestSpec
 from sandbox.widgets.checks import Problem, body_problem, metadata_problems
+from sandbox.widgets.editor import JsonEditor
+from sandbox.widgets.json_places import split_pointer
 from sandbox.widgets.params import (
     FIELDS_KEY,
     FILTER_KEY,
@@ -87,8 +89,11 @@ class RequestBuilder(widgets.VBox):
             placeholder="Extra-Header: value (one per line)",
             layout=widgets.Layout(width="auto", height="4rem", flex="1 1 auto"),
         )
-        self.body = widgets.Textarea(layout=widgets.Layout(width="100%", height="14rem"))
-        self.body.add_class("oro-code")
+        # the JSON editor: highlighting, the parse error and the errors' pointers marked in it
+        self.body = JsonEditor(
+            placeholder="The JSON:API document to send (Body template writes one)",
+            layout=widgets.Layout(width="100%"),
+        )
         self.template = widgets.Button(description="Body template", icon="file-alt")
         self.hint = widgets.HTML()  # details that no control of the builder is about
         self.highlighted: dict[str, str] = {}  # control name → the error detail shown
@@ -358,6 +363,11 @@ class RequestBuilder(widgets.VBox):
         self._marked = []
         per_row: dict[str, list[tuple[str, str]]] = {name: [] for name in self.hints}
         unplaced: list[tuple[str, str]] = []
+        with self.body.hold_sync():  # the body's marks: the server's pointers in its text
+            self.body.clear_marks()
+            for name, where, detail in self._server_marks:
+                if name == "body" and split_pointer(where) is not None:
+                    self.body.mark(where, detail)
         for name, where, detail in [*self._check_marks, *self._server_marks]:
             control = self._control(name)
             row = self._row_of(name)

@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 import psutil
@@ -133,11 +133,69 @@ def test_create_with_the_template(page: object, voila_url: str) -> None:
     open_sandbox(page, voila_url)
     set_text(page, ".oro-type", "contacts")
     choose_action(page, "create")
-    body = page.locator(".oro-body textarea")  # type: ignore[attr-defined]
-    page.wait_for_function(  # type: ignore[attr-defined]
-        "() => document.querySelector('.oro-body textarea').value.includes('lastName')"
+    body = page.locator(".oro-body .cm-content")  # type: ignore[attr-defined]
+    body.filter(has_text="lastName").wait_for()
+    assert '"type": "contacts"' in body.inner_text()
+    page.get_by_role("button", name="Send").click()  # type: ignore[attr-defined]
+    wait_status(page, "201 Created")
+
+
+def token_colours(page: object) -> set[str]:
+    """The colours of the body editor's highlighted tokens."""
+    return set(
+        page.evaluate(  # type: ignore[attr-defined]
+            """() => [...document.querySelectorAll('.oro-body .cm-line span')]
+                .map(span => getComputedStyle(span).color)"""
+        )
     )
-    assert '"type": "contacts"' in body.input_value()
+
+
+def test_the_body_editor_highlights_checks_and_marks(page: object, voila_url: str) -> None:
+    """The body is a code editor: JSON highlighted; the error's source.pointer marked in it;
+    a body that is not JSON marked at its line and not sent (a second Send sends it)."""
+    body = '{"data": {"type": "accounts", "attributes": {"name": ""}}}'
+    open_sandbox(page, voila_url + "?" + urlencode({"type": "accounts", "action": "create",
+                                                     "body": body}))  # fmt: skip
+    wait_status(page, "400 Bad Request")  # name: "This value should not be blank."
+    assert len(token_colours(page)) >= 3  # keys, strings, punctuation: not one plain colour
+    mark = page.locator(".oro-body .oro-cm-error.oro-cm-mark")  # type: ignore[attr-defined]
+    mark.first.wait_for()
+    assert mark.first.inner_text() == '"name": ""'
+    assert mark.first.get_attribute("title") == "This value should not be blank."
+    hint = page.locator(".oro-row-body .oro-hint").inner_text()  # type: ignore[attr-defined]
+    assert hint == "/data/attributes/name: This value should not be blank."
+
+    page.locator(".oro-body .cm-content").click()  # type: ignore[attr-defined]
+    page.keyboard.press("Control+End")  # type: ignore[attr-defined]
+    page.keyboard.type("\n,")  # type: ignore[attr-defined]
+    parse = page.locator(".oro-body .oro-cm-parse-line")  # type: ignore[attr-defined]
+    parse.first.wait_for()
+    assert "line 2, column 1: Extra data" in (parse.first.get_attribute("title") or "")
+    page.get_by_role("button", name="Send").click()  # type: ignore[attr-defined]
+    message = page.locator(".oro-message").filter(has_text="Not sent")  # type: ignore[attr-defined]
+    message.wait_for()
+    assert message.inner_text().startswith(
+        "Not sent: the body is not JSON at line 2, column 1: Extra data."
+    )
+    badge = page.locator(".oro-bar-status .oro-badge")  # type: ignore[attr-defined]
+    assert badge.inner_text() == "400 Bad Request"  # the earlier answer: nothing was sent
+    page.locator(".oro-body .cm-content").click()  # type: ignore[attr-defined]
+    page.keyboard.press("Control+End")  # type: ignore[attr-defined]
+    page.keyboard.press("Backspace")  # type: ignore[attr-defined]
+    page.locator(".oro-body .oro-cm-parse-line").wait_for(state="detached")  # type: ignore[attr-defined]
+
+
+def test_a_plain_text_body_when_the_editor_cannot_start(page: object, voila_url: str) -> None:
+    page.add_init_script("window.__oroEditorFails = 'made to fail'")  # type: ignore[attr-defined]
+    open_sandbox(page, voila_url + "?type=contacts&action=create")
+    note = page.locator(".oro-body .oro-json-fallback-note")  # type: ignore[attr-defined]
+    note.wait_for()
+    assert note.inner_text().startswith("The code editor could not start here; plain text")
+    area = page.locator(".oro-body textarea.oro-json-fallback")  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => document.querySelector('.oro-json-fallback').value.includes('lastName')"
+    )
+    area.fill('{"data": {"type": "contacts", "attributes": {"firstName": "A", "lastName": "B"}}}')
     page.get_by_role("button", name="Send").click()  # type: ignore[attr-defined]
     wait_status(page, "201 Created")
 
