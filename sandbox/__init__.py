@@ -4,6 +4,7 @@ The widgets are in :mod:`sandbox.widgets`."""
 
 from sandbox.auth import AuthorizationCode, BearerToken, ClientCredentials, PasswordGrant, Wsse
 from sandbox.client import ApiClient, ErrorObject, Exchange
+from sandbox.collection import Collection, CollectionStore
 from sandbox.exceptions import (
     ApiResponseError,
     ConnectionFailed,
@@ -29,6 +30,8 @@ __all__ = [
     "AuthorizationCode",
     "BearerToken",
     "ClientCredentials",
+    "Collection",
+    "CollectionStore",
     "ConnectionFailed",
     "ErrorObject",
     "Exchange",

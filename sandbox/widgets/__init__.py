@@ -14,6 +14,7 @@ _HOMES = {
     "RequestBuilder": "builder",
     "ResponseView": "response",
     "SandboxApp": "app",
+    "SavedView": "saved",
     "TableView": "table",
 }
 __all__ = sorted(_HOMES)

@@ -1,4 +1,5 @@
-"""The sandbox app: the request builder over tabs of views (Response, Table, History, Code, Docs).
+"""The sandbox app: the request builder beside tabs of views (Response, Table, History, Saved,
+Code, Docs).
 
 Callbacks only wire: the builder yields a :class:`~sandbox.spec.RequestSpec`, the client sends
 it, the views render the :class:`~sandbox.client.Exchange`. State stays on the app (``.exchange``,
@@ -16,7 +17,8 @@ import httpx
 import ipywidgets as widgets
 
 from sandbox.client import ApiClient, ConnectionFailed, Exchange
-from sandbox.history import History
+from sandbox.collection import CollectionStore, spec_from_saved
+from sandbox.history import History, SavedRequest
 from sandbox.journal import ENV_HISTORY, Journal
 from sandbox.metadata import Metadata
 from sandbox.spec import ACTIONS, RequestSpec, SpecError
@@ -28,10 +30,11 @@ from sandbox.widgets.environment import EnvironmentPanel
 from sandbox.widgets.guard import guarded
 from sandbox.widgets.history import HistoryView
 from sandbox.widgets.response import ResponseView, status_html
+from sandbox.widgets.saved import SavedView
 from sandbox.widgets.shortcuts import PageKeys
 from sandbox.widgets.table import TableView
 
-TABS = ("Response", "Table", "History", "Code", "Docs")
+TABS = ("Response", "Table", "History", "Saved", "Code", "Docs")
 
 STYLE = """<style>
 .oro-sandbox { overflow: visible !important; max-width: 100%; box-sizing: border-box; }
@@ -122,6 +125,7 @@ class SandboxApp(widgets.VBox):
         history: History | None = None,
         send_preset: bool = False,
         journal: Journal | None = None,
+        collections: CollectionStore | None = None,
     ) -> None:
         if client is None:
             from sandbox.launcher import launch
@@ -149,11 +153,12 @@ class SandboxApp(widgets.VBox):
         self.history_view.client = client
         self.history_view.journal = self.journal
         self.history_view.on_select = self._show_past
+        # named collections of requests, on disk (shared by the user's pages)
+        self.saved = SavedView(collections, current=self._request_to_save, on_open=self._open_saved)
         self.code = CodeView()  # it tells JupyterLab from Voila itself
         self.docs = DocsView()
-        self.tabs = widgets.Tab(
-            [self.response, self.table, self.history_view, self.code, self.docs], titles=TABS
-        )
+        views = [self.response, self.table, self.history_view, self.saved, self.code, self.docs]
+        self.tabs = widgets.Tab(views, titles=TABS)
 
         self.request_line = widgets.HTML()
         self.request_line.add_class("oro-request-line")
@@ -444,6 +449,27 @@ class SandboxApp(widgets.VBox):
         if self.tabs.selected_index == TABS.index("History"):
             self._load_journal()
             self.history_view.refresh()
+        elif self.tabs.selected_index == TABS.index("Saved"):
+            self.saved.refresh()
+
+    def _request_to_save(self) -> RequestSpec | str:
+        """The builder's request for the Saved tab, or what it still lacks."""
+        spec = self.builder.spec
+        problems = spec.problems()
+        return "; ".join(problems) if problems else spec
+
+    def _open_saved(self, saved: SavedRequest) -> None:
+        """A saved request back in the builder, to send (or change first)."""
+        spec = spec_from_saved(saved, self.client.base_url)
+        if spec is None:
+            self.message.value = (
+                f"{html.escape(saved.name)}: {html.escape(saved.method)}"
+                f" {html.escape(saved.path)} is no request the builder can show."
+            )
+            return
+        self.load(spec)
+        self.builder.clear_highlight()
+        self.message.value = f"Opened {html.escape(saved.name)!r}: Send sends it."
 
     def _show_answer(self, exchange: Exchange) -> None:
         self.exchange = exchange

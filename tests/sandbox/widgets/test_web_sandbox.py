@@ -4,6 +4,7 @@ headless Chromium (Debian's, through Playwright) against a fresh API server with
 from __future__ import annotations
 
 import http.server
+import json
 import re
 import socket
 import threading
@@ -153,17 +154,17 @@ def token_colours(page: object) -> set[str]:
 def test_the_body_editor_highlights_checks_and_marks(page: object, voila_url: str) -> None:
     """The body is a code editor: JSON highlighted; the error's source.pointer marked in it;
     a body that is not JSON marked at its line and not sent (a second Send sends it)."""
-    body = '{"data": {"type": "accounts", "attributes": {"name": ""}}}'
-    open_sandbox(page, voila_url + "?" + urlencode({"type": "accounts", "action": "create",
+    body = '{"data": {"type": "contacts", "attributes": {"firstName": "Ann", "lastName": ""}}}'
+    open_sandbox(page, voila_url + "?" + urlencode({"type": "contacts", "action": "create",
                                                      "body": body}))  # fmt: skip
-    wait_status(page, "400 Bad Request")  # name: "This value should not be blank."
+    wait_status(page, "400 Bad Request")  # lastName: "This value should not be blank."
     assert len(token_colours(page)) >= 3  # keys, strings, punctuation: not one plain colour
     mark = page.locator(".oro-body .oro-cm-error.oro-cm-mark")  # type: ignore[attr-defined]
     mark.first.wait_for()
-    assert mark.first.inner_text() == '"name": ""'
+    assert mark.first.inner_text() == '"lastName": ""'
     assert mark.first.get_attribute("title") == "This value should not be blank."
     hint = page.locator(".oro-row-body .oro-hint").inner_text()  # type: ignore[attr-defined]
-    assert hint == "/data/attributes/name: This value should not be blank."
+    assert hint == "/data/attributes/lastName: This value should not be blank."
 
     page.locator(".oro-body .cm-content").click()  # type: ignore[attr-defined]
     page.keyboard.press("Control+End")  # type: ignore[attr-defined]
@@ -239,6 +240,49 @@ def test_try_it_then_errors_mark_their_controls(
     field = page.locator(".oro-other").bounding_box()  # type: ignore[attr-defined]
     under = page.locator(".oro-row-other .oro-hint").bounding_box()  # type: ignore[attr-defined]
     assert 0 <= under["y"] - (field["y"] + field["height"]) < 30  # right under the field
+
+
+def test_saved_collections_survive_a_reload_and_travel_as_files(
+    page: object, voila_url: str, tmp_path: Path
+) -> None:
+    """Saved: the request saved under a name in a collection, exported as a file, listed again
+    after a reload, opened back into the builder; a collection's file imported."""
+    open_sandbox(page, voila_url + "?type=orders&filter[currency]=EUR&sort=-createdAt")
+    wait_status(page, "200 OK")
+    page.get_by_role("tab", name="Saved").click()  # type: ignore[attr-defined]
+    set_text(page, ".oro-saved-collection", "Orders")
+    set_text(page, ".oro-saved-name", "EUR orders")
+    page.locator(".oro-saved-save").click()  # type: ignore[attr-defined]
+    row = page.locator(".oro-saved-row").filter(has_text="EUR orders")  # type: ignore[attr-defined]
+    row.wait_for()
+    assert "GET /orders?filter[currency]=EUR&sort=-createdAt" in row.inner_text()
+    with page.expect_download() as download:  # type: ignore[attr-defined]
+        page.locator("a.oro-saved-download").click()  # type: ignore[attr-defined]
+    assert download.value.suggested_filename == "orders.json"
+    exported = json.loads(Path(download.value.path()).read_text())
+    assert exported["format"] == "oro-api-sandbox/collection"
+    assert [r["name"] for r in exported["requests"]] == ["EUR orders"]
+
+    open_sandbox(page, voila_url + "?type=users&page[size]=1")  # another page, the same disk
+    wait_status(page, "200 OK")
+    page.get_by_role("tab", name="Saved").click()  # type: ignore[attr-defined]
+    row = page.locator(".oro-saved-row").filter(has_text="EUR orders")  # type: ignore[attr-defined]
+    row.locator(".oro-saved-open").click()
+    line = page.locator(".oro-request-line")  # type: ignore[attr-defined]
+    line.filter(has_text="/api/orders?filter[currency]=EUR&sort=-createdAt").wait_for()
+    assert page.locator(".oro-type input").input_value() == "orders"  # type: ignore[attr-defined]
+
+    shared = tmp_path / "shared.json"
+    exported["name"] = "From a colleague"
+    shared.write_text(json.dumps(exported))
+    with page.expect_file_chooser() as chooser_opened:  # type: ignore[attr-defined]
+        page.locator(".oro-saved-import").click()  # type: ignore[attr-defined]
+    chooser_opened.value.set_files(str(shared))
+    message = page.locator(".oro-saved-message")  # type: ignore[attr-defined]
+    message.filter(has_text="Imported shared.json").wait_for()
+    chooser = page.locator(".oro-saved-collection input")  # type: ignore[attr-defined]
+    assert chooser.input_value() == "From a colleague"
+    page.locator(".oro-saved-row").filter(has_text="EUR orders").wait_for()  # type: ignore[attr-defined]
 
 
 def test_load_all_pages_and_nothing_from_elsewhere(page: object, voila_url: str) -> None:
