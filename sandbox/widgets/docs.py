@@ -22,6 +22,7 @@ DOCS_CSS = """
 .oro-docs th, .oro-docs td { text-align: left; vertical-align: top; padding: 2px 12px 2px 0;
   border-bottom: 1px solid var(--jp-border-color2, #e0e0e0); }
 .oro-docs th { font-weight: 600; }
+.oro-docs td, .oro-docs th, .oro-docs p { line-height: 1.35; }
 .oro-docs code { font-family: var(--jp-code-font-family, monospace); }
 .oro-docs h4 { margin: 12px 0 4px; }
 .oro-docs .oro-note { color: var(--jp-content-font-color2, #616161); font-style: italic; }
@@ -51,6 +52,17 @@ def _note(text: str) -> str:
     return f'<p class="oro-note">{escape(text)}</p>'
 
 
+REQUIRED = "required on create"
+
+
+def _required(resource: ResourceType, name: str) -> str:
+    """Whether a create must give the field, as /api/doc says it: "yes", "no", or "—" for a type
+    that cannot be created."""
+    if not resource.allows("create"):
+        return "—"
+    return "yes" if name in resource.required else "no"
+
+
 def resource_html(resource: ResourceType) -> str:
     """The documentation of ``resource`` as HTML (no styles: see ``DOCS_CSS``)."""
     parts = [f"<h3>{_code(resource.type)}</h3>"]
@@ -64,13 +76,15 @@ def resource_html(resource: ResourceType) -> str:
             (
                 _code(a.name),
                 escape(a.data_type),
+                _required(resource, a.name),
                 "yes" if a.read_only else "",
                 _codes(a.enum),
                 escape(a.description),
             )
             for a in resource.attributes.values()
         ]
-        parts.append(_table(("name", "data type", "read-only", "values", "description"), rows))
+        headings = ("name", "data type", REQUIRED, "read-only", "values", "description")
+        parts.append(_table(headings, rows))
     else:
         parts.append(_note("No attributes."))
 
@@ -81,11 +95,12 @@ def resource_html(resource: ResourceType) -> str:
                 _code(r.name),
                 _code(r.target) if r.target else "<i>not stated</i>",
                 "to-many" if r.many else "to-one",
+                _required(resource, r.name),
                 escape(r.description),
             )
             for r in resource.relationships.values()
         ]
-        parts.append(_table(("name", "target", "kind", "description"), rows))
+        parts.append(_table(("name", "target", "kind", REQUIRED, "description"), rows))
     else:
         parts.append(_note("No relationships."))
 

@@ -31,7 +31,9 @@ TASKS = ResourceType(
     routes=(
         Route("get_list", "GET", "/api/tasks"),
         Route("get", "GET", "/api/tasks/{id}"),
+        Route("create", "POST", "/api/tasks"),
     ),
+    required=("subject", "owner"),
 )
 
 
@@ -51,24 +53,27 @@ def test_heading_and_description() -> None:
 SECTIONS = [
     pytest.param(
         "Attributes",
-        "<table><thead><tr><th>name</th><th>data type</th><th>read-only</th><th>values</th>"
-        "<th>description</th></tr></thead><tbody>"
-        "<tr><td><code>subject</code></td><td>string</td><td></td><td></td>"
+        "<table><thead><tr><th>name</th><th>data type</th><th>required on create</th>"
+        "<th>read-only</th><th>values</th><th>description</th></tr></thead><tbody>"
+        "<tr><td><code>subject</code></td><td>string</td><td>yes</td><td></td><td></td>"
         "<td>What &lt;to&gt; do</td></tr>"
-        "<tr><td><code>status</code></td><td>enum</td><td></td>"
+        "<tr><td><code>status</code></td><td>enum</td><td>no</td><td></td>"
         "<td><code>open</code>, <code>closed</code></td><td></td></tr>"
-        "<tr><td><code>createdAt</code></td><td>datetime</td><td>yes</td><td></td><td></td></tr>"
+        "<tr><td><code>createdAt</code></td><td>datetime</td><td>no</td><td>yes</td><td></td>"
+        "<td></td></tr>"
         "</tbody></table>",
         id="attributes",
     ),
     pytest.param(
         "Relationships",
-        "<table><thead><tr><th>name</th><th>target</th><th>kind</th><th>description</th></tr>"
-        "</thead><tbody>"
-        "<tr><td><code>owner</code></td><td><code>users</code></td><td>to-one</td><td></td></tr>"
+        "<table><thead><tr><th>name</th><th>target</th><th>kind</th><th>required on create</th>"
+        "<th>description</th></tr></thead><tbody>"
+        "<tr><td><code>owner</code></td><td><code>users</code></td><td>to-one</td><td>yes</td>"
+        "<td></td></tr>"
         "<tr><td><code>contacts</code></td><td><code>contacts</code></td><td>to-many</td>"
-        "<td>People</td></tr>"
-        "<tr><td><code>target</code></td><td><i>not stated</i></td><td>to-one</td><td></td></tr>"
+        "<td>no</td><td>People</td></tr>"
+        "<tr><td><code>target</code></td><td><i>not stated</i></td><td>to-one</td><td>no</td>"
+        "<td></td></tr>"
         "</tbody></table>",
         id="relationships",
     ),
@@ -99,6 +104,8 @@ SECTIONS = [
         "<td><code>/api/tasks</code></td></tr>"
         "<tr><td><code>get</code></td><td><code>GET</code></td>"
         "<td><code>/api/tasks/{id}</code></td></tr>"
+        "<tr><td><code>create</code></td><td><code>POST</code></td>"
+        "<td><code>/api/tasks</code></td></tr>"
         "</tbody></table>",
         id="actions",
     ),
@@ -135,6 +142,29 @@ UNKNOWN = [
 @pytest.mark.parametrize(("title", "expected"), UNKNOWN)
 def test_a_type_the_document_says_little_about(title: str, expected: str) -> None:
     assert section(resource_html(ResourceType("things")), title) == expected
+
+
+def test_a_type_that_cannot_be_created_requires_nothing_on_create() -> None:
+    """As /api/doc says it: neither "yes" nor "no" where there is no create."""
+    readonly = ResourceType(
+        "logs",
+        attributes={"line": Attribute("line", "string", "string")},
+        relationships={"owner": Relationship("owner", "users", many=False)},
+        routes=(Route("get_list", "GET", "/api/logs"),),
+        required=("line",),
+    )
+    html = resource_html(readonly)
+    assert "<tr><td><code>line</code></td><td>string</td><td>—</td>" in section(html, "Attributes")
+    assert "<td>to-one</td><td>—</td>" in section(html, "Relationships")
+
+
+def test_the_live_metadata_says_what_a_create_requires(api_url: str) -> None:
+    """The bundled server's accounts: a create needs a name (its /api/doc says so too)."""
+    with ApiClient(api_url) as client:
+        metadata = Metadata.fetch(client)
+    assert metadata is not None
+    attributes = section(resource_html(metadata["accounts"]), "Attributes")
+    assert "<tr><td><code>name</code></td><td>string</td><td>yes</td>" in attributes
 
 
 def test_no_filters_and_nothing_sortable() -> None:
