@@ -5,8 +5,10 @@ running server through a real Jupyter server."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -26,6 +28,9 @@ from traitlets.config.loader import PyFileConfigLoader
 BINDER = Path(__file__).resolve().parent.parent / "binder"
 ROOT = BINDER.parent
 TIMEOUT = 60.0
+WEB_SANDBOX_TITLE = json.loads((ROOT / "notebooks" / "sandbox.ipynb").read_text())["metadata"][
+    "title"
+]
 
 pytestmark = pytest.mark.skipif(shutil.which("bash") is None, reason="the scripts are bash")
 
@@ -92,6 +97,39 @@ def test_start_serves_the_api_to_the_command_and_stops_it_after(environ: dict[st
     database = Path(environ["HOME"]) / ".cache" / "oro-api-sandbox" / "sandbox.db"
     assert database.is_file()
     wait_closed(port)  # the command ended: so did the server
+
+
+SHOW_TRY_IT = """\
+import json, os, re, urllib.request
+page = urllib.request.urlopen(os.environ["ORO_SANDBOX_URL"] + "/doc/rest_json_api/users").read()
+print(json.dumps(re.findall(r'<a class="try" href="([^"]*)"', page.decode())[:2]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("prefix", "page"),
+    [
+        pytest.param(None, "/voila/render/notebooks/sandbox.ipynb", id="a-plain-jupyter-server"),
+        pytest.param("/user/ann-1x2y/", "/user/ann-1x2y/voila/render/notebooks/sandbox.ipynb",
+                     id="binder's-jupyterhub-prefix"),
+    ],
+)  # fmt: skip
+def test_start_gives_api_doc_try_it_links_into_the_web_sandbox(
+    environ: dict[str, str], prefix: str | None, page: str
+) -> None:
+    """On Binder, /api/doc's "Try it" opens Voila's page of the web sandbox, on the page's own
+    origin (the notebook server's, behind JupyterHub's prefix for the user)."""
+    if prefix is not None:
+        environ["JUPYTERHUB_SERVICE_PREFIX"] = prefix
+    done = subprocess.run(
+        [BINDER / "start", sys.executable, "-c", SHOW_TRY_IT],
+        cwd=ROOT, env=environ, capture_output=True, text=True, timeout=TIMEOUT,
+    )  # fmt: skip
+    assert (done.returncode, done.stderr) == (0, "")
+    assert json.loads(done.stdout) == [
+        f"{page}?type=users&amp;action=get_list",
+        f"{page}?type=users&amp;action=create",
+    ]
 
 
 def test_start_runs_the_command_without_the_url_when_the_server_cannot_start(
@@ -206,6 +244,17 @@ def test_on_binder_the_browser_reaches_the_api_through_the_notebook_server(
     assert document.json()["openapi"].startswith("3.1")
     anonymous = httpx.get(f"{origin}/oro-api/api/doc/openapi.json")  # the token guards it
     assert (anonymous.status_code, anonymous.headers["location"].split("?")[0]) == (302, "/login")
+
+    # the docs' "Try it" links lead to the web sandbox, Voila's page on this server
+    docs = httpx.get(f"{origin}/oro-api/api/doc/rest_json_api/users", headers=headers)
+    found = re.search(r'<a class="try" href="([^"]*)"', docs.text)
+    assert found is not None
+    link = html.unescape(found.group(1))
+    assert link == "/voila/render/notebooks/sandbox.ipynb?type=users&action=get_list"
+    sandbox = httpx.get(origin + link, headers=headers, timeout=TIMEOUT)
+    assert (sandbox.status_code, sandbox.headers["content-type"]) == (200, "text/html")
+    title = re.search(r"<title>([^<]*)</title>", sandbox.text)
+    assert title is not None and title.group(1) == WEB_SANDBOX_TITLE  # the notebook's own title
 
     process.terminate()
     process.wait(TIMEOUT)

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from server.metadata.model import Attribute, Registry, Relationship, Resource
 from server.metadata.operators import OPERATORS
@@ -144,10 +144,15 @@ class Site:
     sandbox_url: str = ""  # the web sandbox, for the "Try it" links ("": no links)
 
     def try_url(self, operation: Operation) -> str:
-        """The web sandbox preset to ``operation`` ("" without a sandbox URL)."""
+        """The web sandbox preset to ``operation`` ("" without a sandbox URL): its URL as given
+        and the preset as query string; a bare origin (``http://h:8866``) gets its ``/``. So a
+        page's own address works too (``/voila/render/notebooks/sandbox.ipynb``, Binder's)."""
         if not self.sandbox_url:
             return ""
-        return f"{self.sandbox_url.rstrip('/')}/?{operation.try_query}"
+        url = self.sandbox_url
+        if urlsplit(url).netloc and not urlsplit(url).path:
+            url += "/"
+        return f"{url}?{operation.try_query}"
 
     @property
     def openapi_json(self) -> str:

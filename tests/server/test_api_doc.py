@@ -499,6 +499,29 @@ def test_try_it_links_open_the_web_sandbox_preset(anchor: str, href: str) -> Non
     assert [(a.attrs["href"], a.text) for a in summary.all("a.try")] == [(href, "Try it")]
 
 
+@pytest.mark.parametrize(
+    ("sandbox_url", "href"),
+    [
+        pytest.param("http://h:8866/", "http://h:8866/?type=users&action=get_list", id="root"),
+        pytest.param("http://h:8866", "http://h:8866/?type=users&action=get_list",
+                     id="a-bare-origin-gets-its-slash"),
+        pytest.param("/user/ann/voila/render/notebooks/sandbox.ipynb",
+                     "/user/ann/voila/render/notebooks/sandbox.ipynb?type=users&action=get_list",
+                     id="binder's-voila-page"),
+        pytest.param("https://h/sandbox/", "https://h/sandbox/?type=users&action=get_list",
+                     id="under-a-path"),
+    ],
+)  # fmt: skip
+def test_the_try_it_link_is_the_sandbox_url_as_given(sandbox_url: str, href: str) -> None:
+    from server.apidoc.model import build_site
+    from server.apidoc.render import render_site
+
+    tree = parse(render_site(build_site(REGISTRY, sandbox_url=sandbox_url), "users"))
+    body = tree.one("#users-get_list")
+    summary = next(d for d in tree.all("details.op") if body in d.iter()).one("summary")
+    assert [a.attrs["href"] for a in summary.all("a.try")] == [href]
+
+
 def test_no_try_it_links_without_a_web_sandbox() -> None:
     from server.apidoc.model import build_site
     from server.apidoc.render import render_site
