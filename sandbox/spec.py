@@ -18,8 +18,8 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode
 
 import orjson
 
+from sandbox._values import quote_query
 from sandbox.exceptions import SpecError as SpecError  # re-exported: its old home
-from sandbox.query import quote_query
 
 if TYPE_CHECKING:
     import httpx
