@@ -59,10 +59,15 @@ STYLE = """<style>
 .oro-sandbox .oro-header { color: var(--jp-content-font-color2, #616161); }
 .oro-sandbox a.oro-link { color: var(--jp-content-link-color, #1565c0);
   text-decoration: underline; }
+/* the output area around the app clips and scrolls (Voila's, JupyterLab's): let it be, so the
+   request bar sticks to the page's own scroller */
+.jp-OutputArea-child:has(.oro-sandbox), .jp-OutputArea-output:has(.oro-sandbox),
+.jp-Cell-outputArea:has(.oro-sandbox) { overflow: visible !important; }
 /* the request bar: Send, Cancel, the URL, the last status; it stays in view while scrolling */
 .oro-sandbox .oro-bar { position: sticky; top: 0; z-index: 10; gap: 6px; padding: 6px 0;
   background: var(--jp-layout-color0, #fff);
   border-bottom: 1px solid var(--jp-border-color2, #e0e0e0);
+  box-shadow: 0 -12px 0 var(--jp-layout-color0, #fff);  /* covers the scroller's top padding */
   align-items: center; flex-wrap: wrap; }
 .oro-sandbox .oro-bar > .widget-button { flex: 0 0 auto; }
 .oro-sandbox .oro-send { min-width: 7rem; }

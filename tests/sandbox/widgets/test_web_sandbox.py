@@ -389,6 +389,25 @@ def test_layout_send_and_ctrl_enter(sized: object, voila_url: str) -> None:
         assert in_viewport(page, ".oro-response .oro-badge")
     assert overflow(page) == 0
 
+    page.get_by_role("tab", name="Docs").click()  # type: ignore[attr-defined]
+    page.locator(".oro-docs h3").wait_for()  # type: ignore[attr-defined]
+    scrolled = page.evaluate(  # type: ignore[attr-defined]
+        """() => {  // the page's scroller (Voila's panel), down by 500 px
+            let box = document.querySelector('.oro-sandbox');
+            while (box && !(box.scrollHeight > box.clientHeight
+                             && /auto|scroll/.test(getComputedStyle(box).overflowY))) {
+                box = box.parentElement;
+            }
+            if (!box) return 0;
+            const before = box.scrollTop;
+            box.scrollTop += 500;
+            return box.scrollTop - before;
+        }"""
+    )
+    assert scrolled > 100  # the Docs make the page taller than the window
+    page.wait_for_timeout(200)
+    assert in_viewport(page, ".oro-send")  # the request bar stays in view: it sticks
+
 
 def kernels(dashboard: Dashboard) -> set[int]:
     """The dashboard's running kernels (the page's and the one preheated for the next)."""
