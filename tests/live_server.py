@@ -18,11 +18,11 @@ JSON_API = "application/vnd.api+json"
 
 
 class LiveServer:
-    def __init__(self, database: Path, *, auth: bool = False, **settings: Any) -> None:
+    def __init__(self, database: Path | str, *, auth: bool = False, **settings: Any) -> None:
+        """``database``: a SQLite file, or a database URL (say, PostgreSQL's)."""
         # API behaviour tests run without authentication (--no-auth); auth tests switch it on
-        self.settings = Settings(
-            database_url=f"sqlite:///{database}", debug=True, auth=auth, **settings
-        )
+        url = database if isinstance(database, str) else f"sqlite:///{database}"
+        self.settings = Settings(database_url=url, debug=True, auth=auth, **settings)
         # IPPROTO_TCP named, so asyncio sets TCP_NODELAY on accepted connections (no Nagle stalls)
         self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -8,7 +8,6 @@ within their organization), as Oro answers.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -37,6 +36,7 @@ from server.metadata.access import Level, Rule
 from server.metadata.model import Resource
 from server.metadata.rules import Unique
 from server.metadata.types import format_datetime
+from server.storage.dialect import begin_write, unique_violation_columns
 from server.storage.load import Loader
 from server.storage.write import Writer
 
@@ -47,24 +47,24 @@ def now() -> str:
 
 @contextmanager
 def writing(ctx: Context, pointers: dict[str, str] | None = None) -> Iterator[sa.Connection]:
-    """One write transaction. On SQLite it begins IMMEDIATE: writers take turns, so what a write
-    checks (unique values, related records) still holds when it writes. A unique index's
-    violation all the same (say, another process) is Oro's unique entity error."""
+    """One write transaction; writers take turns (``BEGIN IMMEDIATE`` on SQLite, an advisory lock
+    on PostgreSQL), so what a write checks (unique values, related records) still holds when it
+    writes. A unique index's violation all the same (say, another process) is Oro's unique
+    entity error."""
     try:
         with ctx.backend.engine.begin() as connection:
-            if connection.dialect.name == "sqlite":
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            begin_write(connection)
             yield connection
     except sa.exc.IntegrityError as error:
-        if "UNIQUE constraint failed" not in str(error.orig):
+        columns = unique_violation_columns(error)
+        if columns is None:
             raise
-        raise _unique_error(str(error.orig), pointers or {}) from None
+        raise _unique_error(columns, pointers or {}) from None
 
 
-def _unique_error(message: str, pointers: dict[str, str]) -> ConstraintViolation:
-    """``UNIQUE constraint failed: product.organization_id, product.sku`` → the last column's
-    attribute pointer, as the write check would have answered."""
-    columns = re.findall(r"\.(\w+)", message.partition("UNIQUE constraint failed:")[2])
+def _unique_error(columns: list[str], pointers: dict[str, str]) -> ConstraintViolation:
+    """The unique index's last column's attribute pointer, as the write check would have
+    answered (``product.organization_id, product.sku`` → sku's)."""
     pointer = pointers.get(columns[-1]) if columns else None
     return ConstraintViolation.of(Unique.violation(), pointer=pointer)
 

@@ -27,6 +27,7 @@ from server.jsonapi.ids import parse_id
 from server.jsonapi.query import Query, parse_query
 from server.metadata.access import Rule
 from server.metadata.model import Relationship, Resource
+from server.storage.dialect import stream
 from server.storage.select import Within
 
 STREAM_CHUNK = 1000
@@ -179,16 +180,13 @@ def _stream(
     sql, params = ctx.backend.selector.page(resource, query, within, access=access)
     with ctx.backend.engine.connect() as connection:
         loader = loader_for(ctx, connection)
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        cursor.execute(sql.text, sql.args(params))
         yield b'{"data":[' if json_api else b"["
         separator = b""
-        while rows := cursor.fetchmany(STREAM_CHUNK):
+        for rows in stream(connection, sql.text, sql.args(params), STREAM_CHUNK):
             data, _ = render(ctx, loader, resource, rows, query)
             if data:
                 yield separator + orjson.dumps(data)[1:-1]
                 separator = b","
-        cursor.close()
         yield b"]"
         if json_api:
             if links is not None:

@@ -44,6 +44,7 @@ from server.auth.api_keys import api_key_of, find_user
 from server.auth.authenticate import Credentials, Unauthorized
 from server.auth.principal import Principal, load_principal
 from server.settings import Settings
+from server.storage.dialect import begin_write
 from server.storage.tables import Schema
 
 __all__ = [
@@ -225,6 +226,7 @@ class WsseAuthenticator:
         if now - created > self.lifetime:
             raise self._unauthorized("Token has expired.")
         with self.engine.begin() as connection:
+            begin_write(connection)  # the nonce is checked and remembered by one writer at a time
             principal = self._check(connection, token)
             # remembered by its bytes: re-encoding them (padding bits) is the same nonce
             canonical = base64.b64encode(nonce).decode("ascii")

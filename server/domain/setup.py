@@ -11,6 +11,7 @@ from server.auth.seed import seed_auth
 from server.domain.seed import seed
 from server.metadata.model import Registry
 from server.storage.database import create_tables
+from server.storage.dialect import sync_sequences
 from server.storage.tables import Schema
 
 
@@ -29,4 +30,5 @@ def prepare_database(
             return False
         seed(connection, registry, schema, scale)
         seed_auth(connection, schema, registry)
+        sync_sequences(connection, schema.metadata)  # seeded rows carry their ids
     return True

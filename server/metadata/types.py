@@ -492,6 +492,12 @@ def _filter_unsupported(text: str) -> Any:  # array/json fields have no filters
     raise _given("scalar", text)
 
 
+def _integer_column() -> sa.types.TypeEngine[int]:
+    """64-bit everywhere: SQLite's INTEGER is (and stays the rowid alias as a primary key),
+    PostgreSQL's is 32-bit, so BIGINT there."""
+    return sa.Integer().with_variant(sa.BigInteger(), "postgresql")
+
+
 def _json_column() -> sa.JSON:
     return sa.JSON(none_as_null=True)  # a null value is SQL NULL, so "exists" sees it
 
@@ -577,7 +583,7 @@ TEXT = DataType(
 INTEGER = DataType(
     "integer",
     "integer",
-    sa.Integer,
+    _integer_column,
     _load_integer,
     _filter_integer,
     None,
@@ -650,7 +656,7 @@ CURRENCY = DataType(
 DURATION = DataType(
     "duration",
     "duration",
-    sa.Integer,
+    _integer_column,
     parse_duration,
     _filter_duration,
     None,

@@ -20,7 +20,8 @@ import sqlalchemy as sa
 
 from server.metadata.access import Level, Rule
 from server.metadata.model import Registry, Relationship, Resource
-from server.storage.operands import bind, listed, to_json
+from server.storage.dialect import listed
+from server.storage.operands import bind, to_json
 from server.storage.tables import Schema
 
 Clause = sa.ColumnElement[bool]
@@ -81,7 +82,7 @@ class AccessFilter:
         if level >= Level.ORGANIZATION:  # SYSTEM reaches all that ORGANIZATION does
             return in_organization
         owner = table.c[resource.relationship["owner"].column]
-        units = listed("acl_bu")
+        units = listed("acl_bu", owner.type)
         if ownership == "business_unit":
             return sa.and_(in_organization, owner.in_(units))
         if level == Level.USER:

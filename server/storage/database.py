@@ -1,5 +1,5 @@
-"""Engines (SQLite in WAL mode, StaticPool when in memory, or any other SQLAlchemy URL), creating
-the tables, counting their rows."""
+"""Engines (SQLite in WAL mode, StaticPool when in memory; PostgreSQL through psycopg, or any
+other SQLAlchemy URL), creating the tables, counting their rows."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.pool import StaticPool
 
+from server.storage.dialect import sync_sequences
 from server.storage.tables import Schema, unique_indexes
 
 log = logging.getLogger(__name__)
@@ -18,6 +19,9 @@ log = logging.getLogger(__name__)
 
 def create_engine(url: str) -> sa.Engine:
     parsed = sa.make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        # as many connections as Starlette's thread pool may ask for at once (40 threads)
+        return sa.create_engine(url, pool_size=10, max_overflow=30, pool_pre_ping=True)
     if parsed.get_backend_name() != "sqlite":
         return sa.create_engine(url)
     memory = parsed.database in (None, "", ":memory:")
@@ -55,6 +59,8 @@ def create_tables(engine: sa.Engine, schema: Schema, *, reset: bool = False) -> 
             index.create(engine, checkfirst=True)
         except sa.exc.IntegrityError:  # duplicates stored already: the write checks remain
             log.warning("cannot create the unique index %s: duplicate values stored", index.name)
+    with engine.begin() as connection:
+        sync_sequences(connection, schema.metadata)
 
 
 def count_rows(connection: sa.Connection, schema: Schema) -> Mapping[str, int]:

@@ -2,7 +2,7 @@
 
 ``bind_filters`` turns parsed filters into a *shape* (the cache key of a compiled statement: which
 paths and operators, and what kind of value each takes; never the values, nor how many values a
-list holds: a list is one JSON array parameter read with SQLite's ``json_each``) and the values by
+list holds: a list is one JSON array parameter, see ``server.storage.dialect``) and the values by
 bind name ``p<i>…``. ``compare`` and ``to_many`` build an operator's clause from its row in
 :mod:`server.metadata.operators`, given an :class:`~server.metadata.operators.Operand` of the
 right kind: one value, a list, a range, the periods of partial dates, a flag or a LIKE pattern.
@@ -20,6 +20,8 @@ import sqlalchemy as sa
 from server.jsonapi.query import Filter, Range
 from server.metadata.operators import OPERATORS, Column, Members, Operand
 from server.metadata.types import Period
+from server.storage.dialect import items as json_items
+from server.storage.dialect import json_item_at, listed
 
 Clause = sa.ColumnElement[bool]
 Params = dict[str, Any]
@@ -34,12 +36,6 @@ def bind(name: str) -> sa.BindParameter[Any]:
 def to_json(values: list[Any]) -> str:
     """A list as the one JSON array parameter :func:`listed` reads."""
     return json.dumps(values, separators=(",", ":"), allow_nan=False)
-
-
-def listed(name: str) -> sa.Select[Any]:
-    """The items of the JSON array bound as ``name``: one parameter, whatever its length."""
-    items = sa.func.json_each(bind(name)).table_valued("value")
-    return sa.select(items.c.value)
 
 
 def _escape_like(text: str) -> str:
@@ -111,14 +107,14 @@ class _List(Operand):
     name: str
 
     def equal(self, column: Column) -> Clause:
-        return column.in_(listed(self.name))
+        return column.in_(listed(self.name, column.type))
 
     def outside(self, column: Column) -> Clause:
-        return column.not_in(listed(self.name))
+        return column.not_in(listed(self.name, column.type))
 
     def distinct(self) -> sa.ScalarSelect[Any]:
         """How many different items the list holds."""
-        items = sa.func.json_each(bind(self.name)).table_valued("value")
+        items = json_items(self.name)
         return sa.select(sa.func.count(sa.distinct(items.c.value))).scalar_subquery()
 
 
@@ -150,9 +146,9 @@ class _Periods(Operand):
     name: str
 
     def equal(self, column: Column) -> Clause:
-        periods = sa.func.json_each(bind(self.name)).table_valued("value")
-        start = sa.func.json_extract(periods.c.value, sa.literal_column("'$[0]'"))
-        end = sa.func.json_extract(periods.c.value, sa.literal_column("'$[1]'"))
+        periods = json_items(self.name)
+        start = json_item_at(periods.c.value, 0)
+        end = json_item_at(periods.c.value, 1)
         return sa.exists().where(column >= start, column < end).select_from(periods)
 
     def outside(self, column: Column) -> Clause:

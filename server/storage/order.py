@@ -17,6 +17,7 @@ from server.jsonapi.query import Query
 from server.metadata.access import Rule
 from server.metadata.model import Registry, Resource
 from server.storage.access import AccessFilter
+from server.storage.dialect import ordered
 from server.storage.operands import bind
 from server.storage.tables import Schema
 
@@ -75,7 +76,7 @@ class Sorter:
                     joined[key] = (target, alias)
                 owner, owner_table = joined[key]
             column = self._column(owner, owner_table, path[-1], access)
-            order.append(column.desc() if descending else column.asc())
+            order.append(ordered(column, descending))
         if not any(path == ("id",) for path, _ in sort):
             order.append(table.c.id.asc())
         if source is not table:

@@ -22,8 +22,9 @@ from server.metadata.access import Rule
 from server.metadata.model import Registry, Relationship, Resource
 from server.storage.access import AccessFilter, access_key, access_params
 from server.storage.associations import Associations, Within, within_key
+from server.storage.dialect import listed
 from server.storage.filters import FilterCompiler
-from server.storage.operands import bind_filters, listed, to_json
+from server.storage.operands import bind_filters, to_json
 from server.storage.order import Sorter, paged, paging
 from server.storage.statements import MAX_STATEMENTS, Params, Sql, Statements, run
 from server.storage.tables import Schema
@@ -142,7 +143,7 @@ class Selector:
             table = self.schema.tables[resource.type]
             return (
                 sa.select(*self.columns(resource, table, access))
-                .where(table.c.id.in_(listed("ids")))
+                .where(table.c.id.in_(listed("ids", table.c.id.type)))
                 .where(self.access.visible(resource, table, access))
                 .order_by(table.c.id)
             )
@@ -159,7 +160,7 @@ class Selector:
 
         def build() -> sa.Select[Any]:
             owner, target = self.associations.pair(resource, rel)
-            statement = sa.select(owner, target).where(owner.in_(listed("ids")))
+            statement = sa.select(owner, target).where(owner.in_(listed("ids", owner.type)))
             seen = self.access.seen(rel.target, access)
             if seen is not None:
                 statement = statement.where(target.in_(seen))

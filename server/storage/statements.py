@@ -3,7 +3,7 @@ the driver's own cursor.
 
 A statement's cache key is its shape: the resource, which filters and operators, the sort, the
 access rule's kind; never the values, nor how many values a list holds (a list is one JSON array
-parameter read with SQLite's ``json_each``; see ``server.storage.operands``). Each request only
+parameter; see ``server.storage.dialect``). Each request only
 binds its values, so the hot path does no statement building and no ORM-style row processing.
 The cache keeps the ``max_statements`` most recently used statements; it is safe across threads
 (two threads may compile one shape at once: the later copy replaces the earlier, both are right).

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from server.metadata.model import Link, Registry, Resource
 from server.storage.auth_tables import AuthTables, define_auth_tables
+from server.storage.dialect import sort_index
 
 UNINDEXED = {"text", "json", "array"}
 
@@ -38,7 +39,10 @@ def _table(metadata: sa.MetaData, registry: Registry, resource: Resource) -> sa.
     ]
     for attr in resource.attributes:
         indexed = attr.filterable and attr.type.name not in UNINDEXED
-        columns.append(sa.Column(attr.column, attr.type.sql(), index=indexed or attr.sortable))
+        column = sa.Column(attr.column, attr.type.sql())
+        columns.append(column)
+        if indexed or attr.sortable:  # NULL lowest in both directions, as the SELECTs sort
+            columns += sort_index(f"ix_{resource.table}_{attr.column}", column)
     for rel in resource.relationships:
         if not rel.many:
             target = registry[rel.target]

@@ -91,9 +91,8 @@ class Writer:
             for i in dict.fromkeys(ids)
             if i not in present
         ]
-        if rows:
-            insert = link_table.insert().prefix_with("OR IGNORE", dialect="sqlite")
-            self.connection.execute(insert, rows)
+        if rows:  # writers take turns (server.storage.dialect.begin_write): none is there yet
+            self.connection.execute(link_table.insert(), rows)
 
     def delete(self, resource: Resource, ids: Sequence[Any]) -> None:
         """Delete records, applying each referencing association's ``on_delete`` rule."""

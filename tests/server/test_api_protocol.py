@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from tests.live_server import LiveServer
+from tests.postgres import NewDatabase
 from tests.server.write_support import (
     JSON_API,
     api_client,
@@ -29,8 +30,8 @@ READ = "OPTIONS, GET"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with live_server(tmp_path_factory, "protocol") as live:
+def server(new_database: NewDatabase) -> Iterator[LiveServer]:
+    with live_server(new_database, "protocol") as live:
         yield live
 
 

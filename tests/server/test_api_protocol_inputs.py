@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from tests.live_server import LiveServer
+from tests.postgres import NewDatabase
 from tests.server.write_support import JSON_API, api_client, document, get, live_server, new_doc
 
 DIGITS = "9" * 5000  # past Python's 4,300-digit int() limit
@@ -22,8 +23,8 @@ MEMBER_ORDER = ["status", "code", "title", "detail", "source", "meta"]
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with live_server(tmp_path_factory, "inputs") as live:
+def server(new_database: NewDatabase) -> Iterator[LiveServer]:
+    with live_server(new_database, "inputs") as live:
         yield live
 
 

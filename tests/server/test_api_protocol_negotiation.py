@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from tests.live_server import LiveServer
+from tests.postgres import NewDatabase
 from tests.server.write_support import (
     JSON_API,
     api_client,
@@ -91,8 +92,8 @@ def assert_plain_errors(response: httpx.Response, status: int, *errors: dict[str
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with live_server(tmp_path_factory, "negotiation") as live:
+def server(new_database: NewDatabase) -> Iterator[LiveServer]:
+    with live_server(new_database, "negotiation") as live:
         yield live
 
 

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from tests.live_server import LiveServer
+from tests.postgres import NewDatabase
 from tests.server.write_support import (
     JSON_API,
     api_client,
@@ -35,8 +36,8 @@ NOT_FOUND = error(
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with live_server(tmp_path_factory, "relationships") as live:
+def server(new_database: NewDatabase) -> Iterator[LiveServer]:
+    with live_server(new_database, "relationships") as live:
         yield live
 
 

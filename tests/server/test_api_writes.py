@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from tests.live_server import LiveServer
+from tests.postgres import NewDatabase
 from tests.server.write_support import (
     EMPTY,
     TYPE_MISMATCH,
@@ -38,8 +39,8 @@ from tests.server.write_support import (
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with live_server(tmp_path_factory, "creates") as live:
+def server(new_database: NewDatabase) -> Iterator[LiveServer]:
+    with live_server(new_database, "creates") as live:
         yield live
 
 

@@ -5,32 +5,35 @@ once adds it once. Each test is a few seconds at most.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
+from server.storage.dialect import unique_violation_columns
 from tests.live_server import LiveServer
+from tests.postgres import NewDatabase
 from tests.server.write_support import JSON_API, api_client, attr, error, live_server, send
 
 RACERS = 32
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with live_server(tmp_path_factory, "races") as live:
+def server(new_database: NewDatabase) -> Iterator[LiveServer]:
+    with live_server(new_database, "races") as live:
         yield live
 
 
 @pytest.fixture(scope="module")
-def db(server: LiveServer) -> Iterator[sqlite3.Connection]:
-    connection = sqlite3.connect(Path(server.settings.database_url.removeprefix("sqlite:///")))
-    yield connection
-    connection.close()
+def db(server: LiveServer) -> Iterator[sa.Connection]:
+    """The server's database, read beside it (each statement sees what is committed)."""
+    engine = sa.create_engine(server.settings.database_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        yield connection
+    engine.dispose()
 
 
 def product(sku: str, organization: str) -> dict[str, Any]:
@@ -60,7 +63,7 @@ def race(server: LiveServer, method: str, url: str, doc: Any) -> list[httpx.Resp
 
 
 def test_concurrent_creates_with_one_sku_make_exactly_one(
-    server: LiveServer, db: sqlite3.Connection
+    server: LiveServer, db: sa.Connection
 ) -> None:
     for round_ in range(2):
         sku = f"RACE-{round_}"
@@ -79,7 +82,7 @@ def test_concurrent_creates_with_one_sku_make_exactly_one(
                         )
                     ]
                 }
-        count = db.execute("SELECT count(*) FROM product WHERE sku = ?", (sku,)).fetchone()[0]
+        count = db.scalar(sa.text("SELECT count(*) FROM product WHERE sku = :sku"), {"sku": sku})
         assert count == 1
 
 
@@ -93,26 +96,28 @@ def test_a_sku_is_unique_in_its_organization_only(server: LiveServer) -> None:
         assert again.json()["errors"][0]["title"] == "unique entity constraint"
 
 
-def test_the_database_refuses_a_duplicate_the_checks_did_not_see(
-    db: sqlite3.Connection,
-) -> None:
-    """The unique index itself: scoped by organization, as declared."""
-    row = db.execute("SELECT sku, organization_id FROM product LIMIT 1").fetchone()
-    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE constraint failed"):
-        db.execute("INSERT INTO product (sku, name, organization_id) VALUES (?, 'x', ?)", row)
-    db.rollback()
+def test_the_database_refuses_a_duplicate_the_checks_did_not_see(db: sa.Connection) -> None:
+    """The unique index itself: scoped by organization, as declared, and named by its columns
+    on either database."""
+    sku, organization = db.execute(sa.text("SELECT sku, organization_id FROM product")).first()
+    insert = sa.text("INSERT INTO product (sku, name, organization_id) VALUES (:s, 'x', :o)")
+    with pytest.raises(sa.exc.IntegrityError) as refused:
+        db.execute(insert, {"s": sku, "o": organization})
+    assert unique_violation_columns(refused.value) == ["organization_id", "sku"]
 
 
-def test_adding_one_member_at_once_adds_it_once(server: LiveServer, db: sqlite3.Connection) -> None:
-    contact = db.execute(
-        "SELECT id FROM contact WHERE organization_id = 1 AND id NOT IN"
-        " (SELECT contact_id FROM account_contact WHERE account_id = 4) LIMIT 1"
-    ).fetchone()[0]
+def test_adding_one_member_at_once_adds_it_once(server: LiveServer, db: sa.Connection) -> None:
+    contact = db.scalar(
+        sa.text(
+            "SELECT id FROM contact WHERE organization_id = 1 AND id NOT IN"
+            " (SELECT contact_id FROM account_contact WHERE account_id = 4) ORDER BY id"
+        )
+    )
     doc = {"data": [{"type": "contacts", "id": str(contact)}]}
     responses = race(server, "POST", "/accounts/4/relationships/contacts", doc)
     assert {r.status_code for r in responses} == {204}, [r.text for r in responses]
-    links = db.execute(
-        "SELECT count(*) FROM account_contact WHERE account_id = 4 AND contact_id = ?",
-        (contact,),
-    ).fetchone()[0]
+    links = db.scalar(
+        sa.text("SELECT count(*) FROM account_contact WHERE account_id = 4 AND contact_id = :c"),
+        {"c": contact},
+    )
     assert links == 1

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from tests.live_server import LiveServer
+from tests.postgres import NewDatabase
 from tests.server.write_support import (
     TYPE_MISMATCH,
     api_client,
@@ -34,8 +35,8 @@ from tests.server.write_support import (
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with live_server(tmp_path_factory, "updates") as live:
+def server(new_database: NewDatabase) -> Iterator[LiveServer]:
+    with live_server(new_database, "updates") as live:
         yield live
 
 

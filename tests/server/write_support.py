@@ -16,6 +16,7 @@ import pytest
 
 from tests.jsonapi_schema import assert_valid_request, assert_valid_response
 from tests.live_server import LiveServer
+from tests.postgres import NewDatabase
 
 JSON_API = "application/vnd.api+json"
 RequestKind = Literal["create_resource", "update_resource", "update_relationship"]
@@ -23,9 +24,10 @@ _serial = itertools.count(1)
 
 
 @contextlib.contextmanager
-def live_server(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[LiveServer]:
-    """A seeded server on a database of its own, for one test module."""
-    live = LiveServer(tmp_path_factory.mktemp(name) / "api.db")
+def live_server(new_database: NewDatabase, name: str) -> Iterator[LiveServer]:
+    """A seeded server on a database of its own (``new_database``: tests/server/conftest.py),
+    for one test module."""
+    live = LiveServer(new_database(name))
     # Accepted sockets inherit TCP_NODELAY from the listener; without it every keep-alive
     # request waits ~40 ms for a delayed ACK.
     live.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

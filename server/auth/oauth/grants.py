@@ -28,6 +28,7 @@ from server.auth.oauth.store import (
 from server.auth.oauth.throttle import login_keys
 from server.auth.oauth.users import LoginUser, api_enabled, find_user, verify_login
 from server.auth.tokens import BACKOFFICE, AccessClaims, issue_access_token
+from server.storage.dialect import begin_write
 
 __all__ = ["GRANT_TYPES", "exchange"]
 
@@ -189,6 +190,7 @@ def exchange(server: OAuthServer, params: Params, client_ip: str) -> dict[str, A
         raise TooManyAttempts(wait)
     error: OAuthError | None = None
     with server.engine.begin() as connection:
+        begin_write(connection)  # a code or a refresh token is redeemed once, by one writer
         try:
             body = _exchange(server, connection, params)
         except OAuthError as exc:
