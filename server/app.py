@@ -27,11 +27,12 @@ from server.domain.setup import prepare_database
 from server.endpoint import ApiEndpoint, error_reply
 from server.jsonapi.errors import ApiError, TitledError
 from server.jsonapi.negotiation import JSON_API
+from server.metadata.model import Registry
 from server.routing import no_route
 from server.settings import Settings
 from server.storage.database import create_engine
 from server.storage.select import Selector
-from server.storage.tables import build_schema
+from server.storage.tables import Schema, build_schema
 
 
 def openapi_endpoint(format_: str) -> Callable[[Request], Any]:
@@ -83,6 +84,27 @@ async def http_exception(request: Request, exc: Exception) -> Response:
     return Response(orjson.dumps(reply.document), reply.status, media_type=JSON_API)
 
 
+def prepare_backend(
+    settings: Settings, *, registry: Registry | None = None, schema: Schema | None = None
+) -> Backend:
+    """The database ready to serve (tables, demo data on first use, signing keys) and what the
+    request pipeline needs of it."""
+    registry = registry or build_registry()
+    schema = schema or build_schema(registry)
+    engine = create_engine(settings.database_url)
+    prepare_database(engine, registry, schema, scale=settings.scale, reset=settings.reset)
+    acl, authenticators = build_security(engine, schema, settings)
+    return Backend(
+        settings,
+        registry,
+        schema,
+        Selector(registry, schema, engine.dialect),
+        engine,
+        acl,
+        authenticators,
+    )
+
+
 def create_app(settings: Settings) -> Starlette:
     registry = build_registry()
     schema = build_schema(registry)
@@ -90,25 +112,14 @@ def create_app(settings: Settings) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        engine = create_engine(settings.database_url)
-        await run_in_threadpool(
-            prepare_database, engine, registry, schema, scale=settings.scale, reset=settings.reset
-        )
-        acl, authenticators = await run_in_threadpool(build_security, engine, schema, settings)
-        app.state.backend = Backend(
-            settings,
-            registry,
-            schema,
-            Selector(registry, schema, engine.dialect),
-            engine,
-            acl,
-            authenticators,
+        app.state.backend = await run_in_threadpool(
+            prepare_backend, settings, registry=registry, schema=schema
         )
         gc.freeze()  # start-up objects live for good: keep them out of every collection
         try:
             yield
         finally:
-            engine.dispose()
+            app.state.backend.engine.dispose()
 
     doc_pages = GZipMiddleware(request_response(api_doc))  # the whole page is ~750 kB of HTML
     routes = [

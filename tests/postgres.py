@@ -35,6 +35,7 @@ ENV = "ORO_SANDBOX_TEST_POSTGRESQL"
 NewDatabase = Callable[[str], "str | Path"]  # a name → a new database (SQLite file, or URL)
 TEMPLATE = "oro_template"
 _serial = itertools.count(1)
+INITDB = ("--no-locale", "-E", "UTF8", "--no-sync")  # byte order, as SQLite compares
 
 
 class Unavailable(RuntimeError):
@@ -77,10 +78,7 @@ def temporary_cluster() -> Iterator[str]:
         shutil.chown(root, "postgres")
     try:
         subprocess.run(
-            _as_owner(
-                [initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "--no-locale"]
-                + ["-E", "UTF8", "--no-sync"]
-            ),
+            _as_owner([initdb, "-D", str(data), "-U", "postgres", "--auth=trust", *INITDB]),
             check=True,
             capture_output=True,
         )
@@ -89,8 +87,9 @@ def temporary_cluster() -> Iterator[str]:
             " -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
         )
         subprocess.run(
-            _as_owner([pg_ctl, "-D", str(data), "-l", str(root / "log"), "-o", options, "-w"])
-            + ["start"],
+            _as_owner(
+                [pg_ctl, "-D", str(data), "-l", str(root / "log"), "-o", options, "-w", "start"]
+            ),
             check=True,
             capture_output=True,
         )
@@ -130,7 +129,9 @@ class Databases:
     """New seeded databases on one PostgreSQL server, cloned from a template seeded once."""
 
     def __init__(self, admin_url: str) -> None:
-        self.admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+        self.admin = sa.create_engine(
+            admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool
+        )
         self.url = sa.make_url(admin_url)
         self.prefix = f"oro_test_{os.getpid()}"
         self._template_ready = False

@@ -84,6 +84,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     database_options(serve)
     serve.add_argument(
+        "--workers",
+        type=positive_int,
+        default=1,
+        metavar="N",
+        help="worker processes sharing the port (default: 1); they share everything through the"
+        " database, so use a database file or server (PostgreSQL for many)",
+    )
+    serve.add_argument(
         "--debug",
         action="store_true",
         help="show exception details in 500 responses and log requests",

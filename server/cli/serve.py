@@ -59,11 +59,43 @@ def security_summary(backend: Any) -> str:
         return demo_summary(connection, backend.schema)
 
 
+class WorkerApp:
+    """The application of one worker process: built in the worker on first use (what uvicorn
+    hands a spawned worker must pickle; the settings do, an application does not)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.app: Any = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if self.app is None:
+            from server.app import create_app
+
+            self.app = create_app(self.settings)
+        await self.app(scope, receive, send)
+
+
+def _prepare(settings: Settings) -> str:
+    """Before the workers start: the database ready (created, seeded, reset if asked) and the
+    signing keys made, so that workers only find them; what to print about security."""
+    from server.app import prepare_backend
+
+    backend = prepare_backend(settings)
+    try:
+        return security_summary(backend)
+    finally:
+        backend.engine.dispose()
+
+
 def serve(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> int:
     settings = settings_from(args, environ)
-    for problem in settings.problems():
+    workers: int = getattr(args, "workers", None) or 1
+    problems = settings.problems()
+    if workers > 1 and _in_memory(settings.database_url):
+        problems.append("--workers needs a database file or server: each worker would have its own")
+    for problem in problems:
         print(f"oro-sandbox: {problem}", file=sys.stderr)
-    if settings.problems():
+    if problems:
         return 2
     try:
         sock = bind_socket(args.host, args.port)
@@ -73,10 +105,12 @@ def serve(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> 
 
     import uvicorn
 
-    from server.app import create_app
-
     port = sock.getsockname()[1]
     url = base_url(args.host, port)
+    if workers > 1:
+        return _serve_workers(sock, url, settings, workers, out)
+
+    from server.app import create_app
 
     class Server(uvicorn.Server):
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
@@ -96,6 +130,37 @@ def serve(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> 
     with sock:
         Server(config).run(sockets=[sock])
     return 0
+
+
+def _serve_workers(
+    sock: socket.socket, url: str, settings: Settings, workers: int, out: TextIO
+) -> int:
+    """``workers`` processes on one listening socket (uvicorn's supervisor restarts a worker
+    that dies); everything they share is in the database."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    summary = _prepare(settings)
+    sock.listen(2048)  # connections wait in the backlog until a worker accepts them
+    print(banner(url, settings), file=out)
+    print(f"Workers: {workers}", file=out)
+    print(summary, file=out, flush=True)
+    config = uvicorn.Config(
+        WorkerApp(settings.with_(reset=False)),  # reset once, here, not again in each worker
+        workers=workers,
+        log_level="info" if settings.debug else "warning",
+        access_log=settings.debug,
+    )
+    with sock:
+        Multiprocess(config, sockets=[sock]).run()
+    return 0
+
+
+def _in_memory(url: str) -> bool:
+    import sqlalchemy as sa
+
+    parsed = sa.make_url(url)
+    return parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:")
 
 
 # --- seed --------------------------------------------------------------------------------------

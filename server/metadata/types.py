@@ -84,13 +84,23 @@ def _given(noun: str, text: str) -> InvalidValue:
 
 
 def _load_string(value: Any) -> str:
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
+    # NUL: PostgreSQL's text cannot hold it (Oro's answer there is a 500), so neither database
+    # stores it and both refuse it alike
+    if isinstance(value, bool) or not isinstance(value, str | int | float) or "\x00" in str(value):
         raise InvalidValue("This value is not valid.")
     return str(value)
 
 
 def _filter_string(text: str) -> str:
+    if "\x00" in text:  # no stored text holds NUL (see _load_string)
+        raise _given("string", text)
     return text
+
+
+def _string_column(length: int) -> Callable[[], sa.types.TypeEngine[str]]:
+    """``VARCHAR(length)`` on SQLite (which never enforces it: the rules do); unbounded text
+    compared byte by byte (collation C) on PostgreSQL, so both sort and compare alike."""
+    return lambda: sa.String(length).with_variant(sa.Text(collation="C"), "postgresql")
 
 
 def _load_guid(value: Any) -> str:
@@ -551,7 +561,7 @@ def enum_type(*cases: str) -> DataType:
     return DataType(
         "enum",
         "enum",
-        lambda: sa.String(50),
+        _string_column(50),
         load,
         parse_filter,
         None,
@@ -563,7 +573,7 @@ def enum_type(*cases: str) -> DataType:
 STRING = DataType(
     "string",
     "string",
-    lambda: sa.String(255),
+    _string_column(255),
     _load_string,
     _filter_string,
     allow_list=False,
@@ -572,7 +582,7 @@ STRING = DataType(
 TEXT = DataType(
     "text",
     "string",
-    sa.Text,
+    lambda: sa.Text().with_variant(sa.Text(collation="C"), "postgresql"),
     _load_string,
     _filter_string,
     None,
@@ -648,7 +658,7 @@ MONEY = DataType(
 CURRENCY = DataType(
     "currency",
     "string",
-    lambda: sa.String(3),
+    _string_column(3),
     _load_currency,
     _filter_string,
     openapi={"type": "string", "format": "currency", "pattern": "^[A-Z]{3}$"},
@@ -667,7 +677,7 @@ DURATION = DataType(
 DATETIME = DataType(
     "datetime",
     "datetime",
-    lambda: sa.String(20),
+    _string_column(20),
     _load_datetime,
     _filter_datetime,
     None,
@@ -678,7 +688,7 @@ DATETIME = DataType(
 DATE = DataType(
     "date",
     "date",
-    lambda: sa.String(10),
+    _string_column(10),
     _load_date,
     _filter_date,
     None,
@@ -689,7 +699,7 @@ DATE = DataType(
 TIME = DataType(
     "time",
     "time",
-    lambda: sa.String(8),
+    _string_column(8),
     _load_time,
     _filter_time,
     None,
@@ -701,7 +711,7 @@ TIME = DataType(
 GUID = DataType(
     "guid",
     "GUID",
-    lambda: sa.String(36),
+    _string_column(36),
     _load_guid,
     _filter_guid,
     openapi={"type": "string", "format": "uuid"},

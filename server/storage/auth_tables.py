@@ -1,6 +1,6 @@
 """Tables of authentication and access control (not API resources): credentials, API keys,
 WSSE nonces, OAuth applications, codes and refresh tokens, signing keys, role permissions,
-per-organization configuration and login sessions."""
+per-organization configuration, login sessions and failed logins."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ class AuthTables:
     permission: sa.Table
     config: sa.Table
     session: sa.Table
+    login_failure: sa.Table
 
 
 def define_auth_tables(metadata: sa.MetaData) -> AuthTables:
@@ -110,5 +111,12 @@ def define_auth_tables(metadata: sa.MetaData) -> AuthTables:
             sa.Column("user_id", sa.Integer, nullable=False),
             sa.Column("csrf_token", sa.String(255), nullable=False),
             sa.Column("expires_at", sa.Integer, nullable=False),
+        ),
+        # failed logins per throttle key (server.auth.oauth.throttle), shared by every worker
+        login_failure=table(
+            "auth_login_failure",
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("key", sa.String(64), nullable=False, index=True),  # sha256 of the key
+            sa.Column("at", sa.Float, nullable=False, index=True),  # epoch seconds
         ),
     )

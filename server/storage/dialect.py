@@ -54,7 +54,10 @@ def _json_items_sqlite(element: json_items, compiler: SQLCompiler, **kw: Any) ->
 @compiles(json_items, "postgresql")
 def _json_items_pg(element: json_items, compiler: SQLCompiler, **kw: Any) -> str:
     array = compiler.process(element.clauses, **kw)
-    type_ = compiler.dialect.type_compiler_instance.process(element.item_type)
+    item_type = element.item_type.dialect_impl(compiler.dialect)
+    if isinstance(item_type, sa.String):  # compared under the column's own collation
+        item_type = sa.Text()
+    type_ = compiler.dialect.type_compiler_instance.process(item_type)
     return (
         f"(SELECT CAST(value AS {type_}) AS value"
         f" FROM json_array_elements_text(CAST({array} AS JSON)) AS value)"

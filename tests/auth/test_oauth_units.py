@@ -4,14 +4,18 @@ throttle."""
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from server.auth.oauth.clients import Application, resolve_redirect_uri
 from server.auth.oauth.errors import OAuthError
 from server.auth.oauth.pkce import challenge_problem, s256, verifier_matches
 from server.auth.oauth.throttle import LoginThrottle
 from server.auth.oauth.token_endpoint import parse_token_request
+from server.storage.auth_tables import define_auth_tables
+from server.storage.database import create_engine
 
 # RFC 7636, Appendix B
 RFC_VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
@@ -269,9 +273,18 @@ class Clock:
         return self.now
 
 
+def throttle_of(allowed: int, window: float, clock: Clock, **options: Any) -> LoginThrottle:
+    """A throttle on a database of its own (in memory)."""
+    engine = create_engine("sqlite://")
+    tables = define_auth_tables(sa.MetaData())
+    tables.login_failure.create(engine)
+    table = tables.login_failure
+    return LoginThrottle(allowed, window, engine=engine, table=table, clock=clock, **options)
+
+
 def test_the_throttle_locks_a_key_out_until_the_window_slides() -> None:
     clock = Clock()
-    throttle = LoginThrottle(3, 60, clock=clock)
+    throttle = throttle_of(3, 60, clock)
     user = ("login", "app", "admin")
     for second in (0, 10, 20):
         clock.now = 1000 + second
@@ -287,7 +300,7 @@ def test_the_throttle_locks_a_key_out_until_the_window_slides() -> None:
 
 def test_a_success_clears_the_user_key_but_not_the_address() -> None:
     clock = Clock()
-    throttle = LoginThrottle(2, 60, ip_allowed=3, clock=clock)
+    throttle = throttle_of(2, 60, clock, ip_allowed=3)
     user, address = ("login", "app", "admin"), ("ip", "10.0.0.1")
     throttle.failed(user, address)
     throttle.failed(user, address)
@@ -299,5 +312,5 @@ def test_a_success_clears_the_user_key_but_not_the_address() -> None:
 
 
 def test_the_address_limit_defaults_to_four_times_the_user_limit() -> None:
-    throttle = LoginThrottle(5, 60, clock=Clock())
+    throttle = throttle_of(5, 60, Clock())
     assert (throttle.allowed, throttle.ip_allowed) == (5, 20)

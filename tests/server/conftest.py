@@ -1,6 +1,8 @@
 """The server's tests run on both backends: every server these fixtures start stands on SQLite and
 again on PostgreSQL (the ``backend`` parameter; see tests/postgres.py for where PostgreSQL comes
-from, and when its half skips)."""
+from, and when its half skips). A module about the HTTP layer alone (negotiation, CORS, the HTML
+documentation, fuzzing the protocol) says ``BACKENDS = ("sqlite",)``: the database changes
+nothing there, and the suite's time matters."""
 
 from __future__ import annotations
 
@@ -26,7 +28,16 @@ def postgres_databases() -> Iterator[Databases]:
         pytest.skip(f"no PostgreSQL: {reason}")
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames:
+        backends = getattr(metafunc.module, "BACKENDS", BACKENDS)
+        metafunc.parametrize("backend", backends, indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
 def backend(request: pytest.FixtureRequest) -> str:
     name: str = request.param
     return name

@@ -22,6 +22,8 @@ from server.apidoc.render import blocks
 from server.domain.resources import build_registry
 from tests.live_server import LiveServer
 
+BACKENDS = ("sqlite",)  # the HTML documentation, from the metadata only
+
 REGISTRY = build_registry()
 HTML = "text/html; charset=utf-8"
 JSON_API = "application/vnd.api+json"

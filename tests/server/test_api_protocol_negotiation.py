@@ -30,6 +30,8 @@ from tests.server.write_support import (
     new_doc,
 )
 
+BACKENDS = ("sqlite",)  # content negotiation happens before any database work
+
 ACCEPT_PARAMETERS = error(
     "not acceptable http exception",
     'The "Accept" request header should contains at least one instance of JSON:API media type'

@@ -29,6 +29,10 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
+BACKENDS = (
+    "sqlite",
+)  # the protocol fuzzed: the database behind it is tested by every other module on both
+
 JSON_API = "application/vnd.api+json"
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 MODES = (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE)

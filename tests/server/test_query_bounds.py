@@ -22,6 +22,10 @@ from server.storage.tables import build_schema
 from tests.live_server import JSON_API, LiveServer
 from tests.server.api_support import NO_LINKS, get_doc
 
+BACKENDS = (
+    "sqlite",
+)  # bounds of the parser and of the compiled-statement cache, whatever the database
+
 HOPS = ["contacts", "accounts"] * 5
 
 

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from typing import Any, Literal
 
 import httpx
-import pytest
 
 from tests.jsonapi_schema import assert_valid_request, assert_valid_response
 from tests.live_server import LiveServer

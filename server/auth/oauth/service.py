@@ -45,7 +45,13 @@ class OAuthServer:
         *,
         clock: Callable[[], float] = time.time,
     ) -> OAuthServer:
-        throttle = LoginThrottle(settings.login_failures_allowed, settings.login_failure_window)
+        throttle = LoginThrottle(
+            settings.login_failures_allowed,
+            settings.login_failure_window,
+            engine=engine,
+            table=schema.auth.login_failure,
+            clock=clock,
+        )
         return cls(
             engine, schema, settings, keys or load_or_create_keys(engine, schema), throttle, clock
         )
