@@ -5,6 +5,7 @@ once adds it once. Each test is a few seconds at most.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -13,6 +14,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from server.metadata.model import snake
 from server.storage.dialect import unique_violation_columns
 from tests.live_server import LiveServer
 from tests.postgres import NewDatabase
@@ -121,3 +123,90 @@ def test_adding_one_member_at_once_adds_it_once(server: LiveServer, db: sa.Conne
         {"c": contact},
     )
     assert links == 1
+
+
+# --- many writers on the same records at once -------------------------------------------------
+
+CLIENTS = 16
+SECONDS = 3.0
+FIELDS = ("namePrefix", "firstName", "middleName", "lastName")  # each written by its own clients
+CONTACTS = (1, 2, 3, 4)  # every client writes these same records
+
+
+def owned_records(client: int) -> tuple[str, tuple[int, ...]]:
+    """A field and the records whose field only this client writes (16 owners, 4 × 4 pairs)."""
+    return FIELDS[client % 4], (CONTACTS[client // 4],)
+
+
+def owned_links(client: int) -> list[tuple[int, int]]:
+    """(account, contact) pairs only this client links and unlinks."""
+    return [(1 + client % 2, 20 + 2 * client), (1 + client % 2, 21 + 2 * client)]
+
+
+def writer(server: LiveServer, client: int, deadline: float) -> dict[str, Any]:
+    """Writes until the deadline; returns what it left (last values, links) and what went
+    wrong (any answer but the expected success)."""
+    field, records = owned_records(client)
+    left: dict[str, Any] = {"values": {}, "links": {}, "errors": []}
+    links = {pair: None for pair in owned_links(client)}
+    round_ = 0
+    with api_client(server) as http:
+
+        def expect(response: httpx.Response, status: int) -> None:
+            if response.status_code != status:
+                left["errors"].append((response.status_code, response.text[:300]))
+
+        while round_ == 0 or time.monotonic() < deadline:
+            round_ += 1
+            for record in records:  # one field of a shared record, never the others
+                value = f"c{client}-r{round_}"
+                doc = {
+                    "data": {"type": "contacts", "id": str(record), "attributes": {field: value}}
+                }
+                expect(send(http, "PATCH", f"/contacts/{record}", doc), 200)
+                left["values"][(record, field)] = value
+            for (account, contact), linked in links.items():
+                method = "DELETE" if linked or (linked is None and round_ % 2 == 0) else "POST"
+                doc = {"data": [{"type": "contacts", "id": str(contact)}]}
+                url = f"/accounts/{account}/relationships/contacts"
+                expect(send(http, method, url, doc), 204)
+                links[(account, contact)] = method == "POST"
+            made = []
+            for n in range(3):
+                created = send(http, "POST", "/products", product(f"CC-{client}-{round_}-{n}", "1"))
+                expect(created, 201)
+                if created.status_code == 201:
+                    made.append(created.json()["data"]["id"])
+            deleted = http.request("DELETE", "/products", params={"filter[id]": ",".join(made)})
+            expect(deleted, 204)
+    left["links"] = links
+    left["rounds"] = round_
+    return left
+
+
+def test_many_clients_writing_the_same_records_lose_nothing(
+    server: LiveServer, db: sa.Connection
+) -> None:
+    deadline = time.monotonic() + SECONDS
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        results = list(pool.map(lambda c: writer(server, c, deadline), range(CLIENTS)))
+    errors = [error for result in results for error in result["errors"]]
+    assert errors == []  # no 5xx, no "database is locked", no refused write
+    for result in results:  # row by row: every field holds its own writer's last value
+        for (record, field), value in result["values"].items():
+            column = snake(field)
+            stored = db.scalar(
+                sa.text(f"SELECT {column} FROM contact WHERE id = :id"), {"id": record}
+            )
+            assert stored == value, (record, field)
+        for (account, contact), linked in result["links"].items():
+            count = db.scalar(
+                sa.text(
+                    "SELECT count(*) FROM account_contact WHERE account_id = :a AND contact_id = :c"
+                ),
+                {"a": account, "c": contact},
+            )
+            assert count == int(bool(linked)), (account, contact)
+    left = db.scalar(sa.text("SELECT count(*) FROM product WHERE sku LIKE 'CC-%'"))
+    assert left == 0  # every delete by filter took all it matched
+    assert sum(result["rounds"] for result in results) >= CLIENTS
