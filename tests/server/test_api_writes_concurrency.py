@@ -177,8 +177,15 @@ def writer(server: LiveServer, client: int, deadline: float) -> dict[str, Any]:
                 expect(created, 201)
                 if created.status_code == 201:
                     made.append(created.json()["data"]["id"])
-            deleted = http.request("DELETE", "/products", params={"filter[id]": ",".join(made)})
+            deleted = http.request(
+                "DELETE",
+                "/products",
+                params={"filter[id]": ",".join(made)},
+                headers={"X-Include": "deletedCount"},
+            )
             expect(deleted, 204)
+            if deleted.headers.get("X-Include-Deleted-Count") != str(len(made)):
+                left["errors"].append(("deleted", made, dict(deleted.headers)))
     left["links"] = links
     left["rounds"] = round_
     return left
