@@ -31,6 +31,7 @@ from server.metadata.model import Registry
 from server.routing import no_route
 from server.settings import Settings
 from server.storage.database import create_engine
+from server.storage.plans import analyze, samples_for
 from server.storage.select import Selector
 from server.storage.tables import Schema, build_schema
 
@@ -93,12 +94,13 @@ def prepare_backend(
     schema = schema or build_schema(registry)
     engine = create_engine(settings.database_url)
     prepare_database(engine, registry, schema, scale=settings.scale, reset=settings.reset)
+    analyze(engine)
     acl, authenticators = build_security(engine, schema, settings)
     return Backend(
         settings,
         registry,
         schema,
-        Selector(registry, schema, engine.dialect),
+        Selector(registry, schema, engine.dialect, samples=samples_for(engine)),
         engine,
         acl,
         authenticators,

@@ -18,12 +18,17 @@ import sqlalchemy as sa
 from server.jsonapi.query import Filter
 from server.metadata.access import Rule
 from server.metadata.model import Registry, Relationship, Resource
+from server.storage import plans
 from server.storage.access import AccessFilter
 from server.storage.associations import Associations
 from server.storage.operands import Test, bind_filters, compare, to_many
 from server.storage.tables import Schema
 
 Clause = sa.ColumnElement[bool]
+
+
+def _same(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    return column
 
 
 class FilterCompiler:
@@ -47,13 +52,24 @@ class FilterCompiler:
         table: sa.FromClause,
         filters: Sequence[Filter],
         access: Rule | None = None,
+        unindexed_filters: frozenset[int] = frozenset(),
     ) -> Clause:
-        """Every filter holds (``1 = 1`` for none)."""
+        """Every filter holds (``1 = 1`` for none). The filters numbered in ``unindexed_filters``
+        (on the table's own columns) do not use their column's index (``server.storage.plans``)."""
         shape, _ = bind_filters(filters)
         return sa.and_(
             sa.true(),
             *(
-                self._predicate(resource, table, f.path, f.operator, f"p{i}", shape[i][2], access)
+                self._predicate(
+                    resource,
+                    table,
+                    f.path,
+                    f.operator,
+                    f"p{i}",
+                    shape[i][2],
+                    access,
+                    unindexed=i in unindexed_filters,
+                )
                 for i, f in enumerate(filters)
             ),
         )
@@ -67,6 +83,8 @@ class FilterCompiler:
         name: str,
         kind: Any,
         access: Rule | None = None,
+        *,
+        unindexed: bool = False,
     ) -> Clause:
         head, rest = path[0], path[1:]
         if rest:  # a hop: only through the related records the caller may see
@@ -90,13 +108,15 @@ class FilterCompiler:
                 inverse = target.relationship[rel.inverse]
                 owners = sa.select(inner_table.c[inverse.column])
             return table.c.id.in_(owners.where(condition))
+        wrap = plans.unindexed if unindexed else _same
         if head == "id":
-            return compare(table.c.id, operator, name, kind)
+            return compare(wrap(table.c.id), operator, name, kind)
         if head in resource.attribute:
-            return compare(table.c[resource.attribute[head].column], operator, name, kind)
+            return compare(wrap(table.c[resource.attribute[head].column]), operator, name, kind)
         rel = resource.relationship[head]
         if not rel.many:
-            return compare(self.access.to_one(table, rel, access), operator, name, kind)
+            column = self.access.to_one(table, rel, access)
+            return compare(wrap(column), operator, name, kind)
         return self._to_many(resource, table, rel, operator, name, kind, access)
 
     def _to_many(

@@ -28,6 +28,11 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.visitors import InternalTraversal
 
+from server.jsonapi.query import Filter, Query, Range
+from server.metadata.model import Resource
+from server.metadata.types import Period
+
+ESTIMATED = ("eq", "neq", "lt", "lte", "gt", "gte")  # operators a sample can estimate
 SAMPLE_SIZE = 1024  # values kept per column
 REFRESH_SECONDS = 300.0  # a sample older than this is read again
 
@@ -122,6 +127,37 @@ def read_sample(engine: sa.Engine) -> Reader:
     return read
 
 
+def samples_for(engine: sa.Engine) -> Samples | None:
+    """Samples over ``engine`` where the database needs them to choose (a SQLite file), else
+    None (PostgreSQL chooses well alone; an in-memory database has one connection, which a sample
+    must not share with the request reading it)."""
+    if engine.dialect.name != "sqlite" or isinstance(engine.pool, sa.pool.StaticPool):
+        return None
+    return Samples(read_sample(engine))
+
+
+def analyze(engine: sa.Engine) -> None:
+    """Give the database's own planner its statistics when it has none yet (a database just
+    seeded or made before): SQLite's ``ANALYZE`` (approximate, bounded work per index) fills
+    ``sqlite_stat1``, which tells an index on a few values from a selective one; PostgreSQL's
+    fills its histograms. Later, ``PRAGMA optimize`` or autovacuum keep them current."""
+    with engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            known = connection.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
+            ).first()
+            if known is None:
+                connection.exec_driver_sql("PRAGMA analysis_limit = 1000")
+                connection.exec_driver_sql("ANALYZE")
+        elif connection.dialect.name == "postgresql":
+            analyzed = connection.exec_driver_sql(
+                "SELECT count(*) FROM pg_stat_user_tables"
+                " WHERE last_analyze IS NOT NULL OR last_autoanalyze IS NOT NULL"
+            ).scalar()
+            if not analyzed:
+                connection.exec_driver_sql("ANALYZE")
+
+
 def selectivity(shares: Sequence[float | None]) -> float | None:
     """The share of rows all filters match, taking them as independent; None when any is
     unknown (the database then chooses, as it would)."""
@@ -139,6 +175,60 @@ def walk_sort_order(share: float, rows: int, wanted: int) -> bool:
     if share <= 0.0:
         return False
     return wanted / share < 2.0 * share * rows
+
+
+def _column_of(resource: Resource, name: str) -> str | None:
+    """The primary table's own column a one-segment path names (id, attribute, to-one key)."""
+    if name == "id":
+        return "id"
+    if name in resource.attribute:
+        return resource.attribute[name].column
+    rel = resource.relationship.get(name)
+    return rel.column if rel is not None and not rel.many else None
+
+
+def _share(sample: Sample, f: Filter) -> float | None:
+    value = f.value
+    if isinstance(value, Period):
+        value = Range(value.start, value.end, high_open=True)
+    if f.operator not in ESTIMATED or isinstance(value, bool):
+        return None
+    if isinstance(value, Range):
+        inside = sample.between(value.low, value.high, value.high_open)
+        if inside is None or f.operator not in ("eq", "neq"):
+            return None
+        return inside if f.operator == "eq" else max(1.0 - sample.null_share - inside, 0.0)
+    if isinstance(value, list):
+        if f.operator != "eq" or (value and isinstance(value[0], Period)):
+            return None
+        shares = [sample.share("eq", item) for item in value]
+        return None if None in shares else min(sum(s for s in shares if s is not None), 1.0)
+    return sample.share(f.operator, value)
+
+
+def unindexed_filters(
+    resource: Resource, table: sa.Table, query: Query, wanted: int, samples: Samples
+) -> frozenset[int]:
+    """The filters to keep off their indexes so that a page of ``wanted`` rows walks the sort
+    order (empty: let the database choose). Only when every filter is on the table's own
+    column, with an operator a sample estimates, and the sort starts with such a column."""
+    sort = query.sort or tuple(((name,), desc) for name, desc in resource.default_sort)
+    if not query.filters or not sort or len(sort[0][0]) != 1:
+        return frozenset()
+    if _column_of(resource, sort[0][0][0]) is None:
+        return frozenset()
+    shares, rows = [], 0
+    for f in query.filters:
+        column = _column_of(resource, f.path[0]) if len(f.path) == 1 else None
+        if column is None:
+            return frozenset()
+        sample = samples.get(table, column)
+        shares.append(_share(sample, f))
+        rows = max(rows, sample.rows)
+    share = selectivity(shares)
+    if share is None or not walk_sort_order(share, rows, wanted):
+        return frozenset()
+    return frozenset(range(len(query.filters)))
 
 
 class unindexed(sa.sql.expression.ColumnElement[Any]):

@@ -26,6 +26,7 @@ from server.storage.dialect import listed
 from server.storage.filters import FilterCompiler
 from server.storage.operands import bind_filters, to_json
 from server.storage.order import Sorter, paged, paging
+from server.storage.plans import Samples, unindexed_filters
 from server.storage.statements import MAX_STATEMENTS, Params, Sql, Statements, run
 from server.storage.tables import Schema
 
@@ -41,8 +42,12 @@ class Selector:
         schema: Schema,
         dialect: sa.Dialect,
         max_statements: int = MAX_STATEMENTS,
+        samples: Samples | None = None,
     ) -> None:
+        """``samples``: what the filtered columns hold, to choose which index a page walks
+        (SQLite; None: the database chooses alone, as PostgreSQL does well)."""
         self.registry = registry
+        self.samples = samples
         self.schema = schema
         self.dialect = dialect
         self.statements = Statements(dialect, max_statements)
@@ -84,6 +89,11 @@ class Selector:
             params.update(limits)
         if within is not None:
             params["owner"] = within.owner_id
+        unindexed: frozenset[int] = frozenset()
+        if self.samples is not None and limits is not None and within is None:
+            table = self.schema.tables[resource.type]
+            wanted = limits["offset"] + limits["limit"]
+            unindexed = unindexed_filters(resource, table, query, wanted, self.samples)
         key = (
             "page",
             resource.type,
@@ -93,13 +103,14 @@ class Selector:
             within_key(within),
             ids_only,
             access_key(access),
+            unindexed,
         )
 
         def build() -> sa.Select[Any]:
             table = self.schema.tables[resource.type]
             columns = [table.c.id] if ids_only else self.columns(resource, table, access)
             statement = sa.select(*columns).where(
-                self.filters.where(resource, table, query.filters, access)
+                self.filters.where(resource, table, query.filters, access, unindexed)
             )
             statement = statement.where(self.access.visible(resource, table, access))
             if within is not None:

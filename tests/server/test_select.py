@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from server.jsonapi.query import parse_query
+from server.storage.plans import Sample, Samples
 from server.storage.select import Selector
 from server.storage.tables import build_schema
 from tests.server.tiny_registry import ARTICLES, REGISTRY
@@ -145,3 +146,47 @@ def test_a_shape_compiles_once_whatever_the_values(selector: Selector) -> None:
     second, params = selector.page(ARTICLES, parse_query([("filter[id]", "9")], REGISTRY, ARTICLES))
     assert second is first
     assert params["p0"] == 9
+
+
+# --- which index a page walks (server.storage.plans), from samples written here ---------------
+
+VIEWS = Sample(tuple(range(1000)), 0.0, 100_000)  # views 0..999 spread over 100,000 rows
+
+
+@pytest.mark.parametrize(
+    ("pairs", "where"),
+    [
+        pytest.param(
+            [("filter[views]", "400..599"), ("sort", "title")],
+            "+article.views >= ? AND +article.views <= ?",
+            id="a-fifth-walks-the-sort-order",
+        ),
+        pytest.param(
+            [("filter[views]", "400..401"), ("sort", "title")],
+            "article.views >= ? AND article.views <= ?",
+            id="a-few-rows-use-the-filter-index",
+        ),
+        pytest.param(
+            [("filter[views][gt]", "100"), ("filter[id][lt]", "90000")],
+            "+article.views > ? AND +article.id < ?",
+            id="default-sort-by-id",
+        ),
+        pytest.param(
+            [("filter[views][gt]", "100"), ("filter[title][contains]", "a"), ("sort", "title")],
+            "article.views > ? AND article.title LIKE ? ESCAPE '\\'",
+            id="an-unestimated-filter-leaves-the-choice-to-sqlite",
+        ),
+        pytest.param(
+            [("filter[views][gt]", "100"), ("sort", "author.name")],
+            "article.views > ?",
+            id="a-sort-path-leaves-the-choice-to-sqlite",
+        ),
+    ],
+)
+def test_a_page_walks_the_cheaper_index(pairs: list[tuple[str, str]], where: str) -> None:
+    samples = Samples(lambda table, column: VIEWS)
+    planned = Selector(
+        REGISTRY, build_schema(REGISTRY), sa.create_engine("sqlite://").dialect, samples=samples
+    )
+    text, _ = page(planned, pairs)
+    assert f" WHERE {where} ORDER BY " in text
