@@ -38,20 +38,44 @@ def build_app(args: argparse.Namespace) -> Any:
         from server.settings import Settings
 
         # without authentication: the scenarios measure the API's own work (see README)
-        return create_app(Settings(database_url=args.database, scale=args.scale, auth=False))
+        settings = Settings(database_url=args.database, scale=args.scale, auth=False)
+        if args.workers > 1:  # each worker builds its app; the database is prepared first
+            from server.app import prepare_backend
+            from server.cli.serve import WorkerApp
+
+            prepare_backend(settings).engine.dispose()
+            return WorkerApp(settings)
+        return create_app(settings)
     from ceiling import CeilingApp, load_responses
 
     return CeilingApp(load_responses(Path(args.responses)))
 
 
-def serve(app: Any) -> None:
+def serve(app: Any, workers: int = 1) -> None:
     # IPPROTO_TCP, not the default 0: asyncio sets TCP_NODELAY on accepted sockets only when the
     # protocol says TCP; without it every keep-alive response waits ~40 ms (Nagle + delayed ACK).
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((HOST, 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(app, host=HOST, port=port, workers=1, **UVICORN_OPTIONS)
+    config = uvicorn.Config(app, host=HOST, port=port, workers=workers, **UVICORN_OPTIONS)
+    if workers > 1:  # oro-sandbox serve --workers: uvicorn's supervisor, one listening socket
+        from uvicorn.supervisors import Multiprocess
+
+        config.load()
+        sock.listen(2048)
+        loop = "asyncio" if config.loop in ("auto", "asyncio") else config.loop
+        announce = {
+            "url": f"http://{HOST}:{port}",
+            "uvicorn": uvicorn.__version__,
+            "http": config.http_protocol_class.__name__,
+            "loop": loop,
+            "workers": workers,
+        }
+        print(orjson.dumps(announce).decode(), flush=True)
+        with sock:
+            Multiprocess(config, sockets=[sock]).run()
+        return
 
     class Server(uvicorn.Server):
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
@@ -76,7 +100,9 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--database", help="SQLAlchemy URL of our server's database")
     parser.add_argument("--scale", type=int, default=1, help="seed scale, if the database is empty")
     parser.add_argument("--responses", help="the ceiling's prepared responses (JSON)")
-    serve(build_app(parser.parse_args(argv)))
+    parser.add_argument("--workers", type=int, default=1, help="our server's worker processes")
+    args = parser.parse_args(argv)
+    serve(build_app(args), args.workers if args.app == "ours" else 1)
 
 
 if __name__ == "__main__":

@@ -52,6 +52,7 @@ class Options:
     connections: int
     pin: bool
     strict: bool
+    database: str | None = None  # ours on this URL (say, PostgreSQL) instead of the cached file
 
     @property
     def server_cpu(self) -> int | None:
@@ -101,6 +102,11 @@ def parse_args(argv: Sequence[str]) -> Options:
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
     parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="run ours on this database (seeded at --scale if empty), e.g. PostgreSQL's",
+    )
+    parser.add_argument(
         "--no-pin",
         dest="pin",
         action="store_false",
@@ -118,6 +124,7 @@ def parse_args(argv: Sequence[str]) -> Options:
         connections=args.connections,
         pin=pin,
         strict=args.strict,
+        database=args.database,
     )
 
 
@@ -226,7 +233,7 @@ def summarize(measurements: Measurements) -> list[Row]:
     return rows
 
 
-def measure_full_list(database: Path, options: Options) -> FullList:
+def measure_full_list(database: Path | str, options: Options) -> FullList:
     """Scenario 5: the whole order collection once, from a freshly started server."""
     with running("ours", ours_args(database, options.scale), options.server_cpu) as server:
         before = server.memory_kb()
@@ -288,7 +295,7 @@ def save(report: dict[str, Any]) -> Path:
 def benchmark(options: Options) -> int:
     pin_self(options.client_cpu)
     load_average = os.getloadavg()[0]
-    database = cached_database(options.scale)
+    database: Path | str = options.database or cached_database(options.scale)
     with running("ours", ours_args(database, options.scale), options.server_cpu) as ours:
         with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
             responses = Path(scratch) / "responses.json"

@@ -30,9 +30,10 @@ class BenchError(Exception):
     """Something went wrong (not a missed target): the run cannot be trusted."""
 
 
-def ours_args(database: Path, scale: int) -> list[str]:
-    """``launch.py`` arguments for our server on the SQLite file ``database``."""
-    return ["ours", "--database", f"sqlite:///{database}", "--scale", str(scale)]
+def ours_args(database: Path | str, scale: int, workers: int = 1) -> list[str]:
+    """``launch.py`` arguments for our server on the SQLite file or database URL ``database``."""
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
+    return ["ours", "--database", url, "--scale", str(scale), "--workers", str(workers)]
 
 
 def pinned(argv: Sequence[str], cpu: int | None) -> list[str]:
