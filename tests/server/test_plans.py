@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from server.storage.plans import (
     Sample,
     Samples,
+    analyze,
     read_sample,
     selectivity,
     unindexed,
@@ -113,3 +114,17 @@ def test_samples_are_read_from_the_table_and_kept() -> None:
     assert samples.get(table, "v") is sample  # kept…
     now[0] = 10_000.0
     assert samples.get(table, "v").rows == 0  # …until it is old
+
+
+def test_analyze_gives_sqlite_its_statistics_once(tmp_path: Any) -> None:
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'a.db'}")
+    metadata = sa.MetaData()
+    table = sa.Table("t", metadata, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Index("ix_t_id2", table.c.id)
+    metadata.create_all(engine)
+    with engine.begin() as connection:
+        connection.execute(table.insert(), [{"id": i} for i in range(1, 101)])
+    analyze(engine)
+    with engine.connect() as connection:
+        stats = connection.exec_driver_sql("SELECT tbl, idx, stat FROM sqlite_stat1").all()
+    assert ("t", "ix_t_id2", "100 1") in stats
