@@ -208,9 +208,3 @@ def sync_sequences(connection: sa.Connection, metadata: sa.MetaData) -> None:
             " + 1, false)",
             {"seq": name},
         )
-
-
-def integer_type() -> sa.types.TypeEngine[int]:
-    """An integer column: 64-bit everywhere (SQLite's INTEGER is; PostgreSQL's is 32-bit), and
-    still SQLite's rowid alias as a primary key."""
-    return sa.Integer().with_variant(sa.BigInteger(), "postgresql")
