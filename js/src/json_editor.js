@@ -81,14 +81,15 @@ const jsonColours = HighlightStyle.define([
   { tag: tags.invalid, color: "#f00" },
 ]);
 
+// "&.cm-editor": above JupyterLab's own ".cm-editor" rules (no border, its font size)
 const theme = EditorView.theme({
-  "&": {
+  "&.cm-editor": {
     fontSize: "12px",
     border: "1px solid var(--jp-border-color1, #bdbdbd)",
     borderRadius: "2px",
     background: "var(--jp-layout-color0, #fff)",
   },
-  "&.cm-focused": { outline: "1px solid var(--jp-brand-color1, #1976d2)" },
+  "&.cm-editor.cm-focused": { outline: "1px solid var(--jp-brand-color1, #1976d2)" },
   ".cm-scroller": {
     fontFamily: "ui-monospace, Menlo, Consolas, monospace",
     lineHeight: "1.4",
