@@ -184,6 +184,13 @@ def test_the_body_editor_highlights_checks_and_marks(page: object, voila_url: st
     page.keyboard.press("Control+End")  # type: ignore[attr-defined]
     page.keyboard.press("Backspace")  # type: ignore[attr-defined]
     page.locator(".oro-body .oro-cm-parse-line").wait_for(state="detached")  # type: ignore[attr-defined]
+    sent = page.locator(".oro-hrow").count()  # type: ignore[attr-defined]
+    page.keyboard.press("Control+Enter")  # type: ignore[attr-defined]  # typed in the editor
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "n => document.querySelectorAll('.oro-hrow').length === n", arg=sent + 1
+    )
+    lines = page.locator(".oro-body .cm-line")  # type: ignore[attr-defined]
+    assert lines.count() == 2  # the document and the line typed after it: the chord typed nothing
 
 
 def test_a_plain_text_body_when_the_editor_cannot_start(page: object, voila_url: str) -> None:
