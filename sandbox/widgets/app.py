@@ -67,7 +67,7 @@ STYLE = """<style>
 .oro-sandbox .oro-bar { position: sticky; top: 0; z-index: 10; gap: 6px; padding: 6px 0;
   background: var(--jp-layout-color0, #fff);
   border-bottom: 1px solid var(--jp-border-color2, #e0e0e0);
-  box-shadow: 0 -12px 0 var(--jp-layout-color0, #fff);  /* covers the scroller's top padding */
+  box-shadow: 0 -10px 0 var(--jp-layout-color0, #fff);  /* covers the scroller's top padding */
   align-items: center; flex-wrap: wrap; }
 .oro-sandbox .oro-bar > .widget-button { flex: 0 0 auto; }
 .oro-sandbox .oro-send { min-width: 7rem; }
@@ -97,7 +97,8 @@ STYLE = """<style>
 .oro-sandbox .jupyter-widgets.widget-tab > .lm-TabBar .lm-TabBar-tab
   { min-width: 0; flex: 0 1 8rem; }
 .oro-sandbox .oro-page-keys-widget { display: none; }
-.oro-sandbox .oro-header-row { justify-content: space-between; align-items: flex-start; }
+.oro-sandbox .oro-header-row { justify-content: space-between; align-items: flex-start;
+  margin-bottom: 10px; }  /* room for the request bar's cover above it */
 .oro-sandbox .oro-environment { padding: 6px 0;
   border-top: 1px solid var(--jp-border-color2, #e0e0e0); }
 </style>"""

@@ -33,6 +33,11 @@ CSS = """
 .oro-saved .oro-saved-line > .widget-label { flex: 0 0 auto; }
 .oro-saved .oro-saved-note { color: var(--jp-content-font-color2, #616161); }
 .oro-saved .oro-saved-error { color: #c62828; }
+/* the upload button writes "Import… (0)", its count of files, as one text: show the label only */
+.oro-saved .oro-saved-import { font-size: 0 !important; }
+.oro-saved .oro-saved-import > i.fa,
+.oro-saved .oro-saved-import::after { font-size: var(--jp-widgets-font-size, 13px); }
+.oro-saved .oro-saved-import::after { content: "Import…"; margin-left: 4px; }
 """
 
 
