@@ -21,7 +21,7 @@ from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.types import Receive, Scope, Send
 
 from server import cors
-from server.actions import read, relationships, write
+from server.actions import read, relationships, save, write
 from server.actions.context import Backend, Context, Reply, parse_x_include
 from server.auth.acl import Access
 from server.auth.authenticate import Credentials, authenticate
@@ -45,8 +45,8 @@ ACTIONS: dict[str, Callable[..., Reply]] = {
     "get": read.get,
     "get_subresource": read.get_subresource,
     "get_relationship": read.get_relationship,
-    "create": write.create,
-    "update": write.update,
+    "create": save.create,
+    "update": save.update,
     "delete": write.delete,
     "delete_list": write.delete_list,
     "update_relationship": relationships.change_relationship,

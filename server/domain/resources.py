@@ -258,6 +258,8 @@ RESOURCES = (
             ),
         ),
         title="{firstName} {lastName}",
+        upsert_fields=(("username",), ("email",)),
+        validation=True,
         ownership="business_unit",
     ),
     enum_options("contactsources", "contact_source", "An option of the contact source enum."),
@@ -290,6 +292,7 @@ RESOURCES = (
             ),
         ),
         title="{name}",
+        validation=True,
         ownership="user",
     ),
     Resource(
@@ -361,6 +364,7 @@ RESOURCES = (
             ),
         ),
         title="{firstName} {lastName}",
+        validation=True,
         ownership="user",
     ),
     Resource(
@@ -407,8 +411,9 @@ RESOURCES = (
         (A("conversionRates", t.JSON, "Conversion factors to other units, by unit code."),),
         id_type=t.STRING,
         id_generated=False,
-        actions=READ_ONLY,
+        actions=READ_ONLY | {"create", "update"},  # written by id: upsert with ``true``
         title="{id}",
+        validation=True,
     ),
     Resource(
         "taxjurisdictions",
@@ -425,6 +430,12 @@ RESOURCES = (
             ),
             A("description", t.TEXT, "A description of the jurisdiction."),
             _string("regionText", "The region name when the country has no regions."),
+            A(
+                "zipCodes",
+                t.ARRAY,
+                'The ZIP codes of the jurisdiction: objects with "from" and "to" (null for one'
+                " code).",
+            ),
             CREATED,
             UPDATED,
         ),
@@ -433,6 +444,8 @@ RESOURCES = (
             R("region", "regions", description="The region.", on_delete="set null"),
         ),
         title="{code}",
+        upsert_fields=(("code",),),
+        validation=True,
     ),
     Resource(
         "products",
@@ -489,6 +502,8 @@ RESOURCES = (
             ),
         ),
         title="{name}",
+        upsert_fields=(("sku",),),
+        validation=True,
         ownership="business_unit",
     ),
     Resource(
@@ -510,6 +525,7 @@ RESOURCES = (
             ),
         ),
         title="{name}",
+        validation=True,
         ownership="user",
     ),
     enum_options("taskpriorities", "task_priority", "An option of the task priority enum."),
@@ -602,6 +618,7 @@ RESOURCES = (
             ORGANIZATION,
         ),
         title="{identifier}",
+        validation=True,
         ownership="user",
         indexes=(("status_id", "created_at"), ("customer_id", "created_at")),
     ),

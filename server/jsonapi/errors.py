@@ -14,6 +14,8 @@ at class level, so a raise names only what went wrong (``raise NotFound(detail)`
     ├── ExtraFieldsConstraint        400 extra fields constraint
     ├── EntityIdentifierConstraint   400 entity identifier constraint
     ├── EntityTypeConstraint         400 entity type constraint
+    ├── EntityConstraint             400 entity constraint
+    ├── ValueConstraint              400 value constraint (meta options)
     │   └── UnknownEntityType        404
     ├── Unauthorized                 401, no body, ``WWW-Authenticate``
     ├── AccessDenied                 403 access denied exception
@@ -155,6 +157,14 @@ class EntityIdentifierConstraint(ApiError):
 
 class EntityTypeConstraint(ApiError):
     status, title = 400, "entity type constraint"
+
+
+class EntityConstraint(ApiError):
+    status, title = 400, "entity constraint"
+
+
+class ValueConstraint(ApiError):
+    status, title = 400, "value constraint"
 
 
 class UnknownEntityType(EntityTypeConstraint):

@@ -33,11 +33,21 @@ from server.jsonapi.errors import (
     request_data_error,
 )
 from server.jsonapi.ids import id_error, parse_id
+from server.jsonapi.meta_options import MetaOptions, parse_meta_options
 from server.metadata.model import Attribute, Registry, Relationship, Resource
 from server.metadata.rules import NotBlank, Rule
 from server.metadata.types import InvalidValue
 
-__all__ = ["ResourceInput", "parse_relationship_document", "parse_resource_document", "pointer"]
+__all__ = [
+    "ResourceInput",
+    "TempRef",
+    "WriteDocument",
+    "WriteObject",
+    "parse_relationship_document",
+    "parse_resource_document",
+    "parse_write_document",
+    "pointer",
+]
 
 RESOURCE_OBJECT_MEMBERS = ("type", "id", "meta", "attributes", "relationships", "links")
 NOT_VALID = "This value is not valid."
@@ -51,6 +61,17 @@ class ResourceInput:
     attributes: dict[str, Any]  # name -> stored value, only those sent (auto fields dropped)
     relationships: dict[str, Any]  # to-one: id or None; to-many: ids (order kept, no duplicates)
     pointers: dict[str, str]  # field name (and "id" for a client id) -> where it was sent
+
+
+@dataclass(frozen=True)
+class TempRef:
+    """A relationship's reference to another object of the same request (``included`` items
+    and the primary object are referenced by ``type`` and the ``id`` as sent); the stored id
+    is known once that object is written."""
+
+    type: str
+    key: str  # the id as sent
+    index: int | None  # the included item's index; None: the primary object
 
 
 def pointer(parent: str, *parts: str | int) -> str:
@@ -139,7 +160,7 @@ class _Checks:
 
 
 def _check_document(
-    doc: dict[str, Any], resource: Resource, url_id: Any | None, checks: _Checks
+    doc: dict[str, Any], resource: Resource, url_id: Any | None, checks: _Checks, *, included: bool
 ) -> dict[str, Any] | None:
     """Phase 1 for a resource document; the primary resource object when it is an object."""
     # Other top-level members (``access_token``, anything unknown) are ignored, as Oro does.
@@ -156,22 +177,55 @@ def _check_document(
         # is required") and fails with a 500 on a scalar; both get the catalogue's message.
         checks.fail("/data", "The primary resource object should be an object")
         return None
+    _check_members(data, "/data", checks)
+    _check_type_and_id(data, resource, url_id, checks)
+    _check_fields(data, "/data", checks)
+    if "included" in doc:
+        if included:
+            _check_included(doc["included"], checks)
+        else:
+            checks.fail("/included", "The 'included' section should not exist")
+    return data
+
+
+def _check_members(data: dict[str, Any], base: str, checks: _Checks) -> None:
     for prop in data:
         if prop not in RESOURCE_OBJECT_MEMBERS:  # Oro points at the object, not the member
-            checks.fail("/data", f"The '{prop}' property is not allowed for a resource object")
-    checks.optional_objects(data, "/data", "meta", "links")  # meta flags come with later issues
-    _check_type_and_id(data, resource, url_id, checks)
+            checks.fail(base, f"The '{prop}' property is not allowed for a resource object")
+    checks.optional_objects(data, base, "meta", "links")
+
+
+def _check_fields(data: dict[str, Any], base: str, checks: _Checks) -> None:
     if "attributes" in data:
-        checks.array(data, "attributes", "/data", not_empty=True, associative=True)
+        checks.array(data, "attributes", base, not_empty=True, associative=True)
     if "relationships" in data and checks.array(
-        data, "relationships", "/data", not_empty=True, associative=True
+        data, "relationships", base, not_empty=True, associative=True
     ):
         for name, relation in data["relationships"].items():
-            _check_relationship(relation, pointer("/data/relationships", name), checks)
-    if "included" in doc:
-        # Writing related resources through ``included`` arrives with a later issue.
-        checks.fail("/included", "The 'included' section should not exist")
-    return data
+            _check_relationship(relation, pointer(base, "relationships", name), checks)
+
+
+def _check_included(included: Any, checks: _Checks) -> None:
+    """The ``included`` section: resource objects with ``type`` and ``id``, each once."""
+    if isinstance(included, dict) and not included:
+        return  # ``{}`` is PHP's empty array
+    if not isinstance(included, list):
+        checks.fail("/included", "The 'included' property should be an array")
+        return
+    seen: dict[tuple[Any, Any], int] = {}
+    for index, item in enumerate(included):
+        base = pointer("/included", index)
+        if not isinstance(item, dict) or not item:
+            checks.fail(base, "The item should be an object")
+            continue
+        _check_members(item, base, checks)
+        if checks.identifier(item, base):
+            key = (item["type"], item["id"])
+            if key in seen:
+                checks.fail(base, f"The item duplicates the item with the index {seen[key]}")
+            else:
+                seen[key] = index
+        _check_fields(item, base, checks)
 
 
 def _check_type_and_id(
@@ -260,6 +314,7 @@ def _related_id(
     relationship: Relationship | None,
     registry: Registry,
     errors: list[ApiError],
+    refs: Mapping[tuple[str, str], TempRef],
 ) -> Any:
     type_ = item["type"]
     if type_ not in registry:
@@ -272,6 +327,9 @@ def _related_id(
         detail = "Not acceptable entity type."
         errors.append(EntityTypeConstraint(detail, pointer=f"{where}/type"))
         return None
+    ref = refs.get((type_, item["id"]))
+    if ref is not None:
+        return ref  # an object of the same request: its id is known once it is written
     return _parse(registry[type_], item["id"], f"{where}/id", errors)
 
 
@@ -286,12 +344,15 @@ def _resolve_relationships(
     resource: Resource,
     registry: Registry,
     errors: list[ApiError],
+    base: str = "/data",
+    refs: Mapping[tuple[str, str], TempRef] | None = None,
 ) -> dict[str, _Linkage]:
     resolved = {}
     for name, relation in relationships.items():
-        data, where = relation["data"], pointer("/data/relationships", name, "data")
+        data, where = relation["data"], pointer(base, "relationships", name, "data")
+        related = resource.relationship.get(name)
         ids = [
-            _related_id(item, item_pointer, resource.relationship.get(name), registry, errors)
+            _related_id(item, item_pointer, related, registry, errors, refs or {})
             for item_pointer, item in _linkage(data, where)
         ]
         resolved[name] = _Linkage(isinstance(data, list) if ids else None, ids)
@@ -354,7 +415,7 @@ def _submit_relationship(
 
 
 def _submit_attributes(
-    sent: dict[str, Any], resource: Resource, creating: bool
+    sent: dict[str, Any], resource: Resource, creating: bool, base: str
 ) -> tuple[dict[str, Any], dict[str, str], list[ApiError]]:
     values, pointers, errors = {}, {}, []
     for attribute in resource.attributes:
@@ -362,7 +423,7 @@ def _submit_attributes(
             continue  # read-only (refused above) or ignored, as Oro's unmapped fields
         if not (creating or attribute.name in sent):
             continue
-        where = pointer("/data/attributes", attribute.name)
+        where = pointer(base, "attributes", attribute.name)
         value, problems = _submit_attribute(attribute, sent.get(attribute.name), where)
         errors += problems
         if attribute.name in sent:
@@ -376,13 +437,14 @@ def _submit_relationships(
     resource: Resource,
     linkages: dict[str, _Linkage],
     defaults: Mapping[str, Any] | None,
+    base: str,
 ) -> tuple[dict[str, Any], dict[str, str], list[ApiError]]:
     values, pointers, errors = {}, {}, []
     for relationship in resource.relationships:
         name = relationship.name
         if not relationship.writable or not (defaults is not None or name in sent):
             continue
-        where = pointer("/data/relationships", name, "data")
+        where = pointer(base, "relationships", name, "data")
         if name in sent:
             value, problems = _submit_relationship(relationship, linkages[name], where)
             values[name], pointers[name] = value, where
@@ -401,6 +463,7 @@ def _submit_form(
     resource: Resource,
     linkages: dict[str, _Linkage],
     defaults: Mapping[str, Any] | None,
+    base: str = "/data",
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, str], list[ApiError]]:
     """Phase 3: stored values, pointers and errors; fields in declaration order, as Oro's form.
 
@@ -411,10 +474,10 @@ def _submit_form(
     sent_relationships = data.get("relationships") or {}
     extra = _extra_fields(sent_attributes, sent_relationships, resource)
     attributes, attribute_pointers, attribute_errors = _submit_attributes(
-        sent_attributes, resource, creating=defaults is not None
+        sent_attributes, resource, defaults is not None, base
     )
     relationships, relationship_pointers, relationship_errors = _submit_relationships(
-        sent_relationships, resource, linkages, defaults
+        sent_relationships, resource, linkages, defaults, base
     )
     errors = ([extra] if extra else []) + attribute_errors + relationship_errors
     return attributes, relationships, attribute_pointers | relationship_pointers, errors
@@ -440,7 +503,7 @@ def parse_resource_document(
     related records are left to storage (see ``pointers``).
     """
     checks = _Checks()
-    data = _check_document(_request_data(doc), resource, url_id, checks)
+    data = _check_document(_request_data(doc), resource, url_id, checks, included=False)
     raise_all(checks.errors)
     assert data is not None
     errors: list[ApiError] = []
@@ -483,7 +546,7 @@ def parse_relationship_document(
     errors: list[ApiError] = []
     data = doc["data"]
     ids = [
-        _related_id(item, where, relationship, registry, errors)
+        _related_id(item, where, relationship, registry, errors, {})
         for where, item in _linkage(data, "/data")
     ]
     raise_all(errors)
@@ -517,3 +580,169 @@ def _check_identifier_object(data: Any, where: str, checks: _Checks, *, single: 
         checks.fail(where, "The resource identifier object should be an object")
     else:
         checks.identifier(data, where)
+
+
+# --- documents with ``included`` and meta options (create and update) -----------------------------
+
+PRIMARY_OPTIONS = ("upsert", "validate")
+INCLUDED_OPTIONS = ("update", "upsert")
+NO_CONNECTION = "The entity should have a relationship with the primary entity"
+
+
+@dataclass(frozen=True)
+class WriteObject:
+    """One resource object of a write request after phases 1 and 2; phase 3 (:meth:`submit`)
+    waits until the action knows whether the object creates or updates a record."""
+
+    resource: Resource
+    base: str  # "/data" or "/included/N"
+    index: int | None  # None: the primary object
+    sent_id: str | None  # the id as sent (an included item's ``includeId``)
+    id: Any | None  # the stored id when the request names a real one
+    options: MetaOptions
+    raw: dict[str, Any]
+    linkages: dict[str, _Linkage]
+
+    @property
+    def meta_pointer(self) -> str:
+        """Where this object's meta options are reported: the root's ``/meta`` for the primary
+        object, as Oro does."""
+        return "/meta" if self.index is None else f"{self.base}/meta"
+
+    def submit(
+        self, *, creating: bool, defaults: Mapping[str, Any] | None = None
+    ) -> tuple[ResourceInput, list[ApiError]]:
+        """Phase 3 for this object: a create (``defaults`` fill relationships left out) or an
+        update of an existing record."""
+        attributes, relationships, pointers, errors = _submit_form(
+            self.raw,
+            self.resource,
+            self.linkages,
+            (defaults or {}) if creating else None,
+            self.base,
+        )
+        if creating and self.id is not None and not self.resource.id_generated:
+            pointers = {"id": f"{self.base}/id", **pointers}
+        return ResourceInput(self.id, attributes, relationships, pointers), errors
+
+    def sent_fields(self) -> frozenset[str]:
+        return frozenset(self.raw.get("attributes") or {}) | frozenset(
+            self.raw.get("relationships") or {}
+        )
+
+    def value_of(self, name: str) -> Any:
+        """The stored value of a sent attribute or to-one relationship (for finding a record by
+        it); an invalid value is left to the form, which reports it."""
+        attribute = self.resource.attribute.get(name)
+        if attribute is not None:
+            value = (self.raw.get("attributes") or {}).get(name)
+            try:
+                return None if value is None else attribute.type.load(value)
+            except InvalidValue:
+                return None
+        linkage = self.linkages.get(name)
+        return linkage.ids[0] if linkage and linkage.ids else None
+
+    def references(self) -> set[int | None]:
+        """The objects of the request this one refers to."""
+        return {
+            ref.index
+            for linkage in self.linkages.values()
+            for ref in linkage.ids
+            if isinstance(ref, TempRef)
+        }
+
+
+@dataclass(frozen=True)
+class WriteDocument:
+    primary: WriteObject
+    included: tuple[WriteObject, ...]
+
+    @property
+    def objects(self) -> tuple[WriteObject, ...]:
+        """Included items first: Oro validates and saves them before the primary object."""
+        return (*self.included, self.primary)
+
+
+def parse_write_document(
+    doc: Any, resource: Resource, registry: Registry, *, url_id: Any | None = None
+) -> WriteDocument:
+    """Phases 1 and 2 of a create (``url_id is None``) or update document with ``included``
+    items and meta options; raises with every error of the first phase that found any."""
+    checks = _Checks()
+    doc = _request_data(doc)
+    data = _check_document(doc, resource, url_id, checks, included=True)
+    raise_all(checks.errors)
+    assert data is not None
+    items: list[dict[str, Any]] = list(doc.get("included") or [])
+    errors: list[ApiError] = []
+    primary_options, problems = parse_meta_options(data.get("meta"), "/meta", PRIMARY_OPTIONS)
+    errors += problems
+    item_options = []
+    for index, item in enumerate(items):
+        options, problems = parse_meta_options(
+            item.get("meta"), pointer("/included", index, "meta"), INCLUDED_OPTIONS
+        )
+        item_options.append(options)
+        errors += problems
+    raise_all(errors)
+    # phase 2: types, ids, references between the objects
+    refs: dict[tuple[str, str], TempRef] = {}
+    sent_primary = data.get("id") if isinstance(data.get("id"), str) else None
+    if sent_primary is not None:
+        refs[(resource.type, sent_primary)] = TempRef(resource.type, sent_primary, None)
+    for index, item in enumerate(items):
+        refs.setdefault((item["type"], item["id"]), TempRef(item["type"], item["id"], index))
+    primary_id = _primary_id(data, resource, url_id, errors)
+    primary = WriteObject(
+        resource,
+        "/data",
+        None,
+        sent_primary,
+        primary_id,
+        primary_options,
+        data,
+        _resolve_relationships(
+            data.get("relationships") or {}, resource, registry, errors, "/data", refs
+        ),
+    )
+    included = []
+    for index, item in enumerate(items):
+        base = pointer("/included", index)
+        if item["type"] not in registry:
+            detail = f"Unknown entity type: {item['type']}."
+            errors.append(EntityTypeConstraint(detail, pointer=f"{base}/type"))
+            continue
+        target = registry[item["type"]]
+        options = item_options[index]
+        real = options.update or options.upsert_by_id or not target.id_generated
+        id_ = _parse(target, item["id"], f"{base}/id", errors) if real else None
+        linkages = _resolve_relationships(
+            item.get("relationships") or {}, target, registry, errors, base, refs
+        )
+        included.append(WriteObject(target, base, index, item["id"], id_, options, item, linkages))
+    raise_all(errors)
+    result = WriteDocument(primary, tuple(included))
+    raise_all(_unconnected(result))
+    return result
+
+
+def _unconnected(document: WriteDocument) -> list[ApiError]:
+    """Every included item must be linked to the primary object: directly, inversely or
+    through other included items (Oro's ``ValidateIncludedDataDependencies``)."""
+    neighbours: dict[int | None, set[int | None]] = {None: set()}
+    for item in document.objects:
+        for other in item.references():
+            neighbours.setdefault(item.index, set()).add(other)
+            neighbours.setdefault(other, set()).add(item.index)
+    reached: set[int | None] = {None}
+    todo: list[int | None] = [None]
+    while todo:
+        for other in neighbours.get(todo.pop(), set()) - reached:
+            reached.add(other)
+            todo.append(other)
+    return [
+        request_data_error(NO_CONNECTION, item.base)
+        for item in document.included
+        if item.index not in reached
+    ]

@@ -162,6 +162,27 @@ class Resource:
     # one a DELETE example may remove (None: the same)
     example_id: str = "1"
     deletable_id: str | None = None
+    # upsert (Oro's ``upsert`` config): on by default; by id when the id is not generated, by
+    # the field sets below (None: each unique attribute alone, as Oro derives them)
+    upsert_enabled: bool = True
+    upsert_fields: tuple[tuple[str, ...], ...] | None = None
+    validation: bool = False  # ``meta.validate`` allowed (Oro's ``enable_validation``)
+
+    @property
+    def upsert_by_id(self) -> bool:
+        return self.upsert_enabled and not self.id_generated
+
+    @cached_property
+    def upsert_field_sets(self) -> tuple[tuple[str, ...], ...]:
+        """The field sets an upsert may find a record by, as declared (order kept)."""
+        if not self.upsert_enabled:
+            return ()
+        if self.upsert_fields is not None:
+            return self.upsert_fields
+        return tuple((a.name,) for a in self.attributes if a.unique)
+
+    def upsert_allows(self, fields: tuple[str, ...]) -> bool:
+        return frozenset(fields) in {frozenset(s) for s in self.upsert_field_sets}
 
     @cached_property
     def attribute(self) -> Mapping[str, Attribute]:

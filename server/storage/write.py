@@ -59,6 +59,25 @@ class Writer:
         ).first()
         return dict(zip(columns, row or (None,) * len(columns), strict=True))
 
+    def matching(
+        self,
+        resource: Resource,
+        criteria: Mapping[str, Any],
+        scope: Mapping[str, Any],
+        limit: int,
+    ) -> list[Any]:
+        """Ids of up to ``limit`` records whose fields (attribute or to-one relationship names)
+        equal ``criteria`` (None: no value) among those with the ``scope`` columns' values."""
+        table = self.table(resource)
+        statement = sa.select(table.c.id)
+        for name, value in criteria.items():
+            field = resource.attribute.get(name)
+            column = table.c[field.column if field else resource.relationship[name].column]
+            statement = statement.where(column.is_(None) if value is None else column == value)
+        for name, value in scope.items():
+            statement = statement.where(table.c[name] == value)
+        return list(self.connection.scalars(statement.order_by(table.c.id).limit(limit)))
+
     def insert(self, resource: Resource, values: Mapping[str, Any]) -> Any:
         result = self.connection.execute(self.table(resource).insert().values(**values))
         return values.get(
