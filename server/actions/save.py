@@ -16,8 +16,9 @@ One request, one transaction (reference §12-§14):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import quote
 
 import sqlalchemy as sa
 
@@ -308,7 +309,7 @@ def _scope(ctx: Context, resource: Resource) -> dict[str, Any]:
 
 def _known(data: ResourceInput) -> ResourceInput:
     """The input without references to objects of this request (they are not stored yet)."""
-    relationships = {}
+    relationships: dict[str, Any] = {}
     for name, value in data.relationships.items():
         if isinstance(value, list):
             relationships[name] = [v for v in value if not isinstance(v, TempRef)]
@@ -385,13 +386,12 @@ def _reply(ctx: Context, loader: Loader, steps: list[_Step], query: Query) -> Re
         others = [i for i in body.get("included", []) if (i["type"], i["id"]) not in keys]
         body["included"] = written + others
     if primary.creating and not primary.obj.options.validate:
-        location = f"{ctx.api_url}/{resource.type}/{primary.id}"
+        # a header is Latin-1: a client id such as "Ω" goes percent-encoded, as in a URL
+        location = f"{ctx.api_url}/{resource.type}/{quote(str(primary.id), safe='')}"
         return Reply(201, body, {"Location": location})
     return Reply(201 if primary.creating else 200, body)
 
 
 def _plain(query: Query) -> Query:
     """The query for an included item's own object: its fields, nothing included."""
-    from dataclasses import replace
-
     return replace(query, include=())

@@ -138,6 +138,7 @@ RESOURCES = (
                 description="The users assigned to the business unit.",
             ),
         ),
+        upsert_enabled=False,  # disabled, as a developer may (Oro's ``upsert: disable``)
         title="{name}",
         ownership="organization",
     ),
@@ -292,6 +293,9 @@ RESOURCES = (
             ),
         ),
         title="{name}",
+        # a field set added as a developer would (Oro's ``upsert: add``); names are not unique,
+        # so an upsert by name can find several accounts (409)
+        upsert_fields=(("name",),),
         validation=True,
         ownership="user",
     ),

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from server.metadata.model import Resource
 
@@ -102,10 +102,12 @@ def compile_renderer(
     about twice as fast as a loop over the fields (as ``dataclasses`` and ``namedtuple`` do, the
     source is made from trusted metadata only: names go in through ``repr``).
     """
-    env: dict[str, Any] = {"_title": shape.title}
+    env: dict[str, Any] = {"_title": shape.title, "_quote": quote}
     prologue = ["    sid = str(row[0])"]
     if links:
-        prologue.append(f"    url = api_url + {'/' + shape.type + '/'!r} + sid")
+        # an id is a URL segment: percent-encoded unless plainly alphanumeric (the usual case)
+        segment = "(sid if sid.isascii() and sid.isalnum() else _quote(sid, safe=''))"
+        prologue.append(f"    url = api_url + {'/' + shape.type + '/'!r} + {segment}")
     members: list[str] = [f'"type": {shape.type!r}', '"id": sid']
     if links and shape.self_link:
         members.append('"links": {"self": url}')

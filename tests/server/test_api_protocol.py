@@ -82,7 +82,8 @@ NOT_ALLOWED = [
     pytest.param("DELETE", "/countries/CA", READ, id="delete-country"),
     pytest.param("DELETE", "/countries/XX", READ, id="delete-missing-country"),
     pytest.param("PATCH", "/regions/CA-BC/relationships/country", READ, id="country-of-region"),
-    pytest.param("DELETE", "/weightunits/kg", READ, id="delete-weight-unit"),
+    # weight units are written by id (upsert, reference §13), never deleted
+    pytest.param("DELETE", "/weightunits/kg", "OPTIONS, GET, PATCH", id="delete-weight-unit"),
 ]
 
 
