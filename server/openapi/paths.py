@@ -7,11 +7,13 @@ has; one small function per action says what it reads and returns. Error respons
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from server.metadata.model import Registry, Relationship, Resource
+from server.metadata.rules import Length
 from server.openapi import examples, names, schemas
 from server.openapi import parameters as p
 from server.openapi.schemas import Components, Schema
@@ -163,6 +165,7 @@ def _get_list(c: Context, r: Resource, rel: Relationship | None) -> Parts:
 def _create(c: Context, r: Resource, rel: Relationship | None) -> Parts:
     ok = success("Created.", c.components.document(r), "Location")
     request = body(c.components.create_request(r), examples.create_body(c.registry, r))
+    with_example(request, c.registry, r)
     return p.item_parameters(r, c.registry), request, ok
 
 
@@ -182,6 +185,98 @@ def _update(c: Context, r: Resource, rel: Relationship | None) -> Parts:
     ok = success("Updated.", c.components.document(r))
     request = body(c.components.update_request(r), examples.update_body(c.registry, r))
     return p.item_parameters(r, c.registry), request, ok
+
+
+# an example value per data type, for example bodies
+_EXAMPLE_VALUES: dict[str, Any] = {
+    "string": "Example",
+    "text": "Example",
+    "integer": 1,
+    "smallint": 1,
+    "bigint": "1",
+    "float": 1.5,
+    "boolean": True,
+    "money": "10.0000",
+    "currency": "USD",
+    "date": "2024-01-31",
+    "datetime": "2024-01-31T12:00:00Z",
+}
+
+
+def _example_object(registry: Registry, r: Resource, id_: str | None) -> dict[str, Any] | None:
+    """A resource object with a value for each required attribute; None when some cannot be
+    made up (an unusual type)."""
+    attributes = {}
+    for attribute in r.attributes:
+        if attribute.writable and attribute.required:
+            plain = all(isinstance(rule, Length) for rule in attribute.rules)
+            if attribute.type.name not in _EXAMPLE_VALUES or not plain:
+                return None
+            attributes[attribute.name] = _EXAMPLE_VALUES[attribute.type.name]
+    item: dict[str, Any] = {"type": r.type}
+    if id_ is not None:
+        item["id"] = id_
+    if attributes:
+        item["attributes"] = attributes
+    return item
+
+
+def included_example(registry: Registry, r: Resource) -> dict[str, Any] | None:
+    """A create body that creates a related record in the same request (``included``), when the
+    resource has a writable relationship to a type that can be created."""
+    for rel in sorted(r.relationships, key=lambda x: not x.many):  # to-many first
+        target = registry[rel.target]
+        if not rel.writable or not target.allows("create") or not target.id_generated:
+            continue
+        if any(x.required and not x.default for x in target.relationships):
+            continue
+        primary = _example_object(registry, r, None)
+        item = _example_object(registry, target, "new-1")
+        if primary is None or item is None:
+            continue
+        others = [x for x in r.relationships if x.required and not x.default and x is not rel]
+        if others:
+            continue
+        reference = {"type": target.type, "id": "new-1"}
+        primary["relationships"] = {rel.name: {"data": [reference] if rel.many else reference}}
+        return {"data": primary, "included": [item]}
+    return None
+
+
+INCLUDED_EXAMPLE = "x-example-with-included"  # beside ``example`` (3.1 forbids ``examples`` too)
+
+
+def with_example(request: dict[str, Any], registry: Registry, r: Resource) -> dict[str, Any]:
+    """Add a second example body, one that creates a related record in ``included``."""
+    example = included_example(registry, r)
+    if example is not None:
+        request["content"][JSONAPI][INCLUDED_EXAMPLE] = example
+    return request
+
+
+def write_notes(resource: Resource, create: bool) -> str:
+    """What the create/update operation says about upsert and validate (reference §13, §14)."""
+    upsert = schemas.upsert_note(resource, create)
+    notes = [
+        f"Upsert (`meta.upsert`): supported {upsert}."
+        if upsert
+        else "Upsert (`meta.upsert`): not supported."
+    ]
+    notes.append(
+        "Validate (`meta.validate`): supported; nothing is saved."
+        if resource.validation
+        else "Validate (`meta.validate`): not supported."
+    )
+    notes.append("Related records can be created or updated in the same request (`included`).")
+    return "\n\n".join(notes)
+
+
+def included_note(registry: Registry, resource: Resource) -> str:
+    """The create operation's example body with ``included``, as a paragraph."""
+    example = included_example(registry, resource)
+    if example is None:
+        return ""
+    return "\n\nExample body with `included`: `" + json.dumps(example) + "`"
 
 
 def _delete(c: Context, r: Resource, rel: Relationship | None) -> Parts:
@@ -284,6 +379,10 @@ def operation(
         one=names.one(resource), many=names.many(resource), rel=rel.name if rel else ""
     )
     about = schemas.relationship_description(rel) if rel else resource.description
+    if action.name in ("create", "update"):
+        about += "\n\n" + write_notes(resource, action.name == "create")
+        if action.name == "create":
+            about += included_note(c.registry, resource)
     op: Operation = {
         "tags": [resource.type],
         "summary": summary,

@@ -166,16 +166,76 @@ class Components:
             ),
         )
 
-    def linkage(self, target: Resource, *, many: bool, required: bool = False) -> Schema:
-        """A relationship request body (or member): ``{"data": identifier | null | [...]}``."""
-        identifier = self.identifier(target)
+    def linkage(
+        self, target: Resource, *, many: bool, required: bool = False, document: bool = False
+    ) -> Schema:
+        """A relationship request body (or member): ``{"data": identifier | null | [...]}``.
+
+        ``document``: a member of a create/update document, whose identifiers may also name an
+        item of its ``included`` section by the id the request gave it (any string)."""
+        identifier = self.write_identifier(target) if document else self.identifier(target)
+        prefix = "Write" if document else ""
         if many:
             name, data = "Linkages", {"type": "array", "items": identifier}
         elif required:
             name, data = "RequiredLinkage", identifier
         else:
             name, data = "Linkage", nullable(identifier)
-        return self.ref(names.singular(target) + name, lambda: obj({"data": data}, ["data"]))
+        return self.ref(
+            prefix + names.singular(target) + name, lambda: obj({"data": data}, ["data"])
+        )
+
+    def write_identifier(self, resource: Resource) -> Schema:
+        return self.ref(
+            f"{names.singular(resource)}WriteIdentifier",
+            lambda: obj(
+                {
+                    "type": {"type": "string", "enum": [resource.type]},
+                    "id": {
+                        "type": "string",
+                        "description": "The id of a record, or of an item of `included`.",
+                    },
+                },
+                ["type", "id"],
+            ),
+        )
+
+    def included_items(self) -> Schema:
+        """The ``included`` section of a create/update request: records created (or, with
+        ``meta.update`` or ``meta.upsert``, updated) in the same transaction."""
+        writable = [r for r in self.reachable if r.allows("create") or r.allows("update")]
+        return self.ref(
+            "IncludedWrite",
+            lambda: {
+                "type": "array",
+                "description": (
+                    "Related records created or updated in the same request and transaction"
+                    " (reference: *Creating and updating related resources*). Each item has a"
+                    " `type` and an id of the client's choosing, unique in the request; `data`"
+                    " and other items refer to it by these. Each must be linked to the primary"
+                    " record, directly, inversely or through other items. The response lists"
+                    " them with their real ids and `meta.includeId`, the id the request gave."
+                ),
+                "items": obj(
+                    {
+                        "type": {"type": "string", "enum": sorted(r.type for r in writable)},
+                        "id": {"type": "string"},
+                        "meta": obj(
+                            {
+                                "update": {
+                                    "type": "boolean",
+                                    "description": "Update the existing record of this id.",
+                                },
+                                "upsert": UPSERT_FLAG,
+                            }
+                        ),
+                        "attributes": {"type": "object"},
+                        "relationships": {"type": "object"},
+                    },
+                    ["type", "id"],
+                ),
+            },
+        )
 
     # --- plain JSON (requests without a JSON:API media type) -----------------------------------
 
@@ -273,7 +333,12 @@ class Components:
             data["relationships"] = obj(
                 {
                     r.name: described(
-                        self.linkage(self.registry[r.target], many=r.many, required=r.required),
+                        self.linkage(
+                            self.registry[r.target],
+                            many=r.many,
+                            required=r.required,
+                            document=True,
+                        ),
                         relationship_description(r),
                     )
                     for r in relationships
@@ -282,12 +347,58 @@ class Components:
                 minProperties=1,
             )
             required += ["relationships"] if must else []
+        options = meta_options(resource, create)
+        if options:
+            data["meta"] = obj(options)
         return {
             "type": "object",
             "description": f"The request document to {verb} one {names.one(resource)}.",
-            "properties": {"data": obj(data, required)},
+            "properties": {"data": obj(data, required), "included": self.included_items()},
             "required": ["data"],
         }
+
+
+# --- meta options ----------------------------------------------------------------------------
+
+UPSERT_FLAG: Schema = {
+    "description": (
+        'Upsert: `true` (or `["id"]`) finds the record by id, a list of field names finds it'
+        " by their values in this request; found: updated (200), not found: created (201),"
+        " several found: 409."
+    ),
+    "oneOf": [
+        {"type": "boolean"},
+        {"type": "array", "items": {"type": "string"}, "minItems": 1},
+    ],
+}
+
+
+def upsert_note(resource: Resource, create: bool) -> str | None:
+    """How this operation can upsert, in words; None when it cannot."""
+    if not resource.upsert_enabled:
+        return None
+    ways = ["by id (`true`)"] if resource.upsert_by_id else []
+    if create:
+        ways += [
+            "by " + " + ".join(f"`{name}`" for name in fields) + f" (`{list(fields)!r}`)"
+            for fields in resource.upsert_field_sets
+        ]
+    return " or ".join(ways).replace("'", '"') if ways else None
+
+
+def meta_options(resource: Resource, create: bool) -> dict[str, Schema]:
+    """The ``meta`` options a create/update document of ``resource`` may carry."""
+    options: dict[str, Schema] = {}
+    note = upsert_note(resource, create)
+    if note is not None:
+        options["upsert"] = {**UPSERT_FLAG, "description": f"Upsert {note}."}
+    if resource.validation:
+        options["validate"] = {
+            "type": "boolean",
+            "description": "Validate only: the answer is what the request would give; nothing"
+            " is saved.",
+        }
+    return options
 
 
 # --- attributes ------------------------------------------------------------------------------

@@ -418,3 +418,28 @@ def test_included_is_refused_on_relationship_writes(http: httpx.Client) -> None:
         400,
         request_data("The 'included' section should not exist", "/included"),
     )
+
+
+# --- the OpenAPI document's example bodies ----------------------------------------
+
+
+def test_every_example_body_with_included_creates_its_records(http: httpx.Client) -> None:
+    openapi = get_json(http, "/doc/openapi.json")
+    examples = {
+        path: media["x-example-with-included"]
+        for path, item in openapi["paths"].items()
+        if "post" in item
+        for media in item["post"].get("requestBody", {}).get("content", {}).values()
+        if "x-example-with-included" in media
+    }
+    assert {"/api/accounts", "/api/contacts", "/api/orders"} <= set(examples)
+    for path, named in examples.items():  # named: the example body
+        body = named
+        doc = document(send(http, "POST", path.removeprefix("/api"), body), 201)
+        assert [item["meta"] for item in doc["included"]] == [{"includeId": "new-1"}], path
+
+
+def get_json(http: httpx.Client, url: str) -> Any:
+    response = http.get(url, headers={"Accept": "application/json"})
+    assert response.status_code == 200
+    return response.json()

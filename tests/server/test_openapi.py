@@ -694,3 +694,80 @@ def test_example_bodies_name_seeded_records() -> None:
 )  # fmt: skip
 def test_plain_schemas(name: str, instance: Any, valid: bool) -> None:
     assert schema_validator(name).is_valid(instance) is valid
+
+
+# --- upsert, validate and included (reference §12-§14) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("schema", "options"),
+    [
+        pytest.param("ProductCreateRequest", {"upsert", "validate"}, id="product-create"),
+        pytest.param("ProductUpdateRequest", {"validate"}, id="product-update-no-upsert-by-id"),
+        pytest.param("WeightUnitUpdateRequest", {"upsert", "validate"}, id="weight-unit-update"),
+        pytest.param("TaskCreateRequest", set(), id="task-neither"),
+        pytest.param("BusinessUnitCreateRequest", set(), id="business-unit-upsert-disabled"),
+    ],
+)
+def test_request_meta_names_the_options_the_resource_supports(
+    schema: str, options: set[str]
+) -> None:
+    data = SCHEMAS[schema]["properties"]["data"]["properties"]
+    assert set(data.get("meta", {}).get("properties", {})) == options
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "upsert", "validate"),
+    [
+        pytest.param(
+            "POST",
+            "/api/users",
+            'Upsert (`meta.upsert`): supported by `username` (`["username"]`) or by `email`'
+            ' (`["email"]`).',
+            "Validate (`meta.validate`): supported; nothing is saved.",
+            id="users-create",
+        ),
+        pytest.param(
+            "PATCH",
+            "/api/weightunits/{id}",
+            "Upsert (`meta.upsert`): supported by id (`true`).",
+            "Validate (`meta.validate`): supported; nothing is saved.",
+            id="weight-units-update",
+        ),
+        pytest.param(
+            "POST",
+            "/api/tasks",
+            "Upsert (`meta.upsert`): not supported.",
+            "Validate (`meta.validate`): not supported.",
+            id="tasks-create",
+        ),
+    ],
+)
+def test_write_operations_say_how_they_upsert_and_validate(
+    method: str, path: str, upsert: str, validate: str
+) -> None:
+    paragraphs = operations(DOCUMENT)[(method, path)]["description"].split("\n\n")
+    assert upsert in paragraphs and validate in paragraphs
+
+
+def test_a_create_request_with_included_items_validates_against_its_schema() -> None:
+    validator = schema_validator("AccountCreateRequest")
+    body = {
+        "data": {
+            "type": "accounts",
+            "meta": {"validate": True},
+            "attributes": {"name": "Cloth World"},
+            "relationships": {"contacts": {"data": [{"type": "contacts", "id": "john_doe"}]}},
+        },
+        "included": [
+            {
+                "type": "contacts",
+                "id": "john_doe",
+                "meta": {"upsert": ["primaryEmail"]},
+                "attributes": {"lastName": "Doe"},
+            }
+        ],
+    }
+    assert validator.is_valid(body)
+    body["included"][0]["meta"] = {"validate": True}  # not an option of included items
+    assert not validator.is_valid(body)
