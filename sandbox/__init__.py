@@ -23,6 +23,7 @@ from sandbox.metadata import Metadata, ResourceType
 from sandbox.query import Query, Range, range_
 from sandbox.snippets import Snippet, to_curl, to_httpie, to_httpx
 from sandbox.spec import RequestSpec
+from sandbox.writes import Record, Ref, include_ids
 
 __all__ = [
     "ApiClient",
@@ -44,6 +45,8 @@ __all__ = [
     "Query",
     "QueryError",
     "Range",
+    "Record",
+    "Ref",
     "RequestSpec",
     "ResourceType",
     "Sandbox",
@@ -55,6 +58,7 @@ __all__ = [
     "TokenError",
     "Wsse",
     "fetch_all",
+    "include_ids",
     "launch",
     "load_requests",
     "range_",

@@ -16,12 +16,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import httpx
 import orjson
 
-from sandbox.exceptions import ApiResponseError, ConnectionFailed, SandboxError
+from sandbox.exceptions import ApiResponseError, ConnectionFailed, SandboxError, SpecError
+
+if TYPE_CHECKING:
+    from sandbox.writes import Record
 
 __all__ = [
     "JSON_API",
@@ -137,6 +141,14 @@ class Exchange:
     @property
     def included(self) -> list[Any]:
         return self.document.get("included", []) if isinstance(self.document, dict) else []
+
+    @property
+    def include_ids(self) -> dict[str, str]:
+        """Which real id each temporary id of the request's ``included`` items became
+        (``meta.includeId`` → ``id`` of the response's ``included`` items)."""
+        from sandbox.writes import include_ids
+
+        return include_ids(self.document)
 
     @property
     def errors(self) -> list[ErrorObject]:
@@ -285,6 +297,16 @@ class ApiClient:
 
     def delete(self, path: str, **kwargs: Any) -> Exchange:
         return self.request("DELETE", path, **kwargs)
+
+    def write(self, record: Record, *, validate: bool = False) -> Exchange:
+        """Send a :class:`sandbox.writes.Record` with the records it reaches (``included``):
+        PATCH ``type/id`` when it is marked ``update=True``, else POST ``type``."""
+        document = record.document(validate=validate)
+        if record.update:
+            if record.id is None:
+                raise SpecError("an update needs the record's id")
+            return self.patch(f"{record.type}/{quote(record.id, safe='')}", json=document)
+        return self.post(record.type, json=document)
 
     def options(self, path: str, **kwargs: Any) -> Exchange:
         return self.request("OPTIONS", path, **kwargs)

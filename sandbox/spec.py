@@ -239,6 +239,39 @@ class RequestSpec:
             request.content.decode("utf-8", "replace") if action.body else "",
         )
 
+    def with_meta(self, **options: Any) -> RequestSpec:
+        """This spec with meta options set on its body's primary object (``upsert=True``,
+        ``upsert=["sku"]``, ``validate=True``; None removes one); the body must be a JSON
+        object (a write document)."""
+        from sandbox.writes import with_meta
+
+        try:
+            document = orjson.loads(self.body or "{}")
+        except orjson.JSONDecodeError as error:
+            raise SpecError(f"the body is not JSON: {error}") from None
+        if not isinstance(document, dict):
+            raise SpecError("the body is not a JSON object")
+        body = with_meta(document, **options)
+        return replace(self, body=orjson.dumps(body, option=orjson.OPT_INDENT_2).decode())
+
+    def with_included(self, *records: Any) -> RequestSpec:
+        """This spec with ``records`` (:class:`sandbox.writes.Record`) added to its body's
+        ``included`` section, under their ids (temporary ones for new records)."""
+        try:
+            document = orjson.loads(self.body or "{}")
+        except orjson.JSONDecodeError as error:
+            raise SpecError(f"the body is not JSON: {error}") from None
+        if not isinstance(document, dict):
+            raise SpecError("the body is not a JSON object")
+        included = list(document.get("included") or [])
+        for record in records:
+            if record.id is None:
+                raise SpecError(f"a {record.type} record for included needs an id (any text)")
+            item = record.document()["data"]
+            included.append(item)
+        document["included"] = included
+        return replace(self, body=orjson.dumps(document, option=orjson.OPT_INDENT_2).decode())
+
     def with_template(
         self, metadata: Metadata | None, ids: Mapping[str, str] | None = None
     ) -> RequestSpec:
