@@ -113,6 +113,7 @@ class _Reader:
         self.lists: dict[str, list[Mapping[str, Any]]] = {}  # type → params of its lists
         self.routes: dict[str, list[Route]] = {}
         self.required: dict[str, tuple[str, ...]] = {}  # type → fields its create requires
+        self.client_ids: set[str] = set()  # types whose create takes the id from the client
 
     def resolve(self, node: Any) -> Any:
         """Follow local ``$ref`` s (``#/components/...``) until a node without one."""
@@ -220,6 +221,8 @@ class _Reader:
         self.routes.setdefault(match["type"], []).append(route)
         if action == "create":
             self.required[match["type"]] = self.required_fields(operation)
+            if self.id_required(operation):
+                self.client_ids.add(match["type"])
 
     def required_fields(self, operation: Schema) -> tuple[str, ...]:
         """The ``required`` attributes and relationships of a create's request document."""
@@ -233,6 +236,16 @@ class _Reader:
                     section = self.resolve(data.get("properties", {}).get(part))
                     names += [str(name) for name in section.get("required") or ()]
         return tuple(dict.fromkeys(names))
+
+    def id_required(self, operation: Schema) -> bool:
+        """Whether a create's request document must carry the new record's ``id``."""
+        body = self.resolve(operation.get("requestBody"))
+        for media, content in (body.get("content") or {}).items():
+            if "json" in media and isinstance(content, Mapping):
+                for data in self.data_of(content.get("schema"))[0]:
+                    if "id" in (data.get("required") or ()):
+                        return True
+        return False
 
     # --- one resource type -------------------------------------------------------------------
 
@@ -258,6 +271,7 @@ class _Reader:
             relationships,
             routes=tuple(self.routes.get(type_, ())),
             required=self.required.get(type_, ()),
+            client_id=type_ in self.client_ids,
         )
         if params is None:
             return resource
@@ -273,6 +287,7 @@ class _Reader:
             self.max_page_size(params),
             resource.routes,
             resource.required,
+            resource.client_id,
         )
 
     def attribute(self, name: str, schema: Schema) -> Attribute:

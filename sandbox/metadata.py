@@ -154,6 +154,7 @@ class ResourceType:
     max_page_size: int | None = None
     routes: tuple[Route, ...] = ()
     required: tuple[str, ...] = ()  # attributes and relationships a create must give
+    client_id: bool = False  # a create gives the new record's id (it is not generated)
 
     @property
     def fields(self) -> tuple[str, ...]:

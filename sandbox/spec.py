@@ -345,6 +345,8 @@ def body_template(
     data: dict[str, Any] = {"type": spec.type}
     if spec.action == "update":
         data["id"] = spec.id.strip() or "1"
+    elif resource is not None and resource.client_id:
+        data["id"] = "sandbox-example"  # a new record's id, chosen by the client
     attributes, relationships = _template_fields(resource, spec.action, known)
     if attributes:
         data["attributes"] = attributes
