@@ -32,6 +32,7 @@ from server.jsonapi.query import (
     flatten_body_filters,
     parse_query,
 )
+from server.jsonapi.request_doc import ResourceInput
 from server.metadata.access import Level, Rule
 from server.metadata.model import Resource
 from server.metadata.rules import Unique
@@ -67,6 +68,16 @@ def _unique_error(columns: list[str], pointers: dict[str, str]) -> ConstraintVio
     answered (``product.organization_id, product.sku`` → sku's)."""
     pointer = pointers.get(columns[-1]) if columns else None
     return ConstraintViolation.of(Unique.violation(), pointer=pointer)
+
+
+def column_pointers(resource: Resource, data: ResourceInput) -> dict[str, str]:
+    """Where each sent attribute's column was sent, by column (for :func:`writing`'s
+    unique-index error)."""
+    return {
+        resource.attribute[name].column: pointer
+        for name, pointer in data.pointers.items()
+        if name in resource.attribute
+    }
 
 
 def loader_for(ctx: Context, connection: sa.Connection) -> Loader:

@@ -9,14 +9,23 @@ One request, one transaction (reference §12-§14):
 3. each object's form is submitted as a create or an update, and storage checks what only it
    can tell (related records, unique values); every error of every object is raised together;
 4. new records are inserted, references between the objects resolved, records updated, links
-   written; then the response is rendered (included items with ``meta.includeId``);
-5. ``meta.validate``: the transaction is rolled back instead of committed, so nothing persists
-   (not even an id taken from a sequence), and the would-be response is answered.
+   written; then the objects are rendered (included items with ``meta.includeId``);
+5. ``meta.validate``: the writes are rolled back (a savepoint) instead of kept, so nothing
+   persists (not even an id taken from a sequence), and the would-be objects are answered.
+
+Access, object by object, as for a single write: creating needs the CREATE permission on the
+type (and the new record must be within reach), updating — ``meta.update``, a record an upsert
+found, the primary object of PATCH — needs EDIT on that record (else 403 "No access to the
+entity."), and every related record named must exist and be visible (``related_error``).
+
+Entry points: :func:`create` and :func:`update` are the actions; :func:`save` saves one parsed
+document (a primary object with its included items) within the caller's write transaction —
+the Batch API calls it once per item.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote
 
@@ -24,15 +33,17 @@ import sqlalchemy as sa
 
 from server.actions.common import (
     allowed_rule,
+    column_pointers,
     ensure_reachable,
     fetch_one,
     item_query,
     loader_for,
     now,
     related_error,
+    writing,
 )
 from server.actions.context import Context, Reply
-from server.actions.render import render, single_document
+from server.actions.render import render
 from server.jsonapi.body import load_json
 from server.jsonapi.errors import (
     ApiError,
@@ -40,7 +51,6 @@ from server.jsonapi.errors import (
     ConstraintViolation,
     EntityConstraint,
     ValueConstraint,
-    no_access_to_entity,
     raise_all,
 )
 from server.jsonapi.ids import parse_id
@@ -58,54 +68,87 @@ from server.metadata.rules import Unique
 from server.storage.load import Loader
 from server.storage.write import Writer
 
+# --- the actions -------------------------------------------------------------------------------
+
 
 def create(ctx: Context, resource: Resource) -> Reply:
-    return _save(ctx, resource, None)
+    """POST /api/{type}: 201 with ``Location`` (none for a validate-only request, reference
+    §21), or 200 when an upsert found the record."""
+    return _reply(ctx, resource, None)
 
 
 def update(ctx: Context, resource: Resource, id_text: str) -> Reply:
-    return _save(ctx, resource, parse_id(resource, id_text))
+    """PATCH /api/{type}/{id}: 200 (201 when ``meta.upsert`` created the record)."""
+    return _reply(ctx, resource, parse_id(resource, id_text))
 
 
-@dataclass
-class _Step:
-    """One object of the request, located: ``existing`` is the id of the record it updates."""
-
-    obj: WriteObject
-    existing: Any | None
-    data: ResourceInput | None = None
-    id: Any | None = None  # the stored id once written
-
-    @property
-    def creating(self) -> bool:
-        return self.existing is None
-
-
-class _Rollback(Exception):
-    """Ends a validate-only request's transaction without a commit, carrying its reply."""
-
-    def __init__(self, reply: Reply) -> None:
-        super().__init__("validate only")
-        self.reply = reply
-
-
-def _save(ctx: Context, resource: Resource, url_id: Any | None) -> Reply:
+def _reply(ctx: Context, resource: Resource, url_id: Any | None) -> Reply:
     document = parse_write_document(
         load_json(ctx.body), resource, ctx.backend.registry, url_id=url_id
     )
     query = item_query(ctx, resource)
+    pointers: dict[str, str] = {}  # filled by save: a unique index's column → its pointer
+    with writing(ctx, pointers) as connection:
+        saved = save(ctx, connection, document, query, url_id=url_id, pointers=pointers)
+    body = saved.document(ctx, resource)
+    if saved.created and not saved.validated:
+        # a header is Latin-1: a client id such as "Ω" goes percent-encoded, as in a URL
+        location = f"{ctx.api_url}/{resource.type}/{quote(str(saved.id), safe='')}"
+        return Reply(201, body, {"Location": location})
+    return Reply(201 if saved.created else 200, body)
+
+
+# --- saving one document -------------------------------------------------------------------------
+
+
+@dataclass
+class Saved:
+    """What :func:`save` did: the primary record's id and rendered object, and the included
+    items it wrote (each with ``meta.includeId``), then those ``?include=`` asked for."""
+
+    id: Any
+    created: bool
+    validated: bool  # meta.validate: nothing was kept
+    data: dict[str, Any]  # the primary resource object
+    included: list[dict[str, Any]] = field(default_factory=list)
+
+    def document(self, ctx: Context, resource: Resource) -> dict[str, Any]:
+        """The response document (writes are JSON:API only: a plain one is refused before)."""
+        body: dict[str, Any] = {"data": self.data}
+        if self.included:
+            body["included"] = self.included
+        if "noHateoas" not in ctx.x_include:
+            body["links"] = {"self": f"{ctx.api_url}/{resource.type}"}
+        return body
+
+
+def save(
+    ctx: Context,
+    connection: sa.Connection,
+    document: WriteDocument,
+    query: Query,
+    *,
+    url_id: Any | None = None,
+    pointers: dict[str, str] | None = None,
+) -> Saved:
+    """Save ``document`` — its included items, then its primary object — within the caller's
+    write transaction (:func:`server.actions.common.writing`), honouring ``meta.update``,
+    ``meta.upsert`` and ``meta.validate``; ``url_id`` is the id of PATCH's URL (None: POST).
+
+    Raises the request's errors (every one of the failing phase) with nothing of the document
+    kept: its writes run in a savepoint, rolled back on an error and, for ``meta.validate``,
+    once the would-be objects are rendered. ``pointers`` (optional) is filled with each
+    written column's pointer, for :func:`writing`'s unique-index error.
+    """
     primary = document.primary
     raise_all(option_errors(primary, post=url_id is None))
     if url_id is None:
-        allowed_rule(ctx, resource, "CREATE")
-    try:
-        with ctx.backend.engine.begin() as connection:
-            reply = _run(ctx, connection, document, query, url_id)
-            if primary.options.validate:
-                raise _Rollback(reply)
-    except _Rollback as rollback:
-        return rollback.reply
-    return reply
+        allowed_rule(ctx, primary.resource, "CREATE")
+    with connection.begin_nested() as savepoint:
+        saved = _run(ctx, connection, document, query, url_id, pointers)
+        if saved.validated:
+            savepoint.rollback()
+    return saved
 
 
 def option_errors(obj: WriteObject, *, post: bool) -> list[ApiError]:
@@ -139,11 +182,8 @@ def option_errors(obj: WriteObject, *, post: bool) -> list[ApiError]:
         return []
     if not resource.upsert_allows(fields):
         noun = "these fields" if len(fields) > 1 else "this field"
-        return [
-            ValueConstraint(
-                f"The upsert operation cannot use {noun} to find an entity.", pointer=at
-            )
-        ]
+        detail = f"The upsert operation cannot use {noun} to find an entity."
+        return [ValueConstraint(detail, pointer=at)]
     errors: list[ApiError] = []
     sent = obj.sent_fields()
     for name in fields:
@@ -162,13 +202,28 @@ def option_errors(obj: WriteObject, *, post: bool) -> list[ApiError]:
     return errors
 
 
+@dataclass
+class _Step:
+    """One object of the request, located: ``existing`` is the id of the record it updates."""
+
+    obj: WriteObject
+    existing: Any | None
+    data: ResourceInput | None = None
+    id: Any | None = None  # the stored id once written
+
+    @property
+    def creating(self) -> bool:
+        return self.existing is None
+
+
 def _run(
     ctx: Context,
     connection: sa.Connection,
     document: WriteDocument,
     query: Query,
     url_id: Any | None,
-) -> Reply:
+    pointers: dict[str, str] | None,
+) -> Saved:
     writer = Writer(connection, ctx.backend.registry, ctx.backend.schema)
     loader = loader_for(ctx, connection)
     errors: list[ApiError] = []
@@ -189,13 +244,15 @@ def _run(
     raise_all(errors)
     for step in steps:
         assert step.data is not None
+        if pointers is not None:
+            pointers.update(column_pointers(step.obj.resource, step.data))
         try:
             _check_storage(ctx, loader, writer, step.obj.resource, _known(step.data), step.existing)
         except ApiError as error:
             errors += error.objects()
     raise_all(errors)
     _write(ctx, loader, writer, steps)
-    return _reply(ctx, loader, steps, query)
+    return _render(ctx, loader, steps, query)
 
 
 def _defaults(ctx: Context, resource: Resource) -> dict[str, Any]:
@@ -208,6 +265,71 @@ def _defaults(ctx: Context, resource: Resource) -> dict[str, Any]:
     }
 
 
+def _at(obj: WriteObject, error: ApiError) -> ApiError:
+    """An included item's access error points at the item (the primary object's at nothing)."""
+    if obj.index is not None and error.pointer is None:
+        error.pointer = obj.base
+    return error
+
+
+def _locate(
+    ctx: Context, loader: Loader, writer: Writer, obj: WriteObject, url_id: Any | None
+) -> Any | None:
+    """The id of the record ``obj`` updates, or None when it creates one."""
+    try:
+        return _find(ctx, loader, writer, obj, url_id)
+    except ApiError as error:
+        raise _at(obj, error) from None
+
+
+def _find(
+    ctx: Context, loader: Loader, writer: Writer, obj: WriteObject, url_id: Any | None
+) -> Any | None:
+    resource, options = obj.resource, obj.options
+    primary_patch = obj.index is None and url_id is not None
+    if primary_patch and not (options.upsert and not writer.existing(resource, [url_id])):
+        fetch_one(loader, ctx, resource, url_id, "EDIT")
+        return url_id
+    if options.update:
+        if not writer.existing(resource, [obj.id]):
+            raise EntityConstraint("The entity does not exist.", pointer=obj.base)
+        return _editable(ctx, loader, resource, obj.id)
+    if options.upsert_fields is not None:
+        criteria = {name: obj.value_of(name) for name in options.upsert_fields}
+        if not any(isinstance(value, TempRef) for value in criteria.values()):
+            # (a reference to a record of this request: nothing stored can match it)
+            found = writer.matching(resource, criteria, _upsert_scope(ctx, resource), limit=2)
+            if len(found) > 1:
+                raise ConflictConstraint(
+                    "The upsert operation founds more than one entity.",
+                    pointer=None if obj.index is None else obj.base,
+                )
+            if found:
+                return _editable(ctx, loader, resource, found[0])
+    elif options.upsert and obj.id is not None and writer.existing(resource, [obj.id]):
+        return _editable(ctx, loader, resource, obj.id)
+    elif obj.id is not None and not options.upsert and writer.existing(resource, [obj.id]):
+        pointer = "/data/id" if obj.index is None else f"{obj.base}/id"
+        raise ConflictConstraint("The entity already exists.", pointer=pointer)
+    allowed_rule(ctx, resource, "CREATE")
+    return None
+
+
+def _editable(ctx: Context, loader: Loader, resource: Resource, id_: Any) -> Any:
+    """A found record is updated only if the caller may edit it: else 403, as Oro answers
+    (the type not at all: "No access to this type of entities.")."""
+    fetch_one(loader, ctx, resource, id_, "EDIT")  # it exists: 403 when out of reach
+    return id_
+
+
+def _upsert_scope(ctx: Context, resource: Resource) -> dict[str, Any]:
+    """Upsert finds records of the caller's organization only."""
+    organization = resource.relationship.get("organization")
+    if organization is None or organization.many or ctx.principal is None:
+        return {}
+    return {organization.column: ctx.principal.default_of("organization")}
+
+
 def _check_storage(
     ctx: Context,
     loader: Loader,
@@ -216,7 +338,8 @@ def _check_storage(
     data: ResourceInput,
     exclude_id: Any = None,
 ) -> None:
-    """What only the database can tell: missing or hidden related records, taken unique values."""
+    """What only the database can tell: missing or hidden related records, taken unique values
+    (among the records of the same scope, say the organization)."""
     errors = []
     registry = ctx.backend.registry
     for name, value in data.relationships.items():
@@ -228,11 +351,30 @@ def _check_storage(
         if error is not None:
             errors.append(error)
     for name, value in data.attributes.items():
-        attr = resource.attribute[name]
-        if attr.unique and value is not None and writer.taken(resource, name, value, exclude_id):
+        rule = resource.attribute[name].unique_rule
+        if rule is None or value is None:
+            continue
+        scope = _unique_scope(writer, resource, data, rule.scope, exclude_id)
+        if None not in scope.values() and writer.taken(resource, name, value, exclude_id, scope):
             pointer = data.pointers.get(name)
             errors.append(ConstraintViolation.of(Unique.violation(), pointer=pointer))
     raise_all(errors)
+
+
+def _unique_scope(
+    writer: Writer,
+    resource: Resource,
+    data: ResourceInput,
+    names: tuple[str, ...],
+    id_: Any,
+) -> dict[str, Any]:
+    """The foreign keys a unique value is scoped by, as the record will have them."""
+    columns = {resource.relationship[name].column: name for name in names}
+    scope = {column: data.relationships.get(name) for column, name in columns.items()}
+    missing = [column for column, name in columns.items() if name not in data.relationships]
+    if missing and id_ is not None:
+        scope.update(writer.stored(resource, id_, missing))
+    return scope
 
 
 def _columns(resource: Resource, data: ResourceInput, *, creating: bool) -> dict[str, Any]:
@@ -253,58 +395,6 @@ def _write_links(writer: Writer, resource: Resource, id_: Any, data: ResourceInp
         rel = resource.relationship[name]
         if rel.many:
             writer.link(resource, rel, id_, value, "replace")
-
-
-def _locate(
-    ctx: Context, loader: Loader, writer: Writer, obj: WriteObject, url_id: Any | None
-) -> Any | None:
-    """The id of the record ``obj`` updates, or None when it creates one."""
-    resource, options = obj.resource, obj.options
-    primary_patch = obj.index is None and url_id is not None
-    if primary_patch and not (options.upsert and not writer.existing(resource, [url_id])):
-        fetch_one(loader, ctx, resource, url_id, "EDIT")
-        return url_id
-    if options.update:
-        if not writer.existing(resource, [obj.id]):
-            raise EntityConstraint("The entity does not exist.", pointer=obj.base)
-        return _editable(ctx, loader, obj, obj.id)
-    if options.upsert_fields is not None:
-        criteria = {name: obj.value_of(name) for name in options.upsert_fields}
-        if any(isinstance(value, TempRef) for value in criteria.values()):
-            return None  # refers to a record of this request: nothing stored can match
-        found = writer.matching(resource, criteria, _scope(ctx, resource), limit=2)
-        if len(found) > 1:
-            pointer = None if obj.index is None else obj.base
-            raise ConflictConstraint(
-                "The upsert operation founds more than one entity.", pointer=pointer
-            )
-        return _editable(ctx, loader, obj, found[0]) if found else None
-    if options.upsert and obj.id is not None and writer.existing(resource, [obj.id]):
-        return _editable(ctx, loader, obj, obj.id)
-    if obj.id is not None and not options.upsert and writer.existing(resource, [obj.id]):
-        pointer = "/data/id" if obj.index is None else f"{obj.base}/id"
-        raise ConflictConstraint("The entity already exists.", pointer=pointer)
-    allowed_rule(ctx, resource, "CREATE")
-    return None
-
-
-def _editable(ctx: Context, loader: Loader, obj: WriteObject, id_: Any) -> Any:
-    """A found record is updated only if the caller may edit it: else 403, as Oro answers."""
-    rule = ctx.rule(obj.resource, "EDIT")
-    if rule is not None and not loader.rows(ctx.backend.selector.by_ids(obj.resource, [id_], rule)):
-        error = no_access_to_entity()
-        if obj.index is not None:
-            error.pointer = obj.base
-        raise error
-    return id_
-
-
-def _scope(ctx: Context, resource: Resource) -> dict[str, Any]:
-    """Upsert finds records of the caller's organization only."""
-    organization = resource.relationship.get("organization")
-    if organization is None or organization.many or ctx.principal is None:
-        return {}
-    return {organization.column: ctx.principal.default_of("organization")}
 
 
 def _known(data: ResourceInput) -> ResourceInput:
@@ -331,7 +421,7 @@ def _resolved(data: ResourceInput, ids: dict[int | None, Any]) -> ResourceInput:
 
 def _write(ctx: Context, loader: Loader, writer: Writer, steps: list[_Step]) -> None:
     """Inserts first (references to this request's objects left empty), then, every id known,
-    the references, the updates and the links."""
+    the references, the updates and the links; last, every record must be within reach."""
     ids: dict[int | None, Any] = {}
     for step in steps:
         data = step.data
@@ -355,25 +445,26 @@ def _write(ctx: Context, loader: Loader, writer: Writer, steps: list[_Step]) -> 
                 and isinstance(step.data.relationships[name], TempRef)
             }
             if late:
-                writer.update(
-                    resource,
-                    step.id,
-                    _columns(resource, ResourceInput(data.id, {}, late, {}), creating=False),
-                )
+                values = _columns(resource, ResourceInput(data.id, {}, late, {}), creating=False)
+                writer.update(resource, step.id, values)
         else:
             writer.update(resource, step.id, _columns(resource, data, creating=False))
         _write_links(writer, resource, step.id, data)
     for step in steps:
-        ensure_reachable(
-            ctx, loader, step.obj.resource, step.id, "CREATE" if step.creating else "EDIT"
-        )
+        permission = "CREATE" if step.creating else "EDIT"
+        try:
+            ensure_reachable(ctx, loader, step.obj.resource, step.id, permission)
+        except ApiError as error:
+            raise _at(step.obj, error) from None
 
 
-def _reply(ctx: Context, loader: Loader, steps: list[_Step], query: Query) -> Reply:
+def _render(ctx: Context, loader: Loader, steps: list[_Step], query: Query) -> Saved:
+    """The primary object as ``query`` asks, the written included items (each with
+    ``meta.includeId``, the id it was sent with), then what ``?include=`` adds."""
     primary = steps[-1]
     resource = primary.obj.resource
     row = fetch_one(loader, ctx, resource, primary.id)
-    body = single_document(ctx, loader, resource, row, query, f"{ctx.api_url}/{resource.type}")
+    (data,), asked = render(ctx, loader, resource, [row], query)
     written = []
     for step in steps[:-1]:
         target = step.obj.resource
@@ -381,15 +472,10 @@ def _reply(ctx: Context, loader: Loader, steps: list[_Step], query: Query) -> Re
         (item,), _ = render(ctx, loader, target, [item_row], _plain(query))
         item.setdefault("meta", {})["includeId"] = step.obj.sent_id
         written.append(item)
-    if written:
-        keys = {(item["type"], item["id"]) for item in written}
-        others = [i for i in body.get("included", []) if (i["type"], i["id"]) not in keys]
-        body["included"] = written + others
-    if primary.creating and not primary.obj.options.validate:
-        # a header is Latin-1: a client id such as "Ω" goes percent-encoded, as in a URL
-        location = f"{ctx.api_url}/{resource.type}/{quote(str(primary.id), safe='')}"
-        return Reply(201, body, {"Location": location})
-    return Reply(201 if primary.creating else 200, body)
+    keys = {(item["type"], item["id"]) for item in written}
+    included = written + [i for i in asked if (i["type"], i["id"]) not in keys]
+    validated = primary.obj.options.validate
+    return Saved(primary.id, primary.creating, validated, data, included)
 
 
 def _plain(query: Query) -> Query:

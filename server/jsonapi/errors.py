@@ -14,9 +14,9 @@ at class level, so a raise names only what went wrong (``raise NotFound(detail)`
     ├── ExtraFieldsConstraint        400 extra fields constraint
     ├── EntityIdentifierConstraint   400 entity identifier constraint
     ├── EntityTypeConstraint         400 entity type constraint
-    ├── EntityConstraint             400 entity constraint
-    ├── ValueConstraint              400 value constraint (meta options)
     │   └── UnknownEntityType        404
+    ├── EntityConstraint             400 entity constraint ("The entity does not exist.")
+    ├── ValueConstraint              400 value constraint (meta options)
     ├── Unauthorized                 401, no body, ``WWW-Authenticate``
     ├── AccessDenied                 403 access denied exception
     ├── AccessGrantedConstraint      403 access granted constraint
