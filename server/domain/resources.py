@@ -13,7 +13,7 @@ from server.metadata import types as t
 from server.metadata.model import Attribute as A
 from server.metadata.model import Auto, Registry, Resource
 from server.metadata.model import Relationship as R
-from server.metadata.rules import Email, Length, Range, Unique
+from server.metadata.rules import Email, Length, Range, Unique, ZipCodes
 
 READ_ONLY = frozenset({"get", "get_list", "get_subresource", "get_relationship"})
 
@@ -436,9 +436,10 @@ RESOURCES = (
             _string("regionText", "The region name when the country has no regions."),
             A(
                 "zipCodes",
-                t.ARRAY,
+                t.ZIP_CODES,
                 'The ZIP codes of the jurisdiction: objects with "from" and "to" (null for one'
-                " code).",
+                " code); a range only of numeric codes.",
+                rules=(ZipCodes(),),
             ),
             CREATED,
             UPDATED,

@@ -66,6 +66,7 @@ from server.domain.vocabulary import (
     TASK_PRIORITIES,
     TASK_SUBJECTS,
     TASKS,
+    TAX_JURISDICTION_ZIP_CODES,
     TAX_JURISDICTIONS,
     TIMES_CONTACTED,
     USER_ROLES,
@@ -322,6 +323,7 @@ def _tax_jurisdictions(rng: random.Random) -> list[Row]:
             "region": region,
             "regionText": text,
             "description": description,
+            "zipCodes": [dict(z) for z in TAX_JURISDICTION_ZIP_CODES.get(code, ())],
             **_created_updated(rng, _timeline(rng, i - 1, len(TAX_JURISDICTIONS), _ts(2023, 2))),
         }
         for i, (code, country, region, text, description) in enumerate(TAX_JURISDICTIONS, 1)

@@ -190,4 +190,15 @@ TAX_JURISDICTIONS = (
     ("JP_TOKYO", "JP", None, "Tokyo", "Tokyo Metropolis"),
     ("UA_KYIV", "UA", None, "Kyiv", None),
 )
+# their ZIP codes, as Oro answers them: one code (to: None) or a numeric range; none: []
+TAX_JURISDICTION_ZIP_CODES = {
+    "US_CA_LA": ({"from": "90011", "to": None}, {"from": "90201", "to": "90280"}),
+    "US_CA_SF": ({"from": "94102", "to": "94188"},),
+    "US_NY_NYC": ({"from": "10001", "to": "10292"}, {"from": "11201", "to": None}),
+    "US_WA_SEA": ({"from": "98101", "to": "98199"},),
+    "DE_BE": ({"from": "10115", "to": "14199"},),
+    "DE_BY_MUC": ({"from": "80331", "to": "81929"},),
+    "CA_ON": ({"from": "M5V 2T6", "to": None},),
+    "GB_LONDON": ({"from": "SW1A 1AA", "to": None}, {"from": "EC1A 1BB", "to": None}),
+}
 # fmt: on

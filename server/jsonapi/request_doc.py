@@ -388,7 +388,11 @@ def _is_extra_relationship(resource: Resource, name: str) -> bool:
 
 def _rule_errors(rules: Iterable[Rule], value: Any, where: str) -> list[ApiError]:
     violations = (rule.check(value) for rule in rules)
-    return [ConstraintViolation.of(v, pointer=where) for v in violations if v is not None]
+    return [
+        ConstraintViolation.of(v, pointer=pointer(where, *v.path))
+        for v in violations
+        if v is not None
+    ]
 
 
 def _submit_attribute(attribute: Attribute, value: Any, where: str) -> tuple[Any, list[ApiError]]:

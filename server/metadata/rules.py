@@ -15,6 +15,7 @@ from typing import Any
 class Violation:
     title: str
     detail: str
+    path: tuple[str | int, ...] = ()  # below the field's pointer (an item of a list, its key)
 
 
 class Rule:
@@ -129,3 +130,41 @@ class Unique(Rule):
     @staticmethod
     def violation() -> Violation:
         return Violation("unique entity constraint", "This value is already used.")
+
+
+_ZIP_KEYS = ("from", "to")
+
+
+@dataclass(frozen=True)
+class ZipCodes(Rule):
+    """A tax jurisdiction's ZIP codes (OroTaxBundle's ``ZipCodeType`` form and
+    ``ZipCodeFields`` constraint): objects with ``from`` and ``to``; a range only of numeric
+    codes. The first violation is reported, at the item (or its ``from``)."""
+
+    def check(self, value: Any) -> Violation | None:
+        for index, item in enumerate(value if isinstance(value, list) else []):
+            violation = _zip_code_violation(item)
+            if violation is not None:
+                return Violation(violation.title, violation.detail, (index, *violation.path))
+        return None
+
+
+def _zip_code_violation(item: Any) -> Violation | None:
+    if not isinstance(item, dict):
+        return Violation("form constraint", "This value is not valid.")
+    extra = [key for key in item if key not in _ZIP_KEYS]
+    if extra:
+        names = ", ".join(f'"{key}"' for key in extra)
+        return Violation(
+            "extra fields constraint", f"This form should not contain extra fields: {names}."
+        )
+    for key in _ZIP_KEYS:
+        if item.get(key) is not None and not isinstance(item[key], str):
+            return Violation("form constraint", "This value is not valid.", (key,))
+    start, end = item.get("from") or "", item.get("to") or ""
+    if not start and not end:
+        return Violation("zip code fields constraint", "Zip code can't be empty", ("from",))
+    if start and end and not (start.isdigit() and end.isdigit()):
+        detail = "Ranges are supported only for numeric postal codes"
+        return Violation("zip code fields constraint", detail, ("from",))
+    return None

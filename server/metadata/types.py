@@ -522,6 +522,31 @@ def _load_array(value: Any) -> list[Any]:
     return value
 
 
+def _load_zip_codes(value: Any) -> list[Any]:
+    """A list of ``{"from", "to"}`` objects, each made canonical: scalars as strings, one code
+    as ``{"from": code, "to": null}`` (also when only ``to`` is sent), as Oro stores them; an
+    item of another shape is kept for the ``ZipCodes`` rule to report."""
+    items = _load_array(value)
+    return [_zip_code(item) for item in items]
+
+
+def _zip_code(item: Any) -> Any:
+    if not isinstance(item, dict) or set(item) - {"from", "to"}:
+        return item
+    text = {}
+    for key in ("from", "to"):
+        part = item.get(key)
+        if isinstance(part, bool) or not (part is None or isinstance(part, str | int | float)):
+            return item
+        text[key] = None if part is None else str(part)
+    start, end = text["from"] or None, text["to"] or None
+    if start is None and end is None:
+        return {"from": text["from"], "to": text["to"]}  # both empty: the rule tells
+    if start is None or end is None or start == end:
+        return {"from": start or end, "to": None}
+    return {"from": start, "to": end}
+
+
 # --- the table ---------------------------------------------------------------------------------
 
 _money_load, _money_filter, _money_dump = _scaled(4)
@@ -738,5 +763,27 @@ ARRAY = DataType(
     (),
     allow_list=False,
     openapi={"type": "array", "items": {}},
+    from_db=_json_from_db,
+)
+ZIP_CODES = DataType(
+    "array",
+    "array",
+    _json_column,
+    _load_zip_codes,
+    _filter_unsupported,
+    None,
+    (),
+    allow_list=False,
+    openapi={
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "from": {"type": "string"},
+                "to": {"type": ["string", "null"]},
+            },
+            "additionalProperties": False,
+        },
+    },
     from_db=_json_from_db,
 )

@@ -13,7 +13,6 @@ from typing import Any
 
 import httpx
 import pytest
-import sqlalchemy as sa
 
 from tests.live_server import LiveServer
 from tests.server.write_support import (
@@ -25,6 +24,7 @@ from tests.server.write_support import (
     get,
     live_server,
     request_data,
+    row_counts,
     send,
 )
 
@@ -79,20 +79,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 def http(server: LiveServer) -> Iterator[httpx.Client]:
     with api_client(server) as client:
         yield client
-
-
-def row_counts(server: LiveServer) -> dict[str, int]:
-    """Rows of every table of the server's database."""
-    engine = sa.create_engine(server.settings.database_url)
-    try:
-        with engine.connect() as connection:
-            names = sa.inspect(connection).get_table_names()
-            return {
-                name: connection.scalar(sa.text(f'SELECT count(*) FROM "{name}"')) or 0
-                for name in names
-            }
-    finally:
-        engine.dispose()
 
 
 def identifier(type_: str, id_: str) -> dict[str, Any]:

@@ -6,6 +6,7 @@ verbatim (``weightunits`` by id, ``taxjurisdictions`` by ``code``, ``orders`` va
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,7 +14,6 @@ import httpx
 import pytest
 
 from tests.live_server import LiveServer
-from tests.server.test_api_included import row_counts
 from tests.server.write_support import (
     api_client,
     assert_errors,
@@ -23,6 +23,7 @@ from tests.server.write_support import (
     get,
     live_server,
     new_doc,
+    row_counts,
     send,
 )
 
@@ -111,6 +112,59 @@ def test_tax_jurisdiction_by_code_creates_once_then_updates(http: httpx.Client) 
     assert updated["id"] == created["id"]
     listed = get(http, "/taxjurisdictions?filter[code]=SOME_TAX_JURISDICTION")["data"]
     assert [item["id"] for item in listed] == [created["id"]]
+
+
+def test_tax_jurisdictions_of_the_demo_have_zip_codes(http: httpx.Client) -> None:
+    listed = get(http, "/taxjurisdictions?page[size]=-1")["data"]
+    zip_codes = {item["attributes"]["code"]: item["attributes"]["zipCodes"] for item in listed}
+    assert zip_codes["US_CA_LA"] == [
+        {"from": "90011", "to": None},
+        {"from": "90201", "to": "90280"},
+    ]
+    assert zip_codes["US_TX"] == []
+
+
+@pytest.mark.parametrize(
+    ("zip_codes", "expected"),
+    [
+        pytest.param(
+            [{"from": "90011"}, "90012"],
+            error("form constraint", "This value is not valid.", "/data/attributes/zipCodes/1"),
+            id="scalar-item",
+        ),
+        pytest.param(
+            [{"from": "90011", "till": "90020"}],
+            error(
+                "extra fields constraint",
+                'This form should not contain extra fields: "till".',
+                "/data/attributes/zipCodes/0",
+            ),
+            id="unknown-key",
+        ),
+        pytest.param(
+            [{"from": "A1", "to": "A9"}],
+            error(
+                "zip code fields constraint",
+                "Ranges are supported only for numeric postal codes",
+                "/data/attributes/zipCodes/0/from",
+            ),
+            id="range-not-numeric",
+        ),
+        pytest.param(
+            {"from": "90011"},
+            error("form constraint", "This value is not valid.", "/data/attributes/zipCodes"),
+            id="not-a-list",
+        ),
+    ],
+)
+def test_zip_codes_are_objects_with_from_and_to(
+    http: httpx.Client, server: LiveServer, zip_codes: Any, expected: dict[str, Any]
+) -> None:
+    before = row_counts(server)
+    body = copy.deepcopy(TAX_JURISDICTION)
+    body["data"]["attributes"] |= {"code": "ZIP_CHECK", "zipCodes": zip_codes}
+    assert_errors(send(http, "POST", "/taxjurisdictions", body), 400, expected)
+    assert row_counts(server) == before
 
 
 def test_validate_order_example_persists_nothing(http: httpx.Client, server: LiveServer) -> None:

@@ -6,7 +6,17 @@ from typing import Any
 
 import pytest
 
-from server.metadata.rules import Email, Length, NotBlank, NotNull, Range, Rule, Unique, Violation
+from server.metadata.rules import (
+    Email,
+    Length,
+    NotBlank,
+    NotNull,
+    Range,
+    Rule,
+    Unique,
+    Violation,
+    ZipCodes,
+)
 
 BLANK = Violation("not blank constraint", "This value should not be blank.")
 NULL = Violation("not null constraint", "This value should not be null.")
@@ -21,7 +31,58 @@ def _range(detail: str) -> Violation:
     return Violation("range constraint", detail)
 
 
+NOT_VALID = "This value is not valid."
+NUMERIC_RANGES = "Ranges are supported only for numeric postal codes"
+
+
+def _zip(title: str, detail: str, *path: str | int) -> Violation:
+    return Violation(title, detail, path)
+
+
 CASES = [
+    # ZipCodes (OroTaxBundle's ZipCodeType and ZipCodeFields): the first bad item, with its path
+    pytest.param(
+        ZipCodes(),
+        [{"from": "90011", "to": None}, {"from": "90201", "to": "90280"}],
+        None,
+        id="zip-codes-reference",
+    ),
+    pytest.param(ZipCodes(), [], None, id="zip-codes-none"),
+    pytest.param(ZipCodes(), None, None, id="zip-codes-null"),
+    pytest.param(ZipCodes(), [{"from": "SW1A 1AA", "to": None}], None, id="zip-codes-one-text"),
+    pytest.param(
+        ZipCodes(), ["90011"], _zip("form constraint", NOT_VALID, 0), id="zip-codes-scalar-item"
+    ),
+    pytest.param(
+        ZipCodes(),
+        [{"from": "1", "to": None}, {"from": "1", "zip": "2"}],
+        _zip("extra fields constraint", 'This form should not contain extra fields: "zip".', 1),
+        id="zip-codes-extra-key",
+    ),
+    pytest.param(
+        ZipCodes(),
+        [{"from": "1", "to": {"a": 1}}],
+        _zip("form constraint", NOT_VALID, 0, "to"),
+        id="zip-codes-object-value",
+    ),
+    pytest.param(
+        ZipCodes(),
+        [{"from": "", "to": ""}],
+        _zip("zip code fields constraint", "Zip code can't be empty", 0, "from"),
+        id="zip-codes-empty",
+    ),
+    pytest.param(
+        ZipCodes(),
+        [{"from": "test", "to": "90280"}],
+        _zip("zip code fields constraint", NUMERIC_RANGES, 0, "from"),
+        id="zip-codes-range-start-not-numeric",
+    ),
+    pytest.param(
+        ZipCodes(),
+        [{"from": "90201", "to": "test"}],
+        _zip("zip code fields constraint", NUMERIC_RANGES, 0, "from"),
+        id="zip-codes-range-end-not-numeric",
+    ),
     # NotBlank: null, "", [] and false are blank (Symfony); "0" and 0 are not
     pytest.param(NotBlank(), None, BLANK, id="not-blank-null"),
     pytest.param(NotBlank(), "", BLANK, id="not-blank-empty-string"),

@@ -226,6 +226,35 @@ CONVERSIONS = [
     pytest.param(t.ARRAY, [1, 2, 3], [1, 2, 3], [1, 2, 3], id="array"),
     pytest.param(t.ARRAY, [], [], [], id="array-empty"),
     pytest.param(t.JSON, {"key": "value"}, {"key": "value"}, {"key": "value"}, id="json"),
+    # ZIP codes: each item made canonical, as Oro stores and answers them
+    pytest.param(
+        t.ZIP_CODES,
+        [{"from": "90011", "to": None}, {"from": "90201", "to": "90280"}],
+        [{"from": "90011", "to": None}, {"from": "90201", "to": "90280"}],
+        [{"from": "90011", "to": None}, {"from": "90201", "to": "90280"}],
+        id="zip-codes-reference",
+    ),
+    pytest.param(
+        t.ZIP_CODES,
+        [{"to": "90280"}],
+        [{"from": "90280", "to": None}],
+        [{"from": "90280", "to": None}],
+        id="zip-codes-only-to",
+    ),
+    pytest.param(
+        t.ZIP_CODES,
+        [{"from": 90011}, {"from": "1", "to": "1"}, {"from": "", "to": "7"}],
+        [{"from": "90011", "to": None}, {"from": "1", "to": None}, {"from": "7", "to": None}],
+        [{"from": "90011", "to": None}, {"from": "1", "to": None}, {"from": "7", "to": None}],
+        id="zip-codes-one-code-each",
+    ),
+    pytest.param(
+        t.ZIP_CODES,
+        ["x", {"from": "1", "x": 2}, {"from": ["a"]}],
+        ["x", {"from": "1", "x": 2}, {"from": ["a"]}],
+        ["x", {"from": "1", "x": 2}, {"from": ["a"]}],
+        id="zip-codes-bad-items-kept-for-the-rule",
+    ),
 ]
 
 
@@ -261,6 +290,7 @@ DURATION_FORMAT = "Value is not in a valid duration format"
 LOAD_ERRORS = [
     # string
     pytest.param(t.STRING, True, NOT_VALID, id="string-boolean"),
+    pytest.param(t.ZIP_CODES, "90011", NOT_VALID, id="zip-codes-not-a-list"),
     pytest.param(t.STRING, ["a"], NOT_VALID, id="string-array"),
     # integer
     pytest.param(t.INTEGER, "", INTEGER_EXPECTED, id="integer-empty"),

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any, Literal
 
 import httpx
+import sqlalchemy as sa
 
 from tests.jsonapi_schema import assert_valid_request, assert_valid_response
 from tests.live_server import LiveServer
@@ -172,3 +173,17 @@ def assert_recent(stamp: str) -> None:
     """A server timestamp: UTC ``Z`` form, set within the last minutes (the server's clock)."""
     moment = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
     assert abs(dt.datetime.now(dt.UTC) - moment) < dt.timedelta(minutes=5), stamp
+
+
+def row_counts(server: LiveServer) -> dict[str, int]:
+    """Rows of every table of the server's database."""
+    engine = sa.create_engine(server.settings.database_url)
+    try:
+        with engine.connect() as connection:
+            names = sa.inspect(connection).get_table_names()
+            return {
+                name: connection.scalar(sa.text(f'SELECT count(*) FROM "{name}"')) or 0
+                for name in names
+            }
+    finally:
+        engine.dispose()
