@@ -373,6 +373,10 @@ UPSERT_FLAG: Schema = {
 }
 
 
+UPSERT_BY_ID = "x-upsert-by-id"
+UPSERT_FIELD_SETS = "x-upsert-field-sets"
+
+
 def upsert_note(resource: Resource, create: bool) -> str | None:
     """How this operation can upsert, in words; None when it cannot."""
     if not resource.upsert_enabled:
@@ -391,7 +395,13 @@ def meta_options(resource: Resource, create: bool) -> dict[str, Schema]:
     options: dict[str, Schema] = {}
     note = upsert_note(resource, create)
     if note is not None:
-        options["upsert"] = {**UPSERT_FLAG, "description": f"Upsert {note}."}
+        options["upsert"] = {
+            **UPSERT_FLAG,
+            "description": f"Upsert {note}.",
+            # the same, for clients: by id, and the field sets a list may name (POST only)
+            UPSERT_BY_ID: resource.upsert_by_id,
+            UPSERT_FIELD_SETS: [list(s) for s in resource.upsert_field_sets] if create else [],
+        }
     if resource.validation:
         options["validate"] = {
             "type": "boolean",

@@ -717,6 +717,23 @@ def test_request_meta_names_the_options_the_resource_supports(
 
 
 @pytest.mark.parametrize(
+    ("schema", "by_id", "field_sets"),
+    [
+        pytest.param("UserCreateRequest", False, [["username"], ["email"]], id="users-by-fields"),
+        pytest.param("ProductCreateRequest", False, [["sku"]], id="products-by-sku"),
+        pytest.param("WeightUnitCreateRequest", True, [], id="weight-units-by-id"),
+        pytest.param("WeightUnitUpdateRequest", True, [], id="weight-units-patch-by-id"),
+        pytest.param("TaxJurisdictionCreateRequest", False, [["code"]], id="tax-by-code"),
+    ],
+)
+def test_upsert_option_lists_its_ways_for_clients(
+    schema: str, by_id: bool, field_sets: list[list[str]]
+) -> None:
+    upsert = SCHEMAS[schema]["properties"]["data"]["properties"]["meta"]["properties"]["upsert"]
+    assert (upsert["x-upsert-by-id"], upsert["x-upsert-field-sets"]) == (by_id, field_sets)
+
+
+@pytest.mark.parametrize(
     ("method", "path", "upsert", "validate"),
     [
         pytest.param(
