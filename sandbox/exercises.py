@@ -24,12 +24,14 @@ from sandbox.client import ApiClient, Exchange
 from sandbox.query import Query, range_
 
 __all__ = [
+    "account_with_new_contacts",
     "eur_orders_between",
     "ignored_read_only_field",
     "orders_seen_by",
     "organization_of",
     "top_eur_customer",
     "top_eur_orders",
+    "upserted_by_fields",
 ]
 
 Test = Callable[[Any], bool]
@@ -156,3 +158,73 @@ def _sent_attributes(exchange: Exchange) -> Mapping[str, Any]:
         return dict(body["data"]["attributes"])
     except (ValueError, TypeError, KeyError):
         return {}
+
+
+def _sent(exchange: Exchange) -> Any:
+    try:
+        return json.loads(exchange.request.content or b"null")
+    except ValueError:
+        return None
+
+
+def account_with_new_contacts(
+    client: ApiClient,
+    name: str,
+    contacts: list[tuple[str, str]],
+    default: tuple[str, str],
+) -> Test:
+    """11: one request (a 201 exchange) that created the account ``name`` together with new
+    contacts named ``contacts`` (first and last names) in ``included``, ``default`` being its
+    default contact."""
+
+    def test(answer: Any) -> bool:
+        if not isinstance(answer, Exchange) or answer.status != 201:
+            return False
+        if not isinstance(answer.data, dict) or answer.data.get("type") != "accounts":
+            return False
+        created = set(answer.include_ids.values())  # made by this very request
+        with _quiet(client) as api:
+            account = api.get(f"/accounts/{answer.data['id']}", params={"include": "contacts"})
+        if not account.ok or not isinstance(account.data, dict):
+            return False
+        people = {
+            (item["attributes"].get("firstName"), item["attributes"].get("lastName")): item["id"]
+            for item in account.included
+        }
+        link = account.data["relationships"]["defaultContact"]["data"] or {}
+        return (
+            account.data["attributes"]["name"] == name
+            and set(people) == set(contacts)
+            and set(people.values()) <= created
+            and link.get("id") == people.get(default)
+        )
+
+    return test
+
+
+def upserted_by_fields(
+    client: ApiClient, type_: str, criteria: Mapping[str, str], changes: Mapping[str, Any]
+) -> Test:
+    """12: an upsert by the fields of ``criteria`` (``meta.upsert`` naming them) that found the
+    one record of ``type_`` they match (200) and gave it ``changes``."""
+
+    def test(answer: Any) -> bool:
+        if not isinstance(answer, Exchange) or answer.status != 200:
+            return False
+        sent = _sent(answer)
+        data = sent.get("data") if isinstance(sent, dict) else None
+        meta = data.get("meta") if isinstance(data, dict) else None
+        upsert = meta.get("upsert") if isinstance(meta, dict) else None
+        if not isinstance(upsert, list) or sorted(map(str, upsert)) != sorted(criteria):
+            return False
+        params = [(f"filter[{name}]", value) for name, value in criteria.items()]
+        with _quiet(client) as api:
+            found = api.get(f"/{type_}", params=params).data
+        if not isinstance(found, list) or len(found) != 1 or not isinstance(answer.data, dict):
+            return False
+        stored = found[0]["attributes"]
+        return answer.data.get("id") == found[0]["id"] and all(
+            stored.get(name) == value for name, value in changes.items()
+        )
+
+    return test

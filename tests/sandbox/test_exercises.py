@@ -140,3 +140,68 @@ def test_ignored_read_only_field_wants_a_patch_that_changed_nothing(client: ApiC
     assert not test(patch({"timesContacted": before}))  # sending the same value proves nothing
     refused = client.patch("contacts/3", json={"data": {"type": "accounts", "id": "3"}})
     assert not test(refused)
+
+
+def test_account_with_new_contacts_wants_them_made_in_the_same_request(
+    client: ApiClient,
+) -> None:
+    test = exercises.account_with_new_contacts(
+        client, "Test & Co", [("Ann", "One"), ("Bob", "Two")], ("Bob", "Two")
+    )
+    bob = {"type": "contacts", "id": "b", "attributes": {"firstName": "Bob", "lastName": "Two"}}
+    ann = {"type": "contacts", "id": "a", "attributes": {"firstName": "Ann", "lastName": "One"}}
+    contacts = {"data": [{"type": "contacts", "id": "a"}, {"type": "contacts", "id": "b"}]}
+
+    def account(default: str, included: list[Any]) -> dict[str, Any]:
+        relationships = {
+            "contacts": contacts,
+            "defaultContact": {"data": {"type": "contacts", "id": default}},
+        }
+        data = {
+            "type": "accounts",
+            "attributes": {"name": "Test & Co"},
+            "relationships": relationships,
+        }
+        return {"data": data, "included": included}
+
+    right = client.post("accounts", json=account("b", [ann, bob]))
+    assert right.status == 201, right.errors
+    assert test(right)
+    wrong_default = client.post("accounts", json=account("a", [ann, bob]))
+    assert not test(wrong_default)
+    # the same contacts, made beforehand: not in one request
+    made = [client.post("contacts", json={"data": item}) for item in (ann, bob)]
+    ids = [str(m.data["id"]) for m in made]
+    later = account(ids[1], [])
+    later["data"]["relationships"]["contacts"] = {
+        "data": [{"type": "contacts", "id": i} for i in ids]
+    }
+    separate = client.post("accounts", json=later)
+    assert separate.status == 201, separate.errors
+    assert not test(separate)
+    assert not any(test(wrong) for wrong in wrong_answers(right))
+
+
+def test_upserted_by_fields_wants_the_found_record_changed(client: ApiClient) -> None:
+    sku = client.get("products", params={"page[size]": "1"}).data[0]["attributes"]["sku"]
+    test = exercises.upserted_by_fields(client, "products", {"sku": sku}, {"name": "Upserted"})
+    body: dict[str, Any] = {
+        "data": {
+            "type": "products",
+            "meta": {"upsert": ["sku"]},
+            "attributes": {"sku": sku, "name": "Not yet"},
+        }
+    }
+    first = client.post("products", json=body)
+    assert first.status == 200, first.errors
+    assert not test(first)  # the name is not the one asked for
+    body["data"]["attributes"]["name"] = "Upserted"
+    right = client.post("products", json=body)
+    assert test(right)
+    product = right.data["id"]
+    plain = client.patch(
+        f"products/{product}",
+        json={"data": {"type": "products", "id": product, "attributes": {"name": "Upserted"}}},
+    )
+    assert plain.status == 200 and not test(plain)  # found by id, not by the SKU
+    assert not any(test(wrong) for wrong in wrong_answers(right))
