@@ -16,6 +16,7 @@ from sandbox.metadata import (
     Relationship,
     ResourceType,
     Route,
+    WriteOptions,
 )
 
 __all__ = ["infer_data_type", "read_openapi"]
@@ -57,6 +58,10 @@ _ACTIONS = {
     ("relationship", "post"): "add_relationship",
     ("relationship", "delete"): "delete_relationship",
 }
+# the server's extensions for write requests (the library never imports the server)
+INCLUDED_EXAMPLE = "x-example-with-included"
+UPSERT_BY_ID = "x-upsert-by-id"
+UPSERT_FIELD_SETS = "x-upsert-field-sets"
 _METHODS = ("get", "post", "patch", "put", "delete", "options", "head")
 
 
@@ -114,6 +119,7 @@ class _Reader:
         self.routes: dict[str, list[Route]] = {}
         self.required: dict[str, tuple[str, ...]] = {}  # type → fields its create requires
         self.client_ids: set[str] = set()  # types whose create takes the id from the client
+        self.writes: dict[str, dict[str, WriteOptions]] = {}  # type → action → its options
 
     def resolve(self, node: Any) -> Any:
         """Follow local ``$ref`` s (``#/components/...``) until a node without one."""
@@ -223,6 +229,8 @@ class _Reader:
             self.required[match["type"]] = self.required_fields(operation)
             if self.id_required(operation):
                 self.client_ids.add(match["type"])
+        if action in ("create", "update"):
+            self.writes.setdefault(match["type"], {})[action] = self.write_options(operation)
 
     def required_fields(self, operation: Schema) -> tuple[str, ...]:
         """The ``required`` attributes and relationships of a create's request document."""
@@ -246,6 +254,28 @@ class _Reader:
                     if "id" in (data.get("required") or ()):
                         return True
         return False
+
+    def write_options(self, operation: Schema) -> WriteOptions:
+        """The meta options a create/update request takes (``meta.upsert`` with the server's
+        ``x-upsert-by-id`` and ``x-upsert-field-sets``, ``meta.validate``) and its example body
+        with ``included`` (``x-example-with-included``)."""
+        body = self.resolve(operation.get("requestBody"))
+        by_id, field_sets, validate, example = False, [], False, None
+        for media, content in (body.get("content") or {}).items():
+            if "json" not in media or not isinstance(content, Mapping):
+                continue
+            if isinstance(content.get(INCLUDED_EXAMPLE), Mapping):
+                example = content[INCLUDED_EXAMPLE]
+            for data in self.data_of(content.get("schema"))[0]:
+                meta = self.resolve(data.get("properties", {}).get("meta"))
+                options = meta.get("properties") or {}
+                upsert = self.resolve(options.get("upsert"))
+                by_id = by_id or upsert.get(UPSERT_BY_ID) is True
+                for names in upsert.get(UPSERT_FIELD_SETS) or ():
+                    if isinstance(names, list) and names and tuple(names) not in field_sets:
+                        field_sets.append(tuple(str(name) for name in names))
+                validate = validate or "validate" in options
+        return WriteOptions(by_id, tuple(field_sets), validate, example)
 
     # --- one resource type -------------------------------------------------------------------
 
@@ -272,6 +302,7 @@ class _Reader:
             routes=tuple(self.routes.get(type_, ())),
             required=self.required.get(type_, ()),
             client_id=type_ in self.client_ids,
+            writes=self.writes.get(type_, {}),
         )
         if params is None:
             return resource
@@ -288,6 +319,7 @@ class _Reader:
             resource.routes,
             resource.required,
             resource.client_id,
+            resource.writes,
         )
 
     def attribute(self, name: str, schema: Schema) -> Attribute:

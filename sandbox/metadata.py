@@ -40,6 +40,7 @@ __all__ = [
     "Relationship",
     "ResourceType",
     "Route",
+    "WriteOptions",
 ]
 
 
@@ -136,6 +137,22 @@ class Route:
 
 
 @dataclass(frozen=True)
+class WriteOptions:
+    """What a create or update request of a type may ask for (reference §12-§14): upsert by id
+    or by one of ``upsert_fields`` (field sets), validate only, and an example body that
+    creates a related record in ``included``."""
+
+    upsert_by_id: bool = False
+    upsert_fields: tuple[tuple[str, ...], ...] = ()
+    validate: bool = False
+    included_example: Mapping[str, Any] | None = None
+
+    @property
+    def upsert(self) -> bool:
+        return self.upsert_by_id or bool(self.upsert_fields)
+
+
+@dataclass(frozen=True)
 class ResourceType:
     """Everything the document says about one JSON:API resource type.
 
@@ -155,6 +172,11 @@ class ResourceType:
     routes: tuple[Route, ...] = ()
     required: tuple[str, ...] = ()  # attributes and relationships a create must give
     client_id: bool = False  # a create gives the new record's id (it is not generated)
+    writes: Mapping[str, WriteOptions] = field(default_factory=dict)  # "create"/"update" → …
+
+    def write_options(self, action: str) -> WriteOptions:
+        """The options of the ``create`` or ``update`` request (none for other actions)."""
+        return self.writes.get(action, WriteOptions())
 
     @property
     def fields(self) -> tuple[str, ...]:

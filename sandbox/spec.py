@@ -380,3 +380,51 @@ def _template_fields(
 
 def _dumps(document: Any) -> str:
     return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode()
+
+
+# --- a body template with a related record (reference §12) -------------------------------------
+
+TEMPORARY_ID = "new-1"  # the id a new related record is known by within the request
+_OWNERSHIP = frozenset({"owner", "organization"})  # defaulted to the caller: not the example
+
+
+def related_choice(metadata: Metadata | None, spec: RequestSpec) -> tuple[str, ResourceType] | None:
+    """The relationship a template creates a related record through, and its target type: one
+    whose target can be created, to-many first on a create (``accounts`` → ``contacts``),
+    to-one first on an update (a new link that replaces nothing else)."""
+    resource = metadata.resources.get(spec.type) if metadata is not None else None
+    if metadata is None or resource is None or spec.action not in ("create", "update"):
+        return None
+    many_first = spec.action == "create"
+    for name, rel in sorted(resource.relationships.items(), key=lambda i: i[1].many != many_first):
+        target = metadata.resources.get(rel.target or "")
+        if name not in _OWNERSHIP and target is not None and target.allows("create"):
+            return name, target
+    return None
+
+
+def included_template(
+    spec: RequestSpec, metadata: Metadata | None, ids: Mapping[str, str] | None = None
+) -> str:
+    """A create/update document that also creates a related record in ``included``, under a
+    temporary id the primary object links to — the server's own example for a create when its
+    OpenAPI has one (``x-example-with-included``), else one made from the metadata. Without a
+    relationship to a type that can be created: :func:`body_template`'s body."""
+    resource = metadata.resources.get(spec.type) if metadata is not None else None
+    example = resource.write_options("create").included_example if resource else None
+    if spec.action == "create" and example:
+        return _dumps(example)
+    document = orjson.loads(body_template(spec, metadata, ids) or "{}")
+    choice = related_choice(metadata, spec)
+    if choice is None or not isinstance(document.get("data"), dict):
+        return _dumps(document) if document else ""
+    name, target = choice
+    item = orjson.loads(body_template(RequestSpec(target.type, "create"), metadata, ids))["data"]
+    item["id"] = item.get("id") or TEMPORARY_ID
+    item = {"type": item.pop("type"), "id": item.pop("id"), **item}
+    assert resource is not None  # a choice was found
+    identifier = {"type": target.type, "id": item["id"]}
+    link = [identifier] if resource.relationships[name].many else identifier
+    document["data"].setdefault("relationships", {})[name] = {"data": link}
+    document["included"] = [item]
+    return _dumps(document)

@@ -10,7 +10,15 @@ import pytest
 
 from sandbox import ApiClient, Metadata
 from sandbox.metadata import Attribute
-from sandbox.spec import ACTIONS, RequestSpec, SpecError, body_template, sample_value
+from sandbox.spec import (
+    ACTIONS,
+    RequestSpec,
+    SpecError,
+    body_template,
+    included_template,
+    related_choice,
+    sample_value,
+)
 from server.domain.resources import build_registry
 from server.openapi import build_openapi
 
@@ -245,6 +253,52 @@ def test_body_template_uses_known_ids_and_none_for_reads() -> None:
         "data": {"type": "countries", "id": "US"}
     }
     assert body_template(RequestSpec("accounts"), metadata()) == ""
+
+
+@pytest.mark.parametrize(
+    ("spec", "relationship", "target"),
+    [
+        pytest.param(RequestSpec("accounts", "create"), "contacts", "contacts", id="to-many-first"),
+        pytest.param(
+            RequestSpec("accounts", "update", "1"), "defaultContact", "contacts", id="to-one-first"
+        ),
+        pytest.param(RequestSpec("tasks", "create"), None, None, id="only-ownership"),
+        pytest.param(RequestSpec("accounts", "get"), None, None, id="not-a-write"),
+    ],
+)
+def test_related_choice(spec: RequestSpec, relationship: str | None, target: str | None) -> None:
+    choice = related_choice(metadata(), spec)
+    got = (choice[0], choice[1].type) if choice else (None, None)
+    assert got == (relationship, target)
+
+
+def test_included_template_of_a_create_is_the_servers_example() -> None:
+    document = json.loads(included_template(RequestSpec("accounts", "create"), metadata()))
+    example = metadata().resources["accounts"].write_options("create").included_example
+    assert document == example
+    link = document["data"]["relationships"]["contacts"]["data"]
+    assert link == [{"type": "contacts", "id": document["included"][0]["id"]}]
+
+
+def test_included_template_made_from_the_metadata() -> None:
+    spec = RequestSpec("accounts", "update", "7")
+    document = json.loads(included_template(spec, metadata(), {"contacts": "3"}))
+    assert document == {
+        "data": {
+            "type": "accounts",
+            "id": "7",
+            "attributes": document["data"]["attributes"],
+            "relationships": {"defaultContact": {"data": {"type": "contacts", "id": "new-1"}}},
+        },
+        "included": [
+            {"type": "contacts", "id": "new-1", "attributes": {"lastName": "Sandbox example"}}
+        ],
+    }
+
+
+def test_included_template_without_a_related_type_is_the_plain_template() -> None:
+    spec = RequestSpec("tasks", "create")
+    assert included_template(spec, metadata()) == body_template(spec, metadata())
 
 
 def test_with_template_keeps_a_typed_body() -> None:
