@@ -65,6 +65,7 @@ from server.jsonapi.request_doc import (
 )
 from server.metadata.model import Auto, Resource
 from server.metadata.rules import Unique
+from server.storage.dialect import restore_sequences, sequence_values
 from server.storage.load import Loader
 from server.storage.write import Writer
 
@@ -144,10 +145,20 @@ def save(
     raise_all(option_errors(primary, post=url_id is None))
     if url_id is None:
         allowed_rule(ctx, primary.resource, "CREATE")
-    with connection.begin_nested() as savepoint:
-        saved = _run(ctx, connection, document, query, url_id, pointers)
-        if saved.validated:
-            savepoint.rollback()
+    schema = ctx.backend.schema
+    sequences = sequence_values(
+        connection, [schema.tables[o.resource.type] for o in document.objects]
+    )
+    try:
+        with connection.begin_nested() as savepoint:
+            saved = _run(ctx, connection, document, query, url_id, pointers)
+            if saved.validated:
+                savepoint.rollback()
+    except Exception:
+        restore_sequences(connection, sequences)  # nothing kept, not even an id
+        raise
+    if saved.validated:
+        restore_sequences(connection, sequences)
     return saved
 
 

@@ -10,12 +10,15 @@
   on PostgreSQL, whose indexes are declared so (:func:`sort_index`).
 - Rows stream from a server-side cursor on PostgreSQL (:func:`stream`), as SQLite's cursor does.
 - Seeded rows carry their ids: PostgreSQL's sequences then move past them (:func:`sync_sequences`).
+- A sequence is not transactional on PostgreSQL: a write that leaves nothing behind (validate
+  only, or refused) puts the sequences it used back (:func:`sequence_values`,
+  :func:`restore_sequences`), as SQLite's rolled-back counter is.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -207,4 +210,37 @@ def sync_sequences(connection: sa.Connection, metadata: sa.MetaData) -> None:
             f'SELECT setval(%(seq)s, COALESCE((SELECT MAX("{pk[0].name}") FROM "{table.name}"), 0)'
             " + 1, false)",
             {"seq": name},
+        )
+
+
+def sequence_values(connection: sa.Connection, tables: Iterable[sa.Table]) -> list[Any]:
+    """On PostgreSQL, where the generated-id sequences of ``tables`` stand, for
+    :func:`restore_sequences` (a sequence is not transactional: an insert rolled back keeps the
+    value it took; SQLite's counter rolls back with the transaction, so nothing there). Call
+    within the writers' turn (:func:`begin_write`), so that no other writer moves them."""
+    if connection.dialect.name != "postgresql":
+        return []
+    values = []
+    for table in dict.fromkeys(tables):
+        pk = list(table.primary_key.columns)
+        if len(pk) != 1 or pk[0].autoincrement is False or not isinstance(pk[0].type, sa.Integer):
+            continue
+        name = connection.exec_driver_sql(
+            "SELECT pg_get_serial_sequence(%(table)s, %(column)s)",
+            {"table": table.name, "column": pk[0].name},
+        ).scalar()
+        if name is not None:
+            last, called = connection.exec_driver_sql(
+                f"SELECT last_value, is_called FROM {name}"  # a name PostgreSQL gave
+            ).one()
+            values.append((name, last, called))
+    return values
+
+
+def restore_sequences(connection: sa.Connection, values: list[Any]) -> None:
+    """Put the sequences back where :func:`sequence_values` found them."""
+    for name, last, called in values:
+        connection.exec_driver_sql(
+            "SELECT setval(%(seq)s, %(value)s, %(called)s)",
+            {"seq": name, "value": last, "called": called},
         )
