@@ -29,6 +29,7 @@ import sqlalchemy as sa
 
 from server.domain.resources import build_registry
 from server.domain.setup import prepare_database
+from server.storage.plans import analyze
 from server.storage.tables import build_schema
 
 ENV = "ORO_SANDBOX_TEST_POSTGRESQL"
@@ -150,6 +151,7 @@ class Databases:
         try:
             registry = build_registry()
             prepare_database(engine, registry, build_schema(registry))
+            analyze(engine)  # the clones have statistics already
         finally:
             engine.dispose()
         self._template_ready = True

@@ -20,8 +20,16 @@ log = logging.getLogger(__name__)
 def create_engine(url: str) -> sa.Engine:
     parsed = sa.make_url(url)
     if parsed.get_backend_name() == "postgresql":
-        # as many connections as Starlette's thread pool may ask for at once (40 threads)
-        return sa.create_engine(url, pool_size=10, max_overflow=30, pool_pre_ping=True)
+        # as many connections as Starlette's thread pool may ask for at once (40 threads); a
+        # sandbox's data sits in memory, so an index lookup costs about a sequential read (else
+        # a page's to-many ids scan the whole link table), and no JIT for short queries
+        return sa.create_engine(
+            url,
+            pool_size=10,
+            max_overflow=30,
+            pool_pre_ping=True,
+            connect_args={"options": "-c random_page_cost=1.1 -c jit=off"},
+        )
     if parsed.get_backend_name() != "sqlite":
         return sa.create_engine(url)
     memory = parsed.database in (None, "", ":memory:")

@@ -141,6 +141,14 @@ def analyze(engine: sa.Engine) -> None:
     seeded or made before): SQLite's ``ANALYZE`` (approximate, bounded work per index) fills
     ``sqlite_stat1``, which tells an index on a few values from a selective one; PostgreSQL's
     fills its histograms. Later, ``PRAGMA optimize`` or autovacuum keep them current."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            analyzed = connection.exec_driver_sql(  # statistics stored (copied with a template)
+                "SELECT count(*) FROM pg_stats WHERE schemaname = current_schema()"
+            ).scalar()
+            if not analyzed:  # and the visibility map, so index-only scans skip the heap
+                connection.exec_driver_sql("VACUUM ANALYZE")
+        return
     with engine.begin() as connection:
         if connection.dialect.name == "sqlite":
             known = connection.exec_driver_sql(
@@ -148,13 +156,6 @@ def analyze(engine: sa.Engine) -> None:
             ).first()
             if known is None:
                 connection.exec_driver_sql("PRAGMA analysis_limit = 1000")
-                connection.exec_driver_sql("ANALYZE")
-        elif connection.dialect.name == "postgresql":
-            analyzed = connection.exec_driver_sql(
-                "SELECT count(*) FROM pg_stat_user_tables"
-                " WHERE last_analyze IS NOT NULL OR last_autoanalyze IS NOT NULL"
-            ).scalar()
-            if not analyzed:
                 connection.exec_driver_sql("ANALYZE")
 
 
