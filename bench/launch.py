@@ -62,14 +62,12 @@ def serve(app: Any, workers: int = 1) -> None:
     if workers > 1:  # oro-sandbox serve --workers: uvicorn's supervisor, one listening socket
         from uvicorn.supervisors import Multiprocess
 
-        config.load()
-        sock.listen(2048)
-        loop = "asyncio" if config.loop in ("auto", "asyncio") else config.loop
+        sock.listen(2048)  # (the config stays unloaded: the workers must unpickle it)
         announce = {
             "url": f"http://{HOST}:{port}",
             "uvicorn": uvicorn.__version__,
-            "http": config.http_protocol_class.__name__,
-            "loop": loop,
+            "http": str(config.http),
+            "loop": str(config.loop),
             "workers": workers,
         }
         print(orjson.dumps(announce).decode(), flush=True)
