@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,7 @@ from server.jsonapi.document import View
 from server.metadata.access import Rule
 from server.metadata.model import Registry, Resource
 from server.settings import Settings
+from server.storage.dialect import read_engine
 from server.storage.select import Selector
 from server.storage.tables import Schema
 
@@ -32,6 +34,11 @@ class Backend:
     acl: Acl | None = None  # None: access control is off
     authenticators: tuple[Authenticator, ...] = ()
     feature_cache: FeatureCache = field(default_factory=FeatureCache)
+
+    @functools.cached_property
+    def reads(self) -> sa.Engine:
+        """The engine for reads (``server.storage.dialect.read_engine``)."""
+        return read_engine(self.engine)
 
 
 @dataclass

@@ -47,7 +47,7 @@ def get_list(ctx: Context, resource: Resource) -> Reply:
 def get(ctx: Context, resource: Resource, id_text: str) -> Reply:
     id_ = parse_id(resource, id_text)
     query = item_query(ctx, resource)
-    with ctx.backend.engine.connect() as connection:
+    with ctx.backend.reads.connect() as connection:
         loader = loader_for(ctx, connection)
         row = fetch_one(loader, ctx, resource, id_)
         document = single_document(
@@ -62,11 +62,11 @@ def get_subresource(ctx: Context, resource: Resource, id_text: str, rel: Relatio
     selector = ctx.backend.selector
     if rel.many:
         query = list_query(ctx, target)
-        with ctx.backend.engine.connect() as connection:
+        with ctx.backend.reads.connect() as connection:
             fetch_one(loader_for(ctx, connection), ctx, resource, id_)
         return collection(ctx, target, query, Within(resource, rel, id_), ctx.url)
     query = item_query(ctx, target)
-    with ctx.backend.engine.connect() as connection:
+    with ctx.backend.reads.connect() as connection:
         loader = loader_for(ctx, connection)
         owner_row = fetch_one(loader, ctx, resource, id_)
         allowed_rule(ctx, target)
@@ -86,7 +86,7 @@ def get_relationship(ctx: Context, resource: Resource, id_text: str, rel: Relati
     related_url = f"{ctx.api_url}/{resource.type}/{id_text}/{rel.name}"
     if rel.many:
         query = list_query(ctx, target, RELATIONSHIP_FAMILIES)
-        with ctx.backend.engine.connect() as connection:
+        with ctx.backend.reads.connect() as connection:
             fetch_one(loader_for(ctx, connection), ctx, resource, id_)
         return collection(
             ctx,
@@ -98,7 +98,7 @@ def get_relationship(ctx: Context, resource: Resource, id_text: str, rel: Relati
             related_url=related_url,
         )
     list_query(ctx, target, frozenset())
-    with ctx.backend.engine.connect() as connection:
+    with ctx.backend.reads.connect() as connection:
         owner_row = fetch_one(loader_for(ctx, connection), ctx, resource, id_)
     related = owner_row[_to_one_position(resource, rel)]
     if not ctx.json_api:
@@ -136,7 +136,7 @@ def collection(
     top_links: dict[str, str] = {"self": self_url}
     if related_url:
         top_links["related"] = related_url
-    with backend.engine.connect() as connection:
+    with backend.reads.connect() as connection:
         loader = loader_for(ctx, connection)
         if "totalCount" in ctx.x_include:
             total = loader.scalar(backend.selector.count(resource, query, within, access))

@@ -12,6 +12,7 @@ from server.auth.principal import load_principal
 from server.auth.session import SessionAuthenticator
 from server.auth.wsse import WsseAuthenticator
 from server.settings import Settings
+from server.storage.dialect import read_engine
 from server.storage.tables import Schema
 
 ADMIN_USER_ID = 1
@@ -30,7 +31,7 @@ def build_security(
         acl = Acl.load(connection, schema)
     keys = load_or_create_keys(engine, schema)
     return acl, (
-        BearerAuthenticator(engine, schema, settings, keys),
+        BearerAuthenticator(read_engine(engine), schema, settings, keys),  # reads only
         WsseAuthenticator(engine, schema, settings),
         SessionAuthenticator(engine, schema, settings, keys),  # last: it needs X-CSRF-Header
     )

@@ -27,7 +27,6 @@ def create_engine(url: str) -> sa.Engine:
             url,
             pool_size=10,
             max_overflow=30,
-            pool_pre_ping=True,
             connect_args={"options": "-c random_page_cost=1.1 -c jit=off"},
         )
     if parsed.get_backend_name() != "sqlite":

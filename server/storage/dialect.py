@@ -8,7 +8,8 @@
 - A unique index's violation names its columns (:func:`unique_violation_columns`).
 - NULL sorts as the lowest value on both (SQLite's order): ``ASC NULLS FIRST``, ``DESC NULLS LAST``
   on PostgreSQL, whose indexes are declared so (:func:`sort_index`).
-- Rows stream from a server-side cursor on PostgreSQL (:func:`stream`), as SQLite's cursor does.
+- Rows stream from a server-side cursor on PostgreSQL (:func:`stream`), as SQLite's cursor does;
+  other reads run without a transaction of their own (:func:`read_engine`).
 - Seeded rows carry their ids: PostgreSQL's sequences then move past them (:func:`sync_sequences`).
 - A sequence is not transactional on PostgreSQL: a write that leaves nothing behind (validate
   only, or refused) puts the sequences it used back (:func:`sequence_values`,
@@ -136,7 +137,10 @@ def _ordered(element: ordered, compiler: SQLCompiler, **kw: Any) -> str:
 @compiles(ordered, "postgresql")
 def _ordered_pg(element: ordered, compiler: SQLCompiler, **kw: Any) -> str:
     column = element.column
-    term = column.desc().nulls_last() if element.descending else column.asc().nulls_first()
+    if getattr(column, "primary_key", False) or getattr(column, "nullable", True) is False:
+        term = column.desc() if element.descending else column.asc()  # its index serves it
+    else:
+        term = column.desc().nulls_last() if element.descending else column.asc().nulls_first()
     return str(compiler.process(term, **kw))
 
 
@@ -146,6 +150,15 @@ def sort_index(name: str, column: sa.Column[Any]) -> list[sa.Index]:
         sa.Index(name, column).ddl_if(dialect="sqlite"),
         sa.Index(name, column.asc().nulls_first()).ddl_if(dialect="postgresql"),
     ]
+
+
+def read_engine(engine: sa.Engine) -> sa.Engine:
+    """Connections for reads: on PostgreSQL in autocommit (a read needs no transaction of its own,
+    and so costs no BEGIN and ROLLBACK round trips; each statement sees what is committed, as a
+    SQLite read does); the engine itself elsewhere. The pool is the same."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="AUTOCOMMIT")
+    return engine
 
 
 def begin_write(connection: sa.Connection) -> None:
