@@ -391,16 +391,21 @@ _OWNERSHIP = frozenset({"owner", "organization"})  # defaulted to the caller: no
 def related_choice(metadata: Metadata | None, spec: RequestSpec) -> tuple[str, ResourceType] | None:
     """The relationship a template creates a related record through, and its target type: one
     whose target can be created, to-many first on a create (``accounts`` → ``contacts``),
-    to-one first on an update (a new link that replaces nothing else)."""
+    to-one first on an update (a new link that replaces nothing else); a target whose records
+    have ids of their own (weight units: shared dictionaries) only when nothing else is."""
     resource = metadata.resources.get(spec.type) if metadata is not None else None
     if metadata is None or resource is None or spec.action not in ("create", "update"):
         return None
     many_first = spec.action == "create"
+    found = []
     for name, rel in sorted(resource.relationships.items(), key=lambda i: i[1].many != many_first):
         target = metadata.resources.get(rel.target or "")
         if name not in _OWNERSHIP and target is not None and target.allows("create"):
-            return name, target
-    return None
+            found.append((target.client_id, name, target))
+    if not found:
+        return None
+    _, name, target = min(found, key=lambda choice: choice[0])  # stable: the first of its kind
+    return name, target
 
 
 def included_template(

@@ -21,7 +21,7 @@ from sandbox.collection import CollectionStore, spec_from_saved
 from sandbox.history import History, SavedRequest
 from sandbox.journal import ENV_HISTORY, Journal
 from sandbox.metadata import Metadata
-from sandbox.spec import ACTIONS, RequestSpec, SpecError
+from sandbox.spec import ACTIONS, RequestSpec, SpecError, included_template, related_choice
 from sandbox.widgets.builder import RequestBuilder
 from sandbox.widgets.checks import Problem
 from sandbox.widgets.code import CodeView
@@ -201,6 +201,7 @@ class SandboxApp(widgets.VBox):
         self.page_keys.on_send = guard(self.send_in_background)
         self.builder.on_change(guard(self._refresh))
         self.builder.on_template = guard(lambda: self.fill_template(force=True))
+        self.builder.on_related_template = guard(self.fill_related_template)
         self.builder.type.observe(guard(lambda _: self._show_docs()), "value")
         self.builder.action.observe(guard(lambda _: self.fill_template()), "value")
         self.builder.relationship.observe(guard(lambda _: self._relationship_changed()), "value")
@@ -355,6 +356,20 @@ class SandboxApp(widgets.VBox):
         ids = {type_: id_ for type_ in needed if (id_ := self._first_id(type_))}
         bare = RequestSpec(spec.type, spec.action, spec.id, spec.relationship)
         self.builder.body.value = bare.with_template(self.metadata, ids).body
+
+    def fill_related_template(self) -> None:
+        """Put a create/update body into the body editor that also creates a related record in
+        ``included`` (reference §12), with real ids where the records need related ones."""
+        spec = self.builder.spec
+        if spec.action not in ("create", "update"):
+            return
+        needed = self._related_types(spec)
+        choice = related_choice(self.metadata, spec)
+        if choice is not None:
+            needed += self._related_types(RequestSpec(choice[1].type, "create"))
+        ids = {type_: id_ for type_ in dict.fromkeys(needed) if (id_ := self._first_id(type_))}
+        bare = RequestSpec(spec.type, spec.action, spec.id, spec.relationship)
+        self.builder.body.value = included_template(bare, self.metadata, ids)
 
     def use(self, client: ApiClient, metadata: Metadata | None) -> None:
         """Talk to another server, or as someone else, from now on (the Server… panel's

@@ -31,6 +31,7 @@ from sandbox.widgets.params import (
     sort_paths,
 )
 from sandbox.widgets.rows import FieldsetRow, FilterRow, offer_tags
+from sandbox.widgets.write_options import WriteOptionsRow, with_options
 
 ERROR_CLASS = "oro-error"  # the CSS class of a control an error points at
 
@@ -95,10 +96,12 @@ class RequestBuilder(widgets.VBox):
             layout=widgets.Layout(width="100%"),
         )
         self.template = widgets.Button(description="Body template", icon="file-alt")
+        self.write = WriteOptionsRow()  # upsert, validate, a template with a related record
         self.hint = widgets.HTML()  # details that no control of the builder is about
         self.highlighted: dict[str, str] = {}  # control name → the error detail shown
         self.checked: dict[str, str] = {}  # control name → what the metadata says is wrong
         self.on_template: Callable[[], None] | None = None  # the app fills the body
+        self.on_related_template: Callable[[], None] | None = None  # … with a related record
         self._listeners: list[Callable[[], None]] = []
         self._server_marks: list[tuple[str, str, str]] = []  # (control, where, detail)
         self._check_marks: list[tuple[str, str, str]] = []
@@ -107,6 +110,11 @@ class RequestBuilder(widgets.VBox):
         self.add_filter.on_click(lambda _: self.add_filter_row())
         self.add_fieldset.on_click(lambda _: self.add_fieldset_row())
         self.template.on_click(lambda _: self.on_template and self.on_template())
+        self.write.on_related_template = lambda: (
+            self.on_related_template and self.on_related_template()
+        )
+        self.write.on_options = self._write_options_changed
+        self.body.observe(lambda _: self.write.read(self.body.value), "value")
         self.type.observe(lambda _: self._type_changed(), "value")
         self.action.observe(lambda _: self._action_changed(), "value")
         plain = [self.type, self.action, self.id, self.relationship, self.include, self.sort]
@@ -127,7 +135,8 @@ class RequestBuilder(widgets.VBox):
             "x_include": _labelled("X-Include", *self.x_include.values()),
             "other": _labelled("other", self.other),
             "headers": _labelled("headers", self.headers),
-            "body": widgets.VBox([_labelled("body", self.template), self.body]),
+            "write": _labelled("write", self.write),
+            "body": widgets.VBox([_labelled("body", self.template, self.write.related), self.body]),
         }
         # each row's hint sits right under it: the details of the errors about its controls
         self.hints = {name: widgets.HTML() for name in lines}
@@ -448,6 +457,7 @@ class RequestBuilder(widgets.VBox):
         self.relationship.options = rels
         if rels:
             self.relationship.value = current if current in rels else rels[0]
+        self.write.offer(resource, action.name)
         shown = {
             "target": True,
             "id": action.needs_id,
@@ -456,6 +466,7 @@ class RequestBuilder(widgets.VBox):
             "other": True,
             "headers": True,
             "body": action.body,
+            "write": action.name in ("create", "update") and self.write.offers_any,
             "page": "page" in action.query,
             **{name: name in action.query for name in ("filter", "fields", *LISTS)},
         }
@@ -463,6 +474,14 @@ class RequestBuilder(widgets.VBox):
             row.layout.display = None if shown[name] else "none"
         if not action.body:
             self.body.value = ""
+        self.write.read(self.body.value)
+
+    def _write_options_changed(self, upsert: str, validate: bool) -> None:
+        """The user chose an upsert or validate option: the body's ``data.meta`` follows (a body
+        that is not a write document yet is left as it is)."""
+        body = with_options(self.body.value or "{}", upsert, validate)
+        if body is not None:
+            self.body.value = body
 
 
 def _shape(action: str) -> str:

@@ -138,7 +138,22 @@ def resource_html(resource: ResourceType) -> str:
         parts.append(_table(("action", "method", "path"), rows))
     else:
         parts.append(_note("The server's description lists no actions."))
+    writes = [a for a in ("create", "update") if resource.allows(a)]
+    if writes:
+        parts.append("<h4>Upsert and validate</h4>")
+        parts.append(
+            _table(("action", "upsert", "validate"), [_write_row(resource, a) for a in writes])
+        )
     return "".join(parts)
+
+
+def _write_row(resource: ResourceType, action: str) -> tuple[str, str, str]:
+    """How a create or update may upsert (``meta.upsert``) and whether it validates only."""
+    options = resource.write_options(action)
+    ways = ["by id (<code>true</code>)"] if options.upsert_by_id else []
+    ways += ["by " + " + ".join(_code(name) for name in names) for names in options.upsert_fields]
+    upsert = " or ".join(ways) if ways else "no"
+    return _code(action), upsert, "yes" if options.validate else "no"
 
 
 class DocsView(widgets.VBox):

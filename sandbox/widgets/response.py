@@ -28,6 +28,7 @@ __all__ = [
     "body_html",
     "copy_button",
     "headers_html",
+    "include_ids_html",
     "sent_html",
     "status_html",
 ]
@@ -62,6 +63,12 @@ _CSS = (
 .oro-sent h4 { margin: 8px 0 2px; font-size: 12px; font-weight: 600;
   color: var(--jp-content-font-color2, #616161); }
 .oro-note { color: var(--jp-content-font-color2, #616161); font-style: italic; }
+.oro-include-ids { margin: 4px 0; }
+.oro-include-ids table { border-collapse: collapse; }
+.oro-include-ids td, .oro-include-ids th { font-family: var(--jp-code-font-family, monospace);
+  padding: 1px 10px 1px 0; text-align: left; overflow-wrap: anywhere; }
+.oro-include-ids th { font-family: inherit; font-weight: 600;
+  color: var(--jp-content-font-color2, #616161); }
 """
 )
 
@@ -137,6 +144,31 @@ def sent_html(request: httpx.Request) -> str:
     return f'<div class="oro-sent">{"".join(parts)}</div>'
 
 
+def include_ids_html(document: object) -> str:
+    """Which record each temporary id of the request's ``included`` became (the response's
+    ``included`` items with ``meta.includeId``, reference §12): a small table, or ``""``."""
+    included = document.get("included") if isinstance(document, dict) else None
+    items = included if isinstance(included, list) else []
+    rows = [
+        (str(item.get("type", "")), str(item["meta"]["includeId"]), str(item.get("id", "")))
+        for item in items
+        if isinstance(item, dict)
+        and isinstance(item.get("meta"), dict)
+        and "includeId" in item["meta"]
+    ]
+    if not rows:
+        return ""
+    cells = "".join(
+        f"<tr><td>{escape(type_)}</td><td>{escape(sent)}</td><td>→ {escape(id_)}</td></tr>"
+        for type_, sent, id_ in rows
+    )
+    head = "<tr><th>type</th><th>includeId (sent)</th><th>id</th></tr>"
+    return (
+        '<details class="oro-include-ids" open><summary>Included records: temporary id → id'
+        f"</summary><table>{head}{cells}</table></details>"
+    )
+
+
 def body_html(exchange: Exchange, *, raw: bool) -> str:
     """The body: collapsible JSON, or (``raw``, or a body that is not JSON) the bytes as text."""
     body = exchange.raw
@@ -191,6 +223,7 @@ class ResponseView(widgets.VBox):
             icon="file-text-o",
             layout=widgets.Layout(width="auto"),
         )
+        self.include_ids = widgets.HTML()  # temporary id → id of the written included items
         self.body = widgets.HTML()
         self.body_box = widgets.Box(
             [self.body], layout=widgets.Layout(max_height="640px", overflow="auto")
@@ -204,6 +237,7 @@ class ResponseView(widgets.VBox):
                 self.url,
                 self.headers,
                 widgets.HBox([self.raw_toggle]),
+                self.include_ids,
                 self.body_box,
                 self.errors,
             ],
@@ -229,6 +263,7 @@ class ResponseView(widgets.VBox):
         self.url.value = url_html(exchange.request.method, str(exchange.request.url))
         self._show_headers(list(exchange.headers.multi_items()), exchange.response.request)
         self.raw_toggle.layout.display = None
+        self.include_ids.value = include_ids_html(exchange.document)
         self._render_body()
 
     def show_failure(self, error: ConnectionFailed) -> None:
@@ -239,6 +274,7 @@ class ResponseView(widgets.VBox):
         self.url.value = url_html(error.request.method, str(error.request.url))
         self._show_headers(None)
         self.raw_toggle.layout.display = "none"
+        self.include_ids.value = ""
         self.body.value = f'<p class="oro-note">{escape(str(error))}</p>'
 
     def clear(self) -> None:
@@ -248,6 +284,7 @@ class ResponseView(widgets.VBox):
         self.url.value = ""
         self._show_headers(None)
         self.raw_toggle.layout.display = "none"
+        self.include_ids.value = ""
         self.body.value = '<p class="oro-note">No request sent yet.</p>'
 
     def _show_headers(

@@ -68,6 +68,44 @@ def test_create_from_the_template(app: SandboxApp) -> None:
     assert exchange is not None and exchange.status == 201, exchange.document
 
 
+def test_create_with_a_related_record_upserted_then_validated(app: SandboxApp) -> None:
+    app.builder.type.value = "accounts"
+    app.builder.action.value = "create"
+    app.builder.write.related.click()
+    sent = json.loads(app.builder.body.value)
+    temporary = sent["included"][0]["id"]
+    exchange = app.send()
+    assert exchange is not None and exchange.status == 201, exchange.text
+    contact = exchange.document["included"][0]
+    assert f"<td>{temporary}</td><td>→ {contact['id']}</td>" in app.response.include_ids.value
+    # the same body as an upsert by name: the account is found (200), nothing new is written
+    app.builder.write.upsert.value = "name"
+    assert json.loads(app.builder.body.value)["data"]["meta"] == {"upsert": ["name"]}
+    again = app.send()
+    assert again is not None and again.status == 200, again.text
+    assert again.document["data"]["id"] == exchange.document["data"]["id"]
+    # validate only, with the upsert turned off: the would-be account, not saved
+    app.builder.write.upsert.value = ""
+    app.builder.write.validate.value = True
+    checked = app.send()
+    assert checked is not None and checked.status == 201 and "location" not in checked.headers
+    missing = app.client.get(f"accounts/{checked.document['data']['id']}")
+    assert missing.status == 404
+
+
+def test_an_update_with_a_related_record_links_it(app: SandboxApp) -> None:
+    app.builder.type.value = "accounts"
+    app.builder.action.value = "update"
+    app.builder.id.value = "1"
+    app.builder.write.related.click()
+    exchange = app.send()
+    assert exchange is not None and exchange.status == 200, exchange.text
+    contact = exchange.document["included"][0]
+    assert contact["meta"]["includeId"] == "new-1"
+    link = exchange.document["data"]["relationships"]["defaultContact"]["data"]
+    assert link == {"type": "contacts", "id": contact["id"]}
+
+
 def test_relationship_template_names_an_existing_record(app: SandboxApp) -> None:
     app.builder.type.value = "accounts"
     app.builder.action.value = "add_relationship"

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from sandbox import ApiClient, Metadata
-from sandbox.metadata import Attribute, FieldFilter, Relationship, ResourceType, Route
+from sandbox.metadata import (
+    Attribute,
+    FieldFilter,
+    Relationship,
+    ResourceType,
+    Route,
+    WriteOptions,
+)
 from sandbox.widgets.docs import DocsView, resource_html
 
 TASKS = ResourceType(
@@ -187,3 +194,26 @@ def test_view_with_the_live_metadata(api_url: str) -> None:
     )
     view.clear()
     assert view.resource is None
+
+
+def test_upsert_and_validate_per_write_action() -> None:
+    products = ResourceType(
+        "products",
+        routes=(
+            Route("create", "POST", "/api/products"),
+            Route("update", "PATCH", "/api/products/{id}"),
+        ),
+        writes={
+            "create": WriteOptions(upsert_fields=(("sku",), ("name", "code")), validate=True),
+            "update": WriteOptions(upsert_by_id=True),
+        },
+    )
+    assert section(resource_html(products), "Upsert and validate") == (
+        "<table><thead><tr><th>action</th><th>upsert</th><th>validate</th></tr></thead><tbody>"
+        "<tr><td><code>create</code></td>"
+        "<td>by <code>sku</code> or by <code>name</code> + <code>code</code></td><td>yes</td></tr>"
+        "<tr><td><code>update</code></td><td>by id (<code>true</code>)</td><td>no</td></tr>"
+        "</tbody></table>"
+    )
+    countries = ResourceType("countries", routes=(Route("get", "GET", "/api/countries/{id}"),))
+    assert "Upsert and validate" not in resource_html(countries)  # no write action

@@ -13,6 +13,7 @@ from sandbox.widgets.response import (
     ResponseView,
     body_html,
     headers_html,
+    include_ids_html,
     status_html,
 )
 
@@ -123,6 +124,34 @@ def test_raw_is_capped() -> None:
     html = body_html(exchange(200, b"x" * (RAW_LIMIT + 5)), raw=True)
     assert html.startswith(f'<p class="oro-note">The first {RAW_LIMIT:,} of {RAW_LIMIT + 5:,}')
     assert html.count("x") == RAW_LIMIT
+
+
+def test_include_ids_html_maps_each_temporary_id_to_its_record() -> None:
+    document = {
+        "data": {"type": "accounts", "id": "52"},
+        "included": [
+            {"type": "contacts", "id": "79", "meta": {"includeId": "john<1>"}},
+            {"type": "users", "id": "1"},  # asked for with ?include=: not written
+        ],
+    }
+    assert include_ids_html(document) == (
+        '<details class="oro-include-ids" open><summary>Included records: temporary id → id'
+        "</summary><table><tr><th>type</th><th>includeId (sent)</th><th>id</th></tr>"
+        "<tr><td>contacts</td><td>john&lt;1&gt;</td><td>→ 79</td></tr></table></details>"
+    )
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        pytest.param({"data": []}, id="no-included"),
+        pytest.param({"included": [{"type": "users", "id": "1"}]}, id="nothing-written"),
+        pytest.param([1, 2], id="not-a-document"),
+        pytest.param(None, id="no-document"),
+    ],
+)
+def test_include_ids_html_is_empty_without_written_items(document: object) -> None:
+    assert include_ids_html(document) == ""
 
 
 def test_view_shows_a_live_collection(api_url: str) -> None:

@@ -208,6 +208,47 @@ def test_a_plain_text_body_when_the_editor_cannot_start(page: object, voila_url:
     wait_status(page, "201 Created")
 
 
+def test_write_options_related_record_and_include_ids(
+    sized: object, voila_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A create with a related record in one request (reference §12), validated only: the
+    template, the validate option, the temporary id → id table; an error inside ``included``
+    marks the body at its pointer. (The upsert picker: tests/sandbox/widgets/test_app.py.)"""
+    page = sized
+    width = page.viewport_size["width"]  # type: ignore[attr-defined]
+    open_sandbox(page, voila_url)
+    set_text(page, ".oro-type", "contacts")
+    choose_action(page, "create")
+    assert page.locator(".oro-upsert").is_hidden()  # type: ignore[attr-defined]  # none here
+    page.locator(".oro-related-template").click()  # type: ignore[attr-defined]
+    body = page.locator(".oro-body .cm-content")  # type: ignore[attr-defined]
+    body.filter(has_text="included").wait_for()
+    page.locator(".oro-validate input").check()  # type: ignore[attr-defined]
+    body.filter(has_text='"validate"').wait_for()
+    page.get_by_role("button", name="Send").click()  # type: ignore[attr-defined]
+    wait_status(page, "201 Created")  # the would-be contact and account, nothing saved
+    table = page.locator(".oro-response .oro-include-ids")  # type: ignore[attr-defined]
+    table.wait_for()
+    assert re.search(r"accounts\s+new-1\s+→ \d+", table.inner_text())
+    shots = tmp_path_factory.getbasetemp()
+    page.screenshot(path=str(shots / f"write-options-{width}.png"))  # type: ignore[attr-defined]
+    assert overflow(page) == 0
+
+    document = json.loads(body.inner_text())
+    document["included"][0]["attributes"]["name"] = ""
+    body.click()
+    page.keyboard.press("Control+A")  # type: ignore[attr-defined]
+    page.keyboard.insert_text(json.dumps(document, indent=2))  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Send").click()  # type: ignore[attr-defined]
+    wait_status(page, "400 Bad Request")
+    mark = page.locator(".oro-body .oro-cm-error.oro-cm-mark")  # type: ignore[attr-defined]
+    mark.first.wait_for()
+    assert mark.first.inner_text() == '"name": ""'  # inside included[0], at its pointer
+    hint = page.locator(".oro-row-body .oro-hint").inner_text()  # type: ignore[attr-defined]
+    assert hint == "/included/0/attributes/name: This value should not be blank."
+    page.screenshot(path=str(shots / f"write-error-{width}.png"))  # type: ignore[attr-defined]
+
+
 def test_try_it_then_errors_mark_their_controls(
     page: object, dashboard: tuple[Dashboard, dict[str, str]]
 ) -> None:
