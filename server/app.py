@@ -5,6 +5,7 @@ Every path below the API root goes to :class:`server.endpoint.ApiEndpoint`.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -22,6 +23,7 @@ from starlette.routing import Route, request_response
 from server.actions.context import Backend
 from server.auth.oauth import oauth_routes
 from server.auth.setup import build_security
+from server.batch.queue import BatchQueue
 from server.domain.resources import build_registry
 from server.domain.setup import prepare_database
 from server.endpoint import ApiEndpoint, error_reply
@@ -114,13 +116,18 @@ def create_app(settings: Settings) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.backend = await run_in_threadpool(
+        backend = await run_in_threadpool(
             prepare_backend, settings, registry=registry, schema=schema
         )
+        queue = BatchQueue(settings, lambda: app.state.backend)
+        app.state.backend = dataclasses.replace(backend, queue=queue)
+        # the Batch API's workers run beside the server (none: ``oro-sandbox worker`` does)
+        await run_in_threadpool(queue.start, settings.queue_workers)
         gc.freeze()  # start-up objects live for good: keep them out of every collection
         try:
             yield
         finally:
+            await run_in_threadpool(queue.stop)
             app.state.backend.engine.dispose()
 
     doc_pages = GZipMiddleware(request_response(api_doc))  # the whole page is ~750 kB of HTML

@@ -27,6 +27,8 @@ from server.auth.acl import Access
 from server.auth.authenticate import Credentials, authenticate
 from server.auth.feature import ensure_api_enabled
 from server.auth.principal import Principal
+from server.batch import actions as batch
+from server.batch.routes import BatchTarget, batch_target
 from server.jsonapi.errors import (
     ApiError,
     MethodNotAllowed,
@@ -52,16 +54,26 @@ ACTIONS: dict[str, Callable[..., Reply]] = {
     "update_relationship": relationships.change_relationship,
     "add_relationship": relationships.change_relationship,
     "delete_relationship": relationships.change_relationship,
+    "update_list": batch.update_list,
+    "get_operation": batch.get_operation,
+    "get_operation_errors": batch.get_operation_errors,
 }
 OPTIONS_HEADERS = {"Cache-Control": "max-age=600, public", "Vary": "Origin"}
 
 
-def _arguments(target: Target) -> tuple[Any, ...]:
+def _arguments(target: Target | BatchTarget) -> tuple[Any, ...]:
+    if isinstance(target, BatchTarget):
+        return (target.id,)
     if target.kind == "collection":
         return (target.resource,)
     if target.kind == "item":
         return (target.resource, target.id)
     return (target.resource, target.id, target.relationship)
+
+
+def _target(backend: Backend, path: str, method: str, api_url: str) -> Target | BatchTarget:
+    """What the path names: a Batch API type's URL, or a resource's."""
+    return batch_target(path) or resolve(backend.registry, path, method, api_url + path)
 
 
 def error_reply(error: ApiError, json_api: bool = True) -> Reply:
@@ -151,7 +163,7 @@ class ApiEndpoint:
         json_api = is_json_api(headers.get("accept"), content_type)  # errors answer in kind
         try:
             if method == "OPTIONS":  # also CORS preflight: never needs credentials
-                allow = resolve(backend.registry, path, method, api_url + path).allow()
+                allow = _target(backend, path, method, api_url).allow()
                 options = {"Allow": ", ".join(allow), **OPTIONS_HEADERS}
                 preflight = cors.preflight_headers(
                     self.settings,
@@ -165,7 +177,7 @@ class ApiEndpoint:
             ensure_api_enabled(
                 backend.engine, backend.schema, principal.organization_id, backend.feature_cache
             )
-            target = resolve(backend.registry, path, method, api_url + path)
+            target = _target(backend, path, method, api_url)
             action = target.actions().get(method)
             if action is None:
                 raise MethodNotAllowed(target.allow())

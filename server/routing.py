@@ -25,6 +25,9 @@ class Target:
         resource, rel = self.resource, self.relationship
         if self.kind == "collection":
             candidates = {"GET": "get_list", "POST": "create", "DELETE": "delete_list"}
+            # the Batch API: only where enabled, and where items can be read and written
+            if resource.allows("get") and (resource.allows("create") or resource.allows("update")):
+                candidates["PATCH"] = "update_list"
         elif self.kind == "item":
             candidates = {"GET": "get", "PATCH": "update", "DELETE": "delete"}
         elif self.kind == "subresource":

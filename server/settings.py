@@ -38,6 +38,20 @@ class Settings:
     # echoing the request's Host header; None: the Host header, fine on loopback
     public_url: str | None = None
     max_body_size: int = 10 * 1024 * 1024  # bytes of a request body; more answers 413
+    # the Batch API (reference §15, §16): Oro's defaults
+    batch_chunk_size: int = 100  # primary items per chunk
+    batch_included_chunk_size: int = 50  # included items per chunk
+    sync_limit: int = 100  # X-Mode: sync, primary items
+    sync_included_limit: int = 50
+    sync_wait_timeout: float = 25.0  # seconds; past it a sync batch answers 202 and goes on
+    batch_lifetime_days: int = 30  # operations older than this are deleted
+    batch_operation_timeout: int = 3600  # seconds; an operation running longer is failed
+    batch_stale_after: float = 30.0  # seconds without progress: another worker takes it over
+    batch_max_attempts: int = 5  # starts of one operation (each crash is one) before it fails
+    # the task queue: "" = SQLite file beside the database (memory for an in-memory database),
+    # "redis://host:6379/0" = Redis shared by several processes
+    queue_url: str = ""
+    queue_workers: int = 1  # worker threads started with the API server; 0: `oro-sandbox worker`
 
     def problems(self) -> list[str]:
         """What makes these settings unsafe to serve with (refused at start)."""
@@ -72,6 +86,10 @@ class Settings:
             values["public_url"] = environ["ORO_SANDBOX_PUBLIC_URL"].rstrip("/")
         if "ORO_SANDBOX_MAX_BODY_SIZE" in environ:
             values["max_body_size"] = int(environ["ORO_SANDBOX_MAX_BODY_SIZE"])
+        if "ORO_SANDBOX_QUEUE" in environ:
+            values["queue_url"] = environ["ORO_SANDBOX_QUEUE"]
+        if "ORO_SANDBOX_QUEUE_WORKERS" in environ:
+            values["queue_workers"] = int(environ["ORO_SANDBOX_QUEUE_WORKERS"])
         return cls(**values)
 
     def with_(self, **changes: Any) -> Settings:

@@ -26,6 +26,7 @@ FLOORS: tuple[frozenset[str], ...] = (
     frozenset({"auth"}),
     frozenset({"domain"}),
     frozenset({"actions"}),
+    frozenset({"batch"}),
     frozenset({"endpoint"}),
     frozenset({"app"}),
     frozenset({"cli"}),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 
@@ -22,6 +22,12 @@ from server.storage.select import Selector
 from server.storage.tables import Schema
 
 
+class OperationQueue(Protocol):
+    """Where the Batch API's operations go to be run (``server.batch.queue``)."""
+
+    def submit(self, operation_id: int) -> None: ...
+
+
 @dataclass(frozen=True)
 class Backend:
     """The long-lived parts, built once by ``create_app``."""
@@ -34,6 +40,7 @@ class Backend:
     acl: Acl | None = None  # None: access control is off
     authenticators: tuple[Authenticator, ...] = ()
     feature_cache: FeatureCache = field(default_factory=FeatureCache)
+    queue: OperationQueue | None = None  # the Batch API's task queue
 
     @functools.cached_property
     def reads(self) -> sa.Engine:

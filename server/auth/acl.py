@@ -124,9 +124,18 @@ ROLE_GRANTS: dict[str, list[tuple[tuple[str, ...] | str, tuple[str, ...], Level]
 }
 
 
+# The Batch API's operations (not a resource of the registry): every role may start one and see
+# its own; the administrator sees every operation of the organization.
+OPERATIONS = "asyncoperations"
+OPERATIONS_VIEW = {"ROLE_ADMINISTRATOR": Level.ORGANIZATION}
+
+
 def role_grants(code: str, registry: Registry) -> Iterable[tuple[str, str, Level]]:
     """``(resource type, permission, level)`` rows of a demo role."""
-    granted: dict[tuple[str, str], Level] = {}
+    granted: dict[tuple[str, str], Level] = {
+        (OPERATIONS, "CREATE"): Level.USER,
+        (OPERATIONS, "VIEW"): OPERATIONS_VIEW.get(code, Level.USER),
+    }
     for resource in registry:
         if resource.ownership is None:
             granted[(resource.type, "VIEW")] = Level.ORGANIZATION

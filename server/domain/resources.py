@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from server.domain.samples import with_samples
 from server.metadata import types as t
+from server.metadata.model import DEFAULT_ACTIONS, Auto, Registry, Resource
 from server.metadata.model import Attribute as A
-from server.metadata.model import Auto, Registry, Resource
 from server.metadata.model import Relationship as R
 from server.metadata.rules import Email, Length, Range, Unique, ZipCodes
 
 READ_ONLY = frozenset({"get", "get_list", "get_subresource", "get_relationship"})
+WITH_BATCH = DEFAULT_ACTIONS | {"update_list"}  # PATCH on the list URL: the Batch API
 
 CREATED = A(
     "createdAt",
@@ -258,6 +259,7 @@ RESOURCES = (
                 description="The roles granted to the user.",
             ),
         ),
+        actions=WITH_BATCH,
         title="{firstName} {lastName}",
         upsert_fields=(("username",), ("email",)),
         validation=True,
@@ -292,6 +294,7 @@ RESOURCES = (
                 on_delete="set null",
             ),
         ),
+        actions=WITH_BATCH,
         title="{name}",
         # a field set added as a developer would (Oro's ``upsert: add``); names are not unique,
         # so an upsert by name can find several accounts (409)
@@ -367,6 +370,7 @@ RESOURCES = (
                 on_delete="set null",
             ),
         ),
+        actions=WITH_BATCH,
         title="{firstName} {lastName}",
         validation=True,
         ownership="user",
@@ -506,6 +510,7 @@ RESOURCES = (
                 on_delete="set null",
             ),
         ),
+        actions=WITH_BATCH,
         title="{name}",
         upsert_fields=(("sku",),),
         validation=True,
@@ -622,6 +627,7 @@ RESOURCES = (
             owner(),
             ORGANIZATION,
         ),
+        actions=WITH_BATCH,
         title="{identifier}",
         validation=True,
         ownership="user",

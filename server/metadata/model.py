@@ -124,6 +124,23 @@ class Relationship:
         return not self.read_only and self.inverse is None
 
 
+DEFAULT_ACTIONS = frozenset(
+    {
+        "get",
+        "get_list",
+        "create",
+        "update",
+        "delete",
+        "delete_list",
+        "get_subresource",
+        "get_relationship",
+        "update_relationship",
+        "add_relationship",
+        "delete_relationship",
+    }
+)
+
+
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: declared once
 class Resource:
     type: str
@@ -133,21 +150,7 @@ class Resource:
     relationships: tuple[Relationship, ...] = ()
     id_type: t.DataType = t.INTEGER
     id_generated: bool = True
-    actions: frozenset[str] = frozenset(
-        {
-            "get",
-            "get_list",
-            "create",
-            "update",
-            "delete",
-            "delete_list",
-            "get_subresource",
-            "get_relationship",
-            "update_relationship",
-            "add_relationship",
-            "delete_relationship",
-        }
-    )
+    actions: frozenset[str] = DEFAULT_ACTIONS  # plus "update_list": the Batch API
     title: str = "{id}"  # format template over attribute names, for meta=title
     # access control: who owns a record — "user" / "business_unit" (the ``owner`` association),
     # "organization" (``organization``), "organization_self" (an organization itself), "parent"

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from server.metadata.model import Link, Registry, Resource
 from server.storage.auth_tables import AuthTables, define_auth_tables
+from server.storage.batch_tables import BatchTables, define_batch_tables
 from server.storage.dialect import sort_index
 
 UNINDEXED = {"text", "json", "array"}
@@ -26,6 +27,7 @@ class Schema:
     tables: dict[str, sa.Table]
     links: dict[tuple[str, str], tuple[sa.Table, Link]]
     auth: AuthTables
+    batch: BatchTables
 
     def link(self, type_: str, rel: str) -> tuple[sa.Table, Link]:
         return self.links[(type_, rel)]
@@ -83,4 +85,6 @@ def build_schema(registry: Registry) -> Schema:
                     sa.Column(link.target_column, target_type.sql(), primary_key=True, index=True),
                 )
             links[(resource.type, rel.name)] = (table, link)
-    return Schema(metadata, tables, links, define_auth_tables(metadata))
+    return Schema(
+        metadata, tables, links, define_auth_tables(metadata), define_batch_tables(metadata)
+    )
