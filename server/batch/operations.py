@@ -93,8 +93,9 @@ def _moment(epoch: float) -> str:
 def elapsed(row: Any, now: float | None = None) -> int:
     if row.started_at is None:
         return 0
-    end = row.finished_at if row.finished_at is not None else (now or time.time())
-    return max(0, int(round(end - row.started_at)))
+    end: float = row.finished_at if row.finished_at is not None else (now or time.time())
+    started: float = row.started_at
+    return max(0, round(end - started))
 
 
 def summary(row: Any) -> dict[str, int] | None:

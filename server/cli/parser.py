@@ -10,7 +10,16 @@ from typing import Any
 
 from server.settings import Settings
 
-COMMANDS = ("serve", "seed", "openapi", "apikey", "wsse-header", "api-feature")
+COMMANDS = (
+    "serve",
+    "seed",
+    "openapi",
+    "apikey",
+    "wsse-header",
+    "api-feature",
+    "worker",
+    "batch-cleanup",
+)
 SANDBOX_COMMANDS = {  # handed to sandbox.dashboard or sandbox.bundled, unparsed here
     "dashboard": "run the API server and the Voila web sandbox (see dashboard --help)",
     "lab": "run the API server and JupyterLab on the notebooks (see lab --help)",
@@ -30,6 +39,20 @@ def positive_int(value: str) -> int:
     number = int(value)
     if number < 1:
         raise argparse.ArgumentTypeError(f"{value!r} is not a positive integer")
+    return number
+
+
+def count(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of workers (0 or more)")
+    return number
+
+
+def seconds(value: str) -> float:
+    number = float(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds")
     return number
 
 
@@ -143,8 +166,67 @@ def build_parser() -> argparse.ArgumentParser:
         " ORO_SANDBOX_MAX_BODY_SIZE or 10485760)",
     )
 
+    def queue_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--queue",
+            metavar="URL",
+            help="the Batch API's task queue: redis://host:6379/0 to share it between several"
+            " servers and workers (default: ORO_SANDBOX_QUEUE; none: SQLite beside the database)",
+        )
+
+    queue_options(serve)
+    serve.add_argument(
+        "--queue-workers",
+        type=count,
+        metavar="N",
+        help="Batch API worker threads in this server; 0 leaves the work to `oro-sandbox worker`"
+        " (default: ORO_SANDBOX_QUEUE_WORKERS or 1)",
+    )
+    serve.add_argument(
+        "--batch-chunk-size",
+        type=positive_int,
+        metavar="N",
+        help="primary items per chunk of a batch (default: 100, as Oro)",
+    )
+    serve.add_argument(
+        "--batch-included-chunk-size",
+        type=positive_int,
+        metavar="N",
+        help="included items per chunk of a batch (default: 50, as Oro)",
+    )
+    serve.add_argument(
+        "--batch-stale-after",
+        type=seconds,
+        metavar="SECONDS",
+        help="an unfinished operation nobody moved for this long is taken over (default: 30)",
+    )
+    serve.add_argument(
+        "--sync-wait-timeout",
+        type=seconds,
+        metavar="SECONDS",
+        help="how long an X-Mode: sync batch is waited for before answering 202 (default: 25)",
+    )
+
     seed = commands.add_parser("seed", help="create and seed the database without serving")
     database_options(seed)
+
+    worker = commands.add_parser(
+        "worker", help="run Batch API operations from a shared queue (--queue redis://…)"
+    )
+    database_options(worker)
+    queue_options(worker)
+    worker.add_argument(
+        "--workers", type=positive_int, default=2, metavar="N", help="worker threads (default: 2)"
+    )
+    worker.add_argument(
+        "--no-auth",
+        action="store_true",
+        help="as the servers whose operations it runs were started",
+    )
+    cleanup = commands.add_parser(
+        "batch-cleanup", help="delete asynchronous operations older than 30 days (and errors)"
+    )
+    database_options(cleanup)
 
     openapi = commands.add_parser("openapi", help="print the OpenAPI document")
     openapi.add_argument("--format", choices=("json", "yaml"), default="json")
@@ -241,4 +323,14 @@ def settings_from(args: argparse.Namespace, environ: Mapping[str, str]) -> Setti
         changes["public_url"] = args.public_url
     if getattr(args, "max_body_size", None) is not None:
         changes["max_body_size"] = args.max_body_size
+    for name in (
+        "queue",
+        "queue_workers",
+        "batch_chunk_size",
+        "batch_included_chunk_size",
+        "batch_stale_after",
+        "sync_wait_timeout",
+    ):
+        if getattr(args, name, None) is not None:
+            changes["queue_url" if name == "queue" else name] = getattr(args, name)
     return settings.with_(**changes)

@@ -9,8 +9,9 @@ from typing import Any
 
 import yaml
 
+from server.metadata.batch import ASYNC_OPERATION
 from server.metadata.model import Registry, Resource
-from server.openapi import paths
+from server.openapi import batch, paths
 from server.openapi.schemas import Components
 
 DESCRIPTION = """\
@@ -113,6 +114,16 @@ def build_openapi(
     all_paths: dict[str, Any] = {}
     for resource in resources:
         all_paths |= paths.resource_paths(prefix, context, resource)
+    batched = [r for r in resources if r.allows("update_list")]
+    for resource in batched:
+        path = all_paths.setdefault(f"{prefix}/{resource.type}", {})
+        path["patch"] = batch.update_list(
+            components, resource, context.refs, paths.error_refs(paths.WRITE_ERRORS)
+        )
+    if batched:
+        all_paths |= batch.operation_paths(
+            prefix, components, context.refs, paths.error_refs(paths.READ_ERRORS)
+        )
     components.errors()
     components.plain_errors()
     document: dict[str, Any] = {
@@ -126,6 +137,10 @@ def build_openapi(
     if server_url:
         document["servers"] = [{"url": server_url.rstrip("/")}]
     document["tags"] = [{"name": r.type, "description": r.description} for r in resources]
+    if batched:
+        document["tags"].append(
+            {"name": ASYNC_OPERATION.type, "description": ASYNC_OPERATION.description}
+        )
     document["paths"] = all_paths
     document["components"] = {
         "schemas": components.schemas,

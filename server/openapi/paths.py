@@ -93,6 +93,10 @@ HEADERS: dict[str, dict[str, Any]] = {
 }
 
 
+def error_refs(statuses: tuple[int, ...]) -> dict[str, Any]:
+    return {str(s): {"$ref": f"#/components/responses/{ERRORS[s][0]}"} for s in statuses}
+
+
 def header_ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/headers/{name}"}
 
@@ -373,8 +377,7 @@ def operation(
 ) -> Operation:
     params, request, ok = BUILDERS[action.name](c, resource, rel)
     errors = WRITE_ERRORS if action.method != "get" else READ_ERRORS
-    responses = {str(action.status): ok}
-    responses |= {str(s): {"$ref": f"#/components/responses/{ERRORS[s][0]}"} for s in errors}
+    responses = {str(action.status): ok} | error_refs(errors)
     summary = action.summary.format(
         one=names.one(resource), many=names.many(resource), rel=rel.name if rel else ""
     )

@@ -23,7 +23,8 @@ from tests.server.write_support import (
 )
 
 ITEM = "OPTIONS, GET, PATCH, DELETE"
-LIST = "OPTIONS, GET, POST, DELETE"  # no PATCH: the Batch API is not served
+LIST = "OPTIONS, GET, PATCH, POST, DELETE"  # PATCH: the Batch API, enabled on users
+NO_BATCH = "OPTIONS, GET, POST, DELETE"  # tasks: the Batch API is not enabled
 TO_ONE = "OPTIONS, GET, PATCH"
 TO_MANY = "OPTIONS, GET, PATCH, POST, DELETE"
 READ = "OPTIONS, GET"
@@ -65,7 +66,7 @@ NOT_ALLOWED = [
     pytest.param("TRACE", "/users/1", ITEM, id="trace"),
     # methods a route has no action for
     pytest.param("POST", "/users/1", ITEM, id="post-item"),
-    pytest.param("PATCH", "/users", LIST, id="patch-list-without-batch-api"),
+    pytest.param("PATCH", "/tasks", NO_BATCH, id="patch-list-without-batch-api"),
     pytest.param("POST", "/users/1/owner", READ, id="post-subresource"),
     pytest.param("PATCH", "/users/1/businessUnits", READ, id="patch-subresource"),
     pytest.param("DELETE", "/users/1/businessUnits", READ, id="delete-subresource"),

@@ -233,7 +233,7 @@ def test_http_preflight_needs_no_credentials(cors_server: LiveServer) -> None:
     assert response.status_code == 200
     assert response.content == b""
     assert response.headers["Access-Control-Allow-Origin"] == SITE
-    assert response.headers["Access-Control-Allow-Methods"] == "OPTIONS, GET, POST, DELETE"
+    assert response.headers["Access-Control-Allow-Methods"] == "OPTIONS, GET, PATCH, POST, DELETE"
     assert response.headers["Access-Control-Allow-Headers"] == (
         "Authorization,Content-Type,X-Include,X-WSSE"
     )

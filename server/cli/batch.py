@@ -1,0 +1,58 @@
+"""``oro-sandbox worker`` (runs Batch API operations from a shared queue) and
+``oro-sandbox batch-cleanup`` (deletes operations older than the lifetime)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from collections.abc import Mapping
+from typing import TextIO
+
+from server.actions.context import Backend
+from server.batch.queue import BatchQueue
+from server.cli.parser import settings_from
+from server.settings import Settings
+
+
+def backend_of(settings: Settings) -> Backend:
+    """The parts an operation needs, as the API server builds them (tables made if missing)."""
+    from server.auth.setup import build_security
+    from server.domain.resources import build_registry
+    from server.domain.setup import prepare_database
+    from server.storage.database import create_engine
+    from server.storage.select import Selector
+    from server.storage.tables import build_schema
+
+    registry = build_registry()
+    schema = build_schema(registry)
+    engine = create_engine(settings.database_url)
+    prepare_database(engine, registry, schema, scale=settings.scale, reset=False)
+    acl, authenticators = build_security(engine, schema, settings)
+    selector = Selector(registry, schema, engine.dialect)
+    return Backend(settings, registry, schema, selector, engine, acl, authenticators)
+
+
+def _queue(settings: Settings) -> BatchQueue:
+    holder: list[Backend] = []
+    queue = BatchQueue(settings, lambda: holder[0])
+    holder.append(dataclasses.replace(backend_of(settings), queue=queue))
+    return queue
+
+
+def worker(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> int:
+    settings = settings_from(args, environ)
+    queue = _queue(settings)
+    print(f"Batch API worker: {args.workers} thread(s) on {settings.database_url}", file=out)
+    queue.serve(args.workers)
+    return 0
+
+
+def batch_cleanup(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> int:
+    settings = settings_from(args, environ)
+    deleted = _queue(settings).cleanup()
+    print(
+        f"Deleted {deleted} asynchronous operation(s) older than"
+        f" {settings.batch_lifetime_days} days.",
+        file=out,
+    )
+    return 0
