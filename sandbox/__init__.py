@@ -3,6 +3,7 @@ launcher for Oro's JSON:API (the bundled server, a real Oro instance, or any JSO
 The widgets are in :mod:`sandbox.widgets`."""
 
 from sandbox.auth import AuthorizationCode, BearerToken, ClientCredentials, PasswordGrant, Wsse
+from sandbox.batch import BatchResult, batch_document, submit
 from sandbox.client import ApiClient, ErrorObject, Exchange
 from sandbox.collection import Collection, CollectionStore
 from sandbox.exceptions import (
@@ -29,6 +30,7 @@ __all__ = [
     "ApiClient",
     "ApiResponseError",
     "AuthorizationCode",
+    "BatchResult",
     "BearerToken",
     "ClientCredentials",
     "Collection",
@@ -57,6 +59,7 @@ __all__ = [
     "SpecError",
     "TokenError",
     "Wsse",
+    "batch_document",
     "fetch_all",
     "include_ids",
     "launch",
@@ -67,6 +70,7 @@ __all__ = [
     "save_requests",
     "status",
     "stop",
+    "submit",
     "to_curl",
     "to_frames",
     "to_httpie",

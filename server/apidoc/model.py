@@ -14,6 +14,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from server.metadata.batch import ASYNC_OPERATION, ERRORS
 from server.metadata.model import Attribute, Registry, Relationship, Resource
 from server.metadata.operators import OPERATORS
 from server.openapi import build_openapi, schemas
@@ -210,7 +211,8 @@ def build_site(
         view_label=view[1],
         default_page_size=default_page_size,
         auth=auth,
-        resources=tuple(_resource(document, registry, root, r) for r in registry),
+        resources=tuple(_resource(document, registry, root, r) for r in registry)
+        + _operations(document, root),
         sandbox_url=sandbox_url,
     )
 
@@ -244,6 +246,51 @@ def _resource(document: Any, registry: Registry, root: str, resource: Resource) 
         default_sort=p.default_sort(resource),
         max_page_size=resource.max_page_size,
         max_delete=resource.max_delete,
+    )
+
+
+def _operations(document: Any, root: str) -> tuple[ResourceDoc, ...]:
+    """The Batch API's ``asyncoperations``, when some resource enables the Batch API: its item
+    and its ``errors`` sub-resource (``asyncoperationerrors``)."""
+    resource = ASYNC_OPERATION
+    item = f"{root}/{resource.type}/{{id}}"
+    if item not in document["paths"]:
+        return ()
+    errors = Relationship("errors", ERRORS, many=True, description="The operation's errors.")
+    get = routes.Action("get", "get", "item", 200, "")
+    listing = routes.Action("get_subresource", "get", "subresource", 200, "")
+    uris = (
+        Uri(
+            item, (_operation(document, resource, item, get, None, document["paths"][item]["get"]),)
+        ),
+        Uri(
+            f"{item}/errors",
+            (
+                _operation(
+                    document,
+                    resource,
+                    f"{item}/errors",
+                    listing,
+                    errors,
+                    document["paths"][f"{item}/errors"]["get"],
+                ),
+            ),
+        ),
+    )
+    return (
+        ResourceDoc(
+            type=resource.type,
+            description=resource.description,
+            actions=("get", "get_subresource"),
+            uris=uris,
+            attributes=tuple(_field(a, None) for a in resource.attributes),
+            relationships=tuple(_association(r, None) for r in resource.relationships),
+            filters=(),
+            sortable=(),
+            default_sort="",
+            max_page_size=None,
+            max_delete=0,
+        ),
     )
 
 

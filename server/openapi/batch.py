@@ -42,9 +42,7 @@ with `GET /api/asyncoperations/{{id}}`: an item with errors is skipped and the o
 the errors, pointing at the items' places in this request, are at
 `GET /api/asyncoperations/{{id}}/errors`. With `X-Mode: sync` the whole request is processed
 at once, atomically: 200 with the records (`meta.dataId`, `meta.includeId`), or the errors and
-nothing saved.
-
-Oro action: `update_list`."""
+nothing saved."""
 
 
 def operation_object() -> Schema:
@@ -165,35 +163,19 @@ def batch_example(components: Components, resource: Resource) -> dict[str, Any]:
     return {"data": [examples.create_body(components.registry, resource)["data"]]}
 
 
-def update_list(
-    components: Components, resource: Resource, refs: Any, error_refs: dict[str, Any]
-) -> dict[str, Any]:
+def accepted(components: Components) -> dict[str, Any]:
     document, _ = schemas(components)
-    ok_async = {
+    return {
         "description": "Accepted: the asynchronous operation, to follow at `Content-Location`.",
         "headers": {"Content-Location": CONTENT_LOCATION},
         "content": {JSONAPI: {"schema": document}},
     }
-    ok_sync = {
+
+
+def sync_ok(components: Components, resource: Resource) -> dict[str, Any]:
+    return {
         "description": "`X-Mode: sync`: the records written, in request order.",
         "content": {JSONAPI: {"schema": components.collection(resource)}},
-    }
-    return {
-        "tags": [resource.type],
-        "summary": f"Create or update {names.many(resource)} in a batch",
-        "description": DESCRIPTION.format(many=names.many(resource)),
-        "operationId": f"batch{names.singular(resource)}",
-        "parameters": refs([X_MODE]),
-        "requestBody": {
-            "required": True,
-            "content": {
-                JSONAPI: {
-                    "schema": batch_request(components, resource),
-                    "example": batch_example(components, resource),
-                }
-            },
-        },
-        "responses": {"200": ok_sync, "202": ok_async, **error_refs},
     }
 
 

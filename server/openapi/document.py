@@ -115,11 +115,6 @@ def build_openapi(
     for resource in resources:
         all_paths |= paths.resource_paths(prefix, context, resource)
     batched = [r for r in resources if r.allows("update_list")]
-    for resource in batched:
-        path = all_paths.setdefault(f"{prefix}/{resource.type}", {})
-        path["patch"] = batch.update_list(
-            components, resource, context.refs, paths.error_refs(paths.WRITE_ERRORS)
-        )
     if batched:
         all_paths |= batch.operation_paths(
             prefix, components, context.refs, paths.error_refs(paths.READ_ERRORS)

@@ -17,6 +17,7 @@ VERBS = {
     "update": "update",
     "delete": "delete",
     "delete_list": "delete",
+    "update_list": "batch",  # the Batch API: batchAccounts
     "get_subresource": "get",
     "get_relationship": "get",
     "update_relationship": "update",
@@ -86,7 +87,8 @@ def operation_id(
     """
     verb = VERBS[action]
     if rel is None:
-        noun = plural(resource) if action in ("get_list", "delete_list") else singular(resource)
+        lists = ("get_list", "delete_list", "update_list")
+        noun = plural(resource) if action in lists else singular(resource)
         return verb + noun
     name = verb + singular(resource) + upper_first(rel.name)
     if action != "get_subresource":

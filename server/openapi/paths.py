@@ -14,7 +14,7 @@ from typing import Any
 
 from server.metadata.model import Registry, Relationship, Resource
 from server.metadata.rules import Length
-from server.openapi import examples, names, schemas
+from server.openapi import batch, examples, names, schemas
 from server.openapi import parameters as p
 from server.openapi.schemas import Components, Schema
 
@@ -36,6 +36,7 @@ ACTIONS = (
     Action("get_list", "get", "collection", 200, "List {many}"),
     Action("create", "post", "collection", 201, "Create {one}"),
     Action("delete_list", "delete", "collection", 204, "Delete {many} matching filters"),
+    Action("update_list", "patch", "collection", 202, "Create or update {many} in a batch"),
     Action("get", "get", "item", 200, "Get {one}"),
     Action("update", "patch", "item", 200, "Update {one}"),
     Action("delete", "delete", "item", 204, "Delete {one}"),
@@ -178,6 +179,11 @@ def _delete_list(c: Context, r: Resource, rel: Relationship | None) -> Parts:
     limit = "all of them" if r.max_delete < 0 else f"at most {r.max_delete} per request"
     ok = success(f"Deleted the matching records ({limit}). No body.", None, *headers)
     return p.delete_list_parameters(r, c.registry), None, ok
+
+
+def _update_list(c: Context, r: Resource, rel: Relationship | None) -> Parts:
+    request = body(batch.batch_request(c.components, r), batch.batch_example(c.components, r))
+    return [batch.X_MODE], request, batch.accepted(c.components)
 
 
 def _get(c: Context, r: Resource, rel: Relationship | None) -> Parts:
@@ -332,6 +338,7 @@ BUILDERS: dict[str, Callable[[Context, Resource, Relationship | None], Parts]] =
     "get": _get,
     "update": _update,
     "delete": _delete,
+    "update_list": _update_list,
     "get_subresource": _get_subresource,
     "get_relationship": _get_relationship,
     "update_relationship": _write_relationship,
@@ -378,10 +385,14 @@ def operation(
     params, request, ok = BUILDERS[action.name](c, resource, rel)
     errors = WRITE_ERRORS if action.method != "get" else READ_ERRORS
     responses = {str(action.status): ok} | error_refs(errors)
+    if action.name == "update_list":  # X-Mode: sync
+        responses["200"] = batch.sync_ok(c.components, resource)
     summary = action.summary.format(
         one=names.one(resource), many=names.many(resource), rel=rel.name if rel else ""
     )
     about = schemas.relationship_description(rel) if rel else resource.description
+    if action.name == "update_list":
+        about = batch.DESCRIPTION.format(many=names.many(resource))
     if action.name in ("create", "update"):
         about += "\n\n" + write_notes(resource, action.name == "create")
         if action.name == "create":
