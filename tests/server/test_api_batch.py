@@ -151,7 +151,7 @@ def test_errors_of_included_items_point_into_the_request(http: httpx.Client) -> 
             {
                 "type": "contacts",
                 "id": "x2",
-                "attributes": {"firstName": "Bad", "lastName": "Mail", "primaryEmail": "not-an-email"},
+                "attributes": {"firstName": "B", "lastName": "M", "primaryEmail": "not-an-email"},
             },
             contact("x3", "Orphan"),
         ],
@@ -169,7 +169,7 @@ def test_errors_of_included_items_point_into_the_request(http: httpx.Client) -> 
 
 
 def test_meta_update_upsert_and_validate(http: httpx.Client) -> None:
-    first, _ = run(http, "accounts", accounts("Meta-old", "Meta-upsert"))
+    run(http, "accounts", accounts("Meta-old", "Meta-upsert"))
     params = {"filter[name]": "Meta-old"}
     old_id = document(http.get("/accounts", params=params), 200)["data"][0]["id"]
     body = {

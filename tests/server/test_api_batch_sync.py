@@ -153,11 +153,13 @@ def test_explicit_async_mode_is_the_default(http: httpx.Client) -> None:
 
 
 def test_past_the_wait_timeout_the_answer_is_asynchronous(tmp_path: Any) -> None:
-    with LiveServer(tmp_path / "api.db", sync_wait_timeout=0.0) as live:
-        with httpx.Client(base_url=live.origin + "/api", headers={"Accept": JSON_API}) as http:
-            response = submit(http, "accounts", accounts("Late 1", "Late 2"), **SYNC)
-            assert response.status_code == 202
-            url = response.headers["content-location"]
-            assert document(response, 202)["data"]["type"] == "asyncoperations"
-            finished = wait(http, url)
-            assert finished["attributes"]["summary"]["createCount"] == 2
+    with (
+        LiveServer(tmp_path / "api.db", sync_wait_timeout=0.0) as live,
+        httpx.Client(base_url=live.origin + "/api", headers={"Accept": JSON_API}) as http,
+    ):
+        response = submit(http, "accounts", accounts("Late 1", "Late 2"), **SYNC)
+        assert response.status_code == 202
+        url = response.headers["content-location"]
+        assert document(response, 202)["data"]["type"] == "asyncoperations"
+        finished = wait(http, url)
+        assert finished["attributes"]["summary"]["createCount"] == 2
