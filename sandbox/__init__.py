@@ -3,7 +3,7 @@ launcher for Oro's JSON:API (the bundled server, a real Oro instance, or any JSO
 The widgets are in :mod:`sandbox.widgets`."""
 
 from sandbox.auth import AuthorizationCode, BearerToken, ClientCredentials, PasswordGrant, Wsse
-from sandbox.batch import BatchResult, batch_document, submit
+from sandbox.batch import BatchResult, batch_document, submit, wait_operation
 from sandbox.client import ApiClient, ErrorObject, Exchange
 from sandbox.collection import Collection, CollectionStore
 from sandbox.exceptions import (
@@ -75,4 +75,5 @@ __all__ = [
     "to_frames",
     "to_httpie",
     "to_httpx",
+    "wait_operation",
 ]

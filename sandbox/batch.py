@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from sandbox.client import ApiClient, Exchange
 
-__all__ = ["BatchResult", "batch_document", "submit"]
+__all__ = ["BatchResult", "batch_document", "submit", "wait_operation"]
 
 SYNC_LIMIT = 100  # primary items of one synchronous request (Oro's default)
 SYNC_INCLUDED_LIMIT = 50
@@ -268,38 +268,64 @@ def follow(
     poll: float = 0.25,
     timeout: float | None = None,
 ) -> BatchResult:
-    """Poll the operation until it is finished, then read all its errors."""
+    """Follow the result's operation until it is finished, then read all its errors."""
     assert result.operation is not None
-    url = (
-        result.operation["links"]["self"]
-        if "links" in result.operation
-        else (f"asyncoperations/{result.operation['id']}")
+    operation = wait_operation(
+        client, result.operation, progress=progress, poll=poll, timeout=timeout, rows=result.rows
     )
-    bar = _bar(result.rows) if progress else None
+    result.operation = operation
+    if operation["attributes"]["status"] in FINISHED:
+        url = _operation_url(operation)
+        errors = client.get(f"{url}/errors", params={"page[size]": "-1"}).raise_for_errors()
+        result.errors = [_error(batch, raw) for raw in errors.document["data"]]
+    return result
+
+
+def _operation_url(operation: Any) -> str:
+    if isinstance(operation, str):
+        return operation
+    if hasattr(operation, "headers"):  # the Exchange of a batch request: 202
+        return str(operation.headers["content-location"])
+    links = operation.get("links") or {}
+    return str(links.get("self") or f"asyncoperations/{operation['id']}")
+
+
+def wait_operation(
+    client: ApiClient,
+    operation: Any,
+    *,
+    progress: bool = True,
+    poll: float = 0.25,
+    timeout: float | None = None,
+    rows: int | None = None,
+) -> dict[str, Any]:
+    """The asynchronous operation once it is finished (or when ``timeout`` seconds passed):
+    ``operation`` is its URL, the 202 answer of a batch request, or its resource object. A
+    progress bar follows its ``progress``."""
+    url = _operation_url(operation)
+    bar = _bar(rows) if progress else None
     deadline = None if timeout is None else time.monotonic() + timeout
     try:
         while True:
-            operation = client.get(url).raise_for_errors().document["data"]
-            result.operation = operation
-            attributes = operation["attributes"]
+            found: dict[str, Any] = client.get(url).raise_for_errors().document["data"]
+            attributes = found["attributes"]
             if bar is not None:
                 bar.n = round((attributes["progress"] or 0) * 100)
                 bar.set_postfix_str(attributes["status"])
+                bar.refresh()
             if attributes["status"] in FINISHED:
-                break
+                return found
             if deadline is not None and time.monotonic() > deadline:
-                return result
+                return found
             time.sleep(poll)
     finally:
         if bar is not None:
             bar.close()
-    errors = client.get(f"{url}/errors", params={"page[size]": "-1"}).raise_for_errors()
-    result.errors = [_error(batch, raw) for raw in errors.document["data"]]
-    return result
 
 
-def _bar(rows: int) -> Any:
+def _bar(rows: int | None) -> Any:
     from tqdm.auto import tqdm  # type: ignore[import-untyped]  # a widget in notebooks
 
     shape = "{l_bar}{bar}| {n}%{postfix}"
-    return tqdm(total=100, desc=f"batch of {rows} rows", unit="%", bar_format=shape)
+    label = "operation" if rows is None else f"batch of {rows} rows"
+    return tqdm(total=100, desc=label, unit="%", bar_format=shape)

@@ -46,6 +46,7 @@ import shutil
 import sys
 import tempfile
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +119,7 @@ class Sandbox:
         self.client_secret: str | None = None
         self._server: ServerProcess | None = None
         self._server_auth = True
+        self._server_args: tuple[str, ...] = ()
         self._temporary: Path | None = None  # the folder of a fresh=True database
         self._lock = threading.RLock()
         self._at_exit = False
@@ -171,9 +173,12 @@ class Sandbox:
         port: int = 0,
         client_id: str | None = None,
         client_secret: str | None = None,
+        server_args: Sequence[str] = (),
     ) -> ApiClient:
         """A client of the running server, started first if need be (see the module doc)."""
         with self._lock:
+            restart = tuple(server_args) != self._server_args
+            self._server_args = tuple(server_args)
             if fresh and database is not None:
                 raise ValueError("give fresh=True (a temporary database) or database=, not both")
             self.auth, self.client_id, self.client_secret = auth, client_id, client_secret
@@ -193,6 +198,7 @@ class Sandbox:
                 or (wanted is not None and wanted != self.database)
                 or (port and port != self.port)
                 or server_auth != self._server_auth
+                or restart
             ):
                 self._start(database=wanted, fresh=fresh, auth=server_auth, port=port)
             return self.client()
@@ -262,6 +268,7 @@ class Sandbox:
         args = ["serve", "--host", HOST, "--port", str(port), "--database", database]
         args += ["--reset"] if reset else []
         args += [] if auth else ["--no-auth"]
+        args += list(self._server_args)
         self.database, self._server_auth = database, auth
         if not self._at_exit:
             atexit.register(self.stop)
@@ -290,9 +297,11 @@ def launch(
     port: int = 0,
     client_id: str | None = None,
     client_secret: str | None = None,
+    server_args: Sequence[str] = (),
 ) -> ApiClient:
     """A ready, authenticated client of the bundled server, started in the background once per
-    process; or of ``ORO_SANDBOX_URL``'s server when that is set.
+    process; or of ``ORO_SANDBOX_URL``'s server when that is set. ``server_args``: more
+    ``oro-sandbox serve`` flags for a server it starts (``["--sync-wait-timeout", "0"]``).
 
     Called again, it returns a new client of the same server, unless ``fresh=True`` (a new
     temporary database, on a server of this process's own even when ``ORO_SANDBOX_URL`` is set),
@@ -306,6 +315,7 @@ def launch(
         port=port,
         client_id=client_id,
         client_secret=client_secret,
+        server_args=server_args,
     )
 
 

@@ -1,0 +1,152 @@
+"""The Batch API against single requests: ``make bench-batch``.
+
+    .venv/bin/python bench/batch.py             # 10,000 accounts, each with a new contact
+    .venv/bin/python bench/batch.py --items 500 # a quicker run
+
+1. the async Batch API: one ``PATCH /api/accounts`` of N accounts, each with one new contact in
+   ``included``, timed from the request to the operation's ``success`` (polled every 20 ms);
+2. the same records as N ``POST /api/accounts`` with ``included``, one after the other over one
+   keep-alive connection (target: the batch at least 20 times faster);
+3. ``X-Mode: sync`` batches of 100 accounts, 20 of them: the median time (target < 300 ms).
+
+A server process of its own on a fresh database (``--no-auth``, one embedded queue worker).
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+
+ROOT = Path(__file__).resolve().parents[1]
+JSON_API = "application/vnd.api+json"
+HEADERS = {"Content-Type": JSON_API, "Accept": JSON_API}
+
+
+def account(tag: str, i: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    key = f"{tag}-c{i}"
+    primary = {
+        "type": "accounts",
+        "id": f"{tag}-a{i}",
+        "attributes": {"name": f"{tag} account {i}"},
+        "relationships": {"contacts": {"data": [{"type": "contacts", "id": key}]}},
+    }
+    contact = {
+        "type": "contacts",
+        "id": key,
+        "attributes": {"firstName": "Bench", "lastName": f"{tag} {i}"},
+    }
+    return primary, contact
+
+
+def start(database: Path) -> tuple[subprocess.Popen[bytes], str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [
+        sys.executable, "-m", "server", "serve", "--no-auth", "--port", str(port),
+        "--database", str(database),
+    ]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/api"
+    for _ in range(600):
+        try:
+            httpx.get(f"{url}/accountsources")
+            return process, url
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise RuntimeError("the server did not start")
+
+
+def async_batch(http: httpx.Client, items: int) -> float:
+    pairs = [account("batch", i) for i in range(items)]
+    body = orjson.dumps({"data": [p for p, _ in pairs], "included": [c for _, c in pairs]})
+    started = time.perf_counter()
+    response = http.patch("/accounts", content=body, headers=HEADERS)
+    assert response.status_code == 202, response.text
+    url = response.headers["content-location"]
+    while True:
+        attributes = http.get(url).json()["data"]["attributes"]
+        if attributes["status"] not in ("new", "running"):
+            break
+        time.sleep(0.02)
+    elapsed = time.perf_counter() - started
+    summary = attributes["summary"]
+    assert attributes["status"] == "success", attributes
+    assert (summary["createCount"], summary["errorCount"]) == (items, 0), summary
+    return elapsed
+
+
+def single_posts(http: httpx.Client, items: int) -> float:
+    started = time.perf_counter()
+    for i in range(items):
+        primary, contact = account("single", i)
+        body = orjson.dumps({"data": primary, "included": [contact]})
+        response = http.post("/accounts", content=body, headers=HEADERS)
+        assert response.status_code == 201, response.text
+    return time.perf_counter() - started
+
+
+def sync_batches(http: httpx.Client, rounds: int) -> list[float]:
+    times = []
+    for r in range(rounds):
+        body = orjson.dumps(
+            {
+                "data": [
+                    {"type": "accounts", "attributes": {"name": f"sync {r}.{i}"}}
+                    for i in range(100)
+                ]
+            }
+        )
+        started = time.perf_counter()
+        response = http.patch("/accounts", content=body, headers={**HEADERS, "X-Mode": "sync"})
+        times.append(time.perf_counter() - started)
+        assert response.status_code == 200, response.text[:500]
+        assert len(response.json()["data"]) == 100
+    return times
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--sync-rounds", type=int, default=20)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as folder:
+        process, url = start(Path(folder) / "bench.db")
+        try:
+            with httpx.Client(base_url=url, headers={"Accept": JSON_API}, timeout=600) as http:
+                batch = async_batch(http, args.items)
+                singles = single_posts(http, args.items)
+                sync = sync_batches(http, args.sync_rounds)
+        finally:
+            process.terminate()
+            process.wait(30)
+    n = args.items
+    print(
+        f"async batch, {n:,} accounts + {n:,} included contacts: {batch:.2f} s ({n / batch:,.0f} items/s)"
+    )
+    print(
+        f"{n:,} single POSTs with included, keep-alive:      {singles:.2f} s ({n / singles:,.0f}/s)"
+    )
+    ratio = singles / batch
+    print(f"batch speed-up: {ratio:.1f}x (target >= 20x: {'met' if ratio >= 20 else 'missed'})")
+    median = statistics.median(sync) * 1000
+    print(
+        f"sync batch of 100 accounts, {len(sync)} rounds: median {median:.0f} ms"
+        f" (min {min(sync) * 1000:.0f}, max {max(sync) * 1000:.0f}; target < 300 ms:"
+        f" {'met' if median < 300 else 'missed'})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
