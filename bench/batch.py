@@ -132,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
             process.wait(30)
     n = args.items
     print(
-        f"async batch, {n:,} accounts + {n:,} included contacts: {batch:.2f} s ({n / batch:,.0f} items/s)"
+        f"async batch, {n:,} accounts + {n:,} included contacts: {batch:.2f} s"
+        f" ({n / batch:,.0f} items/s)"
     )
     print(
         f"{n:,} single POSTs with included, keep-alive:      {singles:.2f} s ({n / singles:,.0f}/s)"

@@ -166,7 +166,8 @@ class BatchResult:
         return f"<BatchResult {self.type} {self.status} rows={self.rows} errors={len(self.errors)}>"
 
 
-def _error(batch: BatchDocument, raw: Mapping[str, Any]) -> dict[str, Any]:
+def error_row(batch: BatchDocument, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """One error as ``errors_frame`` lists it: the input row, the field, status, title…"""
     attributes = raw.get("attributes", raw)
     source = attributes.get("source") or {}
     pointer = source.get("pointer")
@@ -182,7 +183,7 @@ def _error(batch: BatchDocument, raw: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _error_objects(exchange: Exchange) -> list[Mapping[str, Any]]:
+def error_objects(exchange: Exchange) -> list[Mapping[str, Any]]:
     document = exchange.document
     return list(document.get("errors") or []) if isinstance(document, dict) else []
 
@@ -227,7 +228,7 @@ def submit(
     exchange = client.patch(type_, json=batch.document)
     result.exchanges.append(exchange)
     if exchange.status != 202:
-        result.errors += [_error(batch, raw) for raw in _error_objects(exchange)]
+        result.errors += [error_row(batch, raw) for raw in error_objects(exchange)]
         return result
     result.operation = exchange.document["data"]
     if wait:
@@ -247,8 +248,8 @@ def _send_sync(
         return
     if not exchange.ok:
         local = BatchDocument(batch.document, tuple(r - start for r in batch.included_rows))
-        for raw in _error_objects(exchange):
-            found = _error(local, raw)
+        for raw in error_objects(exchange):
+            found = error_row(local, raw)
             if found["row"] is not None:
                 found["row"] += start
             result.errors.append(found)
@@ -275,13 +276,13 @@ def follow(
     )
     result.operation = operation
     if operation["attributes"]["status"] in FINISHED:
-        url = _operation_url(operation)
+        url = operation_url(operation)
         errors = client.get(f"{url}/errors", params={"page[size]": "-1"}).raise_for_errors()
-        result.errors = [_error(batch, raw) for raw in errors.document["data"]]
+        result.errors = [error_row(batch, raw) for raw in errors.document["data"]]
     return result
 
 
-def _operation_url(operation: Any) -> str:
+def operation_url(operation: Any) -> str:
     if isinstance(operation, str):
         return operation
     if hasattr(operation, "headers"):  # the Exchange of a batch request: 202
@@ -302,7 +303,7 @@ def wait_operation(
     """The asynchronous operation once it is finished (or when ``timeout`` seconds passed):
     ``operation`` is its URL, the 202 answer of a batch request, or its resource object. A
     progress bar follows its ``progress``."""
-    url = _operation_url(operation)
+    url = operation_url(operation)
     bar = _bar(rows) if progress else None
     deadline = None if timeout is None else time.monotonic() + timeout
     try:

@@ -25,10 +25,12 @@ from sandbox.query import Query, range_
 
 __all__ = [
     "account_with_new_contacts",
+    "batch_fixed",
     "eur_orders_between",
     "ignored_read_only_field",
     "orders_seen_by",
     "organization_of",
+    "sync_batch_written",
     "top_eur_customer",
     "top_eur_orders",
     "upserted_by_fields",
@@ -226,5 +228,50 @@ def upserted_by_fields(
         return answer.data.get("id") == found[0]["id"] and all(
             stored.get(name) == value for name, value in changes.items()
         )
+
+    return test
+
+
+def batch_fixed(client: ApiClient, rows: Any) -> Test:
+    """13: ``answer`` is the :class:`~sandbox.batch.BatchResult` of a second batch that sent only
+    the rows of ``rows`` (a DataFrame of accounts) the first one refused, fixed: it succeeded
+    without errors, had exactly as many rows as ``rows`` has invalid names, and every valid
+    name of ``rows`` is stored."""
+
+    def test(answer: Any) -> bool:
+        names = rows["name"]
+        bad = names.str.strip().eq("") | names.str.len().gt(255)
+        if answer.status != "success" or answer.summary["errorCount"] or answer.rows != bad.sum():
+            return False
+        with _quiet(client) as api:
+            query = Query().fields("accounts", "name").page(size=-1)
+            stored = {
+                item["attributes"]["name"] for item in api.get("/accounts", params=query).data
+            }
+        return set(names[~bad]) <= stored
+
+    return test
+
+
+def sync_batch_written(client: ApiClient, names: list[str], keys: tuple[str, ...]) -> Test:
+    """14: ``answer`` is the exchange of one ``X-Mode: sync`` batch that created an account per
+    name of ``names`` under the request ids ``keys``, each with a contact whose last name is the
+    account's name."""
+
+    def test(answer: Any) -> bool:
+        if not isinstance(answer, Exchange) or answer.status != 200:
+            return False
+        if answer.request.headers.get("x-mode", "").lower() != "sync":
+            return False
+        by_key = {item.get("meta", {}).get("dataId"): item["id"] for item in answer.data}
+        with _quiet(client) as api:
+            for key, name in zip(keys, names, strict=True):
+                if key not in by_key:
+                    return False
+                stored = api.get(f"/accounts/{by_key[key]}", params={"include": "contacts"})
+                last_names = [c["attributes"]["lastName"] for c in stored.included]
+                if stored.data["attributes"]["name"] != name or name not in last_names:
+                    return False
+        return True
 
     return test

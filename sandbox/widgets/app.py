@@ -22,6 +22,7 @@ from sandbox.history import History, SavedRequest
 from sandbox.journal import ENV_HISTORY, Journal
 from sandbox.metadata import Metadata
 from sandbox.spec import ACTIONS, RequestSpec, SpecError, included_template, related_choice
+from sandbox.widgets.batch import BatchPanel
 from sandbox.widgets.builder import RequestBuilder
 from sandbox.widgets.checks import Problem
 from sandbox.widgets.code import CodeView
@@ -221,7 +222,18 @@ class SandboxApp(widgets.VBox):
         self.server_button.observe(
             guard(lambda change: self._toggle_environment(change["new"])), "value"
         )
-        header = widgets.HBox([self.header, self.server_button])
+        self.batch = BatchPanel(client, self.metadata)
+        self.batch.layout.display = "none"
+        self.batch_button = widgets.ToggleButton(
+            description="Batch…",
+            icon="layer-group",
+            tooltip="The Batch API: send many rows (CSV, JSON) at once and follow the operation",
+            layout=widgets.Layout(width="auto"),
+        )
+        self.batch_button.add_class("oro-batch-button")
+        self.batch_button.observe(guard(lambda change: self._toggle_batch(change["new"])), "value")
+        buttons = widgets.HBox([self.batch_button, self.server_button])
+        header = widgets.HBox([self.header, buttons])
         header.add_class("oro-header-row")
         self._show_header()
         bar = widgets.HBox(
@@ -242,6 +254,7 @@ class SandboxApp(widgets.VBox):
                 self.page_keys,
                 header,
                 self.environment,
+                self.batch,
                 bar,
                 notes,
                 columns,
@@ -378,6 +391,7 @@ class SandboxApp(widgets.VBox):
         self.metadata = metadata
         self.history_view.client = client
         self.builder.use_metadata(metadata)
+        self.batch.use(client, metadata)
         self._show_header()
         self.response.clear()
         self.bar_status.value = ""
@@ -395,6 +409,9 @@ class SandboxApp(widgets.VBox):
 
     def _toggle_environment(self, shown: bool) -> None:
         self.environment.layout.display = None if shown else "none"
+
+    def _toggle_batch(self, shown: bool) -> None:
+        self.batch.layout.display = None if shown else "none"
 
     # --- sending -------------------------------------------------------------------------------
 

@@ -15,8 +15,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from server.actions import save
+from server.actions.common import item_query
 from server.actions.context import Context
-from server.jsonapi.errors import ApiError, RequestDataConstraint, ValueConstraint, raise_all
+from server.jsonapi.errors import RequestDataConstraint, ValueConstraint
 from server.jsonapi.ids import parse_id
 from server.jsonapi.request_doc import parse_write_document
 from server.metadata.model import Resource
@@ -63,28 +64,20 @@ def save_unit(
     """Write the item (raises every error it has, and then wrote nothing)."""
     request, url_id = _as_request(resource, document)
     parsed = parse_write_document(request, resource, ctx.backend.registry, url_id=url_id)
-    validate = parsed.primary.options.validate
-    savepoint = connection.begin_nested() if validate else None
-    try:
-        steps = save.apply(ctx, connection, parsed, url_id)
-    finally:
-        if savepoint is not None:
-            savepoint.rollback()
-    written = []
-    for step in steps:
-        obj = step.obj
-        written.append(
-            Written(
-                "data" if obj.index is None else "included",
-                0 if obj.index is None else obj.index,
-                obj.resource.type,
-                str(step.id),
-                obj.sent_id,
-                step.creating,
-                not validate,
-            )
+    saved = save.save(ctx, connection, parsed, item_query(ctx, resource), url_id=url_id)
+    written = not saved.validated
+    primary = parsed.primary
+    result = [
+        Written("data", 0, resource.type, str(saved.id), primary.sent_id, saved.created, written)
+    ]
+    positions = {(obj.resource.type, obj.sent_id): obj for obj in parsed.included}
+    for item in saved.included:  # the included items it wrote carry meta.includeId
+        sent = (item.get("meta") or {}).get("includeId")
+        obj = positions.get((item["type"], sent))
+        if obj is None or obj.index is None:
+            continue
+        creating = not (obj.options.update or obj.options.upsert)
+        result.append(
+            Written("included", obj.index, item["type"], item["id"], sent, creating, written)
         )
-    return written
-
-
-__all__ = ["ApiError", "Written", "raise_all", "save_unit"]
+    return result

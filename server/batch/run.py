@@ -116,8 +116,11 @@ def process_units(
             written = save_unit(ctx, connection, resource, document)
         except ApiError as error:
             savepoint.rollback()
+            # an item's error without a place of its own points at the item
+            item = f"/data/{unit.data_index}"
             result.errors += [
-                ErrorRow.of(e, unit.original_pointer(e.pointer, adopted)) for e in error.objects()
+                ErrorRow.of(e, unit.original_pointer(e.pointer, adopted) or item)
+                for e in error.objects()
             ]
             continue
         except sa.exc.IntegrityError as error:

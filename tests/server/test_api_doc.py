@@ -169,9 +169,10 @@ def openapi_operations(document: dict[str, Any], type_: str) -> dict[tuple[str, 
 def test_index_lists_every_resource_with_its_section(page: Node) -> None:
     index = page.one("table.index")
     links = [row.all("a")[0].attrs["href"] for row in index.one("tbody").all("tr")]
-    assert links == [f"#{r.type}" for r in REGISTRY]
+    # the Batch API's operations come after the resources
+    assert links == [f"#{r.type}" for r in REGISTRY] + ["#asyncoperations"]
     sections = [s.attrs["id"] for s in page.all("section.resource")]
-    assert sections == [r.type for r in REGISTRY]
+    assert sections == [r.type for r in REGISTRY] + ["asyncoperations"]
     assert page.one("title").text == "Oro API Sandbox · API documentation"
 
 
@@ -242,6 +243,7 @@ def test_accounts_operations_cover_every_action_and_status(page: Node) -> None:
     assert listed["accounts-get_list"].statuses == (200, 400, 401, 403, 404, 405, 406, 500)
     assert listed["accounts-create"].statuses[0] == 201
     assert listed["accounts-delete"].statuses[0] == 204
+    assert listed["accounts-update_list"].statuses[:2] == (200, 202)  # sync, async
     assert listed["accounts-contacts-add_relationship"].path == (
         "/api/accounts/{id}/relationships/contacts"
     )
@@ -251,6 +253,7 @@ def test_accounts_operations_cover_every_action_and_status(page: Node) -> None:
         "get_list",
         "create",
         "delete_list",
+        "update_list",
         "get",
         "update",
         "delete",

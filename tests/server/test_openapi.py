@@ -68,7 +68,10 @@ def test_info_servers_and_tags() -> None:
     assert document["info"]["version"] == "9.9"
     assert "generated from the same resource metadata" in document["info"]["description"]
     assert document["servers"] == [{"url": "https://example.com"}]
-    assert [tag["name"] for tag in document["tags"]] == [r.type for r in REGISTRY]
+    # the Batch API's operations follow the resources that take batches
+    assert [tag["name"] for tag in document["tags"]] == [r.type for r in REGISTRY] + [
+        "asyncoperations"
+    ]
     assert "servers" not in DOCUMENT
 
 
@@ -104,7 +107,9 @@ def test_request_bodies_are_json_api_and_responses_also_plain_json() -> None:
             content = resolve(DOCUMENT, response).get("content")
             if content is None:
                 continue
-            plain = method == "GET" or status >= "400"
+            # reads answer plain REST requests too, but for the Batch API's operations
+            operations_read = path.startswith("/api/asyncoperations/") and status < "400"
+            plain = (method == "GET" and not operations_read) or status >= "400"
             expected = [JSON_API, JSON] if plain else [JSON_API]
             assert list(content) == expected, (method, path, status)
     errors = DOCUMENT["components"]["responses"]["BadRequest"]["content"]
@@ -116,8 +121,9 @@ def test_request_bodies_are_json_api_and_responses_also_plain_json() -> None:
 
 def test_entities_restricts_paths_and_tags() -> None:
     document = build_openapi(REGISTRY, entities=["accounts"])
-    assert {path.split("/")[2] for path in document["paths"]} == {"accounts"}
-    assert [tag["name"] for tag in document["tags"]] == ["accounts"]
+    # accounts take batches: the operations they start are described too
+    assert {path.split("/")[2] for path in document["paths"]} == {"accounts", "asyncoperations"}
+    assert [tag["name"] for tag in document["tags"]] == ["accounts", "asyncoperations"]
     # related resources are still described: they can appear in `included`
     assert {"Account", "Contact", "User", "Organization"} <= set(document["components"]["schemas"])
     assert "Order" not in document["components"]["schemas"]
@@ -212,6 +218,7 @@ def expected_routes() -> set[tuple[str, str]]:
             ("get_list", "GET", base),
             ("create", "POST", base),
             ("delete_list", "DELETE", base),
+            ("update_list", "PATCH", base),
             ("get", "GET", base + "/{id}"),
             ("update", "PATCH", base + "/{id}"),
             ("delete", "DELETE", base + "/{id}"),
@@ -230,6 +237,11 @@ def expected_routes() -> set[tuple[str, str]]:
             writes = [("update_relationship", "PATCH")]
             writes += [("add_relationship", "POST"), ("delete_relationship", "DELETE")] * rel.many
             routes |= {(m, linkage) for a, m in writes if r.allows(a) and rel.writable}
+    if any(r.allows("update_list") for r in REGISTRY):  # the Batch API's operations
+        routes |= {
+            ("GET", "/api/asyncoperations/{id}"),
+            ("GET", "/api/asyncoperations/{id}/errors"),
+        }
     return routes
 
 
