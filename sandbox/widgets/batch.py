@@ -45,7 +45,17 @@ STYLE = """<style>
   { border-bottom: 1px solid #e0e0e0; padding: 3px 6px; text-align: left; vertical-align: top; }
 .oro-batch .oro-batch-status { font-weight: 600; }
 .oro-batch .oro-batch-monitor { overflow-x: auto; max-width: 100%; }
+.oro-batch .widget-toggle-buttons .widget-toggle-button { width: auto; min-width: 4.5rem; }
+.oro-batch .oro-batch-controls .widget-dropdown { width: 16rem; }
+.oro-batch .oro-batch-controls .widget-button { width: auto; }
+.oro-batch .oro-batch-intro { color: var(--jp-content-font-color2, #616161); }
 </style>"""
+INTRO = (
+    '<div class="oro-batch-intro"><b>Batch API</b> — one <code>PATCH /api/{type}</code> with a'
+    " row per record: asynchronous (202, then follow the operation) or <code>X-Mode: sync</code>"
+    " (atomic, at most 100 rows). Paste CSV with a header row, JSON (a list of objects or a"
+    " batch document), upload a file, or start from the type's template.</div>"
+)
 
 _STATUS_COLOURS = {"success": "#2e7d32", "failed": "#c62828", "new": "#616161"}
 
@@ -144,7 +154,8 @@ class BatchPanel(widgets.VBox):
         controls.add_class("oro-batch-controls")
         monitor = widgets.VBox([self.status, self.progress, self.table])
         monitor.add_class("oro-batch-monitor")
-        super().__init__([widgets.HTML(STYLE), controls, self.rows_text, monitor, self.errors_out])
+        parts = [widgets.HTML(STYLE + INTRO), controls, self.rows_text, monitor, self.errors_out]
+        super().__init__(parts)
         self.add_class("oro-batch")
 
     # --- actions

@@ -595,3 +595,33 @@ def test_another_server_and_a_slow_request(page: object, voila_url: str, slow_ap
     rows = page.locator(".oro-htarget", has_text=re.compile(r"^/api/accounts$"))  # type: ignore[attr-defined]
     rows.first.wait_for()
     assert rows.count() == 1
+
+
+def test_batch_panel_template_send_and_monitor(sized: object, voila_url: str) -> None:
+    """Batch…: the accounts template sent asynchronously; the monitor ends on success with the
+    summary, a full bar, and the blank row's error pointing at input row 3; nothing overflows."""
+    page = sized
+    open_sandbox(page, voila_url)
+    page.get_by_role("button", name="Batch…").click()  # type: ignore[attr-defined]
+    panel = page.locator(".oro-batch")  # type: ignore[attr-defined]
+    panel.wait_for()
+    panel.locator(".oro-batch-controls select").select_option("accounts")
+    panel.get_by_role("button", name="Template").click()
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => document.querySelector('.oro-batch textarea').value.startsWith('name')"
+    )
+    panel.get_by_role("button", name="Send batch").click()
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => (document.querySelector('.oro-batch-status') || {}).innerText === 'success'"
+        " && document.querySelector('.oro-batch-errors')"
+    )
+    assert "errorCount 1" in panel.locator(".oro-batch-monitor").inner_text()
+    first = [
+        c.inner_text() for c in panel.locator(".oro-batch-errors tr").nth(1).locator("td").all()
+    ]
+    assert first[:3] == ["3", "name", "400"]
+    assert overflow(page) == 0
+    width = page.viewport_size["width"]  # type: ignore[attr-defined]
+    page.wait_for_timeout(200)  # type: ignore[attr-defined]
+    name = "web-sandbox-batch.png" if width >= 1100 else f"web-sandbox-batch-{width}.png"
+    panel.screenshot(path=str(ROOT / "docs" / name))
