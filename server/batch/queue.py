@@ -14,7 +14,9 @@ deleted (also ``oro-sandbox batch-cleanup``).
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -24,6 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
+from huey.exceptions import ConfigurationError
 
 from server.actions.context import Backend
 from server.batch import operations
@@ -35,10 +38,16 @@ log = logging.getLogger("server.batch")
 
 def make_huey(settings: Settings) -> Huey:
     """The huey of ``settings.queue_url``: "" → SQLite beside the database (in memory when the
-    database is), ``redis://…`` → Redis, ``sqlite:///path`` → that SQLite file."""
+    database is; in the temporary folder for a server database), ``redis://…`` → Redis,
+    ``sqlite:///path`` → that SQLite file."""
     url = settings.queue_url
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisHuey("oro-sandbox", url=url, results=False)
+        try:
+            return RedisHuey("oro-sandbox", url=url, results=False)
+        except ConfigurationError:
+            raise ValueError(
+                "a Redis queue needs the redis package: pip install 'oro-api-sandbox[redis]'"
+            ) from None
     if url.startswith("sqlite:///"):
         return SqliteHuey("oro-sandbox", filename=url.removeprefix("sqlite:///"), results=False)
     if url:
@@ -51,7 +60,11 @@ def make_huey(settings: Settings) -> Huey:
         return SqliteHuey(
             "oro-sandbox", filename=str(path.with_name(path.name + ".queue")), results=False
         )
-    raise ValueError("a database other than SQLite needs a queue URL (--queue redis://…)")
+    # another database (PostgreSQL…) without a queue URL: a SQLite queue named after it in the
+    # temporary folder, shared by the processes of this machine that use that database
+    key = hashlib.sha256(settings.database_url.encode()).hexdigest()[:16]
+    filename = Path(tempfile.gettempdir()) / f"oro-sandbox-{key}.queue"
+    return SqliteHuey("oro-sandbox", filename=str(filename), results=False)
 
 
 class _EmbeddedConsumer(Consumer):  # type: ignore[misc]
