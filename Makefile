@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8765
 
-.PHONY: run lab serve test lint lint-openapi fuzz bench bench-fetch openapi editor clean
+.PHONY: run lab serve test lint lint-openapi fuzz bench bench-fetch bench-batch openapi editor clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ bench: $(VENV)/.installed-test
 
 bench-fetch: $(VENV)/.installed-test
 	$(PY) bench/fetch_all.py
+
+## bench-batch: the Batch API against single requests, and synchronous batches of 100
+bench-batch: $(VENV)/.installed-test
+	$(PY) bench/batch.py
 
 ## lint-openapi: lint the generated OpenAPI document with Spectral and the vendored JSON:API ruleset
 lint-openapi: $(VENV)/.installed-run

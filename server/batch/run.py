@@ -103,7 +103,8 @@ def context_for(backend: Backend, connection: sa.Connection, row: Any) -> Contex
 def process_units(
     ctx: Context, connection: sa.Connection, body: dict[str, Any], units: tuple[Unit, ...]
 ) -> ChunkResult:
-    """Write each unit in a savepoint; an invalid unit is rolled back and its errors kept."""
+    """Write each unit; an invalid one is rolled back (``save`` writes a document in a savepoint
+    of its own) and its errors kept."""
     resource = ctx.backend.registry[ctx.path.strip("/")]
     result = ChunkResult()
     stored: dict[Key, str] = {}  # included items written by earlier units of this chunk
@@ -111,11 +112,9 @@ def process_units(
         adopted = tuple(i for i in unit.borrowed if _key(body, i) not in stored)
         document = rewrite_refs(unit.document(body, adopted), stored)
         result.read += 1
-        savepoint = connection.begin_nested()
         try:
             written = save_unit(ctx, connection, resource, document)
         except ApiError as error:
-            savepoint.rollback()
             # an item's error without a place of its own points at the item
             item = f"/data/{unit.data_index}"
             result.errors += [
@@ -123,14 +122,12 @@ def process_units(
                 for e in error.objects()
             ]
             continue
-        except sa.exc.IntegrityError as error:
-            savepoint.rollback()
+        except sa.exc.IntegrityError as error:  # another process took a unique value meanwhile
             if "UNIQUE" not in str(error.orig).upper():
                 raise
             conflict = ConflictConstraint("The entity already exists.")
             result.errors.append(ErrorRow.of(conflict, f"/data/{unit.data_index}"))
             continue
-        savepoint.commit()
         positions = unit.included + adopted
         for obj in written:
             if obj.section == "included" and obj.sent_id is not None:
