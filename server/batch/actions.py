@@ -6,9 +6,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import orjson
-import sqlalchemy as sa
-
 from server.actions.common import fetch_one, item_query, list_query, loader_for
 from server.actions.context import Context, Reply
 from server.actions.render import render
@@ -21,6 +18,7 @@ from server.jsonapi.errors import (
     AccessDenied,
     NotFound,
     TitledError,
+    no_access_to_type,
     raise_all,
     request_data_error,
 )
@@ -96,7 +94,7 @@ def update_list(ctx: Context, resource: Resource) -> Reply:
     body = _check_body(load_json(ctx.body))
     list_query(ctx, resource, frozenset())  # no query parameters apply
     if not (_may(ctx, "CREATE") and _may(ctx, "VIEW")):
-        raise AccessDenied("No access to create the asynchronous operation.")
+        raise no_access_to_type()  # Oro's type-level denial, for the asyncoperations type
     if mode == "sync":
         _sync_limits(ctx, body)
     backend, settings = ctx.backend, ctx.backend.settings
@@ -244,6 +242,3 @@ def get_operation_errors(ctx: Context, id_text: str) -> Reply:
         if links:
             document["links"] = links
     return Reply(200, document, headers)
-
-
-__all__ = ["get_operation", "get_operation_errors", "orjson", "sa", "update_list"]
