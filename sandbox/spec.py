@@ -60,6 +60,7 @@ ACTIONS: Mapping[str, Action] = {
         Action("update", "PATCH", "item", body=True, query=_READ),
         Action("delete", "DELETE", "item"),
         Action("delete_list", "DELETE", "collection", query=frozenset({"filter"})),
+        Action("update_list", "PATCH", "collection", body=True),  # the Batch API
         Action("get_subresource", "GET", "subresource", query=_LIST),
         Action("get_relationship", "GET", "relationship", query=frozenset({"filter", "page"})),
         Action("update_relationship", "PATCH", "relationship", body=True),
@@ -352,6 +353,8 @@ def body_template(
         data["attributes"] = attributes
     if relationships:
         data["relationships"] = relationships
+    if spec.action == "update_list":  # the Batch API: a list of such items
+        return _dumps({"data": [data]})
     return _dumps({"data": data})
 
 

@@ -41,7 +41,6 @@ def create(
         "owner_id": principal.user_id,
         "organization_id": principal.organization_id,
         "principal": principal_json(principal),
-        "request": request,
         "chunk_size": chunk_size,
         "included_chunk_size": included_chunk_size,
         "chunk_count": chunk_count,
@@ -59,7 +58,14 @@ def create(
     result = connection.execute(tables.operation.insert().values(values))
     key = result.inserted_primary_key
     assert key is not None
+    connection.execute(tables.request.insert().values(operation_id=key[0], body=request))
     return int(key[0])
+
+
+def request_body(connection: sa.Connection, tables: BatchTables, id_: int) -> bytes:
+    table = tables.request
+    query = sa.select(table.c.body).where(table.c.operation_id == id_)
+    return bytes(connection.execute(query).scalar_one())
 
 
 def principal_json(principal: Principal) -> dict[str, Any]:
@@ -180,6 +186,7 @@ def error_count(connection: sa.Connection, tables: BatchTables, operation_id: in
 def delete(connection: sa.Connection, tables: BatchTables, ids: Sequence[int]) -> None:
     if ids:
         connection.execute(tables.error.delete().where(tables.error.c.operation_id.in_(ids)))
+        connection.execute(tables.request.delete().where(tables.request.c.operation_id.in_(ids)))
         connection.execute(tables.operation.delete().where(tables.operation.c.id.in_(ids)))
 
 

@@ -176,10 +176,10 @@ class Runner:
         if row is None:
             return
         try:
-            body = orjson.loads(row.request)
-            the_plan = plan(body, row.chunk_size, row.included_chunk_size)
             with self.backend.engine.connect() as connection:
+                body = orjson.loads(operations.request_body(connection, self.tables, self.id))
                 ctx = context_for(self.backend, connection, row)
+            the_plan = plan(body, row.chunk_size, row.included_chunk_size)
             if ctx is None:
                 self._fail("The user who started the operation cannot act any more.")
             elif row.mode == "sync":

@@ -25,7 +25,7 @@ X_MODE: p.Keyed = (
         " written records (at most 100 primary and 50 included items; past the wait timeout,"
         " 25 s, the answer is the asynchronous one).",
         "schema": {"type": "string", "enum": ["async", "sync"]},
-        "example": "sync",
+        "example": "async",
     },
 )
 CONTENT_LOCATION = {

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 @dataclass(frozen=True)
 class BatchTables:
     operation: sa.Table
+    request: sa.Table
     error: sa.Table
 
 
@@ -31,7 +32,6 @@ def define_batch_tables(metadata: sa.MetaData) -> BatchTables:
         sa.Column("owner_id", sa.Integer, nullable=False, index=True),
         sa.Column("organization_id", sa.Integer, nullable=False),
         sa.Column("principal", sa.JSON, nullable=False),
-        sa.Column("request", sa.LargeBinary, nullable=False),  # the body as sent
         # how the request was split (the settings of its time: a restart may not change them)
         sa.Column("chunk_size", sa.Integer, nullable=False),
         sa.Column("included_chunk_size", sa.Integer, nullable=False),
@@ -53,6 +53,14 @@ def define_batch_tables(metadata: sa.MetaData) -> BatchTables:
         sa.Column("result", sa.JSON),  # sync: the written objects, in request order
         sqlite_autoincrement=True,
     )
+    # the body as sent, apart: written once, read once per run, never copied by the progress
+    # updates of the operation's row (SQLite rewrites a whole row on UPDATE)
+    request = sa.Table(
+        "api_async_operation_request",
+        metadata,
+        sa.Column("operation_id", sa.Integer, primary_key=True),
+        sa.Column("body", sa.LargeBinary, nullable=False),
+    )
     error = sa.Table(
         "api_async_operation_error",
         metadata,
@@ -65,4 +73,4 @@ def define_batch_tables(metadata: sa.MetaData) -> BatchTables:
         sa.Column("pointer", sa.String(1024)),
         sa.Column("property_path", sa.String(1024)),
     )
-    return BatchTables(operation, error)
+    return BatchTables(operation, request, error)

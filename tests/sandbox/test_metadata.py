@@ -241,8 +241,8 @@ def test_sorting_meta_ids_and_routes(metadata: Metadata) -> None:
     assert users.routes[:4] == (
         Route("get_list", "GET", "/api/users", None, "getUsers"),
         Route("create", "POST", "/api/users", None, "createUser"),
+        Route("update_list", "PATCH", "/api/users", None, "batchUsers"),
         Route("delete_list", "DELETE", "/api/users", None, "deleteUsers"),
-        Route("get", "GET", "/api/users/{id}", None, "getUser"),
     )
     assert (
         Route(
@@ -261,7 +261,12 @@ def test_sorting_meta_ids_and_routes(metadata: Metadata) -> None:
 
 def test_the_whole_registry_is_recovered(metadata: Metadata, registry: Registry) -> None:
     """Every resource the server declares, as the document describes it, comes back."""
-    assert metadata.types == tuple(r.type for r in registry)
+    # then the Batch API's operations and their errors (not resources of the registry)
+    assert metadata.types == (
+        *(r.type for r in registry),
+        "asyncoperations",
+        "asyncoperationerrors",
+    )
     for resource in registry:
         found = metadata[resource.type]
         assert found.description == resource.description
@@ -297,12 +302,12 @@ def test_the_whole_registry_is_recovered(metadata: Metadata, registry: Registry)
 
 def test_lookup_and_repr(metadata: Metadata) -> None:
     assert "users" in metadata and "usrs" not in metadata
-    assert len(metadata) == len(list(metadata)) == 18
+    assert len(metadata) == len(list(metadata)) == 20  # 18 resources, the Batch API's 2
     with pytest.raises(KeyError, match="unknown resource type 'usrs'; types: organizations, "):
         metadata["usrs"]
     assert metadata.reachable("users") == ("users", "businessunits", "organizations", "userroles")
     assert metadata.reachable("weightunits") == ("weightunits",)
-    assert repr(metadata).startswith("<Metadata 'Oro API Sandbox': 18 types: organizations, ")
+    assert repr(metadata).startswith("<Metadata 'Oro API Sandbox': 20 types: organizations, ")
     assert repr(metadata["contactsources"]) == (
         "<ResourceType contactsources: 3 attributes, 0 relationships, actions get, get_list>"
     )
