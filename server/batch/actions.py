@@ -9,7 +9,6 @@ from typing import Any
 from server.actions.common import fetch_one, item_query, list_query, loader_for
 from server.actions.context import Context, Reply
 from server.actions.render import render
-from server.auth.acl import Level
 from server.batch import operations
 from server.batch.plan import plan
 from server.jsonapi.body import empty_request, load_json
@@ -24,6 +23,7 @@ from server.jsonapi.errors import (
 )
 from server.jsonapi.ids import parse_id
 from server.jsonapi.query import parse_query
+from server.metadata.access import Level
 from server.metadata.batch import ASYNC_OPERATION, ASYNC_OPERATION_ERROR, OPERATIONS
 from server.metadata.model import Resource
 
