@@ -16,20 +16,9 @@ from server.settings import Settings
 
 def backend_of(settings: Settings) -> Backend:
     """The parts an operation needs, as the API server builds them (tables made if missing)."""
-    from server.auth.setup import build_security
-    from server.domain.resources import build_registry
-    from server.domain.setup import prepare_database
-    from server.storage.database import create_engine
-    from server.storage.select import Selector
-    from server.storage.tables import build_schema
+    from server.app import prepare_backend
 
-    registry = build_registry()
-    schema = build_schema(registry)
-    engine = create_engine(settings.database_url)
-    prepare_database(engine, registry, schema, scale=settings.scale, reset=False)
-    acl, authenticators = build_security(engine, schema, settings)
-    selector = Selector(registry, schema, engine.dialect)
-    return Backend(settings, registry, schema, selector, engine, acl, authenticators)
+    return prepare_backend(settings.with_(reset=False))
 
 
 def _queue(settings: Settings) -> BatchQueue:

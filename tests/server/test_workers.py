@@ -190,3 +190,38 @@ def test_the_api_feature_switch_reaches_every_worker(workers: Workers) -> None:
         workers.cli("api-feature", "on", "--organization", "1")
     time.sleep(1.2)
     assert {r.status_code for r in workers.at_once("GET", "/api/users/1", headers=auth)} == {200}
+
+
+def test_batches_through_any_worker_write_each_item_once(workers: Workers) -> None:
+    """The Batch API's queue is shared: batches sent to either worker are run (by whichever
+    worker's queue threads take them), each item once; a synchronous one answers too."""
+    auth = {**bearer(workers), "Content-Type": JSON_API}
+    urls = []
+    for tag in "ab":
+        body = {
+            "data": [
+                {"type": "accounts", "attributes": {"name": f"Workers batch {tag}{i}"}}
+                for i in range(30)
+            ]
+        }
+        response = workers.request("PATCH", "/api/accounts", headers=auth, json=body)
+        assert response.status_code == 202, response.text
+        urls.append(response.headers["content-location"])
+    for url in urls:
+        deadline = time.monotonic() + 60
+        while True:
+            operation = httpx.get(url, headers=auth, timeout=30).json()["data"]["attributes"]
+            if operation["status"] not in ("new", "running"):
+                break
+            assert time.monotonic() < deadline, operation
+            time.sleep(0.1)
+        assert (operation["status"], operation["summary"]["createCount"]) == ("success", 30)
+    sync = {"data": [{"type": "accounts", "attributes": {"name": "Workers batch sync"}}]}
+    answer = workers.request(
+        "PATCH", "/api/accounts", headers={**auth, "X-Mode": "sync"}, json=sync
+    )
+    assert answer.status_code == 200, answer.text
+    listed = workers.request("GET", "/api/accounts", headers=auth, params={"page[size]": "-1"})
+    names = [a["attributes"]["name"] for a in listed.json()["data"]]
+    batch = [n for n in names if n.startswith("Workers batch")]
+    assert len(batch) == len(set(batch)) == 61
