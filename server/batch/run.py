@@ -33,6 +33,7 @@ from server.batch.items import Written, save_unit
 from server.batch.plan import UNRELATED, Key, Plan, Unit, plan, rewrite_refs
 from server.jsonapi.errors import ApiError, ConflictConstraint, request_data_error
 from server.metadata.batch import OPERATIONS
+from server.storage.dialect import begin_write, unique_violation_columns
 
 log = logging.getLogger("server.batch")
 
@@ -66,9 +67,8 @@ class ChunkResult:
 
 
 def begin(connection: sa.Connection) -> None:
-    """Writers take turns on SQLite (as every write action of the server does)."""
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    """Writers take turns (as every write action of the server does), on SQLite and PostgreSQL."""
+    begin_write(connection)
 
 
 def context_for(backend: Backend, connection: sa.Connection, row: Any) -> Context | None:
@@ -123,7 +123,7 @@ def process_units(
             ]
             continue
         except sa.exc.IntegrityError as error:  # another process took a unique value meanwhile
-            if "UNIQUE" not in str(error.orig).upper():
+            if unique_violation_columns(error) is None:
                 raise
             conflict = ConflictConstraint("The entity already exists.")
             result.errors.append(ErrorRow.of(conflict, f"/data/{unit.data_index}"))
