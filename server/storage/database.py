@@ -16,17 +16,20 @@ from server.storage.tables import Schema, unique_indexes
 
 log = logging.getLogger(__name__)
 
+# as many connections as Starlette's thread pool (40 threads) and the batch queue's consumer may
+# ask for at once: a request waiting for the writer before it holds its connection, and a pool
+# smaller than the threads answers 500 ("QueuePool limit … reached") under many writers
+POOL: dict[str, Any] = {"pool_size": 10, "max_overflow": 40}
+
 
 def create_engine(url: str) -> sa.Engine:
     parsed = sa.make_url(url)
     if parsed.get_backend_name() == "postgresql":
-        # as many connections as Starlette's thread pool may ask for at once (40 threads); a
-        # sandbox's data sits in memory, so an index lookup costs about a sequential read (else
+        # a sandbox's data sits in memory, so an index lookup costs about a sequential read (else
         # a page's to-many ids scan the whole link table), and no JIT for short queries
         return sa.create_engine(
             url,
-            pool_size=10,
-            max_overflow=30,
+            **POOL,
             connect_args={"options": "-c random_page_cost=1.1 -c jit=off"},
         )
     if parsed.get_backend_name() != "sqlite":
@@ -37,6 +40,7 @@ def create_engine(url: str) -> sa.Engine:
     if memory:
         options["poolclass"] = StaticPool
     else:
+        options.update(POOL)
         Path(parsed.database or "").parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url, **options)
 
