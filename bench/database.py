@@ -22,6 +22,9 @@ SEED_SOURCES = (
     "server/metadata",
     "server/storage/tables.py",
     "server/storage/database.py",
+    "server/storage/search_tables.py",
+    "server/storage/search_engine.py",
+    "server/storage/search_index.py",
 )
 
 

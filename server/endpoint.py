@@ -21,7 +21,7 @@ from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.types import Receive, Scope, Send
 
 from server import cors
-from server.actions import read, relationships, save, write
+from server.actions import read, relationships, save, search, write
 from server.actions.context import Backend, Context, Reply, parse_x_include
 from server.auth.acl import Access
 from server.auth.authenticate import Credentials, authenticate
@@ -37,7 +37,7 @@ from server.jsonapi.errors import (
     Unauthorized,
 )
 from server.jsonapi.negotiation import JSON, JSON_API, is_json_api, negotiate
-from server.routing import Target, resolve
+from server.routing import Target, legacy_search_action, resolve, search_action
 from server.settings import Settings
 
 log = logging.getLogger("server")
@@ -57,6 +57,11 @@ ACTIONS: dict[str, Callable[..., Reply]] = {
     "update_list": batch.update_list,
     "get_operation": batch.get_operation,
     "get_operation_errors": batch.get_operation_errors,
+    "legacy_search": search.legacy_search,
+    "legacy_advanced": search.legacy_advanced,
+    "search_list": search.search_list,
+    "searchentities_list": search.searchentities_list,
+    "searchentities_get": search.searchentities_get,
 }
 OPTIONS_HEADERS = {"Cache-Control": "max-age=600, public", "Vary": "Origin"}
 
@@ -74,6 +79,35 @@ def _arguments(target: Target | BatchTarget) -> tuple[Any, ...]:
 def _target(backend: Backend, path: str, method: str, api_url: str) -> Target | BatchTarget:
     """What the path names: a Batch API type's URL, or a resource's."""
     return batch_target(path) or resolve(backend.registry, path, method, api_url + path)
+
+
+def route(
+    backend: Backend, path: str, method: str, api_url: str
+) -> tuple[str, tuple[Any, ...], bool]:
+    """The action a path and method name, its arguments, and whether it speaks JSON:API (Oro's
+    old REST search answers plain JSON); 404 or 405 as Oro answers."""
+    legacy = legacy_search_action(path)
+    if legacy is not None:
+        if method != "GET":
+            raise MethodNotAllowed(["GET"])
+        return legacy, (), False
+    searching = search_action(path)  # JSON:API resources without a table of their own
+    if searching is not None:
+        if method != "GET":
+            raise MethodNotAllowed(["OPTIONS", "GET"])
+        return searching[0], searching[1], True
+    target = _target(backend, path, method, api_url)
+    action = target.actions().get(method)
+    if action is None:
+        raise MethodNotAllowed(target.allow())
+    return action, _arguments(target), True
+
+
+def allowed(backend: Backend, path: str, method: str, api_url: str) -> list[str]:
+    """The methods a path allows (an OPTIONS answer's ``Allow``)."""
+    if legacy_search_action(path) is not None or search_action(path) is not None:
+        return ["OPTIONS", "GET"]
+    return _target(backend, path, method, api_url).allow()
 
 
 def error_reply(error: ApiError, json_api: bool = True) -> Reply:
@@ -163,7 +197,7 @@ class ApiEndpoint:
         json_api = is_json_api(headers.get("accept"), content_type)  # errors answer in kind
         try:
             if method == "OPTIONS":  # also CORS preflight: never needs credentials
-                allow = _target(backend, path, method, api_url).allow()
+                allow = allowed(backend, path, method, api_url)
                 options = {"Allow": ", ".join(allow), **OPTIONS_HEADERS}
                 preflight = cors.preflight_headers(
                     self.settings,
@@ -177,11 +211,8 @@ class ApiEndpoint:
             ensure_api_enabled(
                 backend.engine, backend.schema, principal.organization_id, backend.feature_cache
             )
-            target = _target(backend, path, method, api_url)
-            action = target.actions().get(method)
-            if action is None:
-                raise MethodNotAllowed(target.allow())
-            json_api = negotiate(method, headers.get("accept"), content_type)
+            action, arguments, json_api_action = route(backend, path, method, api_url)
+            json_api = json_api_action and negotiate(method, headers.get("accept"), content_type)
             context = Context(
                 backend=backend,
                 method=method,
@@ -199,8 +230,8 @@ class ApiEndpoint:
                 # Reads run on the event loop: SQLite answers them in well under a millisecond,
                 # and a hop to a worker thread costs more than that under load (see bench/).
                 # Whole collections stream from a worker thread.
-                return ACTIONS[action](context, *_arguments(target)), json_api
-            reply = await run_in_threadpool(ACTIONS[action], context, *_arguments(target))
+                return ACTIONS[action](context, *arguments), json_api
+            reply = await run_in_threadpool(ACTIONS[action], context, *arguments)
             return reply, json_api
         except ApiError as error:
             if isinstance(error, Unauthorized):  # the reason stays in the log, as in Oro

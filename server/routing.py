@@ -5,6 +5,7 @@ Pure: ``resolve(registry, "/users/1/relationships/owner")`` → :class:`Target`,
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from server.jsonapi.errors import NotFound, unknown_type, unsupported_subresource
@@ -45,6 +46,31 @@ class Target:
     def allow(self) -> list[str]:
         enabled = self.actions()
         return [m for m in METHOD_ORDER if m == "OPTIONS" or m in enabled]
+
+
+_LEGACY_SEARCH = re.compile(r"^/rest/(?:latest|v1)/search(/advanced)?(?:\.json)?/?$")
+
+
+def legacy_search_action(path: str) -> str | None:
+    """``/rest/latest/search`` → ``"legacy_search"``, ``.../search/advanced`` →
+    ``"legacy_advanced"`` (Oro's old REST API, GET only); None for any other path."""
+    match = _LEGACY_SEARCH.match(path)
+    if match is None:
+        return None
+    return "legacy_advanced" if match.group(1) else "legacy_search"
+
+
+def search_action(path: str) -> tuple[str, tuple[str, ...]] | None:
+    """JSON:API's search resources (no table of their own): ``/search``, ``/searchentities``
+    and ``/searchentities/{type}`` → (action, arguments); None for any other path."""
+    segments = path.strip("/").split("/")
+    if segments == ["search"]:
+        return "search_list", ()
+    if segments == ["searchentities"]:
+        return "searchentities_list", ()
+    if len(segments) == 2 and segments[0] == "searchentities" and segments[1]:
+        return "searchentities_get", (segments[1],)
+    return None
 
 
 def no_route(method: str, url: str) -> NotFound:

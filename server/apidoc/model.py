@@ -143,6 +143,8 @@ class Site:
     # proxy that mounts the server under a path of its own (Binder's /oro-api/)
     base: str = ""
     sandbox_url: str = ""  # the web sandbox, for the "Try it" links ("": no links)
+    # the search APIs: (path, summary, description, parameter names) of each
+    search: tuple[tuple[str, str, str, tuple[str, ...]], ...] = ()
 
     def try_url(self, operation: Operation) -> str:
         """The web sandbox preset to ``operation`` ("" without a sandbox URL): its URL as given
@@ -214,6 +216,16 @@ def build_site(
         resources=tuple(_resource(document, registry, root, r) for r in registry)
         + _operations(document, root),
         sandbox_url=sandbox_url,
+        search=tuple(
+            (
+                path,
+                item["get"]["summary"],
+                item["get"].get("description", ""),
+                tuple(p["name"] for p in item["get"]["parameters"]),
+            )
+            for path, item in document["paths"].items()
+            if item.get("get", {}).get("tags") == ["search"]
+        ),
     )
 
 

@@ -19,7 +19,16 @@ from typing import TextIO
 from server.cli.batch import batch_cleanup, worker
 from server.cli.parser import SANDBOX_COMMANDS, parse_args, settings_from
 from server.cli.security import api_feature, apikey, wsse_header_command
-from server.cli.serve import banner, base_url, bind_socket, dump_document, openapi, seed, serve
+from server.cli.serve import (
+    banner,
+    base_url,
+    bind_socket,
+    dump_document,
+    openapi,
+    reindex,
+    seed,
+    serve,
+)
 
 __all__ = [
     "banner",
@@ -60,6 +69,7 @@ HANDLERS = {
     "api-feature": api_feature,
     "worker": worker,
     "batch-cleanup": batch_cleanup,
+    "reindex": reindex,
 }
 
 

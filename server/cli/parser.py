@@ -19,6 +19,7 @@ COMMANDS = (
     "api-feature",
     "worker",
     "batch-cleanup",
+    "reindex",
 )
 SANDBOX_COMMANDS = {  # handed to sandbox.dashboard or sandbox.bundled, unparsed here
     "dashboard": "run the API server and the Voila web sandbox (see dashboard --help)",
@@ -272,6 +273,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--api-url", metavar="URL", help="the API root for the curl example (default: local server)"
     )
     database_option(wsse)
+
+    reindex = commands.add_parser(
+        "reindex", help="rebuild the search index from the stored records"
+    )
+    database_option(reindex)
 
     feature = commands.add_parser(
         "api-feature", help="switch the API on or off for an organization, or show its state"

@@ -200,6 +200,33 @@ def seed(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> i
     return 0
 
 
+def reindex(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> int:
+    """Rebuild the search index of a database (created and seeded first when new)."""
+    from server.domain.resources import build_registry
+    from server.domain.setup import prepare_database
+    from server.storage.database import create_engine
+    from server.storage.search_index import reindex as rebuild
+    from server.storage.tables import build_schema
+
+    settings = settings_from(args, environ)
+    registry = build_registry()
+    schema = build_schema(registry)
+    engine = create_engine(settings.database_url)
+    try:
+        prepare_database(engine, registry, schema)
+        started = time.perf_counter()
+        with engine.begin() as connection:
+            counts = rebuild(connection, registry, schema)
+        elapsed = time.perf_counter() - started
+    finally:
+        engine.dispose()
+    print(f"Reindexed {settings.database_url} in {elapsed:.1f} s:", file=out)
+    width = max(len(type_) for type_ in counts)
+    for type_, count in counts.items():
+        print(f"  {type_:<{width}}  {count:>9,}", file=out)
+    return 0
+
+
 # --- openapi -----------------------------------------------------------------------------------
 
 

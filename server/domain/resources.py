@@ -9,6 +9,7 @@ and use string ids, as in Oro.
 from __future__ import annotations
 
 from server.domain.samples import with_samples
+from server.domain.search import with_search
 from server.metadata import types as t
 from server.metadata.model import DEFAULT_ACTIONS, Auto, Registry, Resource
 from server.metadata.model import Attribute as A
@@ -677,4 +678,4 @@ RESOURCES = (
 
 
 def build_registry() -> Registry:
-    return Registry.of(tuple(with_samples(resource) for resource in RESOURCES))
+    return Registry.of(tuple(with_search(with_samples(resource)) for resource in RESOURCES))

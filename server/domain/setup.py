@@ -12,6 +12,7 @@ from server.domain.seed import seed
 from server.metadata.model import Registry
 from server.storage.database import create_tables
 from server.storage.dialect import sync_sequences
+from server.storage.search_index import index_empty, reindex
 from server.storage.tables import Schema
 
 
@@ -27,8 +28,11 @@ def prepare_database(
     organizations = schema.tables["organizations"]
     with engine.begin() as connection:
         if connection.execute(sa.select(organizations.c.id).limit(1)).first() is not None:
+            if index_empty(connection, schema):  # a database made before the search index
+                reindex(connection, registry, schema)
             return False
         seed(connection, registry, schema, scale)
         seed_auth(connection, schema, registry)
         sync_sequences(connection, schema.metadata)  # seeded rows carry their ids
+        reindex(connection, registry, schema)
     return True

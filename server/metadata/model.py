@@ -16,6 +16,7 @@ from typing import Any
 from server.metadata import operators
 from server.metadata import types as t
 from server.metadata.rules import NotBlank, Rule, Unique
+from server.metadata.search import Search
 
 
 class Auto(Enum):
@@ -170,6 +171,7 @@ class Resource:
     upsert_enabled: bool = True
     upsert_fields: tuple[tuple[str, ...], ...] | None = None
     validation: bool = False  # ``meta.validate`` allowed (Oro's ``enable_validation``)
+    search: Search | None = None  # what the search index holds of it (None: not searchable)
 
     @property
     def upsert_by_id(self) -> bool:

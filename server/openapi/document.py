@@ -11,7 +11,7 @@ import yaml
 
 from server.metadata.batch import ASYNC_OPERATION
 from server.metadata.model import Registry, Resource
-from server.openapi import batch, paths
+from server.openapi import batch, paths, search
 from server.openapi.schemas import Components
 
 DESCRIPTION = """\
@@ -119,6 +119,8 @@ def build_openapi(
         all_paths |= batch.operation_paths(
             prefix, components, context.refs, paths.error_refs(paths.READ_ERRORS)
         )
+    if entities is None:  # the whole API: its search resources too
+        all_paths |= search.search_paths(prefix, registry)
     components.errors()
     components.plain_errors()
     document: dict[str, Any] = {
@@ -136,6 +138,8 @@ def build_openapi(
         document["tags"].append(
             {"name": ASYNC_OPERATION.type, "description": ASYNC_OPERATION.description}
         )
+    if entities is None:
+        document["tags"].append({"name": "search", "description": search.TAG})
     document["paths"] = all_paths
     document["components"] = {
         "schemas": components.schemas,

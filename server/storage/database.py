@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.pool import StaticPool
 
 from server.storage.dialect import sync_sequences
+from server.storage.search_index import create_index
 from server.storage.tables import Schema, unique_indexes
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,8 @@ def create_tables(engine: sa.Engine, schema: Schema, *, reset: bool = False) -> 
     if reset:
         schema.metadata.drop_all(engine)
     schema.metadata.create_all(engine)
+    with engine.begin() as connection:
+        create_index(connection, schema, reset=reset)
     for index in unique_indexes(schema):  # a database made before they existed gets them
         try:
             index.create(engine, checkfirst=True)

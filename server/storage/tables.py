@@ -15,6 +15,7 @@ from server.metadata.model import Link, Registry, Resource
 from server.storage.auth_tables import AuthTables, define_auth_tables
 from server.storage.batch_tables import BatchTables, define_batch_tables
 from server.storage.dialect import sort_index
+from server.storage.search_tables import SearchTables, define_search_tables
 
 UNINDEXED = {"text", "json", "array"}
 
@@ -28,6 +29,7 @@ class Schema:
     links: dict[tuple[str, str], tuple[sa.Table, Link]]
     auth: AuthTables
     batch: BatchTables
+    search: SearchTables
 
     def link(self, type_: str, rel: str) -> tuple[sa.Table, Link]:
         return self.links[(type_, rel)]
@@ -86,5 +88,10 @@ def build_schema(registry: Registry) -> Schema:
                 )
             links[(resource.type, rel.name)] = (table, link)
     return Schema(
-        metadata, tables, links, define_auth_tables(metadata), define_batch_tables(metadata)
+        metadata,
+        tables,
+        links,
+        define_auth_tables(metadata),
+        define_batch_tables(metadata),
+        define_search_tables(metadata),
     )

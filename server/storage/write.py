@@ -1,6 +1,9 @@
 """Writes inside the caller's transaction: inserts, updates, links, reference checks, deletes.
 
-A delete that references forbid raises :class:`server.storage.errors.StillReferenced`.
+A delete that references forbid raises :class:`server.storage.errors.StillReferenced`. Every
+insert, update and delete also rewrites the search index entries of the records it touches, in
+the same transaction (:class:`server.storage.search_index.Indexer`): whatever action writes
+through a Writer keeps the index in step without code of its own.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import sqlalchemy as sa
 from server.metadata.model import Registry, Relationship, Resource
 from server.storage.errors import StillReferenced
 from server.storage.load import chunks
+from server.storage.search_index import Indexer
 from server.storage.tables import Schema
 
 
@@ -21,6 +25,7 @@ class Writer:
         self.connection = connection
         self.registry = registry
         self.schema = schema
+        self.index = Indexer(connection, registry, schema)
 
     def table(self, resource: Resource) -> sa.Table:
         return self.schema.tables[resource.type]
@@ -80,14 +85,17 @@ class Writer:
 
     def insert(self, resource: Resource, values: Mapping[str, Any]) -> Any:
         result = self.connection.execute(self.table(resource).insert().values(**values))
-        return values.get(
+        id_ = values.get(
             "id", result.inserted_primary_key[0] if result.inserted_primary_key else None
         )
+        self.index.refresh(resource, [id_])
+        return id_
 
     def update(self, resource: Resource, id_: Any, values: Mapping[str, Any]) -> None:
         if values:
             table = self.table(resource)
             self.connection.execute(table.update().where(table.c.id == id_).values(**values))
+            self.index.refresh(resource, [id_])
 
     def link(
         self, resource: Resource, rel: Relationship, owner_id: Any, ids: Sequence[Any], mode: str
@@ -135,6 +143,7 @@ class Writer:
         table = self.table(resource)
         for part in chunks(list(ids)):
             self.connection.execute(table.delete().where(table.c.id.in_(part)))
+        self.index.remove(resource, ids)
 
     def _release(
         self, other: Resource, rel: Relationship, ids: Sequence[Any], doomed: set[Any]
@@ -154,5 +163,6 @@ class Writer:
                 self.connection.execute(
                     table.update().where(table.c.id.in_(part)).values({rel.column: None})
                 )
+            self.index.refresh(other, referencing)
         else:
             raise StillReferenced(rel.name, other.type, len(referencing))

@@ -39,7 +39,7 @@ class HeaderUser:
         return principal
 
 
-def header_user_server(database: Path, **settings: Any) -> Iterator[LiveServer]:
+def header_user_server(database: Path | str, **settings: Any) -> Iterator[LiveServer]:
     """A live server with access control on, authenticating by ``X-Test-User``."""
     with LiveServer(database, auth=True, **settings) as live:
         backend = live.app.state.backend

@@ -190,6 +190,21 @@ def test_header_links_the_openapi_documents_and_the_token_endpoint(page: Node) -
     assert page.one("span.note").text.startswith("This server runs without authentication")
 
 
+def test_the_search_apis_and_their_language_have_a_section(page: Node) -> None:
+    section = page.one("#search")
+    titles = [h.text for h in section.all("h3")]
+    assert titles == [
+        "GET /api/search — Search records of every searchable type",
+        "GET /api/searchentities — List entity types and their search fields",
+        "GET /api/searchentities/{id} — Get an entity type and its search fields",
+        "GET /api/rest/latest/search — Simple search (Oro's legacy REST API, plain JSON)",
+        "GET /api/rest/latest/search/advanced — Advanced search (Oro's legacy REST API, plain"
+        " JSON)",
+    ]
+    operators = [li.text for li in section.all("li")]
+    assert "starts_with: starts with the text (JSON:API only);" in operators
+
+
 def test_page_is_self_contained(page: Node) -> None:
     assert page.all("script") == []
     assert page.all("link") == []

@@ -180,6 +180,17 @@ def test_seed_command_seeds_once_then_reports(tmp_path: Path) -> None:
     assert (code, output.startswith(f"Seeded {url}"), _counts(output)) == (0, True, counts)
 
 
+def test_reindex_command_rebuilds_the_search_index(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    code, output = run("reindex", "--database", url)
+    assert code == 0
+    assert output.startswith(f"Reindexed {url} in ")
+    counts = _counts(output)
+    assert (counts["users"], counts["accounts"], counts["orders"]) == (30, 300, 2000)
+    code, again = run("reindex", "--database", url)
+    assert (code, _counts(again)) == (0, counts)
+
+
 # --- openapi -----------------------------------------------------------------------------------
 
 

@@ -68,9 +68,10 @@ def test_info_servers_and_tags() -> None:
     assert document["info"]["version"] == "9.9"
     assert "generated from the same resource metadata" in document["info"]["description"]
     assert document["servers"] == [{"url": "https://example.com"}]
-    # the Batch API's operations follow the resources that take batches
+    # the Batch API's operations follow the resources that take batches, then search
     assert [tag["name"] for tag in document["tags"]] == [r.type for r in REGISTRY] + [
-        "asyncoperations"
+        "asyncoperations",
+        "search",
     ]
     assert "servers" not in DOCUMENT
 
@@ -99,8 +100,12 @@ def test_operation_ids_are_unique() -> None:
 
 def test_request_bodies_are_json_api_and_responses_also_plain_json() -> None:
     """Writes take JSON:API only; reads and errors also answer plain REST requests
-    (``application/json``), success documents and Oro's plain error array alike."""
+    (``application/json``), success documents and Oro's plain error array alike. Oro's legacy
+    REST search answers plain JSON only."""
     for (method, path), operation in operations(DOCUMENT).items():
+        if "/rest/" in path:
+            assert list(operation["responses"]["200"]["content"]) == [JSON], path
+            continue
         if "requestBody" in operation:
             assert list(operation["requestBody"]["content"]) == [JSON_API], (method, path)
         for status, response in operation["responses"].items():
@@ -242,6 +247,13 @@ def expected_routes() -> set[tuple[str, str]]:
             ("GET", "/api/asyncoperations/{id}"),
             ("GET", "/api/asyncoperations/{id}/errors"),
         }
+    routes |= {  # the search resources (no table of their own) and Oro's legacy search
+        ("GET", "/api/search"),
+        ("GET", "/api/searchentities"),
+        ("GET", "/api/searchentities/{id}"),
+        ("GET", "/api/rest/latest/search"),
+        ("GET", "/api/rest/latest/search/advanced"),
+    }
     return routes
 
 
@@ -800,3 +812,25 @@ def test_a_create_request_with_included_items_validates_against_its_schema() -> 
     assert validator.is_valid(body)
     body["included"][0]["meta"] = {"validate": True}  # not an option of included items
     assert not validator.is_valid(body)
+
+
+def test_the_search_apis_and_their_language_are_documented() -> None:
+    paths = DOCUMENT["paths"]
+    search = paths["/api/search"]["get"]
+    assert [p["name"] for p in search["parameters"]] == [
+        "filter[searchText]",
+        "filter[searchQuery]",
+        "filter[aggregations]",
+        "filter[entities]",
+        "include",
+        "page[number]",
+        "page[size]",
+    ]
+    assert "- `starts_with`: starts with the text (JSON:API only);" in search["description"]
+    advanced = paths["/api/rest/latest/search/advanced"]["get"]
+    assert "order_by" in advanced["description"]
+    assert set(advanced["responses"]["200"]["content"]) == {"application/json"}
+    assert {"/api/searchentities", "/api/searchentities/{id}", "/api/rest/latest/search"} <= set(
+        paths
+    )
+    assert "/api/search" not in build_openapi(REGISTRY, entities=["accounts"])["paths"]

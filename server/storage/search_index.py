@@ -1,0 +1,257 @@
+"""Keeping the search index: a record's index entry from its stored row (pure), written in the
+caller's transaction — so it follows every write, and a rolled-back write leaves no trace.
+
+:class:`Indexer` refreshes and removes the entries of some records (``server.storage.write``
+calls it on every insert, update and delete); :func:`reindex` rebuilds the whole index (seeding,
+``oro-sandbox reindex``).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import string
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from server.metadata.model import Registry, Resource
+from server.metadata.search import Search
+from server.storage.load import chunks
+from server.storage.search_engine import FullText, full_text
+from server.storage.tables import Schema
+
+BATCH = 5000
+_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?))?")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the index holds of one record."""
+
+    record_id: int
+    title: str
+    all_text: str
+    values: tuple[tuple[str, str, Any], ...]  # (field type, field, value)
+
+
+def index_datetime(text: str) -> str | None:
+    """``2024-01-02T03:04:05Z``, ``2024-01-02`` or ``2024-01-02 03:04`` → ``2024-01-02
+    03:04:05`` (the index's form, ordered as text); None when it is no date."""
+    match = _DATETIME.match(text.strip())
+    if match is None:
+        return None
+    time = match.group(2) or "00:00:00"
+    return f"{match.group(1)} {time if len(time) == 8 else time + ':00'}"
+
+
+def _columns(resource: Resource) -> dict[str, tuple[str, Any]]:
+    """Source name → (column, reader of the stored value), for the names the search fields and
+    the title read."""
+    search = resource.search
+    assert search is not None
+    needed = {name for f in search.fields for name in f.source}
+    needed |= {name for _, name, _, _ in string.Formatter().parse(search.title) if name}
+    found: dict[str, tuple[str, Any]] = {}
+    for attr in resource.attributes:
+        if attr.name in needed:
+            found[attr.name] = (attr.column, attr.type.reader)
+    for rel in resource.relationships:
+        if not rel.many and rel.name in needed:
+            found[rel.name] = (rel.column, None)
+    return found
+
+
+def _value(type_: str, raw: Sequence[Any]) -> Any:
+    present = [v for v in raw if v is not None and v != ""]
+    if not present:
+        return None
+    if type_ == "text":
+        return " ".join(str(v) for v in present)
+    try:
+        if type_ == "integer":
+            return int(present[0])
+        if type_ == "decimal":
+            return float(present[0])
+    except (TypeError, ValueError):
+        return None
+    return index_datetime(str(present[0]))
+
+
+def entry(resource: Resource, search: Search, row: Mapping[str, Any]) -> Entry:
+    """The index entry of a record, from its wire values by source name (``id`` included)."""
+    values: list[tuple[str, str, Any]] = []
+    texts: list[str] = []
+    for field in search.fields:
+        value = _value(field.type, [row.get(name) for name in field.source])
+        if value is None:
+            continue
+        values.append((field.type, field.name, value))
+        if field.type == "text":
+            texts.append(value)
+    names = {name: "" if v is None else v for name, v in row.items()}
+    title = " ".join(search.title.format_map(names).split()) or str(row["id"])
+    return Entry(int(row["id"]), title, " ".join(texts), tuple(values))
+
+
+def _among(column: sa.ColumnElement[Any], values: Sequence[Any]) -> sa.ColumnElement[bool]:
+    """``column = value`` for one value (a write's usual case: a statement compiled once), else
+    ``IN``."""
+    return column == values[0] if len(values) == 1 else column.in_(values)
+
+
+class Indexer:
+    """The index entries of one registry's records, in one connection's transaction."""
+
+    def __init__(self, connection: sa.Connection, registry: Registry, schema: Schema) -> None:
+        self.connection = connection
+        self.registry = registry
+        self.tables = schema.search
+        self.schema = schema
+        self.engine: FullText = full_text(connection.dialect.name)
+
+    def rows(
+        self, resource: Resource, ids: Sequence[Any] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Stored records (all of them without ``ids``) as wire values by source name."""
+        table = self.schema.tables[resource.type]
+        columns = _columns(resource)
+        statement = sa.select(table.c.id, *(table.c[c] for c, _ in columns.values()))
+        readers = [reader for _, reader in columns.values()]
+        names = ["id", *columns]
+        parts: Any = [None] if ids is None else chunks(list(ids))
+        for part in parts:
+            where = statement if part is None else statement.where(_among(table.c.id, part))
+            result = self.connection.execute(where.order_by(table.c.id))
+            while batch := result.fetchmany(BATCH):
+                for raw in batch:
+                    values = [raw[0]] + [
+                        v if r is None or v is None else r(v)
+                        for v, r in zip(raw[1:], readers, strict=True)
+                    ]
+                    yield dict(zip(names, values, strict=True))
+
+    def remove(self, resource: Resource, ids: Sequence[Any]) -> None:
+        if resource.search is None or not ids:
+            return
+        item = self.tables.item
+        for part in chunks(list(ids)):
+            found = list(
+                self.connection.scalars(
+                    sa.select(item.c.id).where(
+                        item.c.entity == resource.type, _among(item.c.record_id, part)
+                    )
+                )
+            )
+            self._delete(found)
+
+    def _delete(self, item_ids: list[int]) -> None:
+        if not item_ids:
+            return
+        self.engine.remove(self.connection, item_ids)
+        for table in self.tables.values.values():
+            self.connection.execute(table.delete().where(_among(table.c.item_id, item_ids)))
+        item = self.tables.item
+        self.connection.execute(item.delete().where(_among(item.c.id, item_ids)))
+
+    def refresh(self, resource: Resource, ids: Sequence[Any]) -> None:
+        """Rewrite the entries of these records (a record no longer stored loses its entry)."""
+        search = resource.search
+        if search is None or not ids:
+            return
+        self.remove(resource, ids)
+        self.write(resource, (entry(resource, search, row) for row in self.rows(resource, ids)))
+
+    def write(self, resource: Resource, entries: Iterator[Entry]) -> int:
+        """Insert entries; item and value ids are allocated after the largest ones stored."""
+        item = self.tables.item
+        next_item = self._next(item)
+        next_value = {type_: self._next(table) for type_, table in self.tables.values.items()}
+        written = 0
+        while True:
+            batch = [e for _, e in zip(range(BATCH), entries, strict=False)]
+            if not batch:
+                return written
+            items, fts_items, fts_texts = [], [], []
+            values: dict[str, list[dict[str, Any]]] = {t: [] for t in self.tables.values}
+            for e in batch:
+                items.append(
+                    {
+                        "id": next_item,
+                        "entity": resource.type,
+                        "record_id": e.record_id,
+                        "title": e.title,
+                    }
+                )
+                fts_items.append((next_item, e.all_text))
+                for type_, field, value in e.values:
+                    row_id = next_value[type_]
+                    next_value[type_] += 1
+                    values[type_].append(
+                        {"id": row_id, "item_id": next_item, "field": field, "value": value}
+                    )
+                    if type_ == "text":
+                        fts_texts.append((row_id, next_item, field, value))
+                next_item += 1
+            self._insert(item, items)
+            for type_, rows in values.items():
+                self._insert(self.tables.values[type_], rows)
+            self.engine.put(self.connection, fts_items, fts_texts)
+            written += len(batch)
+
+    def _insert(self, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+        """Many rows at once through the driver (what a bulk build spends its time on); the
+        statement is compiled once per table and dialect."""
+        if not rows:
+            return
+        sql, order = _insert_sql(self.connection.dialect, table, tuple(rows[0]))
+        if order is not None:
+            self.connection.exec_driver_sql(sql, [tuple(row[k] for k in order) for row in rows])
+        else:
+            self.connection.exec_driver_sql(sql, rows)
+
+    def _next(self, table: sa.Table) -> int:
+        largest = self.connection.exec_driver_sql(f"SELECT max(id) FROM {table.name}").scalar()
+        return int(largest or 0) + 1
+
+
+@functools.cache
+def _insert_sql(
+    dialect: sa.Dialect, table: sa.Table, columns: tuple[str, ...]
+) -> tuple[str, tuple[str, ...] | None]:
+    """An INSERT's text for the driver, and the order of its positional values (None: named)."""
+    compiled = table.insert().values({k: sa.bindparam(k) for k in columns}).compile(dialect=dialect)
+    if compiled.positional and compiled.positiontup is not None:
+        return compiled.string, tuple(compiled.positiontup)
+    return compiled.string, None
+
+
+def create_index(connection: sa.Connection, schema: Schema, *, reset: bool = False) -> None:
+    """The engine's full-text tables (the others are the schema's)."""
+    engine = full_text(connection.dialect.name)
+    if reset:
+        engine.drop(connection)
+    engine.create(connection)
+
+
+def reindex(connection: sa.Connection, registry: Registry, schema: Schema) -> dict[str, int]:
+    """Rebuild the whole index from the stored records; entries per type."""
+    indexer = Indexer(connection, registry, schema)
+    indexer.engine.drop(connection)
+    indexer.engine.create(connection)
+    for table in (*schema.search.values.values(), schema.search.item):
+        connection.execute(table.delete())
+    counts = {}
+    for resource in registry:
+        search = resource.search
+        if search is not None:
+            entries = (entry(resource, search, row) for row in indexer.rows(resource))
+            counts[resource.type] = indexer.write(resource, entries)
+    return counts
+
+
+def index_empty(connection: sa.Connection, schema: Schema) -> bool:
+    item = schema.search.item
+    return connection.execute(sa.select(item.c.id).limit(1)).first() is None
