@@ -18,6 +18,7 @@ from tests.auth.acl_support import ADMIN, REP, call, header_user_server
 from tests.jsonapi_schema import assert_valid_response
 from tests.live_server import JSON_API, LiveServer
 from tests.postgres import NewDatabase
+from tests.server.batch_support import accounts, run
 
 JSON = "application/json"
 SEARCH = "/api/rest/latest/search"
@@ -329,6 +330,18 @@ def test_a_relationship_write_reindexes_the_owner(client: httpx.Client) -> None:
     assert response.status_code == 204, response.text
     after = legacy(client, ADVANCED, query=query)["data"][0]["selected_data"]["owner"]
     assert after == other
+
+
+def test_records_created_through_a_batch_are_found(live: LiveServer) -> None:
+    with httpx.Client(base_url=live.origin + "/api", headers=ACCEPT, timeout=30) as api:
+        operation, errors = run(api, "accounts", accounts("Batchword One", "Batchword Two"))
+    assert (operation["attributes"]["status"], errors) == ("success", [])
+    with httpx.Client(base_url=live.origin, timeout=30) as client:
+        doc = legacy(client, SEARCH, search="batchword", **{"from": "oro_account"})
+    assert sorted(item["record_string"] for item in doc["data"]) == [
+        "Batchword One",
+        "Batchword Two",
+    ]
 
 
 # --- access control -----------------------------------------------------------------------------
