@@ -45,7 +45,11 @@ def define_search_tables(metadata: sa.MetaData) -> SearchTables:
             sa.Column("item_id", sa.Integer, nullable=False, index=True),
             sa.Column("field", sa.String(64), nullable=False),
             sa.Column("value", sql(), nullable=False),
-            sa.Index(f"ix_search_{type_}_field_value", "field", "value"),
+            # a text may be longer than a PostgreSQL index row: texts are indexed by field only
+            # (their words are the full-text engine's)
+            sa.Index(
+                f"ix_search_{type_}_field_value", "field", *(() if type_ == "text" else ("value",))
+            ),
             sqlite_autoincrement=True,
         )
         for type_, sql in VALUE_TYPES.items()
