@@ -31,6 +31,8 @@ from sandbox.client import ApiClient, Exchange
 from sandbox.exceptions import SandboxError
 from sandbox.metadata import Metadata
 from sandbox.widgets.guard import guarded
+from sandbox.widgets.upload import STYLE as UPLOAD_STYLE
+from sandbox.widgets.upload import upload_button
 
 __all__ = ["BatchPanel", "errors_table", "summary_line"]
 
@@ -125,7 +127,7 @@ class BatchPanel(widgets.VBox):
         )
         self.format = widgets.ToggleButtons(options=[("CSV", "csv"), ("JSON", "json")], value="csv")
         self.template_button = widgets.Button(description="Template", icon="file-alt")
-        self.upload = widgets.FileUpload(accept=".csv,.json", multiple=False, description="Upload")
+        self.upload = upload_button("Upload", ".csv,.json")
         self.send_button = widgets.Button(
             description="Send batch", button_style="primary", icon="paper-plane"
         )
@@ -154,7 +156,13 @@ class BatchPanel(widgets.VBox):
         controls.add_class("oro-batch-controls")
         monitor = widgets.VBox([self.status, self.progress, self.table])
         monitor.add_class("oro-batch-monitor")
-        parts = [widgets.HTML(STYLE + INTRO), controls, self.rows_text, monitor, self.errors_out]
+        parts = [
+            widgets.HTML(STYLE + UPLOAD_STYLE + INTRO),
+            controls,
+            self.rows_text,
+            monitor,
+            self.errors_out,
+        ]
         super().__init__(parts)
         self.add_class("oro-batch")
 

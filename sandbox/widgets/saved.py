@@ -21,6 +21,8 @@ from sandbox.collection import Collection, CollectionStore, saved_from_spec
 from sandbox.exceptions import SavedRequestError
 from sandbox.history import SavedRequest, file_name
 from sandbox.spec import RequestSpec
+from sandbox.widgets.upload import STYLE as UPLOAD_STYLE
+from sandbox.widgets.upload import upload_button
 
 __all__ = ["SavedView", "export_href", "request_label"]
 
@@ -33,11 +35,6 @@ CSS = """
 .oro-saved .oro-saved-line > .widget-label { flex: 0 0 auto; }
 .oro-saved .oro-saved-note { color: var(--jp-content-font-color2, #616161); }
 .oro-saved .oro-saved-error { color: #c62828; }
-/* the upload button writes "Import… (0)", its count of files, as one text: show the label only */
-.oro-saved .oro-saved-import { font-size: 0 !important; }
-.oro-saved .oro-saved-import > i.fa,
-.oro-saved .oro-saved-import::after { font-size: var(--jp-widgets-font-size, 13px); }
-.oro-saved .oro-saved-import::after { content: "Import…"; margin-left: 4px; }
 """
 
 
@@ -92,9 +89,7 @@ class SavedView(widgets.VBox):
         self.rows.add_class("oro-saved-rows")
         self.export = widgets.HTML()
         self.export.add_class("oro-saved-export")
-        self.upload = widgets.FileUpload(
-            accept=".json,.yaml,.yml", multiple=False, description="Import…", icon="upload"
-        )
+        self.upload = upload_button("Import…", ".json,.yaml,.yml")
         self.upload.add_class("oro-saved-import")
         self.delete_button = widgets.Button(
             description="Delete collection", icon="trash", tooltip="Delete this collection's file"
@@ -116,7 +111,7 @@ class SavedView(widgets.VBox):
 
         super().__init__(
             [
-                widgets.HTML(f"<style>{CSS}</style>"),
+                widgets.HTML(f"<style>{CSS}</style>{UPLOAD_STYLE}"),
                 line("Collection", self.chooser, self.delete_button),
                 line("Save the request as", self.name, self.save_button),
                 self.message,
