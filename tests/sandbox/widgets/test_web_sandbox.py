@@ -574,8 +574,8 @@ def test_another_server_and_a_slow_request(page: object, voila_url: str, slow_ap
     url.press("Tab")
     page.locator(".oro-env-connect").click()  # type: ignore[attr-defined]
     page.locator(".oro-env-note").filter(has_text=f"Connected to {slow_api}").wait_for()  # type: ignore[attr-defined]
-    header = page.locator(".oro-header").inner_text()  # type: ignore[attr-defined]
-    assert f"API root {slow_api}" in header
+    # the note is said before the app switches its header: wait for the header's own update
+    page.locator(".oro-header", has_text=f"API root {slow_api}").wait_for()  # type: ignore[attr-defined]
     set_text(page, ".oro-type", "accounts")
     send = page.locator("button.oro-send")  # type: ignore[attr-defined]
     send.click()
