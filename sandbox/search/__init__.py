@@ -1,0 +1,94 @@
+"""Oro's search query languages in Python: build, parse, format and check queries (reference §17).
+
+Two languages share one grammar:
+
+- the legacy advanced search (``GET /api/rest/latest/search/advanced?query=…``): a whole query,
+  ``select … from alias where … aggregate … order_by … offset … max_results …``, typed fields
+  (``integer count``);
+- JSON:API ``GET /api/search``: ``filter[searchQuery]`` (a condition, fields by name, with
+  ``starts_with``, ``exists`` and ``notexists``) and ``filter[aggregations]``.
+
+Public API::
+
+    F("name").contains("inc") & (F("total") >= 100)   # build: Condition / Group (& and |)
+    F("status").count()  F("name").desc()  F("name").as_("n")   # Aggregate, OrderBy, Selected
+    AdvancedQuery(from_=("oro_account",), where=..., max_results=5)   # a legacy query
+    parse_query(text) → AdvancedQuery        parse_condition(text) → Condition | Group
+    parse_aggregations(text) → tuple[Aggregate, ...]
+    str(node)                                # format: parse(str(node)) == node
+    format_aggregations(aggregates) → "status count statusCount, …"
+    SearchSyntaxError                        # .position (0-based), .found, .expected
+    tokenize(text) → [Token(kind, text, position), …]
+    SearchCatalog.fetch(client)              # GET searchentities: .entities, .fields(types)
+    catalog.check_condition(where, entities) / check_aggregations / check_query
+                                             # → [SearchProblem(position, message)]
+
+Exceptions: :class:`SearchSyntaxError` and :class:`SearchCheckError` are ``sandbox.QueryError``\\ s
+(so ``SandboxError`` and ``ValueError``).
+"""
+
+from sandbox.search.catalog import (
+    ALL_TEXT,
+    ORO_ALIASES,
+    SearchCatalog,
+    SearchCheckError,
+    SearchEntity,
+    SearchField,
+    SearchProblem,
+)
+from sandbox.search.language import (
+    FUNCTIONS,
+    JSONAPI_OPERATORS,
+    LEGACY_OPERATORS,
+    TYPES,
+    AdvancedQuery,
+    Aggregate,
+    Condition,
+    Expression,
+    F,
+    Field,
+    Group,
+    OrderBy,
+    Selected,
+    format_aggregations,
+    search_value,
+)
+from sandbox.search.parser import (
+    SearchSyntaxError,
+    Token,
+    parse_aggregations,
+    parse_condition,
+    parse_query,
+    tokenize,
+)
+
+__all__ = [
+    "ALL_TEXT",
+    "FUNCTIONS",
+    "JSONAPI_OPERATORS",
+    "LEGACY_OPERATORS",
+    "ORO_ALIASES",
+    "TYPES",
+    "AdvancedQuery",
+    "Aggregate",
+    "Condition",
+    "Expression",
+    "F",
+    "Field",
+    "Group",
+    "OrderBy",
+    "SearchCatalog",
+    "SearchCheckError",
+    "SearchEntity",
+    "SearchField",
+    "SearchProblem",
+    "SearchSyntaxError",
+    "Selected",
+    "Token",
+    "format_aggregations",
+    "parse_aggregations",
+    "parse_condition",
+    "parse_query",
+    "search_value",
+    "tokenize",
+]
