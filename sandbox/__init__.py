@@ -1,6 +1,7 @@
-"""Oro API Sandbox: a client, a query builder, request specs, DataFrames, snippets, history and a
-launcher for Oro's JSON:API (the bundled server, a real Oro instance, or any JSON:API server).
-The widgets are in :mod:`sandbox.widgets`."""
+"""Oro API Sandbox: a client, a query builder, request specs, DataFrames, search, snippets,
+history and a launcher for Oro's JSON:API (the bundled server, a real Oro instance, or any
+JSON:API server). The widgets are in :mod:`sandbox.widgets`; the search languages in
+:mod:`sandbox.search`."""
 
 from sandbox.auth import AuthorizationCode, BearerToken, ClientCredentials, PasswordGrant, Wsse
 from sandbox.batch import BatchResult, batch_document, submit, wait_operation
@@ -22,6 +23,15 @@ from sandbox.history import History, SavedRequest, load_requests, replay, save_r
 from sandbox.launcher import Sandbox, launch, reset, status, stop
 from sandbox.metadata import Metadata, ResourceType
 from sandbox.query import Query, Range, range_
+from sandbox.search import (
+    LegacyResult,
+    SearchCatalog,
+    SearchResult,
+    SearchSyntaxError,
+    advanced_search,
+    legacy_search,
+    search_records,
+)
 from sandbox.snippets import Snippet, to_curl, to_httpie, to_httpx
 from sandbox.spec import RequestSpec
 from sandbox.writes import Record, Ref, include_ids
@@ -42,6 +52,7 @@ __all__ = [
     "FramesError",
     "History",
     "LaunchError",
+    "LegacyResult",
     "Metadata",
     "PasswordGrant",
     "Query",
@@ -55,19 +66,25 @@ __all__ = [
     "SandboxError",
     "SavedRequest",
     "SavedRequestError",
+    "SearchCatalog",
+    "SearchResult",
+    "SearchSyntaxError",
     "Snippet",
     "SpecError",
     "TokenError",
     "Wsse",
+    "advanced_search",
     "batch_document",
     "fetch_all",
     "include_ids",
     "launch",
+    "legacy_search",
     "load_requests",
     "range_",
     "replay",
     "reset",
     "save_requests",
+    "search_records",
     "status",
     "stop",
     "submit",

@@ -23,6 +23,12 @@ Public API::
     catalog.check_condition(where, entities) / check_aggregations / check_query
                                              # → [SearchProblem(position, message)]
 
+    search_records(client, "john", query=..., aggregations=..., entities=[...], size=10)
+        → SearchResult: .hits, .records (type → frame, include=entity), .aggregations, .total
+    legacy_search(client, "john", from_=["oro_contact"], max_results=5) → LegacyResult
+    advanced_search(client, "from oro_order where …") → LegacyResult: .frame, .records_count
+    search_frames(document) / aggregations_frame(document) / legacy_frame(document)  # pure
+
 Exceptions: :class:`SearchSyntaxError` and :class:`SearchCheckError` are ``sandbox.QueryError``\\ s
 (so ``SandboxError`` and ``ValueError``).
 """
@@ -61,6 +67,14 @@ from sandbox.search.parser import (
     parse_query,
     tokenize,
 )
+from sandbox.search.results import aggregations_frame, legacy_frame, search_frames
+from sandbox.search.run import (
+    LegacyResult,
+    SearchResult,
+    advanced_search,
+    legacy_search,
+    search_records,
+)
 
 __all__ = [
     "ALL_TEXT",
@@ -76,19 +90,27 @@ __all__ = [
     "F",
     "Field",
     "Group",
+    "LegacyResult",
     "OrderBy",
     "SearchCatalog",
     "SearchCheckError",
     "SearchEntity",
     "SearchField",
     "SearchProblem",
+    "SearchResult",
     "SearchSyntaxError",
     "Selected",
     "Token",
+    "advanced_search",
+    "aggregations_frame",
     "format_aggregations",
+    "legacy_frame",
+    "legacy_search",
     "parse_aggregations",
     "parse_condition",
     "parse_query",
+    "search_frames",
+    "search_records",
     "search_value",
     "tokenize",
 ]
