@@ -14,6 +14,7 @@ notebook's client does not record them.
 from __future__ import annotations
 
 import json
+import numbers
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -28,8 +29,10 @@ __all__ = [
     "batch_fixed",
     "eur_orders_between",
     "ignored_read_only_field",
+    "orders_by_status",
     "orders_seen_by",
     "organization_of",
+    "search_found_by",
     "sync_batch_written",
     "top_eur_customer",
     "top_eur_orders",
@@ -275,3 +278,48 @@ def sync_batch_written(client: ApiClient, names: list[str], keys: tuple[str, ...
         return True
 
     return test
+
+
+def _search_total(api: ApiClient, params: Mapping[str, str]) -> int | None:
+    return api.get("/search", params=params, headers={"X-Include": "totalCount"}).total_count
+
+
+def search_found_by(client: ApiClient, username: str, word: str, entity: str) -> Test:
+    """15: how many records of type ``entity`` a search for ``word`` finds for the user
+    ``username`` (password grant; every demo user's password is the username)."""
+
+    def test(answer: Any) -> bool:
+        grant = PasswordGrant("sandbox-password", "password-secret", username, username)
+        params = {"filter[searchText]": word, "filter[entities]": entity, "page[size]": "1"}
+        with ApiClient(client.base_url, auth=grant) as user:
+            return _is_number(answer) and answer == _search_total(user, params)
+
+    return test
+
+
+def orders_by_status(client: ApiClient, condition: str) -> Test:
+    """16: the number of orders per status among those ``condition`` (a ``filter[searchQuery]``)
+    finds, as a mapping or a pandas Series status → count."""
+
+    def test(answer: Any) -> bool:
+        if hasattr(answer, "to_dict") and not isinstance(answer, Mapping):
+            answer = answer.to_dict()
+        if not isinstance(answer, Mapping):
+            return False
+        params = {
+            "filter[entities]": "orders",
+            "filter[searchQuery]": condition,
+            "filter[aggregations]": "status count",
+            "page[size]": "1",
+        }
+        with _quiet(client) as api:
+            found = api.get("/search", params=params).document["meta"]["aggregatedData"]
+        expected = {item["value"]: item["count"] for item in found["statusCount"]}
+        given = {str(k): v for k, v in answer.items()}
+        return bool(expected) and given == expected and all(_is_count(v) for v in given.values())
+
+    return test
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)

@@ -10,9 +10,11 @@ Two languages share one grammar:
 
 Public API::
 
-    F("name").contains("inc") & (F("total") >= 100)   # build: Condition / Group (& and |)
+    F("name").contains("inc") & (F("total") >= 100)   # build: Condition / Group (& and |;
+                                             # bracket comparisons: & binds before ==)
     F("status").count()  F("name").desc()  F("name").as_("n")   # Aggregate, OrderBy, Selected
-    AdvancedQuery(from_=("oro_account",), where=..., max_results=5)   # a legacy query
+    AdvancedQuery(from_=("oro_account",), where=..., max_results=5)   # a legacy query, or
+    AdvancedQuery().selecting(...).from_aliases(...).filter(...).sorted_by(...).limit(5)
     parse_query(text) → AdvancedQuery        parse_condition(text) → Condition | Group
     parse_aggregations(text) → tuple[Aggregate, ...]
     str(node)                                # format: parse(str(node)) == node

@@ -218,11 +218,14 @@ class SearchCatalog:
     def check_query(self, query: AdvancedQuery) -> list[SearchProblem]:
         """A legacy advanced search query: its aliases, then every field it names."""
         problems = []
-        for alias in query.from_:
+        at = query.alias_positions
+        if len(at) != len(query.from_):  # built in Python, or changed since parsed
+            at = (0,) * len(query.from_)
+        for alias, position in zip(query.from_, at, strict=True):
             if alias not in self.aliases:
                 problems.append(
                     SearchProblem(
-                        0,
+                        position,
                         f'The search alias "{alias}" is unknown; known aliases: '
                         + ", ".join(sorted(self.aliases)),
                     )

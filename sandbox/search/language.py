@@ -228,6 +228,8 @@ class AdvancedQuery:
     order_by: OrderBy | None = None
     offset: int | None = None
     max_results: int | None = None
+    # where the parser found each alias of from_ (for messages); not part of the query
+    alias_positions: tuple[int, ...] = _field_of(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for name, number in (("offset", self.offset), ("max_results", self.max_results)):
@@ -264,7 +266,7 @@ class AdvancedQuery:
         return replace(self, select=self.select + tuple(map(_selected, fields)))
 
     def from_aliases(self, *aliases: str) -> AdvancedQuery:
-        return replace(self, from_=self.from_ + aliases)
+        return replace(self, from_=self.from_ + aliases, alias_positions=())
 
     def filter(self, condition: Expression) -> AdvancedQuery:
         """``where``; a second call joins its condition with ``and``."""

@@ -229,8 +229,8 @@ class _Parser:
             return Selected(field, self.name("a name after as").text)
         return Selected(field)
 
-    def alias(self) -> str:
-        return self.name("an entity alias").text
+    def alias(self) -> Token:
+        return self.name("an entity alias")
 
     def aggregate(self) -> Aggregate:
         field = self.field()
@@ -253,7 +253,9 @@ class _Parser:
             if keyword == "select":
                 parts["select"] = self.one_or_listed(self.selected)
             elif keyword == "from":
-                parts["from_"] = self.one_or_listed(self.alias)
+                aliases = self.one_or_listed(self.alias)
+                parts["from_"] = tuple(a.text for a in aliases)
+                parts["alias_positions"] = tuple(a.position for a in aliases)
             elif keyword == "where":
                 parts["where"] = self.expression()
             elif keyword == "aggregate":

@@ -69,15 +69,20 @@ def hits_frame(document: Any) -> Any:
                 (item.get("links") or {}).get("entityUrl"),
             )
         )
-    frame = pd.DataFrame(rows, columns=["id", *HIT_COLUMNS]).set_index("id")
-    frame.index = frame.index.astype("str")
-    for column in ("entityName", "entity.type", "entityUrl"):
-        frame[column] = frame[column].astype("str")
-    ids = frame["entity.id"]
-    if all(isinstance(i, str) and i.isdigit() for i in ids):
-        frame["entity.id"] = ids.astype("int64").astype("Int64")
-    else:
-        frame["entity.id"] = ids.astype("str")
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 5
+    index, names, kinds, ids, urls = (list(c) for c in columns)
+    integers = all(isinstance(i, str) and i.isdigit() for i in ids)
+    frame = pd.DataFrame(
+        {
+            "entityName": pd.array(names, dtype="str"),
+            "entity.type": pd.array(kinds, dtype="str"),
+            "entity.id": pd.array(
+                [int(i) for i in ids] if integers else ids, dtype="Int64" if integers else "str"
+            ),
+            "entityUrl": pd.array(urls, dtype="str"),
+        },
+        index=pd.Index(pd.array(index, dtype="str"), name="id"),
+    )
     return frame
 
 

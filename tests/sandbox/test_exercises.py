@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from sandbox import ApiClient, ClientCredentials, PasswordGrant, Query, exercises, range_
@@ -205,3 +206,55 @@ def test_upserted_by_fields_wants_the_found_record_changed(client: ApiClient) ->
     )
     assert plain.status == 200 and not test(plain)  # found by id, not by the SKU
     assert not any(test(wrong) for wrong in wrong_answers(right))
+
+
+def test_search_found_by_counts_as_that_user_and_follows_writes(client: ApiClient) -> None:
+    test = exercises.search_found_by(client, "ronald.rivera_f16d7", "zyxwv", "accounts")
+    assert test(0)
+    created = client.post(
+        "accounts", json={"data": {"type": "accounts", "attributes": {"name": "Zyxwv Ltd"}}}
+    )
+    assert created.status == 201
+    try:
+        assert test(0)  # the integration user owns it: the Sales Rep does not see it
+        assert exercises.search_found_by(client, "admin", "zyxwv", "accounts")(1)
+    finally:
+        assert client.delete(f"accounts/{created.data['id']}").status == 204
+    assert not any(test(wrong) for wrong in [1, "0", None, False, 0.0])
+
+
+def test_orders_by_status_wants_every_status_counted(client: ApiClient) -> None:
+    condition = "currency = EUR and totalValue > 1000"
+    test = exercises.orders_by_status(client, condition)
+    params = {
+        "filter[entities]": "orders",
+        "filter[searchQuery]": condition,
+        "filter[aggregations]": "status count",
+    }
+    found = client.get("search", params=params).document["meta"]["aggregatedData"]
+    right = {item["value"]: item["count"] for item in found["statusCount"]}
+    assert len(right) > 1
+    assert test(right) and test(pd.Series(right)) and test(pd.Series(right, dtype="Int64"))
+    first = next(iter(right))
+    wrong = [
+        {**right, first: right[first] + 1},
+        {k: v for k, v in right.items() if k != first},
+        {**right, "lost": 1},
+        {k: str(v) for k, v in right.items()},
+        list(right.items()),
+        None,
+    ]
+    assert not any(test(answer) for answer in wrong)
+    hit = client.get("search", params={**params, "page[size]": "1"}).data[0]
+    order = hit["relationships"]["entity"]["data"]["id"]
+
+    def currency(code: str) -> None:
+        body = {"data": {"type": "orders", "id": order, "attributes": {"currency": code}}}
+        assert client.patch(f"orders/{order}", json=body).status == 200
+
+    currency("USD")  # one order less in the set: its status counts one less
+    try:
+        assert not test(right)
+    finally:
+        currency("EUR")
+    assert test(right)

@@ -153,7 +153,7 @@ QUERIES = [
         "from oro_orders where name ~ x",
         [
             SearchProblem(
-                0,
+                5,
                 'The search alias "oro_orders" is unknown; known aliases: oro_account,'
                 " oro_business_unit, oro_contact, oro_customer, oro_order, oro_product, oro_task,"
                 " oro_user",
@@ -239,3 +239,10 @@ def test_fetched_from_searchentities(api: ApiClient) -> None:
     # every Oro alias the catalog knows names a type the server searches
     assert sorted(catalog.alias_types(catalog.aliases)) == sorted(catalog.entities)
     assert catalog.check_query(parse_query("from oro_order where totalValue > 10")) == []
+
+
+def test_alias_positions_only_while_they_hold() -> None:
+    parsed = parse_query("from (oro_order, oro_nope)")
+    assert [p.position for p in CATALOG.check_query(parsed)] == [17]
+    changed = parsed.from_aliases("oro_gone")
+    assert [p.position for p in CATALOG.check_query(changed)] == [0, 0]

@@ -7,9 +7,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sandbox import QueryError
 from sandbox.search import (
+    TYPES,
     AdvancedQuery,
     Condition,
     F,
@@ -109,3 +112,40 @@ def test_aggregations_text() -> None:
 def test_what_the_builder_will_not_write(build: object, message: str) -> None:
     with pytest.raises(QueryError, match=message):
         build()  # type: ignore[operator]
+
+
+# --- any condition is written so that it reads back the same ------------------------------------
+
+NAMES = st.sampled_from(["name", "totalValue", "text", "integer", "allText", "x_1", "ÄÖ"])
+VALUES = st.text(min_size=0, max_size=12) | st.sampled_from(["and", "OR", "select", "a b", '"'])
+
+
+def conditions(typed: bool) -> st.SearchStrategy[Condition | Group]:
+    field = st.builds(F, NAMES, st.sampled_from([None, *TYPES]) if typed else st.none())
+    one = st.one_of(
+        st.builds(lambda f, v: f == v, field, VALUES),
+        st.builds(lambda f, v: f.contains(v), field, VALUES),
+        st.builds(lambda f, v: f.not_like(v), field, VALUES),
+        st.builds(lambda f, vs: f.in_(*vs), field, st.lists(VALUES, min_size=1, max_size=3)),
+        *([] if typed else [st.builds(lambda f: f.exists(), field)]),
+    )
+    return st.recursive(
+        one,
+        lambda inner: st.builds(
+            lambda a, b, both: a & b if both else a | b, inner, inner, st.booleans()
+        ),
+        max_leaves=6,
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(conditions(typed=False))
+def test_any_searchquery_round_trips(condition: Condition | Group) -> None:
+    assert parse_condition(str(condition)) == condition
+
+
+@settings(max_examples=100, deadline=None)
+@given(conditions(typed=True))
+def test_any_advanced_where_round_trips(condition: Condition | Group) -> None:
+    query = AdvancedQuery(from_=("oro_order",), where=condition, max_results=3)
+    assert parse_query(str(query)) == query
