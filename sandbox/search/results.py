@@ -4,9 +4,9 @@
   primary frame, ``search``, has one row per hit (``entityName``, ``entity.type``, ``entity.id``,
   ``entityUrl``), and — with ``include=entity`` — one frame per type of the records found,
   made by the library's frame machinery (typed columns, relationships as ``<name>.id``).
-- :func:`aggregations_frame`: ``meta.aggregatedData`` → one tidy frame, a row per value of a
-  ``count`` (``aggregation``, ``value``, ``count``) and one row per other function (its number in
-  ``value``, ``count`` empty).
+- :func:`aggregations_frame`: ``meta.aggregatedData`` (or a legacy answer's ``aggregated_data``)
+  → one tidy frame, a row per value of a ``count`` (``aggregation``, ``value``, ``count``) and
+  one row per other function (its number in ``value``, ``count`` empty).
 - :func:`legacy_frame`: the legacy REST search's ``data[]`` → a frame (``entity_name``,
   ``record_id``, ``record_string``, ``record_url`` and ``selected_data.<name>`` per selected
   field), ``records_count`` and ``count`` in ``frame.attrs``.
@@ -87,14 +87,19 @@ def hits_frame(document: Any) -> Any:
 
 
 def aggregations_frame(document: Any) -> Any:
-    """``meta.aggregatedData`` as rows of ``aggregation``, ``value``, ``count``."""
+    """``meta.aggregatedData`` (JSON:API) or ``aggregated_data`` (the legacy search of Oro, where
+    a count is ``{value: count}``) as rows of ``aggregation``, ``value``, ``count``."""
     document = _document(document)
-    meta = document.get("meta") if "aggregatedData" not in document else document
-    data = (meta or {}).get("aggregatedData") or {}
+    if "aggregated_data" in document:
+        data = document["aggregated_data"]
+    else:
+        data = (document.get("meta") or {}).get("aggregatedData")
     rows: list[tuple[str, Any, Any]] = []
-    for name, result in data.items():
+    for name, result in (data or {}).items() if isinstance(data, Mapping) else ():
         if isinstance(result, list):
             rows += [(name, item.get("value"), item.get("count")) for item in result]
+        elif isinstance(result, Mapping):
+            rows += [(name, value, count) for value, count in result.items()]
         else:
             rows.append((name, result, None))
     frame = pd.DataFrame(rows, columns=["aggregation", "value", "count"])

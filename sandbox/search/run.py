@@ -81,13 +81,20 @@ class SearchResult:
 
 @dataclass(eq=False)
 class LegacyResult:
-    """An answer of the legacy REST search: ``frame`` of ``data[]``, the counts."""
+    """An answer of the legacy REST search: ``frame`` of ``data[]``, the counts, and
+    ``aggregations`` (Oro sends them in ``aggregated_data``)."""
 
     exchange: Exchange
 
     @cached_property
     def frame(self) -> Any:
         return legacy_frame(self.exchange.document if self.exchange.ok else {})
+
+    @cached_property
+    def aggregations(self) -> Any:
+        """``aggregated_data`` (a query's ``aggregate``), as for :class:`SearchResult`; empty
+        when the server sends none."""
+        return aggregations_frame(self.exchange.document if self.exchange.ok else {})
 
     @property
     def records_count(self) -> int | None:

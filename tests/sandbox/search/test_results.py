@@ -135,3 +135,18 @@ def test_legacy_frame_of_nothing_found() -> None:
     frame = legacy_frame({"records_count": 0, "count": 0, "data": []})
     assert list(frame.columns) == ["entity_name", "record_id", "record_string"]
     assert frame.empty
+
+
+def test_aggregations_of_a_legacy_answer() -> None:
+    document = {
+        "records_count": 3,
+        "count": 0,
+        "data": [],
+        "aggregated_data": {"statusCount": {"open": 2, "closed": 1}, "totalSum": 30.5},
+    }
+    frame = aggregations_frame(document)
+    assert [tuple(row) for row in frame.itertuples(index=False)] == [
+        ("statusCount", "open", 2),
+        ("statusCount", "closed", 1),
+        ("totalSum", 30.5, pd.NA),
+    ]
