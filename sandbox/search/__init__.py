@@ -58,6 +58,7 @@ from sandbox.search.language import (
     Group,
     OrderBy,
     Selected,
+    conditions,
     format_aggregations,
     search_value,
 )
@@ -105,6 +106,7 @@ __all__ = [
     "Token",
     "advanced_search",
     "aggregations_frame",
+    "conditions",
     "format_aggregations",
     "legacy_frame",
     "legacy_search",

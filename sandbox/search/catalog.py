@@ -29,7 +29,7 @@ from sandbox.search.language import (
     Condition,
     Expression,
     Field,
-    Group,
+    conditions,
 )
 
 if TYPE_CHECKING:
@@ -184,7 +184,7 @@ class SearchCatalog:
             if not chosen:  # no type to read fields from: the server finds nothing
                 return problems
         known = self.fields(chosen)
-        for condition in _conditions(where):
+        for condition in conditions(where):
             problems += self._check_condition(condition, known, chosen, legacy=legacy)
         return problems
 
@@ -239,7 +239,7 @@ class SearchCatalog:
         if query.where is not None:
             problems += [
                 p
-                for c in _conditions(query.where)
+                for c in conditions(query.where)
                 for p in self._check_condition(c, known, chosen, legacy=True)
             ]
         named = [s.field for s in query.select]
@@ -345,12 +345,3 @@ _EXAMPLE = {
     "datetime": ' (e.g. "2024-01-31 00:00:00")',
     "text": "",
 }
-
-
-def _conditions(expression: Expression | None) -> list[Condition]:
-    if expression is None:
-        return []
-    if isinstance(expression, Condition):
-        return [expression]
-    assert isinstance(expression, Group)
-    return [c for item in expression.items for c in _conditions(item)]

@@ -44,6 +44,7 @@ __all__ = [
     "Group",
     "OrderBy",
     "Selected",
+    "conditions",
     "format_aggregations",
     "search_value",
 ]
@@ -185,6 +186,15 @@ class Aggregate:
 
     def __str__(self) -> str:
         return f"{self.field} {self.function} {self.name}"
+
+
+def conditions(expression: Expression | None) -> list[Condition]:
+    """Every condition of an expression, in the order written."""
+    if expression is None:
+        return []
+    if isinstance(expression, Condition):
+        return [expression]
+    return [c for item in expression.items for c in conditions(item)]
 
 
 def format_aggregations(aggregates: Iterable[Aggregate]) -> str:

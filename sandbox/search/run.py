@@ -22,12 +22,15 @@ from functools import cached_property
 from typing import Any
 
 from sandbox.client import ApiClient, Exchange
+from sandbox.exceptions import QueryError
 from sandbox.frames import Frames, Types
 from sandbox.search.catalog import SearchCatalog
 from sandbox.search.language import (
+    LEGACY_OPERATORS,
     AdvancedQuery,
     Aggregate,
     Expression,
+    conditions,
     format_aggregations,
 )
 from sandbox.search.parser import parse_aggregations, parse_condition, parse_query
@@ -115,7 +118,27 @@ class LegacyResult:
 
 
 def _condition(query: str | Expression) -> Expression:
-    return parse_condition(query) if isinstance(query, str) else query
+    if isinstance(query, str):
+        return parse_condition(query)
+    for c in conditions(query):  # built in Python: what the JSON:API language cannot say
+        if c.field.type is not None:
+            raise QueryError(
+                f'"{c.field}": filter[searchQuery] names fields without a type'
+                f' (F("{c.field.name}"))'
+            )
+    return query
+
+
+def _legacy_query(query: str | AdvancedQuery) -> AdvancedQuery:
+    if isinstance(query, str):
+        return parse_query(query)
+    for c in conditions(query.where):
+        if c.operator not in LEGACY_OPERATORS:
+            raise QueryError(
+                f'"{c.operator}" ({c}) is an operator of filter[searchQuery] only, not of the'
+                " advanced search"
+            )
+    return query
 
 
 def _aggregates(aggregations: str | Iterable[Aggregate]) -> tuple[Aggregate, ...]:
@@ -190,7 +213,7 @@ def advanced_search(
     client: ApiClient, query: str | AdvancedQuery, *, catalog: SearchCatalog | None = None
 ) -> LegacyResult:
     """``GET /api/rest/latest/search/advanced?query=…``."""
-    parsed = parse_query(query) if isinstance(query, str) else query
+    parsed = _legacy_query(query)
     if catalog is not None:
         catalog.require(catalog.check_query(parsed))
     text = query if isinstance(query, str) else str(query)

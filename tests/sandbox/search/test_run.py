@@ -16,13 +16,14 @@ from sandbox import (
     Metadata,
     PasswordGrant,
     Query,
+    QueryError,
     SearchCatalog,
     SearchSyntaxError,
     advanced_search,
     legacy_search,
     search_records,
 )
-from sandbox.search import F, SearchCheckError
+from sandbox.search import AdvancedQuery, F, SearchCheckError
 from tests.live_server import LiveServer
 
 
@@ -95,6 +96,10 @@ def test_text_is_parsed_and_checked_before_sending(api: ApiClient, sent: list[Ex
     assert [p.position for p in checked.value.problems] == [0]
     with pytest.raises(SearchCheckError):
         advanced_search(api, "from oro_order where integer totalValue > 5", catalog=catalog)
+    with pytest.raises(QueryError, match="names fields without a type"):
+        search_records(api, query=F("totalValue", "decimal") > 5)
+    with pytest.raises(QueryError, match=r"of filter\[searchQuery\] only"):
+        advanced_search(api, AdvancedQuery(where=F("owner").exists()))
     assert len(sent) == before
 
 
