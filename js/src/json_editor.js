@@ -1,10 +1,19 @@
-// The web sandbox's JSON body editor: an anywidget front end around CodeMirror 6.
+// The web sandbox's code editors: an anywidget front end around CodeMirror 6, for the JSON body
+// (sandbox/widgets/editor.py, JsonEditor) and for a search query (sandbox/widgets/query_editor.py,
+// QueryEditor).
 //
-// The model (sandbox/widgets/editor.py, JsonEditor) holds:
+// The model holds:
 //   value        the text, both ways (every edit is sent; a change from Python replaces the text);
 //   marks        [{from, to, message, kind}] ranges in UTF-16 offsets of the text, computed by
-//                Python (sandbox/json_places.py): an error's source.pointer, a parse error;
-//   placeholder  shown while the text is empty.
+//                Python: an error's source.pointer, a parse error, a query's syntax error;
+//   placeholder  shown while the text is empty;
+//   language     "json" (the default, also when the model has no such trait) or "search" (Oro's
+//                search query language: its words coloured, no line numbers, a shorter box);
+//   completions  [{label, type, detail}] offered as one types (the search fields and the
+//                language's words); none for JSON.
+// A search editor runs its query on Ctrl/Cmd+Enter: it sends {event: "run", value} (the text with
+// it: the value's own updates may still be on their way) and keeps the key from the page's
+// shortcut (class oro-own-keys, see sandbox/widgets/shortcuts.py).
 // A mark is drawn as an underlined, tinted range with its message as a tooltip, its lines tinted;
 // new marks scroll the first one into view. Should CodeMirror fail to start, a plain textarea
 // takes its place and says so.
@@ -12,11 +21,17 @@
 // Built by `make editor` (esbuild) into sandbox/widgets/static/json_editor.js: one ES module,
 // nothing fetched at run time.
 
-import { closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
+import {
+  autocompletion,
+  closeBrackets,
+  closeBracketsKeymap,
+  completionKeymap,
+} from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { json } from "@codemirror/lang-json";
 import {
   HighlightStyle,
+  StreamLanguage,
   bracketMatching,
   foldGutter,
   foldKeymap,
@@ -25,7 +40,7 @@ import {
 } from "@codemirror/language";
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
 import { tags } from "@lezer/highlight";
-import { Annotation, EditorState, StateEffect, StateField } from "@codemirror/state";
+import { Annotation, EditorState, Prec, StateEffect, StateField } from "@codemirror/state";
 import {
   Decoration,
   EditorView,
@@ -35,10 +50,29 @@ import {
   keymap,
   lineNumbers,
   placeholder,
+  WidgetType,
 } from "@codemirror/view";
 
 const fromModel = Annotation.define(); // a change that came from Python: not sent back
 const setMarks = StateEffect.define();
+
+// an empty mark (an error at the end of the text): a small red block where it is
+class Caret extends WidgetType {
+  constructor(message) {
+    super();
+    this.message = message;
+  }
+  eq(other) {
+    return other.message === this.message;
+  }
+  toDOM() {
+    const caret = document.createElement("span");
+    caret.className = "oro-cm-caret";
+    caret.title = this.message;
+    caret.textContent = "\u2002";
+    return caret;
+  }
+}
 
 function decorations(doc, marks) {
   const ranges = [];
@@ -49,6 +83,8 @@ function decorations(doc, marks) {
     const attributes = { title: mark.message || "" };
     if (to > from) {
       ranges.push(Decoration.mark({ class: `oro-cm-mark ${kind}`, attributes }).range(from, to));
+    } else {
+      ranges.push(Decoration.widget({ widget: new Caret(attributes.title), side: 1 }).range(from));
     }
     // the lines tinted too: an empty range (a parse error at the end) still shows where
     const last = doc.lineAt(to).number;
@@ -72,14 +108,76 @@ const markField = StateField.define({
   provide: (field) => EditorView.decorations.from(field),
 });
 
-// JSON's parts in JupyterLab's code colours (its CSS variables where the page has them)
+// JSON's (and a query's) parts in JupyterLab's code colours (its CSS variables where the page has
+// them)
 const jsonColours = HighlightStyle.define([
-  { tag: tags.propertyName, color: "var(--jp-mirror-editor-property-color, #05a)" },
+  { tag: [tags.propertyName, tags.variableName], color: "var(--jp-mirror-editor-property-color, #05a)" },
   { tag: tags.string, color: "var(--jp-mirror-editor-string-color, #a11)" },
   { tag: tags.number, color: "var(--jp-mirror-editor-number-color, #080)" },
-  { tag: [tags.bool, tags.null], color: "var(--jp-mirror-editor-keyword-color, #708)" },
+  { tag: [tags.bool, tags.null, tags.keyword], color: "var(--jp-mirror-editor-keyword-color, #708)" },
+  { tag: tags.operator, color: "var(--jp-mirror-editor-operator-color, #aa22ff)", fontWeight: "bold" },
+  { tag: tags.typeName, color: "var(--jp-mirror-editor-builtin-color, #008000)" },
   { tag: tags.invalid, color: "#f00" },
 ]);
+
+// Oro's search query language (sandbox/search.py and the server parse it; this only colours):
+// `field operator value`, and/or, brackets, quoted strings; the legacy keywords and types too
+const WORDS = new Set(
+  ("and or in !in like notlike starts_with exists notexists select from where aggregate " +
+    "order_by offset max_results as asc desc count sum avg min max").split(" "),
+);
+const TYPES = new Set("text integer decimal datetime float double".split(" "));
+const searchLanguage = StreamLanguage.define({
+  name: "oro-search",
+  token(stream) {
+    if (stream.eatSpace()) return null;
+    if (stream.match(/^"(?:[^"\\]|\\.)*"?/) || stream.match(/^'(?:[^'\\]|\\.)*'?/)) {
+      return "string";
+    }
+    if (stream.match(/^!in\b/i)) return "keyword";
+    if (stream.match(/^(?:!~|!=|>=|<=|[~=<>])/)) return "operator";
+    if (stream.match(/^[(),]/)) return "punctuation";
+    if (stream.match(/^-?\d+(?:\.\d+)?(?![^\s(),"'=<>~!])/)) return "number";
+    if (stream.match(/^[^\s(),"'=<>~!]+/)) {
+      const word = stream.current().toLowerCase();
+      if (WORDS.has(word)) return "keyword";
+      return TYPES.has(word.split(".")[0]) && word.includes(".") ? "typeName" : "variableName";
+    }
+    stream.next();
+    return "invalid";
+  },
+});
+
+// what the model offers as one types: [{label, type, detail}]
+function completionSource(model) {
+  return (context) => {
+    const word = context.matchBefore(/[\w.!]*/);
+    if (!word || (word.from === word.to && !context.explicit)) return null;
+    return { from: word.from, options: model.get("completions") || [], validFor: /^[\w.!]*$/ };
+  };
+}
+
+function languageExtensions(model) {
+  if (model.get("language") === "search") {
+    const run = (view) => {
+      model.send({ event: "run", value: view.state.doc.toString() });
+      return true;
+    };
+    return [
+      searchLanguage,
+      Prec.highest(keymap.of([{ key: "Mod-Enter", run, preventDefault: true }])),
+      autocompletion({ override: [completionSource(model)], activateOnTyping: true }),
+      keymap.of(completionKeymap),
+      Prec.highest(
+        EditorView.theme({
+          ".cm-scroller": { minHeight: "3.4rem", maxHeight: "12rem" },
+          ".cm-content": { minHeight: "3.4rem" },
+        }),
+      ),
+    ];
+  }
+  return [lineNumbers(), highlightActiveLineGutter(), foldGutter(), json()];
+}
 
 // "&.cm-editor": above JupyterLab's own ".cm-editor" rules (no border, its font size)
 const theme = EditorView.theme({
@@ -102,6 +200,11 @@ const theme = EditorView.theme({
   ".oro-cm-error": { background: "#ffe3e3" },
   ".oro-cm-parse": { background: "#ffd6d6" },
   ".oro-cm-line": { background: "#fff5f5" },
+  ".oro-cm-caret": {
+    background: "#ffd6d6",
+    borderBottom: "2px solid #c62828",
+    margin: "0 1px",
+  },
   ".cm-gutters": { background: "var(--jp-layout-color2, #f5f5f5)", borderRight: "none" },
 });
 
@@ -140,6 +243,7 @@ function fallback(el, model, error) {
 
 function render({ model, el }) {
   el.classList.add("oro-json-editor");
+  if (model.get("language") === "search") el.classList.add("oro-own-keys");
   let view;
   try {
     if (window.__oroEditorFails) throw new Error(String(window.__oroEditorFails));
@@ -148,9 +252,7 @@ function render({ model, el }) {
       state: EditorState.create({
         doc: model.get("value"),
         extensions: [
-          lineNumbers(),
-          highlightActiveLineGutter(),
-          foldGutter(),
+          languageExtensions(model),
           history(),
           drawSelection(),
           indentOnInput(),
@@ -159,7 +261,6 @@ function render({ model, el }) {
           highlightActiveLine(),
           highlightSelectionMatches(),
           syntaxHighlighting(jsonColours),
-          json(),
           placeholder(model.get("placeholder") || ""),
           EditorState.tabSize.of(2),
           EditorView.lineWrapping,

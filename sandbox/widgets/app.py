@@ -1,5 +1,5 @@
 """The sandbox app: the request builder beside tabs of views (Response, Table, History, Saved,
-Code, Docs).
+Code, Docs); the Search…, Batch… and Server… panels above them.
 
 Callbacks only wire: the builder yields a :class:`~sandbox.spec.RequestSpec`, the client sends
 it, the views render the :class:`~sandbox.client.Exchange`. State stays on the app (``.exchange``,
@@ -32,6 +32,7 @@ from sandbox.widgets.guard import guarded
 from sandbox.widgets.history import HistoryView
 from sandbox.widgets.response import ResponseView, status_html
 from sandbox.widgets.saved import SavedView
+from sandbox.widgets.search import SearchPanel
 from sandbox.widgets.shortcuts import PageKeys
 from sandbox.widgets.table import TableView
 
@@ -99,7 +100,9 @@ STYLE = """<style>
   { min-width: 0; flex: 0 1 8rem; }
 .oro-sandbox .oro-page-keys-widget { display: none; }
 .oro-sandbox .oro-header-row { justify-content: space-between; align-items: flex-start;
-  margin-bottom: 10px; }  /* room for the request bar's cover above it */
+  margin-bottom: 10px; flex-wrap: wrap; gap: 4px 12px; }  /* room for the bar's cover above */
+.oro-sandbox .oro-header-row > .oro-header { flex: 1 1 24rem; min-width: 0; }
+.oro-sandbox .oro-header-row > .widget-hbox { flex: 0 0 auto; }
 .oro-sandbox .oro-environment { padding: 6px 0;
   border-top: 1px solid var(--jp-border-color2, #e0e0e0); }
 </style>"""
@@ -232,7 +235,20 @@ class SandboxApp(widgets.VBox):
         )
         self.batch_button.add_class("oro-batch-button")
         self.batch_button.observe(guard(lambda change: self._toggle_batch(change["new"])), "value")
-        buttons = widgets.HBox([self.batch_button, self.server_button])
+        self.search = SearchPanel(client, on_exchange=guard(self._keep_searched))
+        self.search.layout.display = "none"
+        self.page_keys.scopes["search"] = guard(self.search.search_in_background)
+        self.search_button = widgets.ToggleButton(
+            description="Search…",
+            icon="search",
+            tooltip="Oro's search: words or a query across the searchable types, aggregations",
+            layout=widgets.Layout(width="auto"),
+        )
+        self.search_button.add_class("oro-search-toggle")
+        self.search_button.observe(
+            guard(lambda change: self._toggle_search(change["new"])), "value"
+        )
+        buttons = widgets.HBox([self.search_button, self.batch_button, self.server_button])
         header = widgets.HBox([self.header, buttons])
         header.add_class("oro-header-row")
         self._show_header()
@@ -254,6 +270,7 @@ class SandboxApp(widgets.VBox):
                 self.page_keys,
                 header,
                 self.environment,
+                self.search,
                 self.batch,
                 bar,
                 notes,
@@ -392,6 +409,7 @@ class SandboxApp(widgets.VBox):
         self.history_view.client = client
         self.builder.use_metadata(metadata)
         self.batch.use(client, metadata)
+        self.search.use(client)
         self._show_header()
         self.response.clear()
         self.bar_status.value = ""
@@ -412,6 +430,14 @@ class SandboxApp(widgets.VBox):
 
     def _toggle_batch(self, shown: bool) -> None:
         self.batch.layout.display = None if shown else "none"
+
+    def _toggle_search(self, shown: bool) -> None:
+        self.search.layout.display = None if shown else "none"
+
+    def _keep_searched(self, exchange: Exchange) -> None:
+        """A search panel's exchange: in the history (its own tabs show it)."""
+        self._keep(exchange)
+        self.history_view.refresh()
 
     # --- sending -------------------------------------------------------------------------------
 

@@ -6,6 +6,11 @@ from elsewhere). It draws nothing; it listens on the page for what happens insid
 closest ``.oro-sandbox`` element):
 
 - Ctrl+Enter or Cmd+Enter sends the ``{"event": "send"}`` message, which calls ``on_send``;
+  typed inside an element of class ``oro-keys-NAME`` (a panel with a send of its own, like the
+  search panel's ``oro-keys-search``), the message names ``scope: NAME`` and calls
+  ``scopes[NAME]`` instead; there a plain Enter in a box of class ``oro-enter-sends`` sends too
+  (a search box); inside an element of class ``oro-own-keys`` (an editor with its own
+  Ctrl+Enter) the keys are left alone;
 - a click on an element of class ``oro-copy`` copies the text of the ``oro-copy-source`` element
   of its closest ``oro-copy-scope`` (a textarea's or input's value, or else the text) and says
   "Copied" on the button for a moment;
@@ -46,6 +51,15 @@ function sourceText(button) {
   return field ? field.value : source.innerText;
 }
 
+// the NAME of the closest element of class oro-keys-NAME around target, or null
+function scopeOf(target) {
+  for (let node = target; node && node.classList; node = node.parentElement) {
+    const name = [...node.classList].find((c) => c.startsWith("oro-keys-"));
+    if (name) return name.slice("oro-keys-".length);
+  }
+  return null;
+}
+
 export default {
   render({ model, el }) {
     el.classList.add("oro-page-keys");
@@ -57,10 +71,14 @@ export default {
     };
     const onKey = (event) => {
       const chord = event.key === "Enter" && (event.ctrlKey || event.metaKey);
-      if (!chord || !inApp(event.target)) return;
+      const scope = scopeOf(event.target);
+      const plain = event.key === "Enter" && !event.shiftKey && !event.altKey;
+      const box = plain && scope && event.target.closest(".oro-enter-sends");
+      if (!(chord || box) || !inApp(event.target)) return;
+      if (event.target.closest && event.target.closest(".oro-own-keys")) return;
       event.preventDefault();
       event.stopPropagation();
-      model.send({ event: "send" });
+      model.send({ event: "send", scope });
     };
     const onClick = (event) => {
       const button = event.target.closest && event.target.closest(".oro-copy");
@@ -96,13 +114,15 @@ export default {
 
 
 class PageKeys(anywidget.AnyWidget):  # type: ignore[misc]
-    """See the module docstring. ``on_send`` is called (without arguments) on Ctrl/Cmd+Enter."""
+    """See the module docstring. ``on_send`` is called (without arguments) on Ctrl/Cmd+Enter,
+    ``scopes[NAME]`` instead when it was typed inside an ``oro-keys-NAME`` element."""
 
     _esm = _ESM
 
     def __init__(self, on_send: Callable[[], Any] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.on_send = on_send
+        self.scopes: dict[str, Callable[[], Any]] = {}
         self.on_msg(self._on_message)
         self.add_class("oro-page-keys-widget")
 
@@ -111,5 +131,10 @@ class PageKeys(anywidget.AnyWidget):  # type: ignore[misc]
         self.send({"event": "reveal", "selector": selector})
 
     def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict) and content.get("event") == "send" and self.on_send:
+        if not isinstance(content, dict) or content.get("event") != "send":
+            return
+        scoped = self.scopes.get(str(content.get("scope")))
+        if scoped is not None:
+            scoped()
+        elif self.on_send:
             self.on_send()
