@@ -235,7 +235,7 @@ class SandboxApp(widgets.VBox):
         )
         self.batch_button.add_class("oro-batch-button")
         self.batch_button.observe(guard(lambda change: self._toggle_batch(change["new"])), "value")
-        self.search = SearchPanel(client, on_exchange=guard(self._keep_searched))
+        self.search = SearchPanel(client, on_exchange=guard(self._keep_searched), lazy=True)
         self.search.layout.display = "none"
         self.page_keys.scopes["search"] = guard(self.search.search_in_background)
         self.search_button = widgets.ToggleButton(
@@ -410,6 +410,8 @@ class SandboxApp(widgets.VBox):
         self.builder.use_metadata(metadata)
         self.batch.use(client, metadata)
         self.search.use(client)
+        if self.search_button.value:
+            self.search.load_entities()
         self._show_header()
         self.response.clear()
         self.bar_status.value = ""
@@ -432,6 +434,8 @@ class SandboxApp(widgets.VBox):
         self.batch.layout.display = None if shown else "none"
 
     def _toggle_search(self, shown: bool) -> None:
+        if shown:
+            self.search.load_entities()  # the server's search fields, when first opened
         self.search.layout.display = None if shown else "none"
 
     def _keep_searched(self, exchange: Exchange) -> None:

@@ -123,8 +123,9 @@ def _row(*children: widgets.Widget) -> widgets.HBox:
 
 class SearchPanel(widgets.VBox):
     """Search the server ``client`` talks to. ``entities`` (the searchable types and their
-    fields) are fetched from ``/api/searchentities`` when not given; ``on_exchange`` hears of
-    every request (the app keeps them in its history)."""
+    fields) are fetched from ``/api/searchentities`` when not given — at once, or with ``lazy``
+    when :meth:`load_entities` is called (the app: when the panel opens). ``on_exchange`` hears
+    of every request (the app keeps them in its history)."""
 
     def __init__(
         self,
@@ -132,10 +133,12 @@ class SearchPanel(widgets.VBox):
         entities: Sequence[SearchEntity] | None = None,
         *,
         on_exchange: Callable[[Exchange], None] | None = None,
+        lazy: bool = False,
     ) -> None:
         self.client = client
         self.on_exchange = on_exchange
         self.entities: list[SearchEntity] = []
+        self.loaded = False  # whether the entities are this server's
         self.exchange: Exchange | None = None
         self.form_sent: SearchForm | None = None  # what the answer on screen answers
         self.problem: SyntaxProblem | None = None
@@ -209,15 +212,28 @@ class SearchPanel(widgets.VBox):
         self.add_class("oro-search")
         self.add_class("oro-keys-search")  # Ctrl+Enter here searches (PageKeys)
         self.use(client, entities)
+        if not lazy:
+            self.load_entities()
         self._show_mode()
         self._show_paging()
 
     # --- actions
 
     def use(self, client: ApiClient, entities: Sequence[SearchEntity] | None = None) -> None:
-        """Another server (the app's Server… panel): its searchable types and fields."""
+        """Another server (the app's Server… panel): its searchable types and fields, given
+        or, when not, fetched by :meth:`load_entities`."""
         self.client = client
-        self.entities = list(entities) if entities is not None else fetch_entities(client)
+        self.loaded = entities is not None
+        self._offer_entities(list(entities or ()))
+
+    def load_entities(self) -> None:
+        """Fetch the server's searchable types and fields, once."""
+        if not self.loaded:
+            self.loaded = True
+            self._offer_entities(fetch_entities(self.client))
+
+    def _offer_entities(self, entities: list[SearchEntity]) -> None:
+        self.entities = entities
         types = [e.type for e in self.entities]
         chosen = [t for t in self.types.value if t in types]
         self.types.value = []

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from sandbox.client import ApiClient
+from sandbox.client import ApiClient, ConnectionFailed
 
 __all__ = [
     "Field",
@@ -64,8 +64,12 @@ def entities_of(document: Mapping[str, Any] | None) -> list[SearchEntity]:
 
 
 def fetch_entities(client: ApiClient) -> list[SearchEntity]:
-    """The server's searchable types (none when it serves no ``/api/searchentities``)."""
-    exchange = client.get("searchentities", params=[("filter[searchable]", "true")])
+    """The server's searchable types (none when it serves no ``/api/searchentities`` or does
+    not answer: the panel then offers no fields, and searching says what the server says)."""
+    try:
+        exchange = client.get("searchentities", params=[("filter[searchable]", "true")])
+    except ConnectionFailed:
+        return []
     return entities_of(exchange.document) if exchange.ok else []
 
 

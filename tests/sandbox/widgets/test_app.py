@@ -222,3 +222,18 @@ def test_an_unknown_include_path_is_noted_before_sending(app: SandboxApp) -> Non
     assert "included" not in exchange.document
     app.builder.include.value = ["owner"]
     assert app.message.value == ""
+
+
+def test_the_search_panel_opens_on_the_servers_fields_and_keeps_its_history(
+    app: SandboxApp,
+) -> None:
+    assert app.search.loaded is False  # nothing asked before the panel opens
+    app.search_button.value = True
+    assert app.search.layout.display is None and app.search.loaded
+    assert "orders" in app.search.types.allowed_tags
+    app.search.text.value = "john"
+    app.page_keys._on_message(app.page_keys, {"event": "send", "scope": "search"}, [])
+    exchange = app.search.wait(30)
+    assert exchange is not None and exchange.status == 200
+    assert [e.request.url.path for e in app.history] == ["/api/search"]
+    assert app.exchange is None  # the builder's views are left as they were
