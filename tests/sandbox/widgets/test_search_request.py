@@ -54,6 +54,9 @@ def test_params(form: SearchForm, expected: list[tuple[str, str]]) -> None:
     assert form.params() == expected
 
 
+END = "Unexpected end of the query at position 20: expected a field name."
+
+
 def error(detail: str, parameter: str | None) -> ErrorObject:
     return ErrorObject("400", "filter constraint", detail, parameter=parameter)
 
@@ -63,12 +66,8 @@ def error(detail: str, parameter: str | None) -> ErrorObject:
     [
         pytest.param([], None, id="none"),
         pytest.param(
-            [error("Unexpected end of the query at position 20: expected a field name.", "filter[searchQuery]")],
-            SyntaxProblem(
-                "filter[searchQuery]",
-                20,
-                "Unexpected end of the query at position 20: expected a field name.",
-            ),
+            [error(END, "filter[searchQuery]")],
+            SyntaxProblem("filter[searchQuery]", 20, END),
             id="query",
         ),
         pytest.param(
