@@ -7,6 +7,7 @@ Its Python API::
     editor = QueryEditor(value='firstName ~ john and')
     editor.completions = field_completions(fields)    # offered while typing (Ctrl+Space: all)
     editor.mark_at(20, "Unexpected end of the query: expected a field")
+    editor.mark([(0, "…"), (12, "…")], kind="error")  # several at once
     editor.clear_marks()
     editor.on_run = search                            # Ctrl/Cmd+Enter in the editor
 
@@ -59,28 +60,35 @@ class QueryEditor(anywidget.AnyWidget):  # type: ignore[misc]
 
     def __init__(self, value: str = "", **kwargs: Any) -> None:
         super().__init__(value=value, **kwargs)
-        self.problem: tuple[int, str] | None = None  # (position, message) of the mark
+        self.problems: list[tuple[int, str]] = []  # (position, message) of the marks
         self._marked_text: str | None = None
         self.on_run: Callable[[], Any] | None = None
         self.observe(lambda _: self._forget_if_changed(), "value")
         self.on_msg(self._on_message)
 
-    def mark_at(self, position: int, message: str) -> None:
+    def mark_at(self, position: int, message: str, kind: str = "parse") -> None:
         """Mark the token at ``position`` (characters of ``value``; clamped to the text), with
-        ``message`` as its tooltip. One mark at a time: a new one replaces the old."""
+        ``message`` as its tooltip; it replaces the marks there were."""
+        self.mark([(position, message)], kind=kind)
+
+    def mark(self, problems: list[tuple[int, str]], kind: str = "parse") -> None:
+        """Mark each ``(position, message)`` (the marks there were go); ``kind`` ``"parse"``
+        (a syntax error) or ``"error"`` (a field or value the server's fields refuse)."""
         text = self.value
-        start = max(0, min(position, len(text)))
-        end = token_end(text, start)
-        self.problem = (start, message)
-        self._marked_text = text
-        place = {"from": utf16(text, start), "to": utf16(text, end)}
-        self.marks = [{**place, "message": message, "kind": "parse"}]
+        marks = []
+        self.problems = []
+        for position, message in problems:
+            start = max(0, min(position, len(text)))
+            end = token_end(text, start)
+            self.problems.append((start, message))
+            place = {"from": utf16(text, start), "to": utf16(text, end)}
+            marks.append({**place, "message": message, "kind": kind})
+        self._marked_text = text if marks else None
+        if marks != self.marks:
+            self.marks = marks
 
     def clear_marks(self) -> None:
-        self.problem = None
-        self._marked_text = None
-        if self.marks:
-            self.marks = []
+        self.mark([])
 
     def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
         """Ctrl/Cmd+Enter: the page's text (its own update may still be on the way), then run."""

@@ -13,32 +13,34 @@ the API Oro serves today, its fields are the names ``/api/searchentities`` lists
 language wants type prefixes and index aliases), and its answer is a JSON:API document whose
 records come hydrated — the table and the Response tab read it as any other.
 
-The work is in :mod:`~sandbox.widgets.search_request` (the request, a refusal's position) and
-:mod:`~sandbox.widgets.search_fields`; this module draws and wires. Searches run in a thread.
+While one types, the query and the aggregations are parsed and checked against the server's
+fields (:mod:`sandbox.search`): a syntax error, an unknown field, a value that does not fit its
+field's type are marked at once; Search then says so and does not send — Search again sends it
+anyway, for the server's own answer (a 400 naming the position, marked the same way).
+
+The work is in :mod:`~sandbox.widgets.search_request` (the request, a refusal's position),
+:mod:`~sandbox.widgets.search_check` and :mod:`~sandbox.widgets.search_fields`; this module
+draws and wires. Searches run in a thread.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from html import escape
 from urllib.parse import unquote_plus
 
 import ipywidgets as widgets
 
 from sandbox.client import ApiClient, ConnectionFailed, Exchange
+from sandbox.search import SearchCatalog, SearchProblem
 from sandbox.widgets.bars import STYLE as BARS_STYLE
 from sandbox.widgets.bars import aggregations_html
 from sandbox.widgets.guard import guarded
 from sandbox.widgets.query_editor import QueryEditor, token_end
 from sandbox.widgets.response import ResponseView, status_html
-from sandbox.widgets.search_fields import (
-    SearchEntity,
-    completions,
-    fetch_entities,
-    fields_html,
-    fields_of,
-)
+from sandbox.widgets.search_check import Checked, aggregation_problems, query_problems
+from sandbox.widgets.search_fields import completions, fields_html, fields_of, load_catalog
 from sandbox.widgets.search_request import (
     AGGREGATIONS,
     QUERY,
@@ -122,26 +124,28 @@ def _row(*children: widgets.Widget) -> widgets.HBox:
 
 
 class SearchPanel(widgets.VBox):
-    """Search the server ``client`` talks to. ``entities`` (the searchable types and their
-    fields) are fetched from ``/api/searchentities`` when not given — at once, or with ``lazy``
-    when :meth:`load_entities` is called (the app: when the panel opens). ``on_exchange`` hears
+    """Search the server ``client`` talks to. ``catalog`` (the searchable types and their
+    fields) is fetched from ``/api/searchentities`` when not given — at once, or with ``lazy``
+    when :meth:`load_catalog` is called (the app: when the panel opens). ``on_exchange`` hears
     of every request (the app keeps them in its history)."""
 
     def __init__(
         self,
         client: ApiClient,
-        entities: Sequence[SearchEntity] | None = None,
+        catalog: SearchCatalog | None = None,
         *,
         on_exchange: Callable[[Exchange], None] | None = None,
         lazy: bool = False,
     ) -> None:
         self.client = client
         self.on_exchange = on_exchange
-        self.entities: list[SearchEntity] = []
-        self.loaded = False  # whether the entities are this server's
+        self.catalog = SearchCatalog([])
+        self.loaded = False  # whether the catalog is this server's
         self.exchange: Exchange | None = None
         self.form_sent: SearchForm | None = None  # what the answer on screen answers
-        self.problem: SyntaxProblem | None = None
+        self.problem: SyntaxProblem | None = None  # the server's refusal on screen
+        self.checked: dict[str, Checked] = {}  # parameter → the problems found here
+        self._refused: SearchForm | None = None  # not sent once for the problems found here
         self.thread: threading.Thread | None = None
         self.errors_out = widgets.Output()
 
@@ -182,11 +186,11 @@ class SearchPanel(widgets.VBox):
         guard = guarded(self.errors_out)
         self.mode.observe(guard(lambda _: self._show_mode()), "value")
         self.types.observe(guard(lambda _: self._offer_fields()), "value")
-        self.aggregations.observe(guard(lambda _: self._clear_problem("aggregations")), "value")
+        self.query.observe(guard(lambda _: self.check()), "value")
+        self.aggregations.observe(guard(lambda _: self.check()), "value")
         self.search_button.on_click(guard(lambda _: self.search_in_background()))
         self.previous_button.on_click(guard(lambda _: self.search_in_background(-1)))
         self.next_button.on_click(guard(lambda _: self.search_in_background(+1)))
-
         self.query.on_run = guard(self.search_in_background)
 
         # what to find, where (types), what to count (aggregations), then the answer
@@ -211,35 +215,26 @@ class SearchPanel(widgets.VBox):
         )
         self.add_class("oro-search")
         self.add_class("oro-keys-search")  # Ctrl+Enter here searches (PageKeys)
-        self.use(client, entities)
+        self.use(client, catalog)
         if not lazy:
-            self.load_entities()
+            self.load_catalog()
         self._show_mode()
         self._show_paging()
 
     # --- actions
 
-    def use(self, client: ApiClient, entities: Sequence[SearchEntity] | None = None) -> None:
+    def use(self, client: ApiClient, catalog: SearchCatalog | None = None) -> None:
         """Another server (the app's Server… panel): its searchable types and fields, given
-        or, when not, fetched by :meth:`load_entities`."""
+        or, when not, fetched by :meth:`load_catalog`."""
         self.client = client
-        self.loaded = entities is not None
-        self._offer_entities(list(entities or ()))
+        self.loaded = catalog is not None
+        self._offer_catalog(catalog or SearchCatalog([]))
 
-    def load_entities(self) -> None:
+    def load_catalog(self) -> None:
         """Fetch the server's searchable types and fields, once."""
         if not self.loaded:
             self.loaded = True
-            self._offer_entities(fetch_entities(self.client))
-
-    def _offer_entities(self, entities: list[SearchEntity]) -> None:
-        self.entities = entities
-        types = [e.type for e in self.entities]
-        chosen = [t for t in self.types.value if t in types]
-        self.types.value = []
-        self.types.allowed_tags = types
-        self.types.value = chosen
-        self._offer_fields()
+            self._offer_catalog(load_catalog(self.client))
 
     @property
     def form(self) -> SearchForm:
@@ -253,14 +248,47 @@ class SearchPanel(widgets.VBox):
             size=int(self.size.value),
         )
 
+    def check(self) -> dict[str, Checked]:
+        """Parse and check the query (in Advanced) and the aggregations against the server's
+        fields for the chosen types; mark what is wrong. The problems, by parameter."""
+        form = self.form
+        found = {
+            QUERY: query_problems(self.catalog, form.query, form.entities)
+            if form.mode == "advanced"
+            else Checked(),
+            AGGREGATIONS: aggregation_problems(self.catalog, form.aggregations, form.entities),
+        }
+        self.checked = {name: problems for name, problems in found.items() if problems}
+        self.query.mark(
+            [(p.position, p.message) for p in found[QUERY].problems],
+            kind="parse" if found[QUERY].syntax else "error",
+        )
+        (self.aggregations.add_class if found[AGGREGATIONS] else self.aggregations.remove_class)(
+            "oro-error"
+        )
+        self.problem = None
+        self.problem_line.value = "<br>".join(
+            self._problem_html(name, problem, form)
+            for name, checked in self.checked.items()
+            for problem in checked.problems[:3]
+        )
+        return self.checked
+
     def search(self, step: int = 0) -> Exchange | None:
         """Search and wait for the answer (``step``: -1 or +1 pages from the one shown, 0: the
-        first page of the search on screen). ``None`` when no answer came."""
+        first page of the search on screen). ``None`` when nothing was sent (what the checks
+        found is refused once: the same search again is sent) or no answer came."""
         form = self.form
         if step and self.form_sent is not None:
             form = SearchForm(**{**self.form_sent.__dict__, "page": self.form_sent.page + step})
-        self.query.clear_marks()
-        self._clear_problem()
+        elif self.check() and form != self._refused:
+            self._refused = form
+            self.problem_line.value += (
+                "<br><b>Not sent</b>: mend what is marked, or Search again to send it as it"
+                " is (the server's answer says what it makes of it)."
+            )
+            return None
+        self._refused = None
         try:
             exchange = self.client.get(
                 SEARCH_PATH, params=form.params(), headers={"X-Include": "totalCount"}
@@ -318,15 +346,18 @@ class SearchPanel(widgets.VBox):
             " <code>status count</code> or <code>totalValue sum</code>.</i></p>"
         )
         if exchange.ok:
+            self.check()  # what is still marked is what the checks find
             self.tabs.selected_index = TABS.index(
                 "Aggregations" if aggregated and not exchange.data else "Results"
             )
         else:
-            self._show_problem(syntax_problem(exchange.errors), form)
+            self._show_refusal(syntax_problem(exchange.errors), form)
             self.tabs.selected_index = TABS.index("Response")
         self._show_paging()
 
-    def _show_problem(self, problem: SyntaxProblem | None, form: SearchForm) -> None:
+    def _show_refusal(self, problem: SyntaxProblem | None, form: SearchForm) -> None:
+        """The server's 400: the place it names marked (the query editor, or the box's text
+        shown with the place marked), its detail under the controls."""
         self.problem = problem
         if problem is None:
             return
@@ -338,29 +369,38 @@ class SearchPanel(widgets.VBox):
             box = self.aggregations if problem.parameter == AGGREGATIONS else self.text
             box.add_class("oro-error")
             text = form.aggregations if box is self.aggregations else form.text
-            where = f" {marked_text_html(text.strip(), problem.position)}"
+            where = f" {marked_text_html(text, problem.position)}"
         parameter = f"<code>{escape(problem.parameter)}</code> " if problem.parameter else ""
         self.problem_line.value = f"{parameter}{escape(problem.message)}{where}"
 
-    def _clear_problem(self, only: str | None = None) -> None:
-        if only is None or only == "aggregations":
-            self.aggregations.remove_class("oro-error")
-        if only is None:
-            self.text.remove_class("oro-error")
-            self.problem_line.value = ""
-            self.problem = None
+    def _problem_html(self, parameter: str, problem: SearchProblem, form: SearchForm) -> str:
+        where = ""
+        if parameter == AGGREGATIONS:
+            where = f" {marked_text_html(form.aggregations, problem.position)}"
+        return f"<code>{escape(parameter)}</code> {escape(problem.message)}{where}"
 
     def _show_mode(self) -> None:
         advanced = self.mode.value == "advanced"
         self.simple_row.layout.display = "none" if advanced else None
         self.advanced_box.layout.display = None if advanced else "none"
+        self.check()
+
+    def _offer_catalog(self, catalog: SearchCatalog) -> None:
+        self.catalog = catalog
+        types = list(catalog.entities)
+        chosen = [t for t in self.types.value if t in types]
+        self.types.value = []
+        self.types.allowed_tags = types
+        self.types.value = chosen
+        self._offer_fields()
 
     def _offer_fields(self) -> None:
-        fields = fields_of(self.entities, self.types.value)
+        fields = fields_of(self.catalog, self.types.value)
         self.query.completions = completions(fields)
         chosen = ", ".join(self.types.value) or "every searchable type"
         listed = fields_html(fields) or "<i>none: this server lists no search fields</i>"
         self.fields.value = f"Fields of {escape(chosen)} — {listed}"
+        self.check()
 
     def _show_paging(self) -> None:
         form, exchange = self.form_sent, self.exchange

@@ -1,6 +1,6 @@
-"""The search fields the panel offers, from ``GET /api/searchentities`` (reference §17.2): each
-searchable type's fields with their search types (``text``, ``integer``, ``decimal``,
-``datetime``). Pure, except :func:`fetch_entities` (one request).
+"""The search fields the panel offers, from the server's :class:`~sandbox.search.SearchCatalog`
+(``GET /api/searchentities``, reference §17.2): each searchable type's fields with their search
+types (``text``, ``integer``, ``decimal``, ``datetime``). Pure, except :func:`load_catalog`.
 
 :func:`fields_of` narrows them to the chosen types (all, when none is chosen);
 :func:`completions` makes them CodeMirror's completion options, with ``allText`` and the query
@@ -9,34 +9,19 @@ language's words; :func:`fields_html` lists them under the editor, grouped by ty
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Any
 
-from sandbox.client import ApiClient, ConnectionFailed
+from sandbox.client import ApiClient
+from sandbox.exceptions import SandboxError
+from sandbox.search import ALL_TEXT, SearchCatalog
 
-__all__ = [
-    "Field",
-    "SearchEntity",
-    "completions",
-    "entities_of",
-    "fetch_entities",
-    "fields_html",
-    "fields_of",
-]
+__all__ = ["Field", "completions", "fields_html", "fields_of", "load_catalog"]
 
 TYPE_ORDER = ("text", "integer", "decimal", "datetime")
 # the words of filter[searchQuery] (reference §17.2), offered beside the fields
 WORDS = ("and", "or", "in", "!in", "like", "notlike", "starts_with", "exists", "notexists")
-ALL_TEXT = "allText"
-
-
-@dataclass(frozen=True)
-class SearchEntity:
-    type: str  # entityType: "contacts"
-    name: str  # entityName: "Contact"
-    fields: tuple[tuple[str, str], ...]  # (name, search type)
 
 
 @dataclass(frozen=True)
@@ -46,43 +31,24 @@ class Field:
     entities: tuple[str, ...]  # the types that have it
 
 
-def entities_of(document: Mapping[str, Any] | None) -> list[SearchEntity]:
-    """The searchable types of a ``/api/searchentities`` document, in its order."""
-    found = []
-    for item in (document or {}).get("data") or []:
-        attributes = item.get("attributes") or {}
-        if attributes.get("searchable") is False:
-            continue
-        fields = tuple(
-            (str(f["name"]), str(f.get("type") or "text"))
-            for f in attributes.get("fields") or []
-            if isinstance(f, Mapping) and f.get("name")
-        )
-        type_ = str(attributes.get("entityType") or item.get("id"))
-        found.append(SearchEntity(type_, str(attributes.get("entityName") or type_), fields))
-    return found
-
-
-def fetch_entities(client: ApiClient) -> list[SearchEntity]:
-    """The server's searchable types (none when it serves no ``/api/searchentities`` or does
-    not answer: the panel then offers no fields, and searching says what the server says)."""
+def load_catalog(client: ApiClient) -> SearchCatalog:
+    """The server's searchable types; an empty catalog when it serves no
+    ``/api/searchentities`` or does not answer (the panel then offers no fields and checks
+    nothing before sending: the server's answer says what it makes of the query)."""
     try:
-        exchange = client.get("searchentities", params=[("filter[searchable]", "true")])
-    except ConnectionFailed:
-        return []
-    return entities_of(exchange.document) if exchange.ok else []
+        return SearchCatalog.fetch(client)
+    except SandboxError:
+        return SearchCatalog([])
 
 
-def fields_of(entities: Sequence[SearchEntity], chosen: Iterable[str] = ()) -> list[Field]:
+def fields_of(catalog: SearchCatalog, chosen: Iterable[str] = ()) -> list[Field]:
     """The fields of the ``chosen`` types (every searchable type when none), by name; a name
     typed differently by two types is listed once per type."""
-    wanted = set(chosen)
+    wanted = list(chosen)
     seen: dict[tuple[str, str], list[str]] = {}
-    for entity in entities:
-        if wanted and entity.type not in wanted:
-            continue
-        for name, type_ in entity.fields:
-            seen.setdefault((name, type_), []).append(entity.type)
+    for entity in catalog.types(wanted or None):
+        for field in entity.fields:
+            seen.setdefault((field.name, field.type), []).append(entity.type)
     return [Field(name, type_, tuple(types)) for (name, type_), types in seen.items()]
 
 

@@ -39,17 +39,18 @@ class SearchForm:
 
     def params(self) -> list[tuple[str, str]]:
         """``GET /api/search``'s query: the search, the types, the aggregations, the found
-        records themselves (``include=entity``) and the page."""
+        records themselves (``include=entity``) and the page. Texts go as typed (a blank one
+        not at all), so the positions a refusal names are the editor's."""
         params: list[tuple[str, str]] = []
         if self.mode == "advanced":
             if self.query.strip():
-                params.append((QUERY, self.query.strip()))
+                params.append((QUERY, self.query))
         elif self.text.strip():
-            params.append((TEXT, self.text.strip()))
+            params.append((TEXT, self.text))
         if self.entities:
             params.append((ENTITIES, ",".join(self.entities)))
         if self.aggregations.strip():
-            params.append((AGGREGATIONS, self.aggregations.strip()))
+            params.append((AGGREGATIONS, self.aggregations))
         params += [
             ("include", "entity"),
             ("page[number]", str(self.page)),

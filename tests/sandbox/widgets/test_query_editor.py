@@ -28,11 +28,20 @@ def test_mark_at_covers_the_token_in_utf16_and_goes_with_an_edit() -> None:
     editor = QueryEditor('name ~ "😀" and x')
     editor.mark_at(15, "Unexpected end")  # the x, after an emoji of two UTF-16 units
     assert editor.marks == [{"from": 16, "to": 17, "message": "Unexpected end", "kind": "parse"}]
-    assert editor.problem == (15, "Unexpected end")
+    assert editor.problems == [(15, "Unexpected end")]
     editor.value = 'name ~ "😀" and x'  # the same text: the mark stays
     assert editor.marks
     editor.value = 'name ~ "😀" and x ~ 1'
-    assert (editor.marks, editor.problem) == ([], None)
+    assert (editor.marks, editor.problems) == ([], [])
+
+
+def test_several_marks_at_once() -> None:
+    editor = QueryEditor("nme ~ x and total > y")
+    editor.mark([(0, "no such field"), (12, "not a number")], kind="error")
+    assert [(editor.value[m["from"] : m["to"]], m["kind"]) for m in editor.marks] == [
+        ("nme", "error"),
+        ("total", "error"),
+    ]
 
 
 def test_mark_at_the_end_is_an_empty_range() -> None:

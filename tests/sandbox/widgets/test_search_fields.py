@@ -1,18 +1,12 @@
-"""``sandbox.widgets.search_fields``: the search fields from ``/api/searchentities``, narrowed to
-the chosen types, as completions and as a list (pure), and fetched from a live server."""
+"""``sandbox.widgets.search_fields``: the search fields of a catalog (``/api/searchentities``),
+narrowed to the chosen types, as completions and as a list (pure), and loaded from a live server
+(or an empty catalog from one that does not answer)."""
 
 from __future__ import annotations
 
 from sandbox import ApiClient
-from sandbox.widgets.search_fields import (
-    Field,
-    SearchEntity,
-    completions,
-    entities_of,
-    fetch_entities,
-    fields_html,
-    fields_of,
-)
+from sandbox.search import SearchCatalog
+from sandbox.widgets.search_fields import Field, completions, fields_html, fields_of, load_catalog
 
 DOCUMENT = {
     "data": [
@@ -49,29 +43,23 @@ DOCUMENT = {
         },
     ]
 }
-CONTACTS = SearchEntity("contacts", "Contact", (("firstName", "text"), ("createdAt", "datetime")))
-ORDERS = SearchEntity("orders", "Order", (("totalValue", "decimal"), ("createdAt", "datetime")))
-
-
-def test_entities_of_keeps_the_searchable_ones() -> None:
-    assert entities_of(DOCUMENT) == [CONTACTS, ORDERS]
-    assert entities_of(None) == []
+CATALOG = SearchCatalog.from_document(DOCUMENT)
 
 
 def test_fields_of_all_or_the_chosen_types() -> None:
-    assert fields_of([CONTACTS, ORDERS]) == [
+    assert fields_of(CATALOG) == [
         Field("firstName", "text", ("contacts",)),
         Field("createdAt", "datetime", ("contacts", "orders")),
         Field("totalValue", "decimal", ("orders",)),
     ]
-    assert fields_of([CONTACTS, ORDERS], ["orders"]) == [
+    assert fields_of(CATALOG, ["orders"]) == [
         Field("totalValue", "decimal", ("orders",)),
         Field("createdAt", "datetime", ("orders",)),
     ]
 
 
 def test_completions_the_fields_alltext_and_the_words() -> None:
-    options = completions(fields_of([ORDERS]))
+    options = completions(fields_of(CATALOG, ["orders"]))
     assert options[:3] == [
         {"label": "totalValue", "type": "property", "detail": "decimal · orders"},
         {"label": "createdAt", "type": "property", "detail": "datetime · orders"},
@@ -84,18 +72,21 @@ def test_completions_the_fields_alltext_and_the_words() -> None:
 
 
 def test_fields_html_groups_by_type() -> None:
-    assert fields_html(fields_of([CONTACTS, ORDERS])) == (
+    assert fields_html(fields_of(CATALOG)) == (
         "<b>text</b>: <code>firstName</code> · <b>decimal</b>: <code>totalValue</code>"
         " · <b>datetime</b>: <code>createdAt</code>"
     )
     assert fields_html([]) == ""
 
 
-def test_fetch_entities_from_the_server(api_url: str) -> None:
+def test_load_catalog_from_the_server(api_url: str) -> None:
     with ApiClient(api_url) as client:
-        entities = fetch_entities(client)
-    by_type = {e.type: e for e in entities}
-    assert {"contacts", "orders", "accounts"} <= set(by_type)
-    assert ("status", "text") in by_type["orders"].fields
-    assert ("totalValue", "decimal") in by_type["orders"].fields
-    assert "organizations" not in by_type  # not searchable
+        catalog = load_catalog(client)
+    assert {"contacts", "orders", "accounts"} <= set(catalog.entities)
+    assert catalog.fields(["orders"])["totalValue"] == "decimal"
+    assert "organizations" not in catalog.entities  # not searchable
+
+
+def test_no_answer_is_an_empty_catalog() -> None:
+    with ApiClient("http://127.0.0.1:9/api") as client:
+        assert load_catalog(client).entities == {}

@@ -1,7 +1,7 @@
 """``sandbox.widgets.search``: the search panel against a live server — simple search with
 paging and the found records in the table, types narrowing the fields offered, aggregations as
-bars, a malformed query or aggregation marked where the server's 400 says — and its pure
-drawing functions."""
+bars, a malformed query or aggregation marked as one types, refused once, then sent and marked
+where the server's 400 says — and its pure drawing functions."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from sandbox import ApiClient
+from sandbox.search import SearchCatalog
 from sandbox.widgets.search import SearchPanel, marked_text_html, summary_html
 from sandbox.widgets.search_request import SearchForm
 
@@ -61,34 +62,54 @@ def test_aggregations_are_drawn_as_bars(panel: SearchPanel) -> None:
     assert "<code>totalValueSum</code>" in panel.chart.value
 
 
-def test_a_malformed_query_is_marked_at_the_position_the_server_names(
+def test_a_malformed_query_is_marked_as_typed_refused_once_then_the_servers_400(
     panel: SearchPanel,
 ) -> None:
     panel.mode.value = "advanced"
     panel.query.value = "firstName ~ john and"
-    exchange = panel.search()
+    assert [(m["from"], m["to"], m["kind"]) for m in panel.query.marks] == [(20, 20, "parse")]
+    assert "Unexpected end of the query at position 20" in panel.problem_line.value
+    assert panel.search() is None  # refused once: what the checks found is said
+    assert "Not sent" in panel.problem_line.value and panel.exchange is None
+
+    exchange = panel.search()  # again: sent as it is, for the server's answer
     assert exchange is not None and exchange.status == 400
     assert panel.problem is not None and panel.problem.parameter == "filter[searchQuery]"
     assert panel.problem.position == 20
     assert [(m["from"], m["to"]) for m in panel.query.marks] == [(20, 20)]  # the end
     assert "(marked in the query)" in panel.problem_line.value
     assert panel.tabs.selected_index == 2  # the Response: the error document itself
-    panel.query.value = "firstName ~ john"  # mended: the mark goes
+
+    panel.query.value = "firstName ~ john"  # mended: the marks go
+    assert (panel.query.marks, panel.problem_line.value) == ([], "")
+    assert panel.search() is not None and panel.exchange.status == 200  # type: ignore[union-attr]
+
+
+def test_a_field_the_chosen_types_lack_is_marked(panel: SearchPanel) -> None:
+    panel.mode.value = "advanced"
+    panel.types.value = ["orders"]
+    panel.query.value = "status = open and firstName ~ john"
+    assert [panel.query.value[m["from"] : m["to"]] for m in panel.query.marks] == ["firstName"]
+    assert panel.query.marks[0]["kind"] == "error"
+    panel.types.value = ["orders", "contacts"]  # now a field of the types chosen
     assert panel.query.marks == []
-    assert panel.search() is not None and panel.problem_line.value == ""
 
 
 def test_a_malformed_aggregation_is_shown_marked(panel: SearchPanel) -> None:
     panel.aggregations.value = "status cnt"
-    exchange = panel.search()
-    assert exchange is not None and exchange.status == 400
     assert "oro-error" in panel.aggregations._dom_classes
     assert "<code>status <mark>cnt</mark></code>" in panel.problem_line.value
+    assert panel.search() is None
+    exchange = panel.search()
+    assert exchange is not None and exchange.status == 400
+    assert "<code>status <mark>cnt</mark></code>" in panel.problem_line.value
+    panel.aggregations.value = "status count"
+    assert "oro-error" not in panel.aggregations._dom_classes
 
 
 def test_a_server_without_search_offers_nothing(api_url: str) -> None:
     with ApiClient(api_url) as client:
-        panel = SearchPanel(client, entities=[])
+        panel = SearchPanel(client, SearchCatalog([]))
     assert panel.types.allowed_tags == []
     assert "none: this server lists no search fields" in panel.fields.value
 

@@ -20,14 +20,15 @@ PAGE = [("include", "entity"), ("page[number]", "1"), ("page[size]", "10")]
     ("form", "expected"),
     [
         pytest.param(SearchForm(), PAGE, id="nothing-asked-every-record"),
+        pytest.param(SearchForm(text="  ", aggregations=" "), PAGE, id="blank-not-sent"),
         pytest.param(
             SearchForm(text=" john ", query="ignored"),
-            [("filter[searchText]", "john"), *PAGE],
+            [("filter[searchText]", " john "), *PAGE],
             id="simple",
         ),
         pytest.param(
             SearchForm(mode="advanced", text="ignored", query='firstName ~ "jo hn" '),
-            [("filter[searchQuery]", 'firstName ~ "jo hn"'), *PAGE],
+            [("filter[searchQuery]", 'firstName ~ "jo hn" '), *PAGE],
             id="advanced",
         ),
         pytest.param(
