@@ -411,7 +411,7 @@ class SandboxApp(widgets.VBox):
         self.batch.use(client, metadata)
         self.search.use(client)
         if self.search_button.value:
-            self.search.load_entities()
+            self.search.load_catalog()
         self._show_header()
         self.response.clear()
         self.bar_status.value = ""
@@ -435,7 +435,7 @@ class SandboxApp(widgets.VBox):
 
     def _toggle_search(self, shown: bool) -> None:
         if shown:
-            self.search.load_entities()  # the server's search fields, when first opened
+            self.search.load_catalog()  # the server's search fields, when first opened
         self.search.layout.display = None if shown else "none"
 
     def _keep_searched(self, exchange: Exchange) -> None:
