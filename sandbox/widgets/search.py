@@ -83,12 +83,10 @@ STYLE = """<style>
   flex: 0 1 9rem; }
 </style>"""
 INTRO = (
-    '<div class="oro-search-intro"><b>Search</b> — <code>GET /api/search</code> across the'
-    " searchable types: <i>Simple</i> finds words anywhere (<code>filter[searchText]</code>),"
-    " <i>Advanced</i> takes a query such as <code>firstName ~ john and createdAt &gt;"
-    ' "2023-06-01"</code> (<code>filter[searchQuery]</code>; Ctrl+Space lists the fields).'
-    " Aggregations such as <code>status count, totalValue sum</code> are drawn as bars."
-    " Enter or Ctrl+Enter searches.</div>"
+    '<div class="oro-search-intro"><b>Search</b> — <code>GET /api/search</code>:'
+    " <i>Simple</i> finds words anywhere (<code>filter[searchText]</code>), <i>Advanced</i>"
+    " takes a query (<code>filter[searchQuery]</code>; Ctrl+Space lists the fields);"
+    " aggregations are drawn as bars. Enter or Ctrl+Enter searches.</div>"
 )
 QUERY_PLACEHOLDER = 'firstName ~ john and createdAt > "2023-06-01"'
 
@@ -198,8 +196,8 @@ class SearchPanel(widgets.VBox):
         self.simple_row = _row(self.text)
         self.advanced_box = widgets.VBox([self.query, self.fields])
         send = _row(widgets.Label("Aggregations"), self.aggregations, self.size, self.search_button)
-        paging = _row(self.previous_button, self.next_button, self.status)
-        paging.add_class("oro-search-paging")
+        self.paging = _row(self.previous_button, self.next_button, self.status)
+        self.paging.add_class("oro-search-paging")
         super().__init__(
             [
                 widgets.HTML(STYLE + BARS_STYLE + INTRO),
@@ -208,7 +206,7 @@ class SearchPanel(widgets.VBox):
                 self.advanced_box,
                 send,
                 self.problem_line,
-                paging,
+                self.paging,
                 self.tabs,
                 self.errors_out,
             ]
@@ -220,6 +218,8 @@ class SearchPanel(widgets.VBox):
             self.load_catalog()
         self._show_mode()
         self._show_paging()
+        for answer in (self.paging, self.tabs):  # shown with the first answer
+            answer.layout.display = "none"
 
     # --- actions
 
@@ -294,6 +294,7 @@ class SearchPanel(widgets.VBox):
                 SEARCH_PATH, params=form.params(), headers={"X-Include": "totalCount"}
             )
         except ConnectionFailed as error:
+            self._reveal()
             self.response.show_failure(error)
             self.status.value = status_html(None, "No response", None, None)
             self.tabs.selected_index = TABS.index("Response")
@@ -335,6 +336,7 @@ class SearchPanel(widgets.VBox):
         refusal marks the place it names."""
         self.exchange = exchange
         self.form_sent = form
+        self._reveal()
         self.response.show(exchange)
         self.table.show(exchange, self.client)
         self.status.value = summary_html(exchange, form)
@@ -354,6 +356,9 @@ class SearchPanel(widgets.VBox):
             self._show_refusal(syntax_problem(exchange.errors), form)
             self.tabs.selected_index = TABS.index("Response")
         self._show_paging()
+
+    def _reveal(self) -> None:
+        self.paging.layout.display = self.tabs.layout.display = None
 
     def _show_refusal(self, problem: SyntaxProblem | None, form: SearchForm) -> None:
         """The server's 400: the place it names marked (the query editor, or the box's text

@@ -625,3 +625,55 @@ def test_batch_panel_template_send_and_monitor(sized: object, voila_url: str) ->
     page.wait_for_timeout(200)  # type: ignore[attr-defined]
     name = "web-sandbox-batch.png" if width >= 1100 else f"web-sandbox-batch-{width}.png"
     panel.screenshot(path=str(ROOT / "docs" / name))
+
+
+def test_search_panel_simple_advanced_marks_and_bars(sized: object, voila_url: str) -> None:
+    """Search…: a word found (the answer in view), a query marked as typed, refused once, then
+    the server's 400 marked at the same place — all without sending the builder's request —,
+    the mended query with aggregations drawn as bars; nothing overflows."""
+    page = sized
+    open_sandbox(page, voila_url)
+    page.get_by_role("button", name="Search…").click()  # type: ignore[attr-defined]
+    panel = page.locator(".oro-search")  # type: ignore[attr-defined]
+    panel.wait_for()
+    status_line = panel.locator(".oro-search-status")
+
+    panel.locator(".oro-search-text input").fill("john")
+    panel.locator(".oro-search-text input").press("Enter")
+    status_line.filter(has_text=re.compile(r"\d+ found · page 1 of \d+")).wait_for()
+    assert in_viewport(page, ".oro-search-status .oro-badge")  # the answer, without scrolling
+    rows = panel.locator(".oro-search-results table[id^=DataTables_Table] tbody tr")
+    rows.nth(9).wait_for()  # the first page
+    assert rows.count() == 10
+
+    panel.get_by_role("button", name="Advanced").click()
+    types = panel.locator(".jupyter-widget-tagsinput input")
+    types.fill("orders")
+    types.press("Enter")
+    panel.locator(".oro-search-query .cm-content").click()
+    page.keyboard.type("totalValue > 1000 and")  # type: ignore[attr-defined]
+    caret = panel.locator(".oro-search-query .oro-cm-caret")  # marked at the end, as typed
+    caret.wait_for()
+    page.keyboard.press("Control+Enter")  # type: ignore[attr-defined]
+    panel.locator(".oro-search-problem", has_text="Not sent").wait_for()
+    page.keyboard.press("Control+Enter")  # type: ignore[attr-defined]  # again: sent
+    status_line.filter(has_text="400 Bad Request").wait_for()
+    assert "position 21" in panel.locator(".oro-search-problem").inner_text()
+    caret.wait_for()  # the server's position, marked at the same place
+    assert page.locator(".oro-response-pane .oro-badge").count() == 0  # type: ignore[attr-defined]
+
+    page.keyboard.press("Control+a")  # type: ignore[attr-defined]
+    page.keyboard.type("totalValue > 1000")  # type: ignore[attr-defined]
+    panel.locator(".oro-search-aggregations input").fill("status count, totalValue sum")
+    panel.locator(".oro-search-aggregations input").press("Enter")
+    status_line.filter(has_text="200 OK").wait_for()
+    assert caret.count() == 0
+    panel.get_by_role("tab", name="Aggregations").click()
+    bars = panel.locator(".oro-bar-fill")
+    bars.first.wait_for()
+    assert bars.count() >= 3  # the seed's order statuses
+    assert "totalValueSum" in panel.locator(".oro-aggregations").inner_text()
+    assert overflow(page) == 0
+    if page.viewport_size["width"] >= 1100:  # type: ignore[attr-defined]  # the README's
+        page.wait_for_timeout(200)  # type: ignore[attr-defined]
+        panel.screenshot(path=str(ROOT / "docs" / "web-sandbox-search.png"))
