@@ -218,8 +218,10 @@ class SearchPanel(widgets.VBox):
             self.load_catalog()
         self._show_mode()
         self._show_paging()
-        for answer in (self.paging, self.tabs):  # shown with the first answer
-            answer.layout.display = "none"
+        self.paging.layout.display = "none"  # shown with the first answer
+        self.table.note.value = (
+            "<p><i>Search: the items found, and their records, show here.</i></p>"
+        )
 
     # --- actions
 
@@ -358,7 +360,7 @@ class SearchPanel(widgets.VBox):
         self._show_paging()
 
     def _reveal(self) -> None:
-        self.paging.layout.display = self.tabs.layout.display = None
+        self.paging.layout.display = None
 
     def _show_refusal(self, problem: SyntaxProblem | None, form: SearchForm) -> None:
         """The server's 400: the place it names marked (the query editor, or the box's text

@@ -201,7 +201,7 @@ def test_a_plain_text_body_when_the_editor_cannot_start(page: object, voila_url:
     assert note.inner_text().startswith("The code editor could not start here; plain text")
     area = page.locator(".oro-body textarea.oro-json-fallback")  # type: ignore[attr-defined]
     page.wait_for_function(  # type: ignore[attr-defined]
-        "() => document.querySelector('.oro-json-fallback').value.includes('lastName')"
+        "() => document.querySelector('.oro-body .oro-json-fallback').value.includes('lastName')"
     )
     area.fill('{"data": {"type": "contacts", "attributes": {"firstName": "A", "lastName": "B"}}}')
     page.get_by_role("button", name="Send").click()  # type: ignore[attr-defined]
@@ -642,9 +642,11 @@ def test_search_panel_simple_advanced_marks_and_bars(sized: object, voila_url: s
     panel.locator(".oro-search-text input").press("Enter")
     status_line.filter(has_text=re.compile(r"\d+ found · page 1 of \d+")).wait_for()
     assert in_viewport(page, ".oro-search-status .oro-badge")  # the answer, without scrolling
+    shown = panel.locator(".oro-search-results .widget-label")  # the table's own status
+    shown.filter(has_text=re.compile(r"^10 of \d+ search \(this page\)$")).wait_for()
     rows = panel.locator(".oro-search-results table[id^=DataTables_Table] tbody tr")
-    rows.nth(9).wait_for()  # the first page
-    assert rows.count() == 10
+    rows.first.wait_for()
+    assert rows.count() == 10  # the first page
 
     panel.get_by_role("button", name="Advanced").click()
     types = panel.locator(".jupyter-widget-tagsinput input")
