@@ -11,10 +11,12 @@ _HOMES = {
     "DocsView": "docs",
     "HistoryView": "history",
     "JsonEditor": "editor",
+    "QueryEditor": "query_editor",
     "RequestBuilder": "builder",
     "ResponseView": "response",
     "SandboxApp": "app",
     "SavedView": "saved",
+    "SearchPanel": "search",
     "TableView": "table",
 }
 __all__ = sorted(_HOMES)
