@@ -319,7 +319,8 @@ def _search_item(ctx: Context, hit: Hit, links: bool) -> dict[str, Any]:
 
 
 def _included(ctx: Context, connection: sa.Connection, hits: list[Hit]) -> list[Any]:
-    """The found records, each with the caller's access (they were found under it)."""
+    """The found records, each with the caller's access (they were found under it), in the
+    order they were found."""
     included: list[Any] = []
     by_type: dict[str, list[int]] = {}
     for hit in hits:
@@ -331,7 +332,8 @@ def _included(ctx: Context, connection: sa.Connection, hits: list[Hit]) -> list[
         rows = loader.rows(ctx.backend.selector.by_ids(resource, ids, ctx.rule(resource)))
         data, _ = render(ctx, loader, resource, rows, query)
         included.extend(data)
-    return included
+    place = {(hit.entity, str(hit.record_id)): n for n, hit in enumerate(hits)}
+    return sorted(included, key=lambda item: place.get((item["type"], item["id"]), len(place)))
 
 
 def _entity_object(ctx: Context, resource: Resource) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from server.storage.operands import bind, to_json
 from server.storage.tables import Schema
 
 Clause = sa.ColumnElement[bool]
+OWNED = ("organization", "business_unit", "user")  # ownerships judged by owner/organization
 
 
 def access_key(access: Rule | None) -> Hashable:
@@ -74,18 +75,38 @@ class AccessFilter:
                 sa.select(parent_table.c.id).where(self.visible(parent, parent_table, access))
             )
         org_column = table.c[resource.relationship["organization"].column]
+        owner = (
+            table.c[resource.relationship["owner"].column] if ownership != "organization" else None
+        )
+        return self.owned(resource, org_column, owner, access)
+
+    def owned(
+        self,
+        resource: Resource,
+        organization_column: sa.ColumnElement[Any],
+        owner: sa.ColumnElement[Any] | None,
+        access: Rule,
+    ) -> Clause:
+        """The records ``access`` reaches of a type owned by a user, a business unit or an
+        organization (:data:`OWNED`), judged on its owner and organization columns wherever
+        they are (the record's own table, or a copy such as the search index's items)."""
+        ownership = resource.ownership
+        assert ownership in OWNED
+        if access.level == Level.NONE:
+            return sa.false()
+        organization = bind("acl_org")
         if ownership == "organization":
             if not access.changes_shared:
-                return org_column == organization
-            return sa.or_(org_column == organization, org_column.is_(None))  # None: shared
-        in_organization = org_column == organization
-        if level >= Level.ORGANIZATION:  # SYSTEM reaches all that ORGANIZATION does
+                return organization_column == organization
+            return sa.or_(organization_column == organization, organization_column.is_(None))
+        assert owner is not None
+        in_organization = organization_column == organization
+        if access.level >= Level.ORGANIZATION:  # SYSTEM reaches all that ORGANIZATION does
             return in_organization
-        owner = table.c[resource.relationship["owner"].column]
         units = listed("acl_bu", owner.type)
         if ownership == "business_unit":
             return sa.and_(in_organization, owner.in_(units))
-        if level == Level.USER:
+        if access.level == Level.USER:
             return sa.and_(in_organization, owner == bind("acl_user"))
         link_table, link = self.schema.link("users", "businessUnits")
         colleagues = sa.select(link_table.c[link.owner_column]).where(

@@ -3,17 +3,24 @@ own full-text search can implement it (PostgreSQL: ``tsvector`` columns and ``@@
 
 A query's words match the words of a text that start with them (Oro's ``~``: ``"acm"`` finds
 "Acme"), every word of the query must match, case and accents ignored.
+
+Two full-text tables: ``search_fts`` holds each item's allText under the item's id, and
+``search_text_fts`` each text field's value under its ``search_text`` row id. An engine says how
+to create them, write and delete rows, and match words; :class:`FullText` holds what they share.
 """
 
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
 WORD = re.compile(r"\w+")
+TABLES = ("search_fts", "search_text_fts")
 
 
 def words(text: str) -> list[str]:
@@ -29,10 +36,26 @@ def field_token(name: str) -> str:
 Bind = Callable[[Any], "sa.BindParameter[Any]"]  # a value → its bind parameter in the statement
 
 
-class FullText(Protocol):
+@dataclass(frozen=True)
+class Match:
+    """The allText rows having some words: join ``table`` on ``key`` = the item's id, where
+    ``condition``; ``key`` is also the order in which the engine reads them fastest."""
+
+    table: sa.TableClause
+    key: sa.ColumnElement[Any]
+    condition: sa.ColumnElement[bool]
+
+
+class FullText(ABC):
+    items_insert: str  # (item id, allText)
+    texts_insert: str  # (text row id, item id, field, value)
+
+    @abstractmethod
     def create(self, connection: sa.Connection) -> None: ...
 
-    def drop(self, connection: sa.Connection) -> None: ...
+    def drop(self, connection: sa.Connection) -> None:
+        for table in TABLES:
+            connection.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
 
     def put(
         self,
@@ -41,54 +64,46 @@ class FullText(Protocol):
         texts: Sequence[tuple[int, int, str, str]],
     ) -> None:
         """Add ``(item id, allText)`` and ``(text row id, item id, field, value)`` rows."""
+        if items:
+            connection.exec_driver_sql(self.items_insert, list(items))
+        if texts:
+            connection.exec_driver_sql(
+                self.texts_insert,
+                [(row, item, field_token(field), value) for row, item, field, value in texts],
+            )
 
+    @abstractmethod
     def remove(self, connection: sa.Connection, item_ids: Sequence[int]) -> None:
-        """Remove the items' rows."""
+        """Remove the items' rows (before their ``search_text`` rows are deleted)."""
 
-    def all_text(self, bind: Bind, query_words: Sequence[str]) -> sa.Select[Any]:
-        """Ids of the items whose allText has every word (as a prefix); some words needed."""
+    @abstractmethod
+    def all_text(self, bind: Bind, query_words: Sequence[str]) -> Match:
+        """The items whose allText has every word (as a prefix); some words needed."""
 
+    @abstractmethod
     def field_text(self, bind: Bind, field: str, query_words: Sequence[str]) -> sa.Select[Any]:
         """Ids of the items whose text field ``field`` has every word (as a prefix)."""
 
 
-class SqliteFts5:
-    """SQLite's FTS5: one table of allText by item id, one of text fields by text row id (the
-    field name a word of its own column)."""
+class SqliteFts5(FullText):
+    """SQLite's FTS5, keyed by rowid; the field name of a text row is a word of its own column.
+    Prefix indexes of 2 to 4 characters let a short word's matches be read in rowid order
+    (a first page stops early) instead of merged from every word it begins."""
 
-    tokenizer = "tokenize = 'unicode61 remove_diacritics 2'"
+    options = "prefix = '2 3 4', tokenize = 'unicode61 remove_diacritics 2'"
+    items_insert = "INSERT INTO search_fts (rowid, all_text) VALUES (?, ?)"
+    texts_insert = "INSERT INTO search_text_fts (rowid, item_id, field, value) VALUES (?, ?, ?, ?)"
 
     def create(self, connection: sa.Connection) -> None:
         connection.exec_driver_sql(
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(all_text, {self.tokenizer})"
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(all_text, {self.options})"
         )
         connection.exec_driver_sql(
             "CREATE VIRTUAL TABLE IF NOT EXISTS search_text_fts"
-            f" USING fts5(field, value, item_id UNINDEXED, {self.tokenizer})"
+            f" USING fts5(field, value, item_id UNINDEXED, {self.options})"
         )
 
-    def drop(self, connection: sa.Connection) -> None:
-        connection.exec_driver_sql("DROP TABLE IF EXISTS search_fts")
-        connection.exec_driver_sql("DROP TABLE IF EXISTS search_text_fts")
-
-    def put(
-        self,
-        connection: sa.Connection,
-        items: Sequence[tuple[int, str]],
-        texts: Sequence[tuple[int, int, str, str]],
-    ) -> None:
-        if items:
-            connection.exec_driver_sql(
-                "INSERT INTO search_fts (rowid, all_text) VALUES (?, ?)", list(items)
-            )
-        if texts:
-            connection.exec_driver_sql(
-                "INSERT INTO search_text_fts (rowid, item_id, field, value) VALUES (?, ?, ?, ?)",
-                [(row, item, field_token(field), value) for row, item, field, value in texts],
-            )
-
     def remove(self, connection: sa.Connection, item_ids: Sequence[int]) -> None:
-        """(Before the items' text rows are deleted: they name the full-text rows.)"""
         if not item_ids:
             return
         marks = ", ".join("?" * len(item_ids))  # (FTS5 finds rowid = ? fastest)
@@ -105,11 +120,10 @@ class SqliteFts5:
     def _match(query_words: Sequence[str]) -> str:
         return " ".join(f'"{w}"*' for w in query_words)
 
-    def all_text(self, bind: Bind, query_words: Sequence[str]) -> sa.Select[Any]:
+    def all_text(self, bind: Bind, query_words: Sequence[str]) -> Match:
+        table = sa.table("search_fts", sa.column("rowid"))
         match = sa.literal_column("search_fts").op("MATCH")(bind(self._match(query_words)))
-        return (
-            sa.select(sa.literal_column("rowid")).select_from(sa.table("search_fts")).where(match)
-        )
+        return Match(table, table.c.rowid, match)
 
     def field_text(self, bind: Bind, field: str, query_words: Sequence[str]) -> sa.Select[Any]:
         expression = f'field : "{field_token(field)}" AND value : ({self._match(query_words)})'
@@ -121,9 +135,15 @@ class SqliteFts5:
         )
 
 
-class PostgresFullText:
+class PostgresFullText(FullText):
     """PostgreSQL's ``tsvector`` (configuration ``simple``: no stemming, as FTS5) under GIN
     indexes; a query's words are prefixes (``word:*``)."""
+
+    items_insert = "INSERT INTO search_fts (item_id, doc) VALUES (%s, to_tsvector('simple', %s))"
+    texts_insert = (
+        "INSERT INTO search_text_fts (id, item_id, field, doc)"
+        " VALUES (%s, %s, %s, to_tsvector('simple', %s))"
+    )
 
     def create(self, connection: sa.Connection) -> None:
         for statement in (
@@ -137,54 +157,28 @@ class PostgresFullText:
         ):
             connection.exec_driver_sql(statement)
 
-    def drop(self, connection: sa.Connection) -> None:
-        connection.exec_driver_sql("DROP TABLE IF EXISTS search_fts")
-        connection.exec_driver_sql("DROP TABLE IF EXISTS search_text_fts")
-
-    def put(
-        self,
-        connection: sa.Connection,
-        items: Sequence[tuple[int, str]],
-        texts: Sequence[tuple[int, int, str, str]],
-    ) -> None:
-        if items:
-            connection.exec_driver_sql(
-                "INSERT INTO search_fts (item_id, doc) VALUES (%s, to_tsvector('simple', %s))",
-                list(items),
-            )
-        if texts:
-            connection.exec_driver_sql(
-                "INSERT INTO search_text_fts (id, item_id, field, doc)"
-                " VALUES (%s, %s, %s, to_tsvector('simple', %s))",
-                list(texts),
-            )
-
     def remove(self, connection: sa.Connection, item_ids: Sequence[int]) -> None:
         if not item_ids:
             return
         ids = list(item_ids)
-        connection.exec_driver_sql("DELETE FROM search_fts WHERE item_id = ANY(%s)", (ids,))
-        connection.exec_driver_sql("DELETE FROM search_text_fts WHERE item_id = ANY(%s)", (ids,))
+        for table in TABLES:
+            connection.exec_driver_sql(f"DELETE FROM {table} WHERE item_id = ANY(%s)", (ids,))
 
     @staticmethod
-    def _query(query_words: Sequence[str]) -> str:
-        return " & ".join(f"{w}:*" for w in query_words)  # words are \w+: no operators
+    def _query(bind: Bind, query_words: Sequence[str]) -> sa.ColumnElement[Any]:
+        text = " & ".join(f"{w}:*" for w in query_words)  # words are \w+: no operators
+        return sa.func.to_tsquery(sa.literal_column("'simple'"), bind(text))
 
-    def all_text(self, bind: Bind, query_words: Sequence[str]) -> sa.Select[Any]:
-        query = sa.func.to_tsquery(sa.literal_column("'simple'"), bind(self._query(query_words)))
-        return (
-            sa.select(sa.literal_column("item_id"))
-            .select_from(sa.table("search_fts"))
-            .where(sa.literal_column("doc").op("@@")(query))
-        )
+    def all_text(self, bind: Bind, query_words: Sequence[str]) -> Match:
+        table = sa.table("search_fts", sa.column("item_id"), sa.column("doc"))
+        return Match(table, table.c.item_id, table.c.doc.op("@@")(self._query(bind, query_words)))
 
     def field_text(self, bind: Bind, field: str, query_words: Sequence[str]) -> sa.Select[Any]:
-        query = sa.func.to_tsquery(sa.literal_column("'simple'"), bind(self._query(query_words)))
+        table = sa.table("search_text_fts", sa.column("item_id"), sa.column("field"))
         return (
-            sa.select(sa.literal_column("item_id"))
-            .select_from(sa.table("search_text_fts"))
-            .where(sa.literal_column("field") == bind(field))
-            .where(sa.literal_column("doc").op("@@")(query))
+            sa.select(table.c.item_id)
+            .where(table.c.field == bind(field_token(field)))
+            .where(sa.literal_column("doc").op("@@")(self._query(bind, query_words)))
         )
 
 

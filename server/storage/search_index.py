@@ -9,6 +9,7 @@ calls it on every insert, update and delete); :func:`reindex` rebuilds the whole
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import string
 from collections.abc import Iterator, Mapping, Sequence
@@ -24,6 +25,7 @@ from server.storage.search_engine import FullText, full_text
 from server.storage.tables import Schema
 
 BATCH = 5000
+OWNERSHIP = ("owner", "organization")  # to-one relationships copied onto the item
 _DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?))?")
 
 
@@ -35,6 +37,8 @@ class Entry:
     title: str
     all_text: str
     values: tuple[tuple[str, str, Any], ...]  # (field type, field, value)
+    owner_id: int | None = None  # the record's owner and organization (access is judged on them)
+    organization_id: int | None = None
 
 
 def index_datetime(text: str) -> str | None:
@@ -54,6 +58,7 @@ def _columns(resource: Resource) -> dict[str, tuple[str, Any]]:
     assert search is not None
     needed = {name for f in search.fields for name in f.source}
     needed |= {name for _, name, _, _ in string.Formatter().parse(search.title) if name}
+    needed |= set(OWNERSHIP)
     found: dict[str, tuple[str, Any]] = {}
     for attr in resource.attributes:
         if attr.name in needed:
@@ -93,7 +98,8 @@ def entry(resource: Resource, search: Search, row: Mapping[str, Any]) -> Entry:
             texts.append(value)
     names = {name: "" if v is None else v for name, v in row.items()}
     title = " ".join(search.title.format_map(names).split()) or str(row["id"])
-    return Entry(int(row["id"]), title, " ".join(texts), tuple(values))
+    owner, organization = (row.get(name) for name in OWNERSHIP)
+    return Entry(int(row["id"]), title, " ".join(texts), tuple(values), owner, organization)
 
 
 def _among(column: sa.ColumnElement[Any], values: Sequence[Any]) -> sa.ColumnElement[bool]:
@@ -133,73 +139,97 @@ class Indexer:
                     ]
                     yield dict(zip(names, values, strict=True))
 
+    def _items(self, resource: Resource, record_ids: Sequence[Any]) -> dict[int, int]:
+        """Item id by record id, for the records that have one."""
+        item = self.tables.item
+        found: dict[int, int] = {}
+        for part in chunks(list(record_ids)):
+            statement = sa.select(item.c.record_id, item.c.id).where(
+                item.c.entity == resource.type, _among(item.c.record_id, part)
+            )
+            found.update(
+                (record, item_id) for record, item_id in self.connection.execute(statement)
+            )
+        return found
+
     def remove(self, resource: Resource, ids: Sequence[Any]) -> None:
         if resource.search is None or not ids:
             return
-        item = self.tables.item
-        for part in chunks(list(ids)):
-            found = list(
-                self.connection.scalars(
-                    sa.select(item.c.id).where(
-                        item.c.entity == resource.type, _among(item.c.record_id, part)
-                    )
-                )
-            )
-            self._delete(found)
+        self._delete(list(self._items(resource, ids).values()))
 
     def _delete(self, item_ids: list[int]) -> None:
         if not item_ids:
             return
         self.engine.remove(self.connection, item_ids)
-        for table in self.tables.values.values():
-            self.connection.execute(table.delete().where(_among(table.c.item_id, item_ids)))
-        item = self.tables.item
-        self.connection.execute(item.delete().where(_among(item.c.id, item_ids)))
+        for part in chunks(item_ids):
+            for table in self.tables.values.values():
+                self.connection.execute(table.delete().where(_among(table.c.item_id, part)))
+            item = self.tables.item
+            self.connection.execute(item.delete().where(_among(item.c.id, part)))
 
     def refresh(self, resource: Resource, ids: Sequence[Any]) -> None:
-        """Rewrite the entries of these records (a record no longer stored loses its entry)."""
+        """Rewrite the entries of these records (a record no longer stored loses its entry); an
+        entry rewritten keeps its item id, so a record keeps its place in the results."""
         search = resource.search
         if search is None or not ids:
             return
-        self.remove(resource, ids)
-        self.write(resource, (entry(resource, search, row) for row in self.rows(resource, ids)))
+        kept = self._items(resource, ids)
+        self._delete(list(kept.values()))
+        entries = (entry(resource, search, row) for row in self.rows(resource, ids))
+        self.write(resource, entries, kept)
 
-    def write(self, resource: Resource, entries: Iterator[Entry]) -> int:
-        """Insert entries; item and value ids are allocated after the largest ones stored."""
-        item = self.tables.item
-        next_item = self._next(item)
-        next_value = {type_: self._next(table) for type_, table in self.tables.values.items()}
+    def write(
+        self, resource: Resource, entries: Iterator[Entry], kept: Mapping[int, int] | None = None
+    ) -> int:
+        """Insert entries; their item ids are ``kept``'s (by record id) or the database's."""
         written = 0
-        while True:
-            batch = [e for _, e in zip(range(BATCH), entries, strict=False)]
-            if not batch:
-                return written
-            items, fts_items, fts_texts = [], [], []
+        while batch := list(itertools.islice(entries, BATCH)):
+            item_ids = self._insert_items(resource, batch, kept or {})
             values: dict[str, list[dict[str, Any]]] = {t: [] for t in self.tables.values}
-            for e in batch:
-                items.append(
-                    {
-                        "id": next_item,
-                        "entity": resource.type,
-                        "record_id": e.record_id,
-                        "title": e.title,
-                    }
-                )
-                fts_items.append((next_item, e.all_text))
+            for e, item_id in zip(batch, item_ids, strict=True):
                 for type_, field, value in e.values:
-                    row_id = next_value[type_]
-                    next_value[type_] += 1
-                    values[type_].append(
-                        {"id": row_id, "item_id": next_item, "field": field, "value": value}
-                    )
-                    if type_ == "text":
-                        fts_texts.append((row_id, next_item, field, value))
-                next_item += 1
-            self._insert(item, items)
+                    values[type_].append({"item_id": item_id, "field": field, "value": value})
+            texts = values.pop("text")
             for type_, rows in values.items():
                 self._insert(self.tables.values[type_], rows)
-            self.engine.put(self.connection, fts_items, fts_texts)
+            text_ids = self._insert_returning(self.tables.values["text"], texts)
+            self.engine.put(
+                self.connection,
+                [(i, e.all_text) for e, i in zip(batch, item_ids, strict=True)],
+                [
+                    (row_id, row["item_id"], row["field"], row["value"])
+                    for row_id, row in zip(text_ids, texts, strict=True)
+                ],
+            )
             written += len(batch)
+        return written
+
+    def _insert_items(
+        self, resource: Resource, batch: list[Entry], kept: Mapping[int, int]
+    ) -> list[int]:
+        """The batch's items inserted, their ids in the batch's order."""
+        rows: list[dict[str, Any]] = [
+            {
+                "entity": resource.type,
+                "record_id": e.record_id,
+                "title": e.title,
+                "owner_id": e.owner_id,
+                "organization_id": e.organization_id,
+            }
+            for e in batch
+        ]
+        again = [{"id": kept[row["record_id"]], **row} for row in rows if row["record_id"] in kept]
+        self._insert(self.tables.item, again)
+        fresh = [row for row in rows if row["record_id"] not in kept]
+        new = iter(self._insert_returning(self.tables.item, fresh))
+        return [kept[e.record_id] if e.record_id in kept else next(new) for e in batch]
+
+    def _insert_returning(self, table: sa.Table, rows: list[dict[str, Any]]) -> list[int]:
+        """Rows inserted, their ids (the database's own) in the rows' order."""
+        if not rows:
+            return []
+        statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+        return list(self.connection.scalars(statement, rows))
 
     def _insert(self, table: sa.Table, rows: list[dict[str, Any]]) -> None:
         """Many rows at once through the driver (what a bulk build spends its time on); the
@@ -211,10 +241,6 @@ class Indexer:
             self.connection.exec_driver_sql(sql, [tuple(row[k] for k in order) for row in rows])
         else:
             self.connection.exec_driver_sql(sql, rows)
-
-    def _next(self, table: sa.Table) -> int:
-        largest = self.connection.exec_driver_sql(f"SELECT max(id) FROM {table.name}").scalar()
-        return int(largest or 0) + 1
 
 
 @functools.cache

@@ -8,7 +8,7 @@ text conditions go to the full-text engine, the others to the typed value tables
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +18,7 @@ from server.jsonapi.search_query import Aggregate, Condition, Expression, Field,
 from server.metadata.access import Rule
 from server.metadata.model import Resource
 from server.metadata.search import ALL_TEXT
-from server.storage.access import AccessFilter, access_params
+from server.storage.access import OWNED, AccessFilter, access_key, access_params
 from server.storage.search_engine import FullText, full_text, words
 from server.storage.search_index import index_datetime
 from server.storage.tables import Schema
@@ -45,6 +45,16 @@ class Plan:
 
 
 @dataclass(frozen=True)
+class Found:
+    """The items a search finds, as parts of a statement: ``where`` over ``source`` (the items,
+    perhaps joined to the full-text table), ``order`` the key read fastest."""
+
+    source: sa.FromClause
+    where: sa.ColumnElement[bool]
+    order: sa.ColumnElement[Any]
+
+
+@dataclass(frozen=True)
 class Hit:
     item_id: int
     entity: str  # resource type
@@ -58,6 +68,7 @@ class SearchSelector:
         self.tables = schema.search
         self.access = access
         self.engine: FullText = full_text(dialect)
+        self.indexed = {r.type for r in access.registry if r.search is not None}
 
     # field types
 
@@ -149,7 +160,8 @@ class SearchSelector:
         query_words = words(text)
         if not query_words:
             return sa.false()
-        return item.in_(self.engine.all_text(plan.bind, query_words))
+        match = self.engine.all_text(plan.bind, query_words)
+        return item.in_(sa.select(match.key).select_from(match.table).where(match.condition))
 
     def expression(
         self, plan: Plan, types: Sequence[Resource], e: Expression, item: sa.ColumnElement[Any]
@@ -165,6 +177,55 @@ class SearchSelector:
 
     # whole statements
 
+    def _visible(self, resource: Resource, rule: Rule | None) -> sa.ColumnElement[bool]:
+        """The items of ``resource`` a rule reaches: judged on the item's copy of the record's
+        owner and organization, or else (another kind of ownership) on the record itself."""
+        item = self.tables.item
+        if rule is None:
+            return sa.true()
+        if resource.ownership in OWNED:
+            owner = item.c.owner_id if resource.ownership != "organization" else None
+            return self.access.owned(resource, item.c.organization_id, owner, rule)
+        table = self.schema.tables[resource.type]
+        seen = sa.select(table.c.id).where(self.access.visible(resource, table, rule))
+        return item.c.record_id.in_(seen)
+
+    def _among_types(
+        self,
+        plan: Plan,
+        types: Sequence[Resource],
+        rule_of: Callable[[Resource], Rule | None],
+    ) -> sa.ColumnElement[bool]:
+        """Items of ``types`` the caller may view. Types whose rule reads alike share one
+        condition; the item's type is not even read when one condition covers every type of
+        the index."""
+        item = self.tables.item
+        groups: dict[Hashable, tuple[sa.ColumnElement[bool], list[str]]] = {}
+        for resource in types:
+            rule = rule_of(resource)
+            for name, value in access_params(rule).items():
+                if plan.params.get(name, value) != value:
+                    raise ValueError("one caller's rules share their values")
+                plan.params[name] = value
+            owned = resource.ownership in OWNED
+            key = (resource.ownership if owned else resource.type, access_key(rule))
+            if key not in groups:
+                groups[key] = (self._visible(resource, rule), [])
+            groups[key][1].append(resource.type)
+        if not groups:
+            return sa.false()
+        if len(groups) == 1 and {r.type for r in types} == self.indexed:
+            return next(iter(groups.values()))[0]
+        parts = []
+        for clause, names in groups.values():
+            entity = (
+                item.c.entity == plan.bind(names[0])
+                if len(names) == 1
+                else item.c.entity.in_([plan.bind(n) for n in names])
+            )
+            parts.append(sa.and_(entity, clause))
+        return sa.or_(*parts)
+
     def matched(
         self,
         plan: Plan,
@@ -172,56 +233,56 @@ class SearchSelector:
         rule_of: Callable[[Resource], Rule | None],
         where: Expression | None = None,
         text: str | None = None,
-    ) -> sa.Subquery:
-        """The items found (id, entity, record_id, title) among ``types``, each type's records
-        restricted by its rule (``rule_of``: the caller's VIEW rule)."""
+    ) -> Found:
+        """The items found among ``types``, each type's restricted by its rule (``rule_of``:
+        the caller's VIEW rule): one statement over the items, joined to the full-text table
+        when ``text`` is searched (which then reads its matches in item order)."""
         item = self.tables.item
-        parts = []
-        for resource in types:
-            rule = rule_of(resource)
-            table = self.schema.tables[resource.type]
-            statement = (
-                sa.select(item.c.id, item.c.entity, item.c.record_id, item.c.title)
-                .select_from(item.join(table, table.c.id == item.c.record_id))
-                .where(item.c.entity == plan.bind(resource.type))
-                .where(self.access.visible(resource, table, rule))
-            )
-            if text is not None:
-                statement = statement.where(self._all_text(plan, text, item.c.id))
-            if where is not None:
-                statement = statement.where(self.expression(plan, types, where, item.c.id))
-            parts.append(statement)
-            for name, value in access_params(rule).items():
-                if plan.params.get(name, value) != value:
-                    raise ValueError("one caller's rules share their values")
-                plan.params[name] = value
-        if not parts:
-            empty = sa.select(item.c.id, item.c.entity, item.c.record_id, item.c.title)
-            return empty.where(sa.false()).subquery("found")
-        union = parts[0] if len(parts) == 1 else sa.union_all(*parts)
-        return union.subquery("found")
+        source: sa.FromClause = item
+        order: sa.ColumnElement[Any] = item.c.id
+        conditions = []
+        if text is not None:
+            query_words = words(text)
+            if query_words:
+                match = self.engine.all_text(plan.bind, query_words)
+                source = item.join(match.table, match.key == item.c.id)
+                order = match.key
+                conditions.append(match.condition)
+            else:
+                conditions.append(sa.false())
+        conditions.append(self._among_types(plan, types, rule_of))
+        if where is not None:
+            conditions.append(self.expression(plan, types, where, item.c.id))
+        return Found(source, sa.and_(*conditions), order)
 
     def page(
         self,
         plan: Plan,
-        found: sa.Subquery,
+        found: Found,
         types: Sequence[Resource],
         order_by: tuple[Field, bool] | None,
         offset: int,
         limit: int | None,
     ) -> sa.Select[Any]:
-        statement = sa.select(found.c.id, found.c.entity, found.c.record_id, found.c.title)
+        """One page of the items found (id, entity, record_id, title): by ``order_by``, else as
+        Oro's index orders them, the latest item first."""
+        item = self.tables.item
+        statement = (
+            sa.select(item.c.id, item.c.entity, item.c.record_id, item.c.title)
+            .select_from(found.source)
+            .where(found.where)
+        )
         if order_by is not None:
             f, descending = order_by
             table, in_field = self._values(self.field_type(types, f), f.name)
             key = (
                 sa.select(table.c.value)
-                .where(table.c.item_id == found.c.id, in_field)
+                .where(table.c.item_id == item.c.id, in_field)
                 .limit(1)
                 .scalar_subquery()
             )
             statement = statement.order_by(key.desc() if descending else key.asc())
-        statement = statement.order_by(found.c.id)
+        statement = statement.order_by(found.order.desc())
         if limit is not None:
             statement = statement.limit(plan.bind(limit))
         if offset:
@@ -229,13 +290,14 @@ class SearchSelector:
         return statement
 
     @staticmethod
-    def count(found: sa.Subquery) -> sa.Select[Any]:
-        return sa.select(sa.func.count()).select_from(found)
+    def count(found: Found) -> sa.Select[Any]:
+        return sa.select(sa.func.count()).select_from(found.source).where(found.where)
 
     def aggregate(
-        self, plan: Plan, found: sa.Subquery, types: Sequence[Resource], a: Aggregate
+        self, plan: Plan, found: Found, types: Sequence[Resource], a: Aggregate
     ) -> sa.Select[Any]:
-        """``count``: (value, count) rows, most frequent first; else one number."""
+        """``count``: (value, count) rows, most frequent first; else one number. Read from the
+        values table's index (field, value, item) joined to the items found."""
         type_ = self.field_type(types, a.field)
         ordered = type_ == "datetime" and a.function in ("min", "max")
         if a.function != "count" and type_ not in ("integer", "decimal") and not ordered:
@@ -245,17 +307,20 @@ class SearchSelector:
                 a.field.position,
             )
         table, in_field = self._values(type_, a.field.name)
-        within = sa.and_(in_field, table.c.item_id.in_(sa.select(found.c.id)))
+        item = self.tables.item
+        source = found.source.join(table, table.c.item_id == item.c.id)
+        within = sa.and_(in_field, found.where)
         if a.function == "count":
             counted = sa.func.count().label("count")
             return (
                 sa.select(table.c.value, counted)
+                .select_from(source)
                 .where(within)
                 .group_by(table.c.value)
                 .order_by(counted.desc(), table.c.value)
             )
         function = getattr(sa.func, a.function)
-        return sa.select(function(table.c.value)).where(within)
+        return sa.select(function(table.c.value)).select_from(source).where(within)
 
     def values(
         self, item_ids: Sequence[int], names: Sequence[tuple[str, str]]

@@ -22,8 +22,17 @@ VALUE_TYPES: dict[str, type[sa.types.TypeEngine[Any]]] = {
 
 @dataclass(frozen=True)
 class SearchTables:
-    item: sa.Table  # id, entity (resource type), record_id, title
+    item: sa.Table  # id, entity (resource type), record_id, title, owner_id, organization_id
     values: dict[str, sa.Table]  # by field type: id, item_id, field, value
+
+
+def _value_indexes(type_: str) -> list[sa.Index]:
+    name = f"ix_search_{type_}_field_value"
+    if type_ != "text":
+        return [sa.Index(name, "field", "value", "item_id")]
+    full = sa.Index(name, "field", "value", "item_id").ddl_if(dialect="sqlite")
+    by_field = sa.Index(f"ix_search_{type_}_field", "field", "item_id").ddl_if(dialect="postgresql")
+    return [full, by_field]
 
 
 def define_search_tables(metadata: sa.MetaData) -> SearchTables:
@@ -34,6 +43,10 @@ def define_search_tables(metadata: sa.MetaData) -> SearchTables:
         sa.Column("entity", sa.String(64), nullable=False),
         sa.Column("record_id", sa.BigInteger, nullable=False),
         sa.Column("title", sa.Text),
+        # the record's owner and organization, copied as Oro's index does: the caller's access
+        # rule is judged on the item alone, without reading the record
+        sa.Column("owner_id", sa.BigInteger),
+        sa.Column("organization_id", sa.BigInteger),
         sa.Index("ux_search_item_record", "entity", "record_id", unique=True),
         sqlite_autoincrement=True,
     )
@@ -45,11 +58,10 @@ def define_search_tables(metadata: sa.MetaData) -> SearchTables:
             sa.Column("item_id", sa.Integer, nullable=False, index=True),
             sa.Column("field", sa.String(64), nullable=False),
             sa.Column("value", sql(), nullable=False),
-            # a text may be longer than a PostgreSQL index row: texts are indexed by field only
-            # (their words are the full-text engine's)
-            sa.Index(
-                f"ix_search_{type_}_field_value", "field", *(() if type_ == "text" else ("value",))
-            ),
+            # values in order by field, with their items: an aggregation reads them from the
+            # index alone, already grouped. A text may be longer than a PostgreSQL index row:
+            # there texts are indexed by field only (their words are the full-text engine's).
+            *_value_indexes(type_),
             sqlite_autoincrement=True,
         )
         for type_, sql in VALUE_TYPES.items()
