@@ -28,6 +28,7 @@ from server.jsonapi.errors import (
 )
 from server.jsonapi.query import Query
 from server.jsonapi.search_query import (
+    Aggregate,
     SearchQuery,
     SearchSyntaxError,
     parse_aggregations,
@@ -112,8 +113,8 @@ def _run(
     types: list[Resource],
     *,
     text: str | None = None,
-) -> tuple[int, list[Hit], dict[int, dict[str, Any]]]:
-    """The total, one page of hits, and the selected values by item id."""
+) -> tuple[int, list[Hit], dict[int, dict[str, Any]], list[tuple[Aggregate, list[Any]]]]:
+    """The total, one page of hits, the selected values by item id, and each aggregate's rows."""
     selector = _selector(ctx)
     plan = Plan()
     try:
@@ -122,8 +123,9 @@ def _run(
         limit = DEFAULT_MAX_RESULTS if query.max_results is None else query.max_results
         page = selector.page(plan, found, types, query.order_by, offset, limit)
         count_statement = selector.count(found)
+        aggregations = [(a, selector.aggregate(plan, found, types, a)) for a in query.aggregates]
     except BadValue as error:
-        raise BadRequest(f"{error} (at position {error.position})") from None
+        raise BadRequest(f"{error} (at position {error.position})", parameter="query") from None
     with ctx.backend.engine.connect() as connection:
         total = connection.execute(count_statement, plan.params).scalar_one()
         hits = [Hit(*row) for row in connection.execute(page, plan.params)]
@@ -134,7 +136,33 @@ def _run(
             for statement in selector.values([h.item_id for h in hits], names):
                 for item_id, field, value in connection.execute(statement):
                     selected.setdefault(item_id, {})[alias[field]] = value
-    return total, hits, selected
+        aggregated = [
+            (a, list(connection.execute(statement, plan.params))) for a, statement in aggregations
+        ]
+    return total, hits, selected, aggregated
+
+
+def _legacy_key(value: Any) -> str:
+    """A value as the key of a legacy count (PHP's string of it: ``12.0`` is ``"12"``)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def legacy_aggregated(aggregated: list[tuple[Aggregate, list[Any]]]) -> dict[str, Any] | list[Any]:
+    """``aggregated_data`` as Oro's search result gives it: a count as ``{value: count}`` (left
+    out when nothing was counted), another function's number as a float (0.0 over nothing); a
+    date's min or max stays a date. No aggregate at all: an empty list (PHP's empty array)."""
+    data: dict[str, Any] = {}
+    for a, rows in aggregated:
+        if a.function == "count":
+            counts = {_legacy_key(v): c for v, c in rows if v is not None}
+            if counts:
+                data[a.name] = counts
+            continue
+        value = rows[0][0] if rows else None
+        data[a.name] = value if isinstance(value, str) else float(value or 0)
+    return data or []
 
 
 def legacy_search(ctx: Context) -> Reply:
@@ -147,9 +175,17 @@ def legacy_search(ctx: Context) -> Reply:
         offset=_int_param(ctx, "offset", 0),
         max_results=_int_param(ctx, "max_results", DEFAULT_MAX_RESULTS),
     )
-    total, hits, _ = _run(ctx, query, types, text=text if text.strip() else None)
+    total, hits, _, _ = _run(ctx, query, types, text=text if text.strip() else None)
     data = [_legacy_item(ctx, hit, url=False) for hit in hits]
-    return Reply(200, {"records_count": total, "count": len(data), "data": data})
+    return _legacy_result(total, data, [])
+
+
+def _legacy_result(total: int, data: list[Any], aggregated: Any) -> Reply:
+    """Oro's ``Result::toSearchResultData()``."""
+    return Reply(
+        200,
+        {"records_count": total, "data": data, "count": len(data), "aggregated_data": aggregated},
+    )
 
 
 def legacy_advanced(ctx: Context) -> Reply:
@@ -160,14 +196,14 @@ def legacy_advanced(ctx: Context) -> Reply:
     except SearchSyntaxError as error:
         raise BadRequest(str(error), parameter="query") from None
     types = _by_alias(ctx, query.from_, "query") if query.from_ else searchable(ctx)
-    total, hits, selected = _run(ctx, query, types)
+    total, hits, selected, aggregated = _run(ctx, query, types)
     data = []
     for hit in hits:
         item = _legacy_item(ctx, hit, url=True)
         if query.select:
             item["selected_data"] = selected.get(hit.item_id, {})
         data.append(item)
-    return Reply(200, {"records_count": total, "count": len(data), "data": data})
+    return _legacy_result(total, data, legacy_aggregated(aggregated))
 
 
 # --- JSON:API: /api/search and /api/searchentities ---------------------------------------------

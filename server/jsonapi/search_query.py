@@ -4,14 +4,18 @@ Two dialects share one grammar. The legacy advanced search (``/api/rest/latest/s
 reads a whole query::
 
     [select field | select (field [as name], ...)] [from alias | from (alias, ...)]
-    [where condition] [aggregate field function name, ...]
+    [where condition] [aggregate field function [as] name] ...
     [order_by field [asc|desc]] [offset N] [max_results N]
 
 where a field may carry its type first (``integer count``, ``text.name``; ``float`` and
 ``double`` mean ``decimal``). JSON:API's ``filter[searchQuery]`` reads the condition only, fields
 by name. A condition is ``field operator value``; ``and`` and ``or`` join conditions from left to
-right as Oro's parser does (``a or b and c`` is ``(a or b) and c``), brackets group them. A value
-is a word or a quoted string; ``in``/``!in`` take a bracketed list; ``exists``/``notexists`` none.
+right as Oro's parser does (``a or b and c`` is ``(a or b) and c``: its criteria add each
+condition with ``andWhere``/``orWhere`` in turn), brackets group them, and within one pair of
+brackets the joins must all be ``and`` or all ``or`` (Oro: "Composite operators of different
+types are not allowed on single level"). ``aggregate`` may be repeated, one aggregate each. A
+value is a word or a quoted string; ``in``/``!in`` take a bracketed list; ``exists``/``notexists``
+none.
 
 A malformed query raises :class:`SearchSyntaxError` with the position (0-based, in characters)
 and what was expected there.
@@ -230,15 +234,23 @@ class _Parser:
     def term(self) -> Expression:
         if self.punct("("):
             self.take()
-            inner = self.expression()
+            inner = self.expression(bracketed=True)
             self.expect_punct(")", 'a closing bracket ")"')
             return inner
         return self.condition()
 
-    def expression(self) -> Expression:
+    def expression(self, *, bracketed: bool = False) -> Expression:
+        """Conditions joined by ``and``/``or``, read left to right; within brackets all joins
+        must be alike, as Oro's parser requires."""
         items = [self.term()]
         joins: list[str] = []
         while self.at("and", "or"):
+            join = self.token
+            if bracketed and joins and join.text.lower() != joins[0]:
+                raise self.fail(
+                    f'"{joins[0]}" (the conditions within one pair of brackets are joined all'
+                    ' by "and" or all by "or")'
+                )
             joins.append(self.take().text.lower())
             items.append(self.term())
         return items[0] if not joins else Group(tuple(items), tuple(joins))
@@ -269,23 +281,28 @@ class _Parser:
         return tuple(names)
 
     def aggregate(self) -> Aggregate:
+        """``[type] field function [as] name``, one for each ``aggregate`` keyword."""
         field = self.field()
         function = self.token
         if function.keyword() not in FUNCTIONS:
             raise self.fail(f"an aggregate function ({', '.join(FUNCTIONS)})")
         self.take()
+        if self.at("as"):
+            self.take()
         return Aggregate(field, function.text.lower(), self.name("an aggregate name").text)
 
     def query(self) -> SearchQuery:
         parts: dict[str, object] = {}
         positions: dict[str, int] = {}
+        aggregates: list[Aggregate] = []
         while self.token.kind != "end":
             keyword = self.token.keyword()
             if keyword not in KEYWORDS:
                 raise self.fail("a keyword (" + ", ".join(KEYWORDS) + ")")
-            if keyword in positions:
+            if keyword in positions and keyword != "aggregate":
                 raise self.fail(f"{keyword} only once")
-            positions[keyword] = self.take().position
+            positions.setdefault(keyword, self.token.position)
+            self.take()
             if keyword == "select":
                 if self.punct("("):
                     self.take()
@@ -302,11 +319,7 @@ class _Parser:
             elif keyword == "where":
                 parts["where"] = self.expression()
             elif keyword == "aggregate":
-                found = [self.aggregate()]
-                while self.punct(","):
-                    self.take()
-                    found.append(self.aggregate())
-                parts["aggregates"] = tuple(found)
+                aggregates.append(self.aggregate())
             elif keyword == "order_by":
                 field = self.field()
                 descending = False
@@ -315,6 +328,8 @@ class _Parser:
                 parts["order_by"] = (field, descending)
             else:
                 parts[keyword] = self.number(keyword)
+        if aggregates:
+            parts["aggregates"] = tuple(aggregates)
         return SearchQuery(positions=positions, **parts)  # type: ignore[arg-type]
 
     def only_expression(self) -> Expression:

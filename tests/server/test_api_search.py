@@ -65,7 +65,8 @@ def found_ids(client: httpx.Client, text: str, from_: str = "oro_account") -> li
 
 def test_simple_search_lists_records_count_count_and_data(client: httpx.Client) -> None:
     doc = legacy(client, SEARCH, search="john", max_results="3")
-    assert set(doc) == {"records_count", "count", "data"}
+    assert set(doc) == {"records_count", "count", "data", "aggregated_data"}
+    assert doc["aggregated_data"] == []  # Oro's Result::toSearchResultData(): none asked
     assert doc["count"] == 3 and doc["records_count"] > 3
     assert set(doc["data"][0]) == {"entity_name", "record_id", "record_string"}
     # every record found has the word in its indexed text
@@ -174,6 +175,81 @@ def test_advanced_search_brackets_and_or(client: httpx.Client) -> None:
     doc = legacy(client, ADVANCED, query=query)
     assert doc["count"] > 0
     assert all(item["selected_data"]["n"] in (1, 2) for item in doc["data"])
+
+
+def records_count(client: httpx.Client, where: str) -> int:
+    query = f"from oro_contact where {where} max_results 0"
+    return int(legacy(client, ADVANCED, query=query)["records_count"])
+
+
+def test_advanced_search_reads_and_or_left_to_right(client: httpx.Client) -> None:
+    one, two = "integer timesContacted = 1", "integer timesContacted = 2"
+    nobody = "firstName ~ zqxjnobody"
+    assert records_count(client, one) > 0 and records_count(client, two) > 0
+    # as Oro's criteria add them, one by one: (one or two) and nobody — not one or (two and nobody)
+    assert records_count(client, f"{one} or {two} and {nobody}") == 0
+    assert records_count(client, f"{nobody} and {one} or {two}") == records_count(client, two)
+    brackets = f"{one} or ({two} and {nobody})"
+    assert records_count(client, brackets) == records_count(client, one)
+
+
+def test_advanced_search_brackets_do_not_mix_and_with_or(client: httpx.Client) -> None:
+    query = "from oro_contact where (integer timesContacted = 1 or firstName ~ a and lastName ~ b)"
+    doc = legacy(client, ADVANCED, 400, query=query)
+    assert doc == [
+        {
+            "title": "bad request http exception",
+            "detail": 'Unexpected "and" at position 68: expected "or" (the conditions within one'
+            ' pair of brackets are joined all by "and" or all by "or").',
+            "source": "query",
+        }
+    ]
+
+
+def test_advanced_search_aggregates_as_oro_does(client: httpx.Client) -> None:
+    query = (
+        "from oro_order where decimal totalValue > 100 aggregate status count statuses"
+        " aggregate decimal totalValue sum as total aggregate decimal totalValue max biggest"
+        " aggregate datetime createdAt min first max_results 2"
+    )
+    doc = legacy(client, ADVANCED, query=query)
+    aggregated = doc["aggregated_data"]
+    assert set(aggregated) == {"statuses", "total", "biggest", "first"}
+    # a count: value → records; they add up to the records found
+    assert all(isinstance(v, str) and isinstance(n, int) for v, n in aggregated["statuses"].items())
+    assert sum(aggregated["statuses"].values()) == doc["records_count"] > doc["count"] == 2
+    assert isinstance(aggregated["total"], float) and aggregated["total"] > aggregated["biggest"]
+    assert aggregated["first"] < "2100"
+    # the same counts as JSON:API's filter[aggregations] over the same orders
+    params = {
+        "filter[entities]": "orders",
+        "filter[searchQuery]": "totalValue > 100",
+        "filter[aggregations]": "status count",
+    }
+    statuses = jsonapi(client, "/api/search", params=params).json()["meta"]["aggregatedData"]
+    assert {s["value"]: s["count"] for s in statuses["statusCount"]} == aggregated["statuses"]
+
+
+def test_advanced_search_aggregates_over_nothing(client: httpx.Client) -> None:
+    query = (
+        "from oro_order where identifier ~ zqxjnothing"
+        " aggregate status count statuses aggregate decimal totalValue sum total"
+    )
+    doc = legacy(client, ADVANCED, query=query)
+    # a count with nothing counted is left out, a sum over nothing is 0 (Oro's (float) null)
+    assert doc == {"records_count": 0, "data": [], "count": 0, "aggregated_data": {"total": 0.0}}
+
+
+def test_advanced_search_aggregate_errors_name_the_position(client: httpx.Client) -> None:
+    doc = legacy(client, ADVANCED, 400, query="from oro_order aggregate status sum total")
+    assert doc == [
+        {
+            "title": "bad request http exception",
+            "detail": 'The function "sum" does not apply to the text field "status".'
+            " (at position 25)",
+            "source": "query",
+        }
+    ]
 
 
 def test_advanced_search_datetime_and_several_aliases(client: httpx.Client) -> None:
@@ -366,6 +442,15 @@ def test_a_sales_rep_finds_and_counts_only_their_records(guarded: LiveServer) ->
     assert {item["selected_data"]["owner"] for item in mine["data"]} == {REP}
     simple = search_as(guarded, REP, SEARCH, search="PO", **{"from": "oro_order"})
     assert simple["records_count"] <= mine["records_count"]
+
+
+def test_a_sales_reps_legacy_aggregates_count_only_their_records(guarded: LiveServer) -> None:
+    query = "from oro_order aggregate integer owner count owners aggregate status count statuses"
+    mine = search_as(guarded, REP, ADVANCED, query=query)
+    everyone = search_as(guarded, ADMIN, ADVANCED, query=query)
+    assert mine["aggregated_data"]["owners"] == {str(REP): mine["records_count"]}
+    assert sum(mine["aggregated_data"]["statuses"].values()) == mine["records_count"]
+    assert len(everyone["aggregated_data"]["owners"]) > 1
 
 
 def test_search_without_credentials_is_401(guarded: LiveServer) -> None:

@@ -96,14 +96,50 @@ def cond(name: str, op: str, value: object, position: int, type_: str | None = N
             id="order-offset-max",
         ),
         pytest.param(
-            "aggregate integer count sum total, text.name count names",
+            "aggregate integer count sum total aggregate text.name count as names",
             SearchQuery(
                 aggregates=(
                     Aggregate(Field("count", "integer", 10), "sum", "total"),
-                    Aggregate(Field("name", "text", 35), "count", "names"),
+                    Aggregate(Field("name", "text", 44), "count", "names"),
                 )
             ),
             id="aggregates",
+        ),
+        pytest.param(
+            "where a = 1 and b = 2 or c = 3",
+            SearchQuery(
+                where=Group(
+                    (cond("a", "=", "1", 6), cond("b", "=", "2", 16), cond("c", "=", "3", 25)),
+                    ("and", "or"),
+                )
+            ),
+            id="left-to-right-and-first",
+        ),
+        pytest.param(
+            "where (a = 1 or b = 2 or c = 3) and (d = 4 and (e = 5 or f = 6))",
+            SearchQuery(
+                where=Group(
+                    (
+                        Group(
+                            (
+                                cond("a", "=", "1", 7),
+                                cond("b", "=", "2", 16),
+                                cond("c", "=", "3", 25),
+                            ),
+                            ("or", "or"),
+                        ),
+                        Group(
+                            (
+                                cond("d", "=", "4", 37),
+                                Group((cond("e", "=", "5", 48), cond("f", "=", "6", 57)), ("or",)),
+                            ),
+                            ("and",),
+                        ),
+                    ),
+                    ("and",),
+                )
+            ),
+            id="brackets-alike-joins-nested",
         ),
         pytest.param(
             'WHERE datetime createdAt >= "2013-01-01 00:00:00"',
@@ -162,6 +198,24 @@ def test_parse_search_query(text: str, expected: SearchQuery) -> None:
             "from a from b", 'Unexpected "from" at position 7: expected from only once.', id="twice"
         ),
         pytest.param(
+            "where (a = 1 and b = 2 or c = 3)",
+            'Unexpected "or" at position 23: expected "and" (the conditions within one pair of'
+            ' brackets are joined all by "and" or all by "or").',
+            id="brackets-mix-and-or",
+        ),
+        pytest.param(
+            "where x = 0 or (a = 1 or b = 2 and c = 3)",
+            'Unexpected "and" at position 31: expected "or" (the conditions within one pair of'
+            ' brackets are joined all by "and" or all by "or").',
+            id="brackets-mix-or-and",
+        ),
+        pytest.param(
+            "aggregate integer n sum a, integer m sum b",
+            'Unexpected "," at position 25: expected a keyword'
+            " (select, from, where, aggregate, order_by, offset, max_results).",
+            id="aggregate-one-per-keyword",
+        ),
+        pytest.param(
             "max_results ten",
             'Unexpected "ten" at position 12: expected a whole number after max_results.',
             id="number",
@@ -213,6 +267,14 @@ def test_parse_search_query_errors(text: str, message: str) -> None:
             id="oro-example",
         ),
         pytest.param("integer = 1", cond("integer", "=", "1", 0), id="types-are-names-here"),
+        pytest.param(
+            "a = 1 or b = 2 and c = 3",
+            Group(
+                (cond("a", "=", "1", 0), cond("b", "=", "2", 9), cond("c", "=", "3", 19)),
+                ("or", "and"),
+            ),
+            id="top-level-left-to-right",
+        ),
     ],
 )
 def test_parse_condition(text: str, expected: object) -> None:
@@ -228,6 +290,12 @@ def test_parse_condition(text: str, expected: object) -> None:
             id="trailing",
         ),
         pytest.param("from a", 'Unexpected "from" at position 0: expected a field name.', id="kw"),
+        pytest.param(
+            "(a = 1 or b = 2 and c = 3)",
+            'Unexpected "and" at position 16: expected "or" (the conditions within one pair of'
+            ' brackets are joined all by "and" or all by "or").',
+            id="brackets-mix",
+        ),
     ],
 )
 def test_parse_condition_errors(text: str, message: str) -> None:
