@@ -16,7 +16,8 @@ JSON = "application/json"
 
 QUERY_LANGUAGE = """\
 A condition is `field operator value`; `and` and `or` join conditions from left to right (as \
-Oro's parser does: `a or b and c` is `(a or b) and c`), brackets group them. Values with spaces \
+Oro's parser does: `a or b and c` is `(a or b) and c`), brackets group them; within one pair of \
+brackets the conditions are joined all by `and` or all by `or` (else a 400). Values with spaces \
 go in double quotes; datetimes as `"YYYY-MM-DD hh:mm:ss"`.
 
 Operators:
@@ -32,9 +33,10 @@ naming the position (0-based) and what was expected there."""
 
 LEGACY_LANGUAGE = """\
 `[select field | select (field [as name], ...)] [from alias | from (alias, ...)] [where \
-condition] [order_by field [asc|desc]] [offset N] [max_results N]`. A field may carry its type \
-first: `text`, `integer`, `decimal` (or `float`, `double`), `datetime` — `integer count > 10`, \
-`text.name`. """
+condition] [aggregate field function [as] name]... [order_by field [asc|desc]] [offset N] \
+[max_results N]`. A field may carry its type first: `text`, `integer`, `decimal` (or `float`, \
+`double`), `datetime` — `integer count > 10`, `text.name`. Each `aggregate` (count, sum, avg, \
+min, max) is answered in `aggregated_data` under its name. """
 
 _ERRORS = {
     "400": {"$ref": "#/components/responses/BadRequest"},
@@ -124,7 +126,7 @@ SEARCH_ENTITY = {
 
 LEGACY_RESULT = {
     "type": "object",
-    "required": ["records_count", "count", "data"],
+    "required": ["records_count", "data", "count", "aggregated_data"],
     "properties": {
         "records_count": {"type": "integer", "description": "Every record found."},
         "count": {"type": "integer", "description": "The records in this response."},
@@ -141,6 +143,12 @@ LEGACY_RESULT = {
                     "selected_data": {"type": "object", "description": "The selected fields."},
                 },
             },
+        },
+        "aggregated_data": {
+            "description": "By aggregate name (advanced search): a `count` as an object of value"
+            " → records (left out when nothing was counted), `sum`, `avg`, `min`, `max` as a"
+            " number; an empty array when no aggregate was asked.",
+            "oneOf": [{"type": "object"}, {"type": "array", "maxItems": 0}],
         },
     },
 }

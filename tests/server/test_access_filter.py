@@ -183,3 +183,46 @@ def test_a_to_one_key_to_a_hidden_record_reads_null(
     )
     statement = sa.select(owner).order_by(notes.c.id)
     assert list(connection.execute(statement, access_params(access)).scalars()) == expected
+
+
+COPIES = [("notes", "note"), ("teams", "team"), ("businessunits", "unit")]
+
+
+@pytest.mark.parametrize("permission", ["VIEW", "EDIT"])
+@pytest.mark.parametrize("level", list(Level))
+@pytest.mark.parametrize(("type_", "table_name"), COPIES)
+def test_owned_on_a_copy_of_the_ownership_reaches_what_visible_does(
+    database: tuple[sa.Connection, Schema],
+    type_: str,
+    table_name: str,
+    level: Level,
+    permission: str,
+) -> None:
+    """The search index judges access on its items' copy of owner and organization
+    (``AccessFilter.owned``): the same records as on the records themselves."""
+    connection, schema = database
+    copy = sa.Table(
+        f"copy_{table_name}",
+        sa.MetaData(),
+        sa.Column("record_id", sa.Integer),
+        sa.Column("owner_id", sa.BigInteger),
+        sa.Column("organization_id", sa.BigInteger),
+    )
+    copy.create(connection, checkfirst=True)
+    connection.execute(copy.delete())
+    rows = [
+        {
+            "record_id": r["id"],
+            "owner_id": r.get("owner_id"),
+            "organization_id": r["organization_id"],
+        }
+        for r in ROWS[table_name]
+    ]
+    connection.execute(copy.insert(), rows)
+    access = rule(level, permission)
+    resource = REGISTRY[type_]
+    owner = copy.c.owner_id if resource.ownership != "organization" else None
+    clause = AccessFilter(REGISTRY, schema).owned(resource, copy.c.organization_id, owner, access)
+    statement = sa.select(copy.c.record_id).where(clause)
+    found = set(connection.execute(statement, access_params(access)).scalars())
+    assert found == seen_ids(database, type_, access)
