@@ -114,6 +114,20 @@ class AccessFilter:
         )
         return sa.and_(in_organization, owner.in_(colleagues))
 
+    @staticmethod
+    def owned_shape(resource: Resource, access: Rule) -> str:
+        """What of a type's ownership and a rule shapes :meth:`owned`'s condition: two types of
+        one shape get the same condition (a search reads them with one)."""
+        if access.level == Level.NONE:
+            return "none"
+        if resource.ownership == "organization":
+            return "organization or shared" if access.changes_shared else "organization"
+        if access.level >= Level.ORGANIZATION:
+            return "organization"
+        if resource.ownership == "business_unit":
+            return "units"
+        return "user" if access.level == Level.USER else "colleagues"
+
     def seen(self, type_: str, access: Rule | None) -> sa.Select[Any] | None:
         """Ids of the ``type_`` records a related path may reach; None when every one may be."""
         related = None if access is None else access.seeing(type_)

@@ -8,7 +8,7 @@ text conditions go to the full-text engine, the others to the typed value tables
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,8 +18,8 @@ from server.jsonapi.search_query import Aggregate, Condition, Expression, Field,
 from server.metadata.access import Rule
 from server.metadata.model import Resource
 from server.metadata.search import ALL_TEXT
-from server.storage.access import OWNED, AccessFilter, access_key, access_params
-from server.storage.search_engine import FullText, full_text, words
+from server.storage.access import OWNED, AccessFilter, access_params
+from server.storage.search_engine import FullText, Match, full_text, words
 from server.storage.search_index import index_datetime
 from server.storage.tables import Schema
 
@@ -47,11 +47,14 @@ class Plan:
 @dataclass(frozen=True)
 class Found:
     """The items a search finds, as parts of a statement: ``where`` over ``source`` (the items,
-    perhaps joined to the full-text table), ``order`` the key read fastest."""
+    perhaps joined to the full-text table), ``order`` the key read fastest. ``match`` alone
+    (no condition on the items: no access rule, every type) is what the full-text table counts
+    by itself."""
 
     source: sa.FromClause
     where: sa.ColumnElement[bool]
     order: sa.ColumnElement[Any]
+    match: Match | None = None
 
 
 @dataclass(frozen=True)
@@ -177,12 +180,12 @@ class SearchSelector:
 
     # whole statements
 
-    def _visible(self, resource: Resource, rule: Rule | None) -> sa.ColumnElement[bool]:
+    def _visible(self, resource: Resource, rule: Rule | None) -> sa.ColumnElement[bool] | None:
         """The items of ``resource`` a rule reaches: judged on the item's copy of the record's
         owner and organization, or else (another kind of ownership) on the record itself."""
         item = self.tables.item
         if rule is None:
-            return sa.true()
+            return None
         if resource.ownership in OWNED:
             owner = item.c.owner_id if resource.ownership != "organization" else None
             return self.access.owned(resource, item.c.organization_id, owner, rule)
@@ -195,36 +198,46 @@ class SearchSelector:
         plan: Plan,
         types: Sequence[Resource],
         rule_of: Callable[[Resource], Rule | None],
-    ) -> sa.ColumnElement[bool]:
-        """Items of ``types`` the caller may view. Types whose rule reads alike share one
-        condition; the item's type is not even read when one condition covers every type of
-        the index."""
+    ) -> sa.ColumnElement[bool] | None:
+        """Items of ``types`` the caller may view (None: every item). Types whose rule reads
+        alike share one condition; the item's type is not even read when one condition covers
+        every type of the index."""
         item = self.tables.item
-        groups: dict[Hashable, tuple[sa.ColumnElement[bool], list[str]]] = {}
+        groups: dict[str, tuple[sa.ColumnElement[bool] | None, list[str]]] = {}
         for resource in types:
             rule = rule_of(resource)
             for name, value in access_params(rule).items():
                 if plan.params.get(name, value) != value:
                     raise ValueError("one caller's rules share their values")
                 plan.params[name] = value
-            owned = resource.ownership in OWNED
-            key = (resource.ownership if owned else resource.type, access_key(rule))
+            if rule is None:
+                key = ""
+            elif resource.ownership in OWNED:
+                key = self.access.owned_shape(resource, rule)
+            else:
+                key = resource.type
             if key not in groups:
                 groups[key] = (self._visible(resource, rule), [])
             groups[key][1].append(resource.type)
         if not groups:
             return sa.false()
-        if len(groups) == 1 and {r.type for r in types} == self.indexed:
-            return next(iter(groups.values()))[0]
+        every = {r.type for r in types} == self.indexed
+        ordered = sorted(groups.values(), key=lambda group: -len(group[1]))
         parts = []
-        for clause, names in groups.values():
-            entity = (
-                item.c.entity == plan.bind(names[0])
-                if len(names) == 1
-                else item.c.entity.in_([plan.bind(n) for n in names])
-            )
-            parts.append(sa.and_(entity, clause))
-        return sa.or_(*parts)
+        for n, (clause, names) in enumerate(ordered):
+            entity: sa.ColumnElement[bool] | None
+            if n == 0 and every:  # the largest group: the index's other types left out
+                rest = [name for _, others in ordered[1:] for name in others]
+                entity = item.c.entity.not_in([plan.bind(r) for r in rest]) if rest else None
+            elif len(names) == 1:
+                entity = item.c.entity == plan.bind(names[0])
+            else:
+                entity = item.c.entity.in_([plan.bind(name) for name in names])
+            both = [c for c in (entity, clause) if c is not None]
+            if not both:
+                return None
+            parts.append(sa.and_(*both))
+        return parts[0] if len(parts) == 1 else sa.or_(*parts)
 
     def matched(
         self,
@@ -240,20 +253,24 @@ class SearchSelector:
         item = self.tables.item
         source: sa.FromClause = item
         order: sa.ColumnElement[Any] = item.c.id
-        conditions = []
+        match = None
+        on_items: list[sa.ColumnElement[bool]] = []
         if text is not None:
             query_words = words(text)
             if query_words:
                 match = self.engine.all_text(plan.bind, query_words)
                 source = item.join(match.table, match.key == item.c.id)
                 order = match.key
-                conditions.append(match.condition)
             else:
-                conditions.append(sa.false())
-        conditions.append(self._among_types(plan, types, rule_of))
+                on_items.append(sa.false())
+        among = self._among_types(plan, types, rule_of)
+        if among is not None:
+            on_items.append(among)
         if where is not None:
-            conditions.append(self.expression(plan, types, where, item.c.id))
-        return Found(source, sa.and_(*conditions), order)
+            on_items.append(self.expression(plan, types, where, item.c.id))
+        conditions = [*([match.condition] if match else []), *on_items]
+        alone = match if match is not None and not on_items else None
+        return Found(source, sa.and_(sa.true(), *conditions), order, alone)
 
     def page(
         self,
@@ -291,6 +308,12 @@ class SearchSelector:
 
     @staticmethod
     def count(found: Found) -> sa.Select[Any]:
+        if found.match is not None:  # the full-text table counts its matches by itself
+            return (
+                sa.select(sa.func.count())
+                .select_from(found.match.table)
+                .where(found.match.condition)
+            )
         return sa.select(sa.func.count()).select_from(found.source).where(found.where)
 
     def aggregate(

@@ -226,3 +226,28 @@ def test_owned_on_a_copy_of_the_ownership_reaches_what_visible_does(
     statement = sa.select(copy.c.record_id).where(clause)
     found = set(connection.execute(statement, access_params(access)).scalars())
     assert found == seen_ids(database, type_, access)
+
+
+def test_owned_conditions_of_one_shape_are_one_condition(
+    database: tuple[sa.Connection, Schema],
+) -> None:
+    """``owned_shape`` tells when two types' conditions are the same (a search then reads
+    them with one): every pair of one shape compiles alike, every pair of two shapes not."""
+    connection, schema = database
+    item = sa.table("item", sa.column("owner_id", sa.BigInteger), sa.column("organization_id"))
+    access = AccessFilter(REGISTRY, schema)
+    by_shape: dict[str, set[str]] = {}
+    for type_, _ in COPIES:
+        resource = REGISTRY[type_]
+        owner = item.c.owner_id if resource.ownership != "organization" else None
+        for level in Level:
+            for permission in ("VIEW", "EDIT"):
+                a = rule(level, permission)
+                sql = str(
+                    access.owned(resource, item.c.organization_id, owner, a).compile(
+                        dialect=connection.dialect
+                    )
+                )
+                by_shape.setdefault(access.owned_shape(resource, a), set()).add(sql)
+    assert all(len(sqls) == 1 for sqls in by_shape.values())
+    assert len({sql for sqls in by_shape.values() for sql in sqls}) == len(by_shape)
