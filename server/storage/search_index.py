@@ -187,8 +187,14 @@ class Indexer:
             item_ids = self._insert_items(resource, batch, kept or {})
             values: dict[str, list[dict[str, Any]]] = {t: [] for t in self.tables.values}
             for e, item_id in zip(batch, item_ids, strict=True):
+                owned = {
+                    "entity": resource.type,
+                    "owner_id": e.owner_id,
+                    "organization_id": e.organization_id,
+                }
                 for type_, field, value in e.values:
-                    values[type_].append({"item_id": item_id, "field": field, "value": value})
+                    row = {"item_id": item_id, "field": field, "value": value, **owned}
+                    values[type_].append(row)
             texts = values.pop("text")
             for type_, rows in values.items():
                 self._insert(self.tables.values[type_], rows)

@@ -55,6 +55,9 @@ class Found:
     where: sa.ColumnElement[bool]
     order: sa.ColumnElement[Any]
     match: Match | None = None
+    by_row: sa.ColumnElement[bool] | None = None  # ``where`` for items looked up by id
+    # when only the types and the access rule choose the items: that choice on a values table
+    by_values: Callable[[sa.Table], sa.ColumnElement[bool] | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -180,29 +183,37 @@ class SearchSelector:
 
     # whole statements
 
-    def _visible(self, resource: Resource, rule: Rule | None) -> sa.ColumnElement[bool] | None:
-        """The items of ``resource`` a rule reaches: judged on the item's copy of the record's
-        owner and organization, or else (another kind of ownership) on the record itself."""
-        item = self.tables.item
+    def _visible(
+        self, resource: Resource, rule: Rule | None, on: sa.FromClause
+    ) -> sa.ColumnElement[bool] | None:
+        """The items of ``resource`` a rule reaches (None: all), judged on the copy of the
+        record's owner and organization ``on`` holds (the items, or a table of their values);
+        for another kind of ownership, on the record itself."""
         if rule is None:
             return None
         if resource.ownership in OWNED:
-            owner = item.c.owner_id if resource.ownership != "organization" else None
-            return self.access.owned(resource, item.c.organization_id, owner, rule)
+            owner = on.c.owner_id if resource.ownership != "organization" else None
+            return self.access.owned(resource, on.c.organization_id, owner, rule)
         table = self.schema.tables[resource.type]
         seen = sa.select(table.c.id).where(self.access.visible(resource, table, rule))
-        return item.c.record_id.in_(seen)
+        item = self.tables.item
+        if on is item:
+            return item.c.record_id.in_(seen)
+        return on.c.item_id.in_(sa.select(item.c.id).where(item.c.record_id.in_(seen)))
 
     def _among_types(
         self,
         plan: Plan,
         types: Sequence[Resource],
         rule_of: Callable[[Resource], Rule | None],
+        on: sa.FromClause,
+        entity: sa.ColumnElement[Any] | None = None,
     ) -> sa.ColumnElement[bool] | None:
-        """Items of ``types`` the caller may view (None: every item). Types whose rule reads
-        alike share one condition; the item's type is not even read when one condition covers
+        """Items of ``types`` the caller may view (None: every item), judged on ``on``'s
+        columns, the type read from ``entity`` (default ``on.c.entity``). Types whose rule
+        reads alike share one condition; the type is not even read when one condition covers
         every type of the index."""
-        item = self.tables.item
+        entity = on.c.entity if entity is None else entity
         groups: dict[str, tuple[sa.ColumnElement[bool] | None, list[str]]] = {}
         for resource in types:
             rule = rule_of(resource)
@@ -217,7 +228,7 @@ class SearchSelector:
             else:
                 key = resource.type
             if key not in groups:
-                groups[key] = (self._visible(resource, rule), [])
+                groups[key] = (self._visible(resource, rule, on), [])
             groups[key][1].append(resource.type)
         if not groups:
             return sa.false()
@@ -225,15 +236,15 @@ class SearchSelector:
         ordered = sorted(groups.values(), key=lambda group: -len(group[1]))
         parts = []
         for n, (clause, names) in enumerate(ordered):
-            entity: sa.ColumnElement[bool] | None
+            of_type: sa.ColumnElement[bool] | None
             if n == 0 and every:  # the largest group: the index's other types left out
                 rest = [name for _, others in ordered[1:] for name in others]
-                entity = item.c.entity.not_in([plan.bind(r) for r in rest]) if rest else None
+                of_type = entity.not_in([plan.bind(r) for r in rest]) if rest else None
             elif len(names) == 1:
-                entity = item.c.entity == plan.bind(names[0])
+                of_type = entity == plan.bind(names[0])
             else:
-                entity = item.c.entity.in_([plan.bind(name) for name in names])
-            both = [c for c in (entity, clause) if c is not None]
+                of_type = entity.in_([plan.bind(name) for name in names])
+            both = [c for c in (of_type, clause) if c is not None]
             if not both:
                 return None
             parts.append(sa.and_(*both))
@@ -263,14 +274,31 @@ class SearchSelector:
                 order = match.key
             else:
                 on_items.append(sa.false())
-        among = self._among_types(plan, types, rule_of)
-        if among is not None:
-            on_items.append(among)
+        found_by = [match.condition] if match else []
         if where is not None:
             on_items.append(self.expression(plan, types, where, item.c.id))
-        conditions = [*([match.condition] if match else []), *on_items]
-        alone = match if match is not None and not on_items else None
-        return Found(source, sa.and_(sa.true(), *conditions), order, alone)
+        among = self._among_types(plan, types, rule_of, item)
+        # an aggregation finds each item by its id from a value: the type read there from the
+        # row (an expression, which no index serves) rather than through the type's index
+        among_by_row = self._among_types(plan, types, rule_of, item, item.c.entity.concat(""))
+
+        def by_values(table: sa.Table) -> sa.ColumnElement[bool] | None:
+            return self._among_types(plan, types, rule_of, table)
+
+        only_types = match is None and not on_items
+        return Found(
+            source,
+            sa.and_(sa.true(), *found_by, *on_items, *([among] if among is not None else [])),
+            order,
+            match if match is not None and not on_items and among is None else None,
+            sa.and_(
+                sa.true(),
+                *found_by,
+                *on_items,
+                *([among_by_row] if among_by_row is not None else []),
+            ),
+            by_values if only_types else None,
+        )
 
     def page(
         self,
@@ -330,9 +358,14 @@ class SearchSelector:
                 a.field.position,
             )
         table, in_field = self._values(type_, a.field.name)
-        item = self.tables.item
-        source = found.source.join(table, table.c.item_id == item.c.id)
-        within = sa.and_(in_field, found.where)
+        if found.by_values is not None:  # the values alone, as their index holds them
+            source: sa.FromClause = table
+            among = found.by_values(table)
+            within = in_field if among is None else sa.and_(in_field, among)
+        else:
+            item = self.tables.item
+            source = found.source.join(table, table.c.item_id == item.c.id)
+            within = sa.and_(in_field, found.by_row if found.by_row is not None else found.where)
         if a.function == "count":
             counted = sa.func.count().label("count")
             return (

@@ -23,16 +23,23 @@ VALUE_TYPES: dict[str, type[sa.types.TypeEngine[Any]]] = {
 @dataclass(frozen=True)
 class SearchTables:
     item: sa.Table  # id, entity (resource type), record_id, title, owner_id, organization_id
-    values: dict[str, sa.Table]  # by field type: id, item_id, field, value
+    # by field type: id, item_id, field, value, and the item's entity, owner_id, organization_id
+    values: dict[str, sa.Table]
+
+
+OWNED_BY = ("entity", "organization_id", "owner_id")  # what an item's access is judged on
 
 
 def _value_indexes(type_: str) -> list[sa.Index]:
+    """Values in order by field, with what access is judged on and their items: an aggregation
+    over a type reads them from the index alone, already grouped. A text may be longer than a
+    PostgreSQL index row: there texts are indexed without their value."""
     name = f"ix_search_{type_}_field_value"
+    full = sa.Index(name, "field", "value", *OWNED_BY, "item_id")
     if type_ != "text":
-        return [sa.Index(name, "field", "value", "item_id")]
-    full = sa.Index(name, "field", "value", "item_id").ddl_if(dialect="sqlite")
-    by_field = sa.Index(f"ix_search_{type_}_field", "field", "item_id").ddl_if(dialect="postgresql")
-    return [full, by_field]
+        return [full]
+    by_field = sa.Index(f"ix_search_{type_}_field", "field", *OWNED_BY, "item_id")
+    return [full.ddl_if(dialect="sqlite"), by_field.ddl_if(dialect="postgresql")]
 
 
 def define_search_tables(metadata: sa.MetaData) -> SearchTables:
@@ -48,6 +55,7 @@ def define_search_tables(metadata: sa.MetaData) -> SearchTables:
         sa.Column("owner_id", sa.BigInteger),
         sa.Column("organization_id", sa.BigInteger),
         sa.Index("ux_search_item_record", "entity", "record_id", unique=True),
+        sa.Index("ix_search_item_entity", "entity", "id"),  # one type's items, latest first
         sqlite_autoincrement=True,
     )
     values = {
@@ -58,9 +66,10 @@ def define_search_tables(metadata: sa.MetaData) -> SearchTables:
             sa.Column("item_id", sa.Integer, nullable=False, index=True),
             sa.Column("field", sa.String(64), nullable=False),
             sa.Column("value", sql(), nullable=False),
-            # values in order by field, with their items: an aggregation reads them from the
-            # index alone, already grouped. A text may be longer than a PostgreSQL index row:
-            # there texts are indexed by field only (their words are the full-text engine's).
+            # the item's, copied: an aggregation over one type judges access on the value alone
+            sa.Column("entity", sa.String(64), nullable=False),
+            sa.Column("owner_id", sa.BigInteger),
+            sa.Column("organization_id", sa.BigInteger),
             *_value_indexes(type_),
             sqlite_autoincrement=True,
         )
