@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8765
 
-.PHONY: run lab serve test lint lint-openapi fuzz bench bench-fetch bench-batch openapi editor clean
+.PHONY: run lab serve test lint lint-openapi fuzz bench bench-fetch bench-batch bench-search openapi editor clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,10 @@ bench-fetch: $(VENV)/.installed-test
 ## bench-batch: the Batch API against single requests, and synchronous batches of 100
 bench-batch: $(VENV)/.installed-test
 	$(PY) bench/batch.py
+
+## bench-search: search over the scale-50 data (add DATABASE=postgresql+psycopg://… for PostgreSQL too)
+bench-search: $(VENV)/.installed-test
+	$(PY) bench/search.py $(if $(DATABASE),--database $(DATABASE))
 
 ## lint-openapi: lint the generated OpenAPI document with Spectral and the vendored JSON:API ruleset
 lint-openapi: $(VENV)/.installed-run
