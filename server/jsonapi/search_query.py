@@ -13,7 +13,9 @@ by name. A condition is ``field operator value``; ``and`` and ``or`` join condit
 right as Oro's parser does (``a or b and c`` is ``(a or b) and c``: its criteria add each
 condition with ``andWhere``/``orWhere`` in turn), brackets group them, and within one pair of
 brackets the joins must all be ``and`` or all ``or`` (Oro: "Composite operators of different
-types are not allowed on single level"). ``aggregate`` may be repeated, one aggregate each. A
+types are not allowed on single level"). ``aggregate`` may be repeated, one aggregate each, as
+Oro writes it; a comma-separated list after one ``aggregate`` is also read (Oro refuses it; the
+sandbox library wrote it so until it writes Oro's form). A
 value is a word or a quoted string; ``in``/``!in`` take a bracketed list; ``exists``/``notexists``
 none.
 
@@ -320,6 +322,9 @@ class _Parser:
                 parts["where"] = self.expression()
             elif keyword == "aggregate":
                 aggregates.append(self.aggregate())
+                while self.punct(","):  # not Oro's (the module says why)
+                    self.take()
+                    aggregates.append(self.aggregate())
             elif keyword == "order_by":
                 field = self.field()
                 descending = False

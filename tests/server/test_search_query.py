@@ -106,6 +106,16 @@ def cond(name: str, op: str, value: object, position: int, type_: str | None = N
             id="aggregates",
         ),
         pytest.param(
+            "aggregate integer n sum a, integer m sum b",
+            SearchQuery(
+                aggregates=(
+                    Aggregate(Field("n", "integer", 10), "sum", "a"),
+                    Aggregate(Field("m", "integer", 27), "sum", "b"),
+                )
+            ),
+            id="aggregates-comma-not-oros",
+        ),
+        pytest.param(
             "where a = 1 and b = 2 or c = 3",
             SearchQuery(
                 where=Group(
@@ -208,12 +218,6 @@ def test_parse_search_query(text: str, expected: SearchQuery) -> None:
             'Unexpected "and" at position 31: expected "or" (the conditions within one pair of'
             ' brackets are joined all by "and" or all by "or").',
             id="brackets-mix-or-and",
-        ),
-        pytest.param(
-            "aggregate integer n sum a, integer m sum b",
-            'Unexpected "," at position 25: expected a keyword'
-            " (select, from, where, aggregate, order_by, offset, max_results).",
-            id="aggregate-one-per-keyword",
         ),
         pytest.param(
             "max_results ten",
