@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.pool import StaticPool
 
 from server.storage.dialect import sync_sequences
-from server.storage.search_index import create_index
+from server.storage.search_index import create_index, drop_outdated_index
 from server.storage.tables import Schema, unique_indexes
 
 log = logging.getLogger(__name__)
@@ -65,6 +65,10 @@ def create_tables(engine: sa.Engine, schema: Schema, *, reset: bool = False) -> 
     first."""
     if reset:
         schema.metadata.drop_all(engine)
+    else:
+        with engine.begin() as connection:  # an older version's index: made again
+            if drop_outdated_index(connection, schema):
+                log.warning("the search index was made by an older version: it is rebuilt")
     schema.metadata.create_all(engine)
     with engine.begin() as connection:
         create_index(connection, schema, reset=reset)

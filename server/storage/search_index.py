@@ -260,6 +260,25 @@ def _insert_sql(
     return compiled.string, None
 
 
+def drop_outdated_index(connection: sa.Connection, schema: Schema) -> bool:
+    """Drop the index of a database made by an older version whose index tables lack columns
+    this one has (the index is derived from the records: it is made again, and filled again
+    when the server starts). Whether it was dropped."""
+    inspector = sa.inspect(connection)
+    tables = [*schema.search.values.values(), schema.search.item]
+    for table in tables:
+        if inspector.has_table(table.name):
+            stored = {column["name"] for column in inspector.get_columns(table.name)}
+            if not {column.name for column in table.columns} <= stored:
+                break
+    else:
+        return False
+    for table in tables:
+        table.drop(connection, checkfirst=True)
+    full_text(connection.dialect.name).drop(connection)
+    return True
+
+
 def create_index(connection: sa.Connection, schema: Schema, *, reset: bool = False) -> None:
     """The engine's full-text tables (the others are the schema's)."""
     engine = full_text(connection.dialect.name)
