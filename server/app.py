@@ -19,6 +19,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route, request_response
+from starlette.types import Receive, Scope, Send
 
 from server.actions.context import Backend
 from server.auth.oauth import oauth_routes
@@ -109,6 +110,44 @@ def prepare_backend(
     )
 
 
+class SandboxApp(Starlette):
+    """Starlette, with a shortcut for the API's own paths: they go to the endpoint straight, past
+    Starlette's error middleware and its scan of the routes (the endpoint answers every error
+    itself). Anything else — the HTML documentation and OpenAPI under ``{prefix}/doc``, OAuth,
+    lifespan — goes through Starlette's routing as usual."""
+
+    def __init__(self, api: ApiEndpoint, prefix: str, **options: Any) -> None:
+        super().__init__(**options)
+        self.api = api
+        self.api_slash = prefix + "/"
+        others = [
+            str(getattr(route, "path", ""))
+            for route in self.routes
+            if getattr(route, "endpoint", None) is not api
+        ]
+        # only when no other route lies below the API root but the documentation's
+        self.shortcut = prefix not in ("", "/") and all(
+            not path.startswith(self.api_slash) or self._documentation(path) for path in others
+        )
+
+    def _documentation(self, path: str) -> bool:
+        return path[len(self.api_slash) :].split("/", 1)[0] == "doc"
+
+    def is_api(self, scope: Scope) -> bool:
+        """Whether the request goes to the API endpoint straight."""
+        if not self.shortcut or scope["type"] != "http":
+            return False
+        path = scope["path"][len(scope.get("root_path", "")) :]
+        return path.startswith(self.api_slash) and not self._documentation(path)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.is_api(scope):
+            scope["app"] = self
+            await self.api(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
 def create_app(settings: Settings) -> Starlette:
     registry = build_registry()
     schema = build_schema(registry)
@@ -128,8 +167,10 @@ def create_app(settings: Settings) -> Starlette:
             yield
         finally:
             await run_in_threadpool(queue.stop)
+            app.state.backend.reads.close()
             app.state.backend.engine.dispose()
 
+    api = ApiEndpoint(settings)
     doc_pages = GZipMiddleware(request_response(api_doc))  # the whole page is ~750 kB of HTML
     routes = [
         *oauth_routes(),
@@ -138,9 +179,11 @@ def create_app(settings: Settings) -> Starlette:
         Route(f"{prefix}/doc", doc_pages, methods=["GET"]),
         Route(f"{prefix}/doc/{{view}}", doc_pages, methods=["GET"]),
         Route(f"{prefix}/doc/{{view}}/{{resource}}", doc_pages, methods=["GET"]),
-        Route(prefix + "/{path:path}", ApiEndpoint(settings)),
+        Route(prefix + "/{path:path}", api),
     ]
-    return Starlette(
+    return SandboxApp(
+        api,
+        prefix,
         debug=False,
         routes=routes,
         lifespan=lifespan,

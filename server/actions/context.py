@@ -17,7 +17,7 @@ from server.jsonapi.document import View
 from server.metadata.access import Rule
 from server.metadata.model import Registry, Resource
 from server.settings import Settings
-from server.storage.dialect import read_engine
+from server.storage.reads import ReadConnections
 from server.storage.select import Selector
 from server.storage.tables import Schema
 
@@ -43,9 +43,9 @@ class Backend:
     queue: OperationQueue | None = None  # the Batch API's task queue
 
     @functools.cached_property
-    def reads(self) -> sa.Engine:
-        """The engine for reads (``server.storage.dialect.read_engine``)."""
-        return read_engine(self.engine)
+    def reads(self) -> ReadConnections:
+        """Connections for reads, one kept per thread (``server.storage.reads``)."""
+        return ReadConnections(self.engine)
 
 
 @dataclass

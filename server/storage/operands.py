@@ -15,6 +15,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 
 from server.jsonapi.query import Filter, Range
@@ -36,6 +37,11 @@ def bind(name: str) -> sa.BindParameter[Any]:
 def to_json(values: list[Any]) -> str:
     """A list as the one JSON array parameter :func:`listed` reads."""
     return json.dumps(values, separators=(",", ":"), allow_nan=False)
+
+
+def ids_json(ids: Sequence[Any]) -> str:
+    """Stored ids (integers or strings) as the one JSON array parameter :func:`listed` reads."""
+    return orjson.dumps(list(ids)).decode()
 
 
 def _escape_like(text: str) -> str:

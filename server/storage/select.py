@@ -24,7 +24,7 @@ from server.storage.access import AccessFilter, access_key, access_params
 from server.storage.associations import Associations, Within, within_key
 from server.storage.dialect import listed
 from server.storage.filters import FilterCompiler
-from server.storage.operands import bind_filters, to_json
+from server.storage.operands import bind_filters, ids_json
 from server.storage.order import Sorter, paged, paging
 from server.storage.plans import Samples, unindexed_filters
 from server.storage.statements import MAX_STATEMENTS, Params, Sql, Statements, run
@@ -160,7 +160,7 @@ class Selector:
             )
 
         sql = self.compiled(("by_ids", resource.type, access_key(access)), build)
-        params = {"ids": to_json(list(ids)), **access_params(access)}
+        params = {"ids": ids_json(ids), **access_params(access)}
         return sql, params
 
     def related_ids(
@@ -178,7 +178,7 @@ class Selector:
             return statement.order_by(owner, target)
 
         key = ("related", resource.type, rel.name, access_key(access))
-        params = {"ids": to_json(list(ids)), **access_params(access)}
+        params = {"ids": ids_json(ids), **access_params(access)}
         return self.compiled(key, build), params
 
     def columns(
