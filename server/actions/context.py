@@ -14,6 +14,7 @@ from server.auth.authenticate import Authenticator
 from server.auth.feature import FeatureCache
 from server.auth.principal import Principal
 from server.jsonapi.document import View
+from server.jsonapi.memo import RenderedObjects
 from server.metadata.access import Rule
 from server.metadata.model import Registry, Resource
 from server.settings import Settings
@@ -41,6 +42,7 @@ class Backend:
     authenticators: tuple[Authenticator, ...] = ()
     feature_cache: FeatureCache = field(default_factory=FeatureCache)
     queue: OperationQueue | None = None  # the Batch API's task queue
+    rendered: RenderedObjects = field(default_factory=RenderedObjects)  # reads' resource objects
 
     @functools.cached_property
     def reads(self) -> ReadConnections:

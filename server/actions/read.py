@@ -155,7 +155,7 @@ def collection(
             ]
             included: list[Any] = []
         else:
-            data, included = render(ctx, loader, resource, rows, query)
+            data, included = render(ctx, loader, resource, rows, query, memo=backend.rendered)
     if not ctx.json_api:
         return Reply(200, data, headers)
     document: dict[str, Any] = {"data": data}
