@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from tests.live_server import LiveServer
 from tests.postgres import NewDatabase
@@ -401,3 +402,50 @@ def test_a_failed_write_leaves_the_data_unchanged(
     response = send(http, method, url, doc)
     assert response.status_code == 400
     assert [get(http, path) for path in watched] == before
+
+
+# --- reads after writes -------------------------------------------------------------------------
+
+
+def test_a_read_after_a_write_shows_the_write(http: httpx.Client, server: LiveServer) -> None:
+    """Reads keep their connection and find rendered objects again by their content
+    (server/storage/reads.py, server/jsonapi/memo.py): neither may hide a committed write, the
+    API's or another connection's (another worker, another process)."""
+    contact = create(http, "contacts", {"firstName": "Ann", "lastName": "Read"})
+    account = create(
+        http, "accounts", {"name": "Read me"}, {"contacts": {"data": [identifier(contact)]}}
+    )
+    item = f"/accounts/{account['id']}?include=contacts"
+    page = f"/accounts?filter[id][gte]={account['id']}&page[size]=1"
+
+    def seen() -> tuple[str, str, list[str]]:
+        doc = get(http, item)
+        (listed,) = get(http, page)["data"]
+        return (
+            doc["data"]["attributes"]["name"],
+            listed["attributes"]["name"],
+            [c["attributes"]["lastName"] for c in doc["included"]],
+        )
+
+    assert seen() == ("Read me", "Read me", ["Read"])
+    doc = {"data": {"type": "accounts", "id": account["id"], "attributes": {"name": "Renamed"}}}
+    document(send(http, "PATCH", f"/accounts/{account['id']}", doc, kind="update_resource"), 200)
+    assert seen() == ("Renamed", "Renamed", ["Read"])
+    engine = sa.create_engine(server.settings.database_url)  # as another process writes
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                sa.text("UPDATE contact SET last_name = 'Elsewhere' WHERE id = :id"),
+                {"id": int(contact["id"])},
+            )
+            connection.execute(
+                sa.text("UPDATE account SET name = 'Moved' WHERE id = :id"),
+                {"id": int(account["id"])},
+            )
+    finally:
+        engine.dispose()
+    assert seen() == ("Moved", "Moved", ["Elsewhere"])
+
+
+def identifier(obj: dict[str, Any]) -> dict[str, str]:
+    return {"type": obj["type"], "id": obj["id"]}
