@@ -35,9 +35,9 @@ lab: $(VENV)/.installed-notebook
 serve: $(VENV)/.installed-run
 	$(PY) -m server serve --host $(HOST) --port $(PORT)
 
-## test: set up and run the whole test suite
+## test: set up and run the whole test suite, a test file at a time on each core (at most 4)
 test: $(VENV)/.installed-test
-	$(PY) -m pytest
+	$(PY) -m pytest --numprocesses auto --maxprocesses 4 --dist loadfile --no-loadscope-reorder
 
 ## lint: ruff's checks and formatting, and mypy (strict) on server/ and sandbox/
 LINTED := server sandbox tests bench notebooks/tools binder/jupyter_server_config.py

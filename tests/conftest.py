@@ -15,6 +15,22 @@ import pytest
 
 from tests.live_server import JSON_API, LiveServer
 
+# `make test` hands whole files to one worker per core (pytest-xdist, `--dist loadfile`), in
+# collection order: the files that take longest go first, so that none runs alone at the end.
+LONGEST_FIRST = (
+    "tests/server/test_fuzz.py",
+    "tests/sandbox/widgets/test_web_sandbox.py",
+    "tests/test_wheel.py",
+    "tests/notebooks/test_notebooks.py",
+    "tests/test_dashboard.py",
+    "tests/test_binder.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {path: n for n, path in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
+
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
