@@ -8,7 +8,7 @@ within their organization), as Oro answers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -163,15 +163,42 @@ def related_error(
     """Related records must exist (400) and be visible to the caller (403), as in Oro."""
     if not ids:
         return None
+    return related_problem(ids, *related_records(ctx, loader, writer, target, ids), pointer)
+
+
+def related_records(
+    ctx: Context, loader: Loader, writer: Writer, target: Resource, ids: Collection[Any]
+) -> tuple[set[Any], set[Any] | None]:
+    """Which of ``ids`` exist, and which of those the caller may view (None: all of them)."""
     existing = writer.existing(target, ids)
-    if set(ids) - existing:
-        return FormConstraint("The entity does not exist.", pointer=pointer)
     rule = ctx.rule(target, "VIEW")
-    if rule is not None:
-        visible = {row[0] for row in loader.rows(ctx.backend.selector.by_ids(target, ids, rule))}
-        if existing - visible:
-            return AccessGrantedConstraint(
-                'The "VIEW" permission is denied for the related resource.',
-                pointer=pointer,
-            )
+    if rule is None or not existing:
+        return existing, None
+    rows = loader.rows(ctx.backend.selector.by_ids(target, list(existing), rule))
+    return existing, {row[0] for row in rows}
+
+
+def related_problem(
+    ids: Collection[Any], existing: set[Any], visible: set[Any] | None, pointer: str | None
+) -> ApiError | None:
+    """The error of a relationship naming ``ids``, given which records exist and are visible."""
+    if not ids:
+        return None
+    if not existing.issuperset(ids):
+        return FormConstraint("The entity does not exist.", pointer=pointer)
+    if visible is not None and not visible.issuperset(ids):
+        return AccessGrantedConstraint(
+            'The "VIEW" permission is denied for the related resource.',
+            pointer=pointer,
+        )
     return None
+
+
+def reachable(
+    ctx: Context, loader: Loader, resource: Resource, ids: Collection[Any], permission: str
+) -> set[Any] | None:
+    """Which of ``ids`` are within the caller's reach for ``permission`` (None: all)."""
+    rule = ctx.rule(resource, permission)
+    if rule is None:
+        return None
+    return {row[0] for row in loader.rows(ctx.backend.selector.by_ids(resource, list(ids), rule))}

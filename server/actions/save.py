@@ -25,6 +25,7 @@ the Batch API calls it once per item.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote
@@ -34,12 +35,13 @@ import sqlalchemy as sa
 from server.actions.common import (
     allowed_rule,
     column_pointers,
-    ensure_reachable,
     fetch_one,
     item_query,
     loader_for,
     now,
-    related_error,
+    reachable,
+    related_problem,
+    related_records,
     writing,
 )
 from server.actions.context import Context, Reply
@@ -51,6 +53,7 @@ from server.jsonapi.errors import (
     ConstraintViolation,
     EntityConstraint,
     ValueConstraint,
+    no_access_to_entity,
     raise_all,
 )
 from server.jsonapi.ids import parse_id
@@ -65,7 +68,7 @@ from server.jsonapi.request_doc import (
 )
 from server.metadata.model import Auto, Resource
 from server.metadata.rules import Unique
-from server.storage.dialect import restore_sequences, sequence_values
+from server.storage.dialect import restore_sequences, sequence_values, unique_violation_columns
 from server.storage.load import Loader
 from server.storage.write import Writer
 
@@ -141,6 +144,156 @@ def save(
     once the would-be objects are rendered. ``pointers`` (optional) is filled with each
     written column's pointer, for :func:`writing`'s unique-index error.
     """
+    saved, _ = _save(ctx, connection, document, url_id, pointers, query)
+    assert saved is not None
+    return saved
+
+
+@dataclass
+class Stored:
+    """What :func:`save_many` kept of one document: each object's stored id and whether it
+    was created, by the object's index (None: the primary object)."""
+
+    document: WriteDocument
+    ids: dict[int | None, Any]
+    created: dict[int | None, bool]
+    validated: bool  # meta.validate: checked, nothing kept
+
+
+def save_many(
+    ctx: Context,
+    connection: sa.Connection,
+    documents: Sequence[tuple[WriteDocument, Any | None]],
+) -> list[Stored | ApiError]:
+    """Save several documents (each with its PATCH id, or None) in the caller's write
+    transaction, as :func:`save` would one after the other, without rendering them: for each,
+    what it stored or the errors that kept it from being saved (it then wrote nothing).
+
+    Set-based where that cannot change an answer: consecutive plain creates (no meta option)
+    are checked together — each type's related ids in one query — and written together —
+    inserts of one statement per type, links in one — in a savepoint. When they would interfere
+    (the same client id or unique value twice), or when writing them fails, the savepoint is
+    rolled back and they are saved one by one; so is every document with a meta option.
+    """
+    results: list[Stored | ApiError | None] = [None] * len(documents)
+    wave: list[int] = []
+    for n, (document, url_id) in enumerate(documents):
+        if url_id is None and not any(_has_options(obj) for obj in document.objects):
+            wave.append(n)
+            continue
+        _save_wave(ctx, connection, documents, wave, results)
+        wave = []
+        results[n] = _save_stored(ctx, connection, document, url_id)
+    _save_wave(ctx, connection, documents, wave, results)
+    return [r for r in results if r is not None]
+
+
+def _has_options(obj: WriteObject) -> bool:
+    options = obj.options
+    return bool(options.update or options.upsert or options.validate)
+
+
+def _save_stored(
+    ctx: Context, connection: sa.Connection, document: WriteDocument, url_id: Any | None
+) -> Stored | ApiError:
+    try:
+        _, steps = _save(ctx, connection, document, url_id, None, None)
+    except ApiError as error:
+        return error
+    except sa.exc.IntegrityError as error:  # a unique index the checks did not foresee
+        if unique_violation_columns(error) is None:
+            raise
+        return ConflictConstraint("The entity already exists.")
+    return _stored(document, steps)
+
+
+def _stored(document: WriteDocument, steps: list[_Step]) -> Stored:
+    ids = {step.obj.index: step.id for step in steps}
+    created = {step.obj.index: step.creating for step in steps}
+    return Stored(document, ids, created, document.primary.options.validate)
+
+
+def _save_wave(
+    ctx: Context,
+    connection: sa.Connection,
+    documents: Sequence[tuple[WriteDocument, Any | None]],
+    wave: list[int],
+    results: list[Stored | ApiError | None],
+) -> None:
+    """Plain creates together; each one's errors as :func:`save` would raise them."""
+    if not wave:
+        return
+    writer = Writer(connection, ctx.backend.registry, ctx.backend.schema)
+    loader = loader_for(ctx, connection)
+    prepared: dict[int, list[_Step]] = {}
+    for n in wave:
+        document = documents[n][0]
+        try:
+            raise_all(option_errors(document.primary, post=True))
+            allowed_rule(ctx, document.primary.resource, "CREATE")
+            prepared[n] = _prepare(ctx, loader, writer, document, None, doc=n)
+        except ApiError as error:
+            results[n] = error
+    steps = [step for n in prepared for step in prepared[n]]
+    for n, errors in _storage_errors(ctx, loader, writer, steps).items():
+        results[n] = _one_error(errors)
+        del prepared[n]
+    steps = [step for n in prepared for step in prepared[n]]
+    if not _interfering(writer, steps):
+        schema = ctx.backend.schema
+        sequences = sequence_values(connection, [schema.tables[s.obj.resource.type] for s in steps])
+        try:
+            with connection.begin_nested():
+                _write(ctx, loader, writer, steps)
+        except (ApiError, sa.exc.IntegrityError):
+            restore_sequences(connection, sequences)
+        else:
+            for n, members in prepared.items():
+                results[n] = _stored(documents[n][0], members)
+            return
+    for n in prepared:  # one by one: each gets its own answer
+        results[n] = _save_stored(ctx, connection, documents[n][0], None)
+
+
+def _one_error(errors: list[ApiError]) -> ApiError:
+    try:
+        raise_all(errors)
+    except ApiError as error:
+        return error
+    raise AssertionError("no error")
+
+
+def _interfering(writer: Writer, steps: list[_Step]) -> bool:
+    """Whether two creates claim the same client id or the same unique value (saved one after
+    the other, the second one fails)."""
+    claimed: set[tuple[Any, ...]] = set()
+    for step in steps:
+        resource, data = step.obj.resource, step.data
+        assert data is not None
+        keys: list[tuple[Any, ...]] = []
+        if data.id is not None:
+            keys.append((resource.type, "id", data.id))
+        for name, value in data.attributes.items():
+            rule = resource.attribute[name].unique_rule
+            if rule is not None and value is not None:
+                scope = _unique_scope(writer, resource, _known(data), rule.scope, None)
+                keys.append((resource.type, name, value, *sorted(scope.items())))
+        for key in keys:
+            if key in claimed:
+                return True
+            claimed.add(key)
+    return False
+
+
+def _save(
+    ctx: Context,
+    connection: sa.Connection,
+    document: WriteDocument,
+    url_id: Any | None,
+    pointers: dict[str, str] | None,
+    query: Query | None,
+) -> tuple[Saved | None, list[_Step]]:
+    """One document in a savepoint of its own; rendered when ``query`` is given."""
     primary = document.primary
     raise_all(option_errors(primary, post=url_id is None))
     if url_id is None:
@@ -151,15 +304,15 @@ def save(
     )
     try:
         with connection.begin_nested() as savepoint:
-            saved = _run(ctx, connection, document, query, url_id, pointers)
-            if saved.validated:
+            saved, steps = _run(ctx, connection, document, query, url_id, pointers)
+            if primary.options.validate:
                 savepoint.rollback()
     except Exception:
         restore_sequences(connection, sequences)  # nothing kept, not even an id
         raise
-    if saved.validated:
+    if primary.options.validate:
         restore_sequences(connection, sequences)
-    return saved
+    return saved, steps
 
 
 def option_errors(obj: WriteObject, *, post: bool) -> list[ApiError]:
@@ -219,6 +372,7 @@ class _Step:
 
     obj: WriteObject
     existing: Any | None
+    doc: int = 0  # which document of save_many
     data: ResourceInput | None = None
     id: Any | None = None  # the stored id once written
 
@@ -231,12 +385,33 @@ def _run(
     ctx: Context,
     connection: sa.Connection,
     document: WriteDocument,
-    query: Query,
+    query: Query | None,
     url_id: Any | None,
     pointers: dict[str, str] | None,
-) -> Saved:
+) -> tuple[Saved | None, list[_Step]]:
     writer = Writer(connection, ctx.backend.registry, ctx.backend.schema)
     loader = loader_for(ctx, connection)
+    steps = _prepare(ctx, loader, writer, document, url_id)
+    if pointers is not None:
+        for step in steps:
+            assert step.data is not None
+            pointers.update(column_pointers(step.obj.resource, step.data))
+    raise_all(_storage_errors(ctx, loader, writer, steps).get(0, []))
+    _write(ctx, loader, writer, steps)
+    return (None if query is None else _render(ctx, loader, steps, query)), steps
+
+
+def _prepare(
+    ctx: Context,
+    loader: Loader,
+    writer: Writer,
+    document: WriteDocument,
+    url_id: Any | None,
+    *,
+    doc: int = 0,
+) -> list[_Step]:
+    """Each object located (a create, or the record it updates) and its form submitted;
+    raises the errors of the first phase that has any."""
     errors: list[ApiError] = []
     for obj in document.included:
         errors += option_errors(obj, post=True)
@@ -244,7 +419,7 @@ def _run(
     steps: list[_Step] = []
     for obj in document.objects:
         try:
-            steps.append(_Step(obj, _locate(ctx, loader, writer, obj, url_id)))
+            steps.append(_Step(obj, _locate(ctx, loader, writer, obj, url_id), doc))
         except ApiError as error:
             errors.append(error)
     raise_all(errors)
@@ -253,17 +428,7 @@ def _run(
         step.data, problems = step.obj.submit(creating=step.creating, defaults=defaults)
         errors += problems
     raise_all(errors)
-    for step in steps:
-        assert step.data is not None
-        if pointers is not None:
-            pointers.update(column_pointers(step.obj.resource, step.data))
-        try:
-            _check_storage(ctx, loader, writer, step.obj.resource, _known(step.data), step.existing)
-        except ApiError as error:
-            errors += error.objects()
-    raise_all(errors)
-    _write(ctx, loader, writer, steps)
-    return _render(ctx, loader, steps, query)
+    return steps
 
 
 def _defaults(ctx: Context, resource: Resource) -> dict[str, Any]:
@@ -341,35 +506,49 @@ def _upsert_scope(ctx: Context, resource: Resource) -> dict[str, Any]:
     return {organization.column: ctx.principal.default_of("organization")}
 
 
-def _check_storage(
-    ctx: Context,
-    loader: Loader,
-    writer: Writer,
-    resource: Resource,
-    data: ResourceInput,
-    exclude_id: Any = None,
-) -> None:
-    """What only the database can tell: missing or hidden related records, taken unique values
-    (among the records of the same scope, say the organization)."""
-    errors = []
+def _storage_errors(
+    ctx: Context, loader: Loader, writer: Writer, steps: list[_Step]
+) -> dict[int, list[ApiError]]:
+    """What only the database can tell, by document: missing or hidden related records (each
+    type's related ids of all the steps looked up at once), taken unique values (among the
+    records of the same scope, say the organization)."""
     registry = ctx.backend.registry
-    for name, value in data.relationships.items():
-        rel = resource.relationship[name]
-        ids = value if rel.many else [] if value is None else [value]
-        error = related_error(
-            ctx, loader, writer, registry[rel.target], ids, data.pointers.get(name)
-        )
-        if error is not None:
-            errors.append(error)
-    for name, value in data.attributes.items():
-        rule = resource.attribute[name].unique_rule
-        if rule is None or value is None:
-            continue
-        scope = _unique_scope(writer, resource, data, rule.scope, exclude_id)
-        if None not in scope.values() and writer.taken(resource, name, value, exclude_id, scope):
-            pointer = data.pointers.get(name)
-            errors.append(ConstraintViolation.of(Unique.violation(), pointer=pointer))
-    raise_all(errors)
+    known = [_known(step.data) for step in steps if step.data is not None]
+    wanted: dict[str, set[Any]] = {}
+    for step, data in zip(steps, known, strict=True):
+        for name, value in data.relationships.items():
+            rel = step.obj.resource.relationship[name]
+            wanted.setdefault(rel.target, set()).update(_ids(rel.many, value))
+    related = {
+        type_: related_records(ctx, loader, writer, registry[type_], ids)
+        for type_, ids in wanted.items()
+    }
+    errors: dict[int, list[ApiError]] = {}
+    for step, data in zip(steps, known, strict=True):
+        resource = step.obj.resource
+        found: list[ApiError] = []
+        for name, value in data.relationships.items():
+            rel = resource.relationship[name]
+            ids, pointer = _ids(rel.many, value), data.pointers.get(name)
+            error = related_problem(ids, *related[rel.target], pointer)
+            if error is not None:
+                found.append(error)
+        for name, value in data.attributes.items():
+            rule = resource.attribute[name].unique_rule
+            if rule is None or value is None:
+                continue
+            exclude = step.existing
+            scope = _unique_scope(writer, resource, data, rule.scope, exclude)
+            if None not in scope.values() and writer.taken(resource, name, value, exclude, scope):
+                pointer = data.pointers.get(name)
+                found.append(ConstraintViolation.of(Unique.violation(), pointer=pointer))
+        if found:
+            errors.setdefault(step.doc, []).extend(e for f in found for e in f.objects())
+    return errors
+
+
+def _ids(many: bool, value: Any) -> list[Any]:
+    return list(value) if many else [] if value is None else [value]
 
 
 def _unique_scope(
@@ -388,13 +567,16 @@ def _unique_scope(
     return scope
 
 
-def _columns(resource: Resource, data: ResourceInput, *, creating: bool) -> dict[str, Any]:
-    values = {resource.attribute[name].column: value for name, value in data.attributes.items()}
+def _columns(
+    resource: Resource, data: ResourceInput, *, creating: bool, stamp: str | None = None
+) -> dict[str, Any]:
+    attribute, relationship = resource.attribute, resource.relationship
+    values = {attribute[name].column: value for name, value in data.attributes.items()}
     for name, value in data.relationships.items():
-        rel = resource.relationship[name]
+        rel = relationship[name]
         if not rel.many:
             values[rel.column] = value
-    stamp = now()
+    stamp = stamp or now()
     for attr in resource.attributes:
         if attr.auto is Auto.UPDATED or (attr.auto is Auto.CREATED and creating):
             values[attr.column] = stamp
@@ -419,9 +601,11 @@ def _known(data: ResourceInput) -> ResourceInput:
     return ResourceInput(data.id, data.attributes, relationships, data.pointers)
 
 
-def _resolved(data: ResourceInput, ids: dict[int | None, Any]) -> ResourceInput:
+def _resolved(
+    data: ResourceInput, ids: dict[tuple[int, int | None], Any], doc: int
+) -> ResourceInput:
     def one(value: Any) -> Any:
-        return ids[value.index] if isinstance(value, TempRef) else value
+        return ids[doc, value.index] if isinstance(value, TempRef) else value
 
     relationships = {
         name: [one(v) for v in value] if isinstance(value, list) else one(value)
@@ -431,23 +615,32 @@ def _resolved(data: ResourceInput, ids: dict[int | None, Any]) -> ResourceInput:
 
 
 def _write(ctx: Context, loader: Loader, writer: Writer, steps: list[_Step]) -> None:
-    """Inserts first (references to this request's objects left empty), then, every id known,
-    the references, the updates and the links; last, every record must be within reach."""
-    ids: dict[int | None, Any] = {}
+    """Inserts first, each type's in one statement (references to this request's objects left
+    empty), then, every id known, the references, the updates and the links (a new record's
+    links of each relationship in one statement); last, every record must be within reach."""
+    stamp = now()  # one time for the records written together
+    creating: dict[str, list[_Step]] = {}
     for step in steps:
-        data = step.data
-        assert data is not None
         if step.creating:
-            values = _columns(step.obj.resource, _known(data), creating=True)
-            if data.id is not None:
-                values["id"] = data.id
-            step.id = writer.insert(step.obj.resource, values)
+            creating.setdefault(step.obj.resource.type, []).append(step)
         else:
             step.id = step.existing
-        ids[step.obj.index] = step.id
+    for members in creating.values():
+        resource = members[0].obj.resource
+        rows = []
+        for step in members:
+            assert step.data is not None
+            values = _columns(resource, _known(step.data), creating=True, stamp=stamp)
+            if step.data.id is not None:
+                values["id"] = step.data.id
+            rows.append(values)
+        for step, id_ in zip(members, writer.insert_many(resource, rows), strict=True):
+            step.id = id_
+    ids = {(step.doc, step.obj.index): step.id for step in steps}
+    new_links: dict[tuple[str, str], list[tuple[Any, list[Any]]]] = {}
     for step in steps:
         assert step.data is not None
-        resource, data = step.obj.resource, _resolved(step.data, ids)
+        resource, data = step.obj.resource, _resolved(step.data, ids, step.doc)
         if step.creating:
             late = {
                 name: value
@@ -458,15 +651,37 @@ def _write(ctx: Context, loader: Loader, writer: Writer, steps: list[_Step]) -> 
             if late:
                 values = _columns(resource, ResourceInput(data.id, {}, late, {}), creating=False)
                 writer.update(resource, step.id, values)
+            for name, value in data.relationships.items():
+                if resource.relationship[name].many:
+                    new_links.setdefault((resource.type, name), []).append((step.id, value))
         else:
             writer.update(resource, step.id, _columns(resource, data, creating=False))
-        _write_links(writer, resource, step.id, data)
+            _write_links(writer, resource, step.id, data)
+    registry = ctx.backend.registry
+    for (type_, name), pairs in new_links.items():
+        resource = registry[type_]
+        writer.link_new(resource, resource.relationship[name], pairs)
+    _ensure_reachable(ctx, loader, steps)
+
+
+def _ensure_reachable(ctx: Context, loader: Loader, steps: list[_Step]) -> None:
+    """Every record written must be within the caller's reach (say, after an owner change),
+    each type's checked at once."""
+    groups: dict[tuple[str, str], list[Any]] = {}
     for step in steps:
-        permission = "CREATE" if step.creating else "EDIT"
-        try:
-            ensure_reachable(ctx, loader, step.obj.resource, step.id, permission)
-        except ApiError as error:
-            raise _at(step.obj, error) from None
+        groups.setdefault((step.obj.resource.type, _permission(step)), []).append(step.id)
+    registry = ctx.backend.registry
+    within = {
+        key: reachable(ctx, loader, registry[key[0]], ids, key[1]) for key, ids in groups.items()
+    }
+    for step in steps:  # the first one out of reach, in the order of the objects
+        found = within[step.obj.resource.type, _permission(step)]
+        if found is not None and step.id not in found:
+            raise _at(step.obj, no_access_to_entity())
+
+
+def _permission(step: _Step) -> str:
+    return "CREATE" if step.creating else "EDIT"
 
 
 def _render(ctx: Context, loader: Loader, steps: list[_Step], query: Query) -> Saved:

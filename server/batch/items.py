@@ -12,14 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
-
 from server.actions import save
-from server.actions.common import item_query
 from server.actions.context import Context
 from server.jsonapi.errors import RequestDataConstraint, ValueConstraint
 from server.jsonapi.ids import parse_id
-from server.jsonapi.request_doc import parse_write_document
+from server.jsonapi.request_doc import WriteDocument, parse_write_document
 from server.metadata.model import Resource
 
 
@@ -58,26 +55,40 @@ def _as_request(resource: Resource, document: dict[str, Any]) -> tuple[dict[str,
     return document, parse_id(resource, data["id"], pointer="/data/id")
 
 
-def save_unit(
-    ctx: Context, connection: sa.Connection, resource: Resource, document: dict[str, Any]
-) -> list[Written]:
-    """Write the item (raises every error it has, and then wrote nothing)."""
+def parse_unit(
+    ctx: Context, resource: Resource, document: dict[str, Any]
+) -> tuple[WriteDocument, Any | None]:
+    """The item as a parsed write document and its PATCH id (raises the item's errors)."""
     request, url_id = _as_request(resource, document)
-    parsed = parse_write_document(request, resource, ctx.backend.registry, url_id=url_id)
-    saved = save.save(ctx, connection, parsed, item_query(ctx, resource), url_id=url_id)
-    written = not saved.validated
-    primary = parsed.primary
+    return parse_write_document(request, resource, ctx.backend.registry, url_id=url_id), url_id
+
+
+def written(stored: save.Stored) -> list[Written]:
+    """The records an item wrote: its primary object, then its included items."""
+    kept = not stored.validated
+    primary = stored.document.primary
     result = [
-        Written("data", 0, resource.type, str(saved.id), primary.sent_id, saved.created, written)
+        Written(
+            "data",
+            0,
+            primary.resource.type,
+            str(stored.ids[None]),
+            primary.sent_id,
+            stored.created[None],
+            kept,
+        )
     ]
-    positions = {(obj.resource.type, obj.sent_id): obj for obj in parsed.included}
-    for item in saved.included:  # the included items it wrote carry meta.includeId
-        sent = (item.get("meta") or {}).get("includeId")
-        obj = positions.get((item["type"], sent))
-        if obj is None or obj.index is None:
-            continue
-        creating = not (obj.options.update or obj.options.upsert)
+    for obj in stored.document.included:
+        assert obj.index is not None
         result.append(
-            Written("included", obj.index, item["type"], item["id"], sent, creating, written)
+            Written(
+                "included",
+                obj.index,
+                obj.resource.type,
+                str(stored.ids[obj.index]),
+                obj.sent_id,
+                stored.created[obj.index],
+                kept,
+            )
         )
     return result

@@ -25,15 +25,17 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 
+from server.actions import save
 from server.actions.context import Backend, Context
 from server.auth.acl import Access
 from server.auth.principal import Principal, load_principal
 from server.batch import operations
-from server.batch.items import Written, save_unit
+from server.batch.items import Written, parse_unit, written
 from server.batch.plan import UNRELATED, Key, Plan, Unit, plan, rewrite_refs
-from server.jsonapi.errors import ApiError, ConflictConstraint, request_data_error
+from server.jsonapi.errors import ApiError, request_data_error
+from server.jsonapi.request_doc import WriteDocument
 from server.metadata.batch import OPERATIONS
-from server.storage.dialect import begin_write, unique_violation_columns
+from server.storage.dialect import begin_write
 
 log = logging.getLogger("server.batch")
 
@@ -103,46 +105,70 @@ def context_for(backend: Backend, connection: sa.Connection, row: Any) -> Contex
 def process_units(
     ctx: Context, connection: sa.Connection, body: dict[str, Any], units: tuple[Unit, ...]
 ) -> ChunkResult:
-    """Write each unit; an invalid one is rolled back (``save`` writes a document in a savepoint
-    of its own) and its errors kept."""
+    """Write the units, consecutive ones together (``save.save_many``); an invalid one is
+    skipped (it wrote nothing) and its errors kept. A unit that borrows included items waits
+    for the units before it, whose stored ids its references then name."""
     resource = ctx.backend.registry[ctx.path.strip("/")]
     result = ChunkResult()
     stored: dict[Key, str] = {}  # included items written by earlier units of this chunk
+    wave: list[tuple[Unit, tuple[int, ...], WriteDocument, Any]] = []
     for unit in units:
+        if unit.borrowed and wave:
+            _save_wave(ctx, connection, wave, stored, result)
+            wave = []
         adopted = tuple(i for i in unit.borrowed if _key(body, i) not in stored)
         document = rewrite_refs(unit.document(body, adopted), stored)
         result.read += 1
         try:
-            written = save_unit(ctx, connection, resource, document)
+            parsed, url_id = parse_unit(ctx, resource, document)
         except ApiError as error:
-            # an item's error without a place of its own points at the item
-            item = f"/data/{unit.data_index}"
-            result.errors += [
-                ErrorRow.of(e, unit.original_pointer(e.pointer, adopted) or item)
-                for e in error.objects()
-            ]
+            _item_errors(result, unit, adopted, error)
             continue
-        except sa.exc.IntegrityError as error:  # another process took a unique value meanwhile
-            if unique_violation_columns(error) is None:
-                raise
-            conflict = ConflictConstraint("The entity already exists.")
-            result.errors.append(ErrorRow.of(conflict, f"/data/{unit.data_index}"))
+        wave.append((unit, adopted, parsed, url_id))
+    _save_wave(ctx, connection, wave, stored, result)
+    return result
+
+
+def _save_wave(
+    ctx: Context,
+    connection: sa.Connection,
+    wave: list[tuple[Unit, tuple[int, ...], WriteDocument, Any]],
+    stored: dict[Key, str],
+    result: ChunkResult,
+) -> None:
+    if not wave:
+        return
+    outcomes = save.save_many(ctx, connection, [(doc, url_id) for _, _, doc, url_id in wave])
+    for (unit, adopted, _, _), outcome in zip(wave, outcomes, strict=True):
+        if isinstance(outcome, ApiError):
+            _item_errors(result, unit, adopted, outcome)
             continue
+        objects = written(outcome)
         positions = unit.included + adopted
-        for obj in written:
+        for obj in objects:
             if obj.section == "included" and obj.sent_id is not None:
                 stored[(obj.type, obj.sent_id)] = obj.id
                 obj.index = positions[obj.index]
             elif obj.section == "data":
                 obj.index = unit.data_index
-        primary = next(obj for obj in written if obj.section == "data")
+        primary = objects[0]
         if primary.written:
             if primary.created:
                 result.created += 1
             else:
                 result.updated += 1
-        result.written.append((unit.data_index, written))
-    return result
+        result.written.append((unit.data_index, objects))
+
+
+def _item_errors(
+    result: ChunkResult, unit: Unit, adopted: tuple[int, ...], error: ApiError
+) -> None:
+    """An item's errors at their places in the request as sent (one without a place of its
+    own points at the item)."""
+    item = f"/data/{unit.data_index}"
+    result.errors += [
+        ErrorRow.of(e, unit.original_pointer(e.pointer, adopted) or item) for e in error.objects()
+    ]
 
 
 def _key(body: dict[str, Any], position: int) -> Key | None:

@@ -17,6 +17,7 @@ answer 500, this module decides; each such place is marked "Choice:".
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -83,6 +84,12 @@ def pointer(parent: str, *parts: str | int) -> str:
     for part in parts:
         parent += "/" + str(part).replace("~", "~0").replace("/", "~1")
     return parent
+
+
+@functools.cache
+def _token(name: str) -> str:
+    """A field name as a JSON pointer reference token (names are few: computed once each)."""
+    return pointer("", name)[1:]
 
 
 def _php_empty(value: Any) -> bool:
@@ -422,12 +429,14 @@ def _submit_attributes(
     sent: dict[str, Any], resource: Resource, creating: bool, base: str
 ) -> tuple[dict[str, Any], dict[str, str], list[ApiError]]:
     values, pointers, errors = {}, {}, []
+    action = "create" if creating else "update"
+    prefix = pointer(base, "attributes") + "/"
     for attribute in resource.attributes:
-        if not attribute.writable_on("create" if creating else "update"):
+        if not attribute.writable_on(action):
             continue  # read-only (refused above) or ignored, as Oro's unmapped fields
         if not (creating or attribute.name in sent):
             continue
-        where = pointer(base, "attributes", attribute.name)
+        where = prefix + _token(attribute.name)
         value, problems = _submit_attribute(attribute, sent.get(attribute.name), where)
         errors += problems
         if attribute.name in sent:
@@ -448,7 +457,7 @@ def _submit_relationships(
         name = relationship.name
         if not relationship.writable or not (defaults is not None or name in sent):
             continue
-        where = pointer(base, "relationships", name, "data")
+        where = pointer(base, "relationships") + f"/{_token(name)}/data"
         if name in sent:
             value, problems = _submit_relationship(relationship, linkages[name], where)
             values[name], pointers[name] = value, where

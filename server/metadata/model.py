@@ -48,7 +48,7 @@ class Attribute:
     extra_operators: tuple[str, ...] = ()
     column_name: str | None = None
 
-    @property
+    @cached_property
     def column(self) -> str:
         return self.column_name or snake(self.name)
 
@@ -76,7 +76,7 @@ class Attribute:
     def always_ignored(self) -> bool:
         return self.ignores("create") and self.ignores("update")
 
-    @property
+    @cached_property  # (read per value of every write)
     def all_rules(self) -> tuple[Rule, ...]:
         return ((NotBlank(),) if self.required else ()) + self.rules
 
@@ -84,7 +84,7 @@ class Attribute:
     def unique(self) -> bool:
         return self.unique_rule is not None
 
-    @property
+    @cached_property
     def unique_rule(self) -> Unique | None:
         return next((rule for rule in self.rules if isinstance(rule, Unique)), None)
 
@@ -107,7 +107,7 @@ class Relationship:
     default: str | None = None  # to-one: "user" | "business_unit" | "organization" of the caller
     column_name: str | None = None
 
-    @property
+    @cached_property
     def column(self) -> str:
         """FK column of a to-one association on this resource's table."""
         return self.column_name or f"{snake(self.name)}_id"

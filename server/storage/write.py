@@ -91,6 +91,30 @@ class Writer:
         self.index.refresh(resource, [id_])
         return id_
 
+    def insert_many(self, resource: Resource, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
+        """Insert records at once (rows of the same columns go in one statement, generated ids
+        returned in the rows' order); their index entries are written together. The ids, in
+        the order of ``rows``."""
+        if len(rows) == 1:
+            return [self.insert(resource, rows[0])]
+        table = self.table(resource)
+        ids: list[Any] = [None] * len(rows)
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for n, row in enumerate(rows):
+            groups.setdefault(tuple(row), []).append(n)
+        for columns, members in groups.items():
+            params = [rows[n] for n in members]
+            if "id" in columns:
+                self.connection.execute(table.insert(), params)
+                found = [row["id"] for row in params]
+            else:
+                statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+                found = list(self.connection.scalars(statement, params))
+            for n, id_ in zip(members, found, strict=True):
+                ids[n] = id_
+        self.index.refresh(resource, ids)
+        return ids
+
     def update(self, resource: Resource, id_: Any, values: Mapping[str, Any]) -> None:
         if values:
             table = self.table(resource)
@@ -119,6 +143,20 @@ class Writer:
             if i not in present
         ]
         if rows:  # writers take turns (server.storage.dialect.begin_write): none is there yet
+            self.connection.execute(link_table.insert(), rows)
+
+    def link_new(
+        self, resource: Resource, rel: Relationship, members: Sequence[tuple[Any, Sequence[Any]]]
+    ) -> None:
+        """The members of a many-to-many association for records just inserted (none linked
+        yet): ``(owner id, target ids)`` pairs, written in one statement."""
+        link_table, link = self.schema.link(resource.type, rel.name)
+        rows = [
+            {link.owner_column: owner_id, link.target_column: i}
+            for owner_id, ids in members
+            for i in dict.fromkeys(ids)
+        ]
+        if rows:
             self.connection.execute(link_table.insert(), rows)
 
     def delete(self, resource: Resource, ids: Sequence[Any]) -> None:

@@ -200,6 +200,49 @@ def test_meta_update_upsert_and_validate(http: httpx.Client) -> None:
     assert [e["attributes"]["source"] for e in errors] == [{"pointer": "/data/3/id"}]
 
 
+def product(sku: str, name: str) -> dict[str, Any]:
+    return {"type": "products", "attributes": {"sku": sku, "name": name}}
+
+
+def test_a_unique_value_twice_in_one_chunk_saves_the_first(http: httpx.Client) -> None:
+    # the items of a chunk are checked together: the second one still sees the first one's sku
+    body = {
+        "data": [
+            product("DUP-1", "Dup first"),
+            product("DUP-1", "Dup second"),
+            product("4HH33", "Dup seeded"),
+            product("DUP-3", "Dup third"),
+        ]
+    }
+    operation, errors = run(http, "products", body)
+    summary = operation["attributes"]["summary"]
+    assert (summary["createCount"], summary["errorCount"]) == (2, 2)
+    assert [
+        (e["attributes"]["status"], e["attributes"]["title"], e["attributes"]["source"])
+        for e in errors
+    ] == [
+        (400, "unique entity constraint", {"pointer": "/data/1/attributes/sku"}),
+        (400, "unique entity constraint", {"pointer": "/data/2/attributes/sku"}),
+    ]
+    assert names(http, "products", "Dup ") == ["Dup first", "Dup third"]
+
+
+def test_a_missing_related_record_skips_only_its_item(http: httpx.Client) -> None:
+    missing = {"owner": {"data": {"type": "users", "id": "999999"}}}
+    body = {
+        "data": [
+            {"type": "accounts", "attributes": {"name": "Rel-0"}},
+            {"type": "accounts", "attributes": {"name": "Rel-1"}, "relationships": missing},
+        ]
+    }
+    operation, errors = run(http, "accounts", body)
+    assert operation["attributes"]["summary"]["errorCount"] == 1
+    assert [(e["attributes"]["detail"], e["attributes"]["source"]) for e in errors] == [
+        ("The entity does not exist.", {"pointer": "/data/1/relationships/owner/data"})
+    ]
+    assert names(http, "accounts", "Rel-") == ["Rel-0"]
+
+
 def test_structure_errors_answer_at_once(http: httpx.Client) -> None:
     cases = [
         ({"meta": {}}, "The primary data object collection should exist"),
