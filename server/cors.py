@@ -5,10 +5,12 @@ allowed origin is echoed back in ``Access-Control-Allow-Origin`` (never ``*``, s
 work); a request without an ``Origin``, or from an origin not listed, gets no CORS headers at all.
 
 Header lists are joined with "," as Oro joins them (``Authorization,Content-Type,X-Include``).
-Always allowed on a preflight: ``Authorization``, ``Content-Type``, ``X-Include``, then the
-configured ``cors_allow_headers`` (a browser client that sends ``X-WSSE`` or ``X-CSRF-Header``
-needs them configured, as in Oro). Always exposed: ``Location``, ``X-Include-Total-Count``,
-``X-Include-Deleted-Count``, then the configured ``cors_expose_headers``.
+Always allowed on a preflight: ``Authorization``, ``Content-Type``, ``X-Include`` (Oro's own
+list), then the configured ``cors_allow_headers``: by default ``X-Mode`` (the Batch API's
+synchronous mode) and ``X-HTTP-Method-Override`` (a GET sent as POST), which a browser client of
+Oro also needs configured; one that sends ``X-WSSE`` or ``X-CSRF-Header`` adds them. Always
+exposed: ``Location``, ``X-Include-Total-Count``, ``X-Include-Deleted-Count``, then the
+configured ``cors_expose_headers``.
 ``Access-Control-Allow-Credentials: true`` only when ``cors_allow_credentials`` is on. Like Oro,
 the server does not check ``Access-Control-Request-Headers`` itself: it says what it allows and
 the browser decides.

@@ -28,7 +28,9 @@ class Settings:
     login_failure_window: int = 60  # seconds; more failures answer 429 with Retry-After
     # CORS (disabled unless origins are listed), as Oro's oro_api.cors
     cors_origins: tuple[str, ...] = ()
-    cors_allow_headers: tuple[str, ...] = ()
+    # request headers allowed besides Oro's own (Authorization, Content-Type, X-Include): by
+    # default those a browser client of this server needs, as an Oro would be configured
+    cors_allow_headers: tuple[str, ...] = ("X-Mode", "X-HTTP-Method-Override")
     cors_expose_headers: tuple[str, ...] = ()
     cors_allow_credentials: bool = False
     cors_max_age: int = 600

@@ -200,3 +200,18 @@ def unfinished(connection: sa.Connection, tables: BatchTables) -> Sequence[Any]:
     table = tables.operation
     columns = (table.c.id, table.c.status, table.c.heartbeat, table.c.created_at)
     return connection.execute(sa.select(*columns).where(table.c.status.in_(ACTIVE))).all()
+
+
+def cancel(connection: sa.Connection, tables: BatchTables, id_: int) -> bool:
+    """Cancel an unfinished operation, as Oro does when an administrator interrupts its job (a
+    chunk in progress finishes, no other one starts: a runner's next chunk finds the operation
+    no longer ``running``). False when there is no such operation or it is finished already.
+    Call within the writers' turn, so that it falls between two chunks."""
+    table = tables.operation
+    now = time.time()
+    done = connection.execute(
+        table.update()
+        .where(table.c.id == id_, table.c.status.in_(ACTIVE))
+        .values(status="cancelled", finished_at=now, updated_at=now)
+    )
+    return done.rowcount == 1

@@ -1,5 +1,6 @@
 """``oro-sandbox worker`` (runs Batch API operations from a shared queue) and
-``oro-sandbox batch-cleanup`` (deletes operations older than the lifetime)."""
+``oro-sandbox batch-cleanup`` (deletes operations older than the lifetime) and
+``oro-sandbox batch-cancel ID`` (an administrator's interrupt of an operation: ``cancelled``)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from collections.abc import Mapping
 from typing import TextIO
 
 from server.actions.context import Backend
+from server.batch import operations
 from server.batch.queue import BatchQueue
 from server.cli.parser import settings_from
 from server.settings import Settings
+from server.storage.dialect import begin_write
 
 
 def backend_of(settings: Settings) -> Backend:
@@ -44,4 +47,22 @@ def batch_cleanup(args: argparse.Namespace, environ: Mapping[str, str], out: Tex
         f" {settings.batch_lifetime_days} days.",
         file=out,
     )
+    return 0
+
+
+def batch_cancel(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> int:
+    """Oro has no API for it: an administrator interrupts the operation's job in the back
+    office (System > Jobs), the chunks not started are cancelled, and the operation ends
+    ``cancelled``. Here this command is that administrator."""
+    backend = backend_of(settings_from(args, environ))
+    try:
+        with backend.engine.begin() as connection:
+            begin_write(connection)
+            cancelled = operations.cancel(connection, backend.schema.batch, args.id)
+    finally:
+        backend.engine.dispose()
+    if not cancelled:
+        print(f"Asynchronous operation {args.id} does not exist or is finished.", file=out)
+        return 1
+    print(f"Asynchronous operation {args.id} cancelled.", file=out)
     return 0

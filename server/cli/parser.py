@@ -19,6 +19,7 @@ COMMANDS = (
     "api-feature",
     "worker",
     "batch-cleanup",
+    "batch-cancel",
     "reindex",
 )
 SANDBOX_COMMANDS = {  # handed to sandbox.dashboard or sandbox.bundled, unparsed here
@@ -138,8 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--cors-allow-header",
         action="append",
         metavar="NAME",
-        help="a request header CORS preflights allow besides Authorization, Content-Type and "
-        "X-Include, e.g. X-WSSE (repeatable)",
+        help="a request header CORS preflights allow besides Authorization, Content-Type, "
+        "X-Include, X-Mode and X-HTTP-Method-Override, e.g. X-WSSE (repeatable)",
     )
     serve.add_argument(
         "--sandbox-url",
@@ -228,6 +229,12 @@ def build_parser() -> argparse.ArgumentParser:
         "batch-cleanup", help="delete asynchronous operations older than 30 days (and errors)"
     )
     database_options(cleanup)
+    cancel = commands.add_parser(
+        "batch-cancel",
+        help="cancel an unfinished asynchronous operation (no chunk starts after the current one)",
+    )
+    cancel.add_argument("id", type=positive_int, help="the operation's id")
+    database_options(cancel)
 
     openapi = commands.add_parser("openapi", help="print the OpenAPI document")
     openapi.add_argument("--format", choices=("json", "yaml"), default="json")
@@ -320,7 +327,8 @@ def settings_from(args: argparse.Namespace, environ: Mapping[str, str]) -> Setti
     if getattr(args, "cors_origin", None):
         changes["cors_origins"] = tuple(dict.fromkeys(args.cors_origin))
     if getattr(args, "cors_allow_header", None):
-        changes["cors_allow_headers"] = tuple(dict.fromkeys(args.cors_allow_header))
+        defaults = Settings.cors_allow_headers
+        changes["cors_allow_headers"] = tuple(dict.fromkeys((*defaults, *args.cors_allow_header)))
     if getattr(args, "sandbox_url", None) is not None:
         changes["sandbox_url"] = args.sandbox_url
     if getattr(args, "cors_allow_credentials", False):

@@ -4,6 +4,7 @@ on a server without queue workers, so the runs are the test's own."""
 
 from __future__ import annotations
 
+import io
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ import httpx
 import orjson
 import pytest
 
+from server import cli
 from server.batch.run import Runner
 from tests.live_server import JSON_API, LiveServer
 
@@ -80,3 +82,42 @@ def test_a_finished_operation_is_not_run_again(server: LiveServer) -> None:
     Runner(backend, id_).run(takeover=True)
     assert stored(server, "Once") == (15, 15)
     assert operation(server, id_)["summary"]["createCount"] == 15  # type: ignore[index]
+
+
+class _CancelBefore:
+    """A runner's ``stopping`` event that cancels the operation (as ``oro-sandbox batch-cancel``
+    does, in a transaction of its own) when the runner is about to start chunk ``index``."""
+
+    def __init__(self, server: LiveServer, id_: int, index: int) -> None:
+        self.server, self.id, self.index, self.calls = server, id_, index, 0
+
+    def is_set(self) -> bool:
+        if self.calls == self.index:
+            code, out = cli_run(self.server, "batch-cancel", str(self.id))
+            assert (code, out) == (0, f"Asynchronous operation {self.id} cancelled.\n")
+        self.calls += 1
+        return False
+
+
+def cli_run(server: LiveServer, *argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = cli.main([*argv, "--database", server.settings.database_url], environ={}, out=out)
+    return code, out.getvalue()
+
+
+def test_a_cancelled_operation_starts_no_further_chunk(server: LiveServer) -> None:
+    id_ = submit(server, "Cancel", 50)  # chunks of 10
+    backend = server.app.state.backend
+    Runner(backend, id_, _CancelBefore(server, id_, 3)).run()  # type: ignore[arg-type]
+    attributes = operation(server, id_)
+    # the chunks written before stay; as in Oro, a cancelled operation has no summary
+    assert (attributes["status"], attributes["progress"], attributes["summary"]) == (
+        "cancelled",
+        0.6,
+        None,
+    )
+    assert stored(server, "Cancel") == (30, 30)
+    Runner(backend, id_).run(takeover=True)  # never started again
+    assert stored(server, "Cancel") == (30, 30)
+    code, out = cli_run(server, "batch-cancel", str(id_))
+    assert (code, out) == (1, f"Asynchronous operation {id_} does not exist or is finished.\n")

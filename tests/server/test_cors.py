@@ -61,7 +61,9 @@ def test_is_preflight(
             {
                 "Access-Control-Allow-Origin": SITE,
                 "Access-Control-Allow-Methods": "OPTIONS, GET, PATCH, POST, DELETE",
-                "Access-Control-Allow-Headers": "Authorization,Content-Type,X-Include",
+                "Access-Control-Allow-Headers": (
+                    "Authorization,Content-Type,X-Include,X-Mode,X-HTTP-Method-Override"
+                ),
                 "Access-Control-Expose-Headers": (
                     "Location,X-Include-Total-Count,X-Include-Deleted-Count"
                 ),
@@ -190,7 +192,13 @@ def test_response_headers(settings: Settings, origin: str | None, expected: dict
             {},
             {
                 "cors_origins": (SITE,),
-                "cors_allow_headers": ("X-WSSE", "X-CSRF-Header"),
+                # added to the default ones
+                "cors_allow_headers": (
+                    "X-Mode",
+                    "X-HTTP-Method-Override",
+                    "X-WSSE",
+                    "X-CSRF-Header",
+                ),
                 "cors_allow_credentials": True,
             },
             id="headers-and-credentials",
@@ -215,7 +223,8 @@ def test_serve_rejects_a_malformed_origin(capsys: pytest.CaptureFixture[str]) ->
 @pytest.fixture(scope="module")
 def cors_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     live = LiveServer(tmp_path_factory.mktemp("cors") / "api.db", auth=True)
-    live.settings = live.settings.with_(cors_origins=(SITE,), cors_allow_headers=("X-WSSE",))
+    headers = (*Settings.cors_allow_headers, "X-WSSE")  # as --cors-allow-header X-WSSE
+    live.settings = live.settings.with_(cors_origins=(SITE,), cors_allow_headers=headers)
     live.app = live.server.config.app = create_app(live.settings)
     with live:
         yield live
@@ -235,10 +244,26 @@ def test_http_preflight_needs_no_credentials(cors_server: LiveServer) -> None:
     assert response.headers["Access-Control-Allow-Origin"] == SITE
     assert response.headers["Access-Control-Allow-Methods"] == "OPTIONS, GET, PATCH, POST, DELETE"
     assert response.headers["Access-Control-Allow-Headers"] == (
-        "Authorization,Content-Type,X-Include,X-WSSE"
+        "Authorization,Content-Type,X-Include,X-Mode,X-HTTP-Method-Override,X-WSSE"
     )
     assert response.headers["Access-Control-Max-Age"] == "600"
     assert response.headers["Vary"] == "Origin"
+
+
+def test_http_a_synchronous_batch_may_be_sent_from_a_browser(cors_server: LiveServer) -> None:
+    response = httpx.options(
+        cors_server.origin + "/api/accounts",
+        headers={
+            "Origin": SITE,
+            "Access-Control-Request-Method": "PATCH",
+            "Access-Control-Request-Headers": "authorization,content-type,x-mode",
+        },
+    )
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == SITE
+    allowed = response.headers["Access-Control-Allow-Headers"].lower().split(",")
+    assert {"authorization", "content-type", "x-mode"} <= set(allowed)
+    assert "PATCH" in response.headers["Access-Control-Allow-Methods"].split(", ")
 
 
 def test_http_preflight_from_another_origin_has_no_cors_headers(cors_server: LiveServer) -> None:
