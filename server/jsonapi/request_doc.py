@@ -134,13 +134,14 @@ class _Checks:
         not_empty: bool = False,
         associative: bool = False,
     ) -> bool:
-        value, where = holder[prop], pointer(parent, prop)
+        value = holder[prop]  # (the pointer is made only for an error: this runs per member)
         if not isinstance(value, dict | list):
-            return self.fail(where, f"The '{prop}' property should be an array")
+            return self.fail(pointer(parent, prop), f"The '{prop}' property should be an array")
         if not_empty and not value:
-            return self.fail(where, f"The '{prop}' property should not be empty")
+            return self.fail(pointer(parent, prop), f"The '{prop}' property should not be empty")
         if associative and isinstance(value, list) and value:
-            return self.fail(where, f"The '{prop}' property should be an associative array")
+            detail = f"The '{prop}' property should be an associative array"
+            return self.fail(pointer(parent, prop), detail)
         return True
 
     def optional_objects(self, holder: dict[str, Any], parent: str, *props: str) -> None:
@@ -149,17 +150,20 @@ class _Checks:
                 self.array(holder, prop, parent, associative=True)
 
     def string(self, holder: dict[str, Any], prop: str, parent: str, *, required: bool) -> bool:
-        where = pointer(parent, prop)
         if prop not in holder:
-            return self.fail(where, f"The '{prop}' property is required") if required else True
+            if not required:
+                return True
+            return self.fail(pointer(parent, prop), f"The '{prop}' property is required")
         value = holder[prop]
+        if isinstance(value, str) and value.strip(_PHP_TRIM):
+            return True
         if value is None:
-            return self.fail(where, f"The '{prop}' property should not be null")
-        if not isinstance(value, str):
-            return self.fail(where, f"The '{prop}' property should be a string")
-        if not value.strip(_PHP_TRIM):
-            return self.fail(where, f"The '{prop}' property should not be blank")
-        return True
+            detail = f"The '{prop}' property should not be null"
+        elif not isinstance(value, str):
+            detail = f"The '{prop}' property should be a string"
+        else:
+            detail = f"The '{prop}' property should not be blank"
+        return self.fail(pointer(parent, prop), detail)
 
     def identifier(self, holder: dict[str, Any], parent: str) -> bool:
         has_type = self.string(holder, "type", parent, required=True)

@@ -257,3 +257,34 @@ def restore_sequences(connection: sa.Connection, values: list[Any]) -> None:
             "SELECT setval(%(seq)s, %(value)s, %(called)s)",
             {"seq": name, "value": last, "called": called},
         )
+
+
+def reserve_ids(connection: sa.Connection, table: sa.Table, count: int) -> list[int] | None:
+    """``count`` new generated ids of ``table``, taken as inserts would take them, for inserting
+    many rows in one statement with their ids known (None: its ids are not generated integers).
+    Call within the writers' turn (:func:`begin_write`), so that no other writer takes them:
+    SQLite's next ids follow the largest one ever given (``AUTOINCREMENT``'s counter, which the
+    insert then moves), PostgreSQL's come from the table's sequence."""
+    pk = list(table.primary_key.columns)
+    if len(pk) != 1 or pk[0].autoincrement is False or not isinstance(pk[0].type, sa.Integer):
+        return None
+    column = pk[0].name
+    if connection.dialect.name == "postgresql":
+        name = connection.exec_driver_sql(
+            "SELECT pg_get_serial_sequence(%(table)s, %(column)s)",
+            {"table": table.name, "column": column},
+        ).scalar()
+        if name is None:
+            return None
+        taken = connection.exec_driver_sql(
+            "SELECT nextval(%(seq)s) FROM generate_series(1, %(count)s)",
+            {"seq": name, "count": count},
+        ).scalars()
+        return sorted(int(value) for value in taken)
+    largest = connection.exec_driver_sql(
+        f'SELECT max(coalesce((SELECT max("{column}") FROM "{table.name}"), 0),'
+        " coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0))",
+        (table.name,),
+    ).scalar()
+    start = int(largest or 0) + 1
+    return list(range(start, start + count))

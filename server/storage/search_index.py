@@ -167,13 +167,14 @@ class Indexer:
             item = self.tables.item
             self.connection.execute(item.delete().where(_among(item.c.id, part)))
 
-    def refresh(self, resource: Resource, ids: Sequence[Any]) -> None:
+    def refresh(self, resource: Resource, ids: Sequence[Any], *, new: bool = False) -> None:
         """Rewrite the entries of these records (a record no longer stored loses its entry); an
-        entry rewritten keeps its item id, so a record keeps its place in the results."""
+        entry rewritten keeps its item id, so a record keeps its place in the results. ``new``:
+        records just inserted, which have no entry yet."""
         search = resource.search
         if search is None or not ids:
             return
-        kept = self._items(resource, ids)
+        kept = {} if new else self._items(resource, ids)
         self._delete(list(kept.values()))
         entries = (entry(resource, search, row) for row in self.rows(resource, ids))
         self.write(resource, entries, kept)

@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from server.metadata.model import Registry, Relationship, Resource
+from server.storage.dialect import reserve_ids
 from server.storage.errors import StillReferenced
 from server.storage.load import chunks
 from server.storage.search_index import Indexer
@@ -88,13 +89,13 @@ class Writer:
         id_ = values.get(
             "id", result.inserted_primary_key[0] if result.inserted_primary_key else None
         )
-        self.index.refresh(resource, [id_])
+        self.index.refresh(resource, [id_], new=True)
         return id_
 
     def insert_many(self, resource: Resource, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
         """Insert records at once (rows of the same columns go in one statement, generated ids
-        returned in the rows' order); their index entries are written together. The ids, in
-        the order of ``rows``."""
+        reserved first); their index entries are written together. The ids, in the order of
+        ``rows``. Within the writers' turn (:func:`server.storage.dialect.begin_write`)."""
         if len(rows) == 1:
             return [self.insert(resource, rows[0])]
         table = self.table(resource)
@@ -104,7 +105,10 @@ class Writer:
             groups.setdefault(tuple(row), []).append(n)
         for columns, members in groups.items():
             params = [rows[n] for n in members]
-            if "id" in columns:
+            reserved = None if "id" in columns else reserve_ids(self.connection, table, len(params))
+            if reserved is not None:
+                params = [{**row, "id": id_} for row, id_ in zip(params, reserved, strict=True)]
+            if "id" in columns or reserved is not None:
                 self.connection.execute(table.insert(), params)
                 found = [row["id"] for row in params]
             else:
@@ -112,7 +116,7 @@ class Writer:
                 found = list(self.connection.scalars(statement, params))
             for n, id_ in zip(members, found, strict=True):
                 ids[n] = id_
-        self.index.refresh(resource, ids)
+        self.index.refresh(resource, ids, new=True)
         return ids
 
     def update(self, resource: Resource, id_: Any, values: Mapping[str, Any]) -> None:
