@@ -16,6 +16,7 @@ nothing is kept (reference §16).
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -349,23 +350,22 @@ class Runner:
         finished: bool,
         status: str = "success",
     ) -> None:
-        c = self.table.c
         now = time.time()
-        values: dict[str, Any] = {
-            "chunks_done": done,
+        params: dict[str, Any] = {
+            "operation": self.id,
+            "done": done,
             "progress": 1.0 if finished or not count else done / count,
-            "updated_at": now,
-            "heartbeat": now,
-            "aggregate_time": c.aggregate_time + ms,
-            "read_count": c.read_count + result.read,
-            "write_count": c.write_count + result.write_count,
-            "error_count": c.error_count + len(result.errors),
-            "create_count": c.create_count + result.created,
-            "update_count": c.update_count + result.updated,
+            "now": now,
+            "aggregate_time": ms,
+            "read_count": result.read,
+            "write_count": result.write_count,
+            "error_count": len(result.errors),
+            "create_count": result.created,
+            "update_count": result.updated,
         }
         if finished:
-            values.update(status=status, finished_at=now)
-        connection.execute(self.table.update().where(c.id == self.id).values(values))
+            params["status"] = status
+        connection.execute(_progress_statement(self.table, finished), params)
 
     def _fail(self, reason: str) -> None:
         """End the operation ``failed``, its reason as an error without a source."""
@@ -390,6 +390,33 @@ class Runner:
                 )
             )
             connection.commit()
+
+
+COUNTERS = (
+    "aggregate_time",
+    "read_count",
+    "write_count",
+    "error_count",
+    "create_count",
+    "update_count",
+)
+
+
+@functools.cache
+def _progress_statement(table: sa.Table, finished: bool) -> sa.Update:
+    """A chunk's progress: counters added to (built once: every chunk writes it)."""
+    c = table.c
+    now: Any = sa.bindparam("now")
+    values: dict[str, Any] = {
+        "chunks_done": sa.bindparam("done"),
+        "progress": sa.bindparam("progress"),
+        "updated_at": now,
+        "heartbeat": now,
+        **{name: c[name] + sa.bindparam(name) for name in COUNTERS},
+    }
+    if finished:
+        values.update(status=sa.bindparam("status"), finished_at=now)
+    return table.update().where(c.id == sa.bindparam("operation")).values(values)
 
 
 def _written_json(result: ChunkResult) -> list[dict[str, Any]]:

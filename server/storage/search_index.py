@@ -51,9 +51,19 @@ def index_datetime(text: str) -> str | None:
     return f"{match.group(1)} {time if len(time) == 8 else time + ':00'}"
 
 
+_COLUMNS: dict[int, tuple[Resource, dict[str, tuple[str, Any]]]] = {}
+
+
 def _columns(resource: Resource) -> dict[str, tuple[str, Any]]:
     """Source name → (column, reader of the stored value), for the names the search fields and
-    the title read."""
+    the title read (worked out once per resource: every write asks)."""
+    known = _COLUMNS.get(id(resource))
+    if known is None or known[0] is not resource:
+        known = _COLUMNS[id(resource)] = (resource, _find_columns(resource))
+    return known[1]
+
+
+def _find_columns(resource: Resource) -> dict[str, tuple[str, Any]]:
     search = resource.search
     assert search is not None
     needed = {name for f in search.fields for name in f.source}
@@ -124,13 +134,12 @@ class Indexer:
         """Stored records (all of them without ``ids``) as wire values by source name."""
         table = self.schema.tables[resource.type]
         columns = _columns(resource)
-        statement = sa.select(table.c.id, *(table.c[c] for c, _ in columns.values()))
         readers = [reader for _, reader in columns.values()]
         names = ["id", *columns]
         parts: Any = [None] if ids is None else chunks(list(ids))
         for part in parts:
-            where = statement if part is None else statement.where(_among(table.c.id, part))
-            result = self.connection.execute(where.order_by(table.c.id))
+            statement = _rows_statement(table, tuple(c for c, _ in columns.values()), part is None)
+            result = self.connection.execute(statement, {} if part is None else {"ids": part})
             while batch := result.fetchmany(BATCH):
                 for raw in batch:
                     values = [raw[0]] + [
@@ -248,6 +257,15 @@ class Indexer:
             self.connection.exec_driver_sql(sql, [tuple(row[k] for k in order) for row in rows])
         else:
             self.connection.exec_driver_sql(sql, rows)
+
+
+@functools.cache
+def _rows_statement(table: sa.Table, columns: tuple[str, ...], every: bool) -> sa.Select[Any]:
+    """The select of :meth:`Indexer.rows`, built once (``ids`` an expanding parameter)."""
+    statement = sa.select(table.c.id, *(table.c[c] for c in columns)).order_by(table.c.id)
+    if every:
+        return statement
+    return statement.where(table.c.id.in_(sa.bindparam("ids", expanding=True)))
 
 
 @functools.cache

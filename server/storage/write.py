@@ -8,6 +8,7 @@ through a Writer keeps the index in step without code of its own.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -32,10 +33,10 @@ class Writer:
         return self.schema.tables[resource.type]
 
     def existing(self, resource: Resource, ids: Iterable[Any]) -> set[Any]:
-        table = self.table(resource)
+        statement = _existing(self.table(resource))
         found: set[Any] = set()
         for part in chunks(list(dict.fromkeys(ids))):
-            found.update(self.connection.scalars(sa.select(table.c.id).where(table.c.id.in_(part))))
+            found.update(self.connection.scalars(statement, {"ids": part}))
         return found
 
     def taken(
@@ -208,3 +209,9 @@ class Writer:
             self.index.refresh(other, referencing)
         else:
             raise StillReferenced(rel.name, other.type, len(referencing))
+
+
+@functools.cache
+def _existing(table: sa.Table) -> sa.Select[Any]:
+    """Which of some ids a table holds (built once per table: every write asks)."""
+    return sa.select(table.c.id).where(table.c.id.in_(sa.bindparam("ids", expanding=True)))
