@@ -91,14 +91,36 @@ def loader_for(ctx: Context, connection: sa.Connection) -> Loader:
     )
 
 
+MAX_QUERIES = 1024  # parsed query strings kept per application
+
+
 def list_query(ctx: Context, resource: Resource, families: frozenset[str] = LIST_FAMILIES) -> Query:
-    return parse_query(
-        ctx.params,
-        ctx.backend.registry,
-        resource,
-        families=families,
-        default_page_size=ctx.backend.settings.default_page_size,
-    )
+    return parsed_query(ctx, ctx.params, resource, families)
+
+
+def parsed_query(
+    ctx: Context,
+    pairs: list[tuple[str, str]],
+    resource: Resource,
+    families: frozenset[str] = LIST_FAMILIES,
+) -> Query:
+    """``parse_query``, once per query string: a Query is immutable and depends on nothing but
+    the pairs, the resource and the families (a query string in error is parsed every time)."""
+    backend = ctx.backend
+    key = (tuple(pairs), resource.type, families)
+    query = backend.queries.get(key)
+    if query is None:
+        query = parse_query(
+            pairs,
+            backend.registry,
+            resource,
+            families=families,
+            default_page_size=backend.settings.default_page_size,
+        )
+        if len(backend.queries) >= MAX_QUERIES:
+            backend.queries.clear()
+        backend.queries[key] = query
+    return query
 
 
 def item_query(ctx: Context, resource: Resource) -> Query:

@@ -15,6 +15,7 @@ from server.auth.feature import FeatureCache
 from server.auth.principal import Principal
 from server.jsonapi.document import View
 from server.jsonapi.memo import RenderedObjects
+from server.jsonapi.query import Query
 from server.metadata.access import Rule
 from server.metadata.model import Registry, Resource
 from server.settings import Settings
@@ -43,6 +44,7 @@ class Backend:
     feature_cache: FeatureCache = field(default_factory=FeatureCache)
     queue: OperationQueue | None = None  # the Batch API's task queue
     rendered: RenderedObjects = field(default_factory=RenderedObjects)  # reads' resource objects
+    queries: dict[Any, Query] = field(default_factory=dict)  # parsed query strings (common.py)
 
     @functools.cached_property
     def reads(self) -> ReadConnections:

@@ -6,6 +6,7 @@ relationships share :func:`collection`; a list of everything (``page[size]=-1``)
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,6 +18,7 @@ from server.actions.common import (
     item_query,
     list_query,
     loader_for,
+    parsed_query,
     query_pairs,
 )
 from server.actions.context import Context, Reply
@@ -24,23 +26,21 @@ from server.actions.render import render, single_document
 from server.jsonapi.document import identifier, page_links
 from server.jsonapi.errors import no_access_to_entity
 from server.jsonapi.ids import parse_id
-from server.jsonapi.query import Query, parse_query
+from server.jsonapi.query import Query
 from server.metadata.access import Rule
 from server.metadata.model import Relationship, Resource
 from server.storage.dialect import stream
 from server.storage.select import Within
 
 STREAM_CHUNK = 1000
+_page_links = functools.lru_cache(maxsize=1024)(
+    page_links
+)  # pure, and the same page is asked again
 RELATIONSHIP_FAMILIES = frozenset({"filter", "page", "sort"})
 
 
 def get_list(ctx: Context, resource: Resource) -> Reply:
-    query = parse_query(
-        query_pairs(ctx),
-        ctx.backend.registry,
-        resource,
-        default_page_size=ctx.backend.settings.default_page_size,
-    )
+    query = parsed_query(ctx, query_pairs(ctx), resource)
     return collection(ctx, resource, query, None, ctx.url)
 
 
@@ -162,7 +162,7 @@ def collection(
     if included:
         document["included"] = included
     if links:
-        top_links.update(page_links(self_url, query.params, query.page_number, has_next))
+        top_links.update(_page_links(self_url, query.params, query.page_number, has_next))
         document["links"] = top_links
     return Reply(200, document, headers)
 
