@@ -98,7 +98,7 @@ class ReadConnections:
         in_transaction = (
             driver.in_transaction
             if self.engine.dialect.name == "sqlite"
-            else getattr(driver.info, "transaction_status", 0) != 0  # psycopg: 0 is IDLE
+            else getattr(getattr(driver, "info", None), "transaction_status", 0) != 0  # psycopg
         )
         if in_transaction:
             try:
