@@ -36,7 +36,7 @@ from server.jsonapi.errors import (
 from server.jsonapi.ids import id_error, parse_id
 from server.jsonapi.meta_options import MetaOptions, parse_meta_options
 from server.metadata.model import Attribute, Registry, Relationship, Resource
-from server.metadata.rules import NotBlank, Rule
+from server.metadata.rules import NotBlank, Rule, Violation
 from server.metadata.types import InvalidValue
 
 __all__ = [
@@ -398,12 +398,12 @@ def _is_extra_relationship(resource: Resource, name: str) -> bool:
 
 
 def _rule_errors(rules: Iterable[Rule], value: Any, where: str) -> list[ApiError]:
-    violations = (rule.check(value) for rule in rules)
-    return [
-        ConstraintViolation.of(v, pointer=pointer(where, *v.path))
-        for v in violations
-        if v is not None
-    ]
+    errors: list[ApiError] = []
+    for rule in rules:
+        v = rule.check(value)
+        if v is not None:
+            errors.append(ConstraintViolation.of(v, pointer=pointer(where, *v.path)))
+    return errors
 
 
 def _submit_attribute(attribute: Attribute, value: Any, where: str) -> tuple[Any, list[ApiError]]:
@@ -432,21 +432,45 @@ def _submit_relationship(
 def _submit_attributes(
     sent: dict[str, Any], resource: Resource, creating: bool, base: str
 ) -> tuple[dict[str, Any], dict[str, str], list[ApiError]]:
-    values, pointers, errors = {}, {}, []
-    action = "create" if creating else "update"
+    values: dict[str, Any] = {}
+    pointers: dict[str, str] = {}
+    errors: list[ApiError] = []
     prefix = pointer(base, "attributes") + "/"
-    for attribute in resource.attributes:
-        if not attribute.writable_on(action):
-            continue  # read-only (refused above) or ignored, as Oro's unmapped fields
-        if not (creating or attribute.name in sent):
+    for attribute, token, unsent in _attribute_plan(resource, creating):
+        name = attribute.name
+        if name not in sent:  # left out: a create checks the rules on no value (update: kept)
+            if creating and unsent:
+                errors += [
+                    ConstraintViolation.of(v, pointer=pointer(prefix + token, *v.path))
+                    for v in unsent
+                ]
             continue
-        where = prefix + _token(attribute.name)
-        value, problems = _submit_attribute(attribute, sent.get(attribute.name), where)
+        where = prefix + token
+        value, problems = _submit_attribute(attribute, sent[name], where)
         errors += problems
-        if attribute.name in sent:
-            values[attribute.name], pointers[attribute.name] = value, where
+        values[name], pointers[name] = value, where
     in_request_order = {name: values[name] for name in sent if name in values}
     return in_request_order, pointers, errors
+
+
+@functools.cache
+def _attribute_plan(
+    resource: Resource, creating: bool
+) -> tuple[tuple[Attribute, str, tuple[Violation, ...]], ...]:
+    """The attributes a create or update stores, in declaration order, each with its pointer
+    token and its rules' violations on no value (worked out once per resource and action:
+    every object of every write goes through it)."""
+    action = "create" if creating else "update"
+    return tuple(
+        (
+            attribute,
+            _token(attribute.name),
+            tuple(v for rule in attribute.all_rules if (v := rule.check(None)) is not None),
+        )
+        for attribute in resource.attributes
+        # (read-only ones are refused above; ignored ones dropped, as Oro's unmapped fields)
+        if attribute.writable_on(action)
+    )
 
 
 def _submit_relationships(
@@ -457,22 +481,36 @@ def _submit_relationships(
     base: str,
 ) -> tuple[dict[str, Any], dict[str, str], list[ApiError]]:
     values, pointers, errors = {}, {}, []
-    for relationship in resource.relationships:
+    prefix = pointer(base, "relationships") + "/"
+    for relationship, token in _relationship_plan(resource):
         name = relationship.name
-        if not relationship.writable or not (defaults is not None or name in sent):
-            continue
-        where = pointer(base, "relationships") + f"/{_token(name)}/data"
         if name in sent:
+            where = prefix + token
             value, problems = _submit_relationship(relationship, linkages[name], where)
             values[name], pointers[name] = value, where
+        elif defaults is None:
+            continue  # left out of an update: kept
         else:  # left out of a create: the default (nothing to point at), else empty
-            value, problems = (defaults or {}).get(name, [] if relationship.many else None), []
+            value, problems = defaults.get(name, [] if relationship.many else None), []
             if value is not None and value != []:
                 values[name] = value
         if not problems and relationship.required:
-            problems = _rule_errors((NotBlank(),), value, where)
+            problems = _rule_errors(_NOT_BLANK, value, prefix + token)
         errors += problems
     return values, pointers, errors
+
+
+_NOT_BLANK = (NotBlank(),)
+
+
+@functools.cache
+def _relationship_plan(resource: Resource) -> tuple[tuple[Relationship, str], ...]:
+    """The relationships a write stores, each with its pointer below ``…/relationships``."""
+    return tuple(
+        (relationship, f"{_token(relationship.name)}/data")
+        for relationship in resource.relationships
+        if relationship.writable
+    )
 
 
 def _submit_form(

@@ -11,6 +11,7 @@ to create them, write and delete rows, and match words; :class:`FullText` holds 
 
 from __future__ import annotations
 
+import functools
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
@@ -28,6 +29,7 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in WORD.findall(text)]
 
 
+@functools.cache  # (field names are few; every text value written asks)
 def field_token(name: str) -> str:
     """A field name as one word of the engine (``firstName`` → ``firstname``)."""
     return re.sub(r"[\W_]", "", name.lower())

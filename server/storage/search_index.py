@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 import re
 import string
 from collections.abc import Iterator, Mapping, Sequence
@@ -20,6 +21,7 @@ import sqlalchemy as sa
 
 from server.metadata.model import Registry, Resource
 from server.metadata.search import Search
+from server.storage.dialect import reserve_ids
 from server.storage.load import chunks
 from server.storage.search_engine import FullText, full_text
 from server.storage.tables import Schema
@@ -85,14 +87,21 @@ def _value(type_: str, raw: Sequence[Any]) -> Any:
         return None
     if type_ == "text":
         return " ".join(str(v) for v in present)
+    return _one(type_, present[0])
+
+
+def _one(type_: str, value: Any) -> Any:
+    """A field's value from one present source value."""
+    if type_ == "text":
+        return str(value)
     try:
         if type_ == "integer":
-            return int(present[0])
+            return int(value)
         if type_ == "decimal":
-            return float(present[0])
+            return float(value)
     except (TypeError, ValueError):
         return None
-    return index_datetime(str(present[0]))
+    return index_datetime(str(value))
 
 
 def entry(resource: Resource, search: Search, row: Mapping[str, Any]) -> Entry:
@@ -100,7 +109,12 @@ def entry(resource: Resource, search: Search, row: Mapping[str, Any]) -> Entry:
     values: list[tuple[str, str, Any]] = []
     texts: list[str] = []
     for field in search.fields:
-        value = _value(field.type, [row.get(name) for name in field.source])
+        source = field.source
+        if len(source) == 1:  # (most fields: no list to join)
+            raw = row.get(source[0])
+            value = None if raw is None or raw == "" else _one(field.type, raw)
+        else:
+            value = _value(field.type, [row.get(name) for name in source])
         if value is None:
             continue
         values.append((field.type, field.name, value))
@@ -241,11 +255,16 @@ class Indexer:
         return [kept[e.record_id] if e.record_id in kept else next(new) for e in batch]
 
     def _insert_returning(self, table: sa.Table, rows: list[dict[str, Any]]) -> list[int]:
-        """Rows inserted, their ids (the database's own) in the rows' order."""
+        """Rows inserted, their ids (the database's own) in the rows' order: reserved first,
+        then inserted in one statement (returned in order, SQLAlchemy inserts row by row)."""
         if not rows:
             return []
-        statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
-        return list(self.connection.scalars(statement, rows))
+        ids = reserve_ids(self.connection, table, len(rows))
+        if ids is None:
+            statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+            return list(self.connection.scalars(statement, rows))
+        self._insert(table, [{**row, "id": id_} for row, id_ in zip(rows, ids, strict=True)])
+        return ids
 
     def _insert(self, table: sa.Table, rows: list[dict[str, Any]]) -> None:
         """Many rows at once through the driver (what a bulk build spends its time on); the
@@ -254,7 +273,8 @@ class Indexer:
             return
         sql, order = _insert_sql(self.connection.dialect, table, tuple(rows[0]))
         if order is not None:
-            self.connection.exec_driver_sql(sql, [tuple(row[k] for k in order) for row in rows])
+            values = operator.itemgetter(*order)  # (a tuple: an insert has several columns)
+            self.connection.exec_driver_sql(sql, [values(row) for row in rows])
         else:
             self.connection.exec_driver_sql(sql, rows)
 
