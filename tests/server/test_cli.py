@@ -344,6 +344,9 @@ def test_python_m_server_serves_on_a_free_port_and_prints_the_url(tmp_path: Path
             stdout=subprocess.PIPE,
             stderr=stderr,
             text=True,
+            # Ctrl+C's default, also when the tests run in the background (a shell starts a
+            # background job with SIGINT ignored, and the server would inherit that)
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
     assert process.stdout is not None
     lines = _Lines(process.stdout)
