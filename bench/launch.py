@@ -38,7 +38,9 @@ def build_app(args: argparse.Namespace) -> Any:
         from server.settings import Settings
 
         # without authentication: the scenarios measure the API's own work (see README)
-        settings = Settings(database_url=args.database, scale=args.scale, auth=False)
+        settings = Settings(
+            database_url=args.database, scale=args.scale, auth=False, reply_cache=args.reply_cache
+        )
         if args.workers > 1:  # each worker builds its app; the database is prepared first
             from server.app import prepare_backend
             from server.cli.serve import WorkerApp
@@ -99,6 +101,12 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--scale", type=int, default=1, help="seed scale, if the database is empty")
     parser.add_argument("--responses", help="the ceiling's prepared responses (JSON)")
     parser.add_argument("--workers", type=int, default=1, help="our server's worker processes")
+    parser.add_argument(
+        "--no-reply-cache",
+        dest="reply_cache",
+        action="store_false",
+        help="our server runs every read (no answers kept for unchanged data)",
+    )
     args = parser.parse_args(argv)
     serve(build_app(args), args.workers if args.app == "ours" else 1)
 

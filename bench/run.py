@@ -53,6 +53,9 @@ class Options:
     pin: bool
     strict: bool
     database: str | None = None  # ours on this URL (say, PostgreSQL) instead of the cached file
+    reply_cache: bool = (
+        True  # ours keeps answers to reads of unchanged data (server/reply_cache.py)
+    )
 
     @property
     def server_cpu(self) -> int | None:
@@ -107,6 +110,12 @@ def parse_args(argv: Sequence[str]) -> Options:
         help="run ours on this database (seeded at --scale if empty), e.g. PostgreSQL's",
     )
     parser.add_argument(
+        "--no-reply-cache",
+        dest="reply_cache",
+        action="store_false",
+        help="ours runs every read (as when each request reads data changed since the last)",
+    )
+    parser.add_argument(
         "--no-pin",
         dest="pin",
         action="store_false",
@@ -125,6 +134,7 @@ def parse_args(argv: Sequence[str]) -> Options:
         pin=pin,
         strict=args.strict,
         database=args.database,
+        reply_cache=args.reply_cache,
     )
 
 
@@ -235,7 +245,11 @@ def summarize(measurements: Measurements) -> list[Row]:
 
 def measure_full_list(database: Path | str, options: Options) -> FullList:
     """Scenario 5: the whole order collection once, from a freshly started server."""
-    with running("ours", ours_args(database, options.scale), options.server_cpu) as server:
+    with running(
+        "ours",
+        ours_args(database, options.scale, reply_cache=options.reply_cache),
+        options.server_cpu,
+    ) as server:
         before = server.memory_kb()
         fetched = fetch(server.url, FULL_LIST)
         after = server.memory_kb()
@@ -296,7 +310,11 @@ def benchmark(options: Options) -> int:
     pin_self(options.client_cpu)
     load_average = os.getloadavg()[0]
     database: Path | str = options.database or cached_database(options.scale)
-    with running("ours", ours_args(database, options.scale), options.server_cpu) as ours:
+    with running(
+        "ours",
+        ours_args(database, options.scale, reply_cache=options.reply_cache),
+        options.server_cpu,
+    ) as ours:
         with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
             responses = Path(scratch) / "responses.json"
             save_responses(responses, ceiling_responses(ours))

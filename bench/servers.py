@@ -30,10 +30,13 @@ class BenchError(Exception):
     """Something went wrong (not a missed target): the run cannot be trusted."""
 
 
-def ours_args(database: Path | str, scale: int, workers: int = 1) -> list[str]:
+def ours_args(
+    database: Path | str, scale: int, workers: int = 1, *, reply_cache: bool = True
+) -> list[str]:
     """``launch.py`` arguments for our server on the SQLite file or database URL ``database``."""
     url = database if isinstance(database, str) else f"sqlite:///{database}"
-    return ["ours", "--database", url, "--scale", str(scale), "--workers", str(workers)]
+    args = ["ours", "--database", url, "--scale", str(scale), "--workers", str(workers)]
+    return args if reply_cache else [*args, "--no-reply-cache"]
 
 
 def pinned(argv: Sequence[str], cpu: int | None) -> list[str]:

@@ -29,13 +29,20 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--scale", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=3)
+    parser.add_argument(
+        "--no-reply-cache",
+        dest="reply_cache",
+        action="store_false",
+        help="the servers run every read (no answers kept for unchanged data)",
+    )
     args = parser.parse_args(argv)
+    cache = args.reply_cache
     database = args.database or cached_database(args.scale)
     rps: dict[int, list[float]] = {1: [], 2: []}
     try:
         with (
-            running("one", ours_args(database, args.scale, 1), None) as one,
-            running("two", ours_args(database, args.scale, 2), None) as two,
+            running("one", ours_args(database, args.scale, 1, reply_cache=cache), None) as one,
+            running("two", ours_args(database, args.scale, 2, reply_cache=cache), None) as two,
         ):
             for round_ in range(args.rounds):
                 order = [(1, one), (2, two)] if round_ % 2 == 0 else [(2, two), (1, one)]

@@ -2,9 +2,10 @@
 
 Pipeline: OPTIONS answers first (it never needs credentials) → authenticate (401) → resolve the
 path (404) → method allowed? (405 + ``Allow``) → negotiate media types (406/415) → run the action
-with the caller's access → serialize with orjson. Any ``ApiError`` becomes its response through
-:func:`error_reply` (Oro's error document, or an empty 401/405 with its header);
-anything else a 500 whose detail only debug mode shows.
+with the caller's access → serialize with orjson. A read whose answer is kept for the data as it
+still is (``server.reply_cache``) is answered right after authentication. Any ``ApiError``
+becomes its response through :func:`error_reply` (Oro's error document, or an empty 401/405 with
+its header); anything else a 500 whose detail only debug mode shows.
 It speaks ASGI directly (no per-request framework objects): this is every API request's path.
 """
 
@@ -37,6 +38,7 @@ from server.jsonapi.errors import (
     Unauthorized,
 )
 from server.jsonapi.negotiation import JSON, JSON_API, is_json_api, negotiate
+from server.reply_cache import CACHEABLE, ReplyCache, request_key
 from server.routing import Target, legacy_search_action, resolve, search_action
 from server.settings import Settings
 
@@ -175,6 +177,7 @@ class ApiEndpoint:
         self.settings = settings
         self.prefix = settings.api_prefix
         self.debug = settings.debug
+        self.replies = ReplyCache() if settings.reply_cache else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = header_map(scope)
@@ -211,6 +214,14 @@ class ApiEndpoint:
             ensure_api_enabled(
                 backend.engine, backend.schema, principal.organization_id, backend.feature_cache
             )
+            replies, key, version = self.replies, None, None
+            if method == "GET" and replies is not None:
+                version = backend.reads.version()  # taken before the read runs
+                if version is not None:
+                    key = request_key(scope, method, principal, body)
+                    kept = replies.get(key, version)
+                    if kept is not None:
+                        return kept
             action, arguments, json_api_action = route(backend, path, method, api_url)
             json_api = json_api_action and negotiate(method, headers.get("accept"), content_type)
             context = Context(
@@ -230,7 +241,10 @@ class ApiEndpoint:
                 # Reads run on the event loop: SQLite answers them in well under a millisecond,
                 # and a hop to a worker thread costs more than that under load (see bench/).
                 # Whole collections stream from a worker thread.
-                return ACTIONS[action](context, *arguments), json_api
+                reply = ACTIONS[action](context, *arguments)
+                if replies is not None and key is not None and action in CACHEABLE:
+                    reply = replies.put(key, version, reply, json_api)
+                return reply, json_api
             reply = await run_in_threadpool(ACTIONS[action], context, *arguments)
             return reply, json_api
         except ApiError as error:

@@ -40,6 +40,8 @@ class Settings:
     # echoing the request's Host header; None: the Host header, fine on loopback
     public_url: str | None = None
     max_body_size: int = 10 * 1024 * 1024  # bytes of a request body; more answers 413
+    # answers to reads given again while the data is unchanged (server/reply_cache.py)
+    reply_cache: bool = True
     # the Batch API (reference §15, §16): Oro's defaults
     batch_chunk_size: int = 100  # primary items per chunk
     batch_included_chunk_size: int = 50  # included items per chunk
@@ -79,6 +81,13 @@ class Settings:
             values["scale"] = int(environ["ORO_SANDBOX_SCALE"])
         if "ORO_SANDBOX_AUTH" in environ:
             values["auth"] = environ["ORO_SANDBOX_AUTH"].lower() not in ("0", "false", "no", "off")
+        if "ORO_SANDBOX_REPLY_CACHE" in environ:
+            values["reply_cache"] = environ["ORO_SANDBOX_REPLY_CACHE"].lower() not in (
+                "0",
+                "false",
+                "no",
+                "off",
+            )
         if "ORO_SANDBOX_WEB_URL" in environ:
             values["sandbox_url"] = environ["ORO_SANDBOX_WEB_URL"]
         if "ORO_SANDBOX_CORS_ORIGINS" in environ:

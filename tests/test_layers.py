@@ -26,7 +26,7 @@ FLOORS: tuple[frozenset[str], ...] = (
     frozenset({"auth"}),
     frozenset({"domain"}),
     frozenset({"actions"}),
-    frozenset({"batch"}),
+    frozenset({"batch", "reply_cache"}),
     frozenset({"endpoint"}),
     frozenset({"app"}),
     frozenset({"cli"}),

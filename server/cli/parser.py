@@ -128,6 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
         " administrator (for quick experiments; default: ORO_SANDBOX_AUTH, on)",
     )
     serve.add_argument(
+        "--no-reply-cache",
+        action="store_true",
+        help="run every read, also one whose answer is kept for data that has not changed since"
+        " (default: ORO_SANDBOX_REPLY_CACHE, on)",
+    )
+    serve.add_argument(
         "--cors-origin",
         action="append",
         type=origin,
@@ -324,6 +330,8 @@ def settings_from(args: argparse.Namespace, environ: Mapping[str, str]) -> Setti
         changes["debug"] = True
     if getattr(args, "no_auth", False):
         changes["auth"] = False
+    if getattr(args, "no_reply_cache", False):
+        changes["reply_cache"] = False
     if getattr(args, "cors_origin", None):
         changes["cors_origins"] = tuple(dict.fromkeys(args.cors_origin))
     if getattr(args, "cors_allow_header", None):

@@ -21,9 +21,10 @@ event loop's, and a worker thread now and then), so writers keep the rest of the
 
 from __future__ import annotations
 
+import itertools
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
 
@@ -32,6 +33,8 @@ from sqlalchemy.pool import StaticPool
 
 from server.storage.dialect import read_engine
 
+_serials = itertools.count()
+
 
 class _Held:
     """One thread's read connection; returned to the pool when the thread's locals go."""
@@ -39,6 +42,7 @@ class _Held:
     def __init__(self, connection: sa.Connection) -> None:
         self.connection = connection
         self.depth = 0  # nested connect() calls on this thread share the connection
+        self.serial = next(_serials)  # tells this connection's data versions from another's
 
     def close(self) -> None:
         with suppress(Exception):  # a connection already broken: nothing left to return
@@ -84,6 +88,28 @@ class ReadConnections:
             held.depth -= 1
             if held.depth == 0 and not held.connection.closed:
                 self._end_transaction(held)
+
+    def version(self) -> Hashable | None:
+        """What the database holds, as a value that changes whenever anything is committed, by
+        any connection of any process; None where that cannot be known (an in-memory database:
+        its one connection also writes).
+
+        - SQLite: ``PRAGMA data_version`` of this thread's kept connection, which changes when
+          another connection commits (this one never writes). The number is the connection's
+          own, so it goes with the connection's serial.
+        - PostgreSQL: the current snapshot (``xmin:xmax:in-progress ids``). Two snapshots are
+          equal only when no transaction committed between them, and what a statement sees is
+          decided by its snapshot alone.
+        """
+        if not self._keep:
+            return None
+        with self.connect() as connection:
+            held: _Held = self._local.held
+            driver: Any = connection.connection.driver_connection
+            if self.engine.dialect.name == "sqlite":
+                return held.serial, driver.execute("PRAGMA data_version").fetchone()[0]
+            snapshot: str = driver.execute("SELECT pg_current_snapshot()::text").fetchone()[0]
+            return snapshot
 
     def _end_transaction(self, held: _Held) -> None:
         if held.connection.in_transaction():  # begun through SQLAlchemy (reads use the cursor)

@@ -166,3 +166,50 @@ def test_an_in_memory_database_is_not_kept() -> None:
         assert second is not first
     assert first.closed
     engine.dispose()
+
+
+def test_the_data_version_moves_with_every_commit_and_only_then(engine: sa.Engine) -> None:
+    reads = ReadConnections(engine)
+    first = reads.version()
+    with reads.connect() as connection:
+        read(connection)
+    assert reads.version() == first  # a read commits nothing
+    write(engine, "second")
+    second = reads.version()
+    assert second != first
+    write(engine, "third")
+    assert reads.version() not in (first, second)
+    reads.close()
+
+
+def test_the_data_version_moves_with_another_process_commit(engine: sa.Engine) -> None:
+    reads = ReadConnections(engine)
+    before = reads.version()
+    url = engine.url.render_as_string(hide_password=False)
+    code = (
+        "import sqlalchemy as sa, sys\n"
+        "engine = sa.create_engine(sys.argv[1])\n"
+        "with engine.begin() as c:\n"
+        "    c.execute(sa.text(\"UPDATE note SET text = 'other process' WHERE id = 1\"))\n"
+    )
+    subprocess.run([sys.executable, "-c", code, url], check=True, timeout=60)
+    assert reads.version() != before
+    reads.close()
+
+
+def test_a_replaced_connection_never_repeats_a_version(engine: sa.Engine) -> None:
+    """SQLite's number is per connection: a new connection may count from where another was.
+    PostgreSQL's snapshot is the database's: the same on any connection while nothing commits."""
+    reads = ReadConnections(engine)
+    before = reads.version()
+    with pytest.raises(engine.dialect.loaded_dbapi.Error), reads.connect() as connection:
+        driver(connection).cursor().execute("SELECT * FROM no_such_table")
+    after = reads.version()
+    assert after != before if engine.dialect.name == "sqlite" else after == before
+    reads.close()
+
+
+def test_an_in_memory_database_has_no_data_version() -> None:
+    engine = create_engine("sqlite://")
+    assert ReadConnections(engine).version() is None
+    engine.dispose()
