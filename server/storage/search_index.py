@@ -13,7 +13,7 @@ import itertools
 import operator
 import re
 import string
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -148,19 +148,14 @@ class Indexer:
         """Stored records (all of them without ``ids``) as wire values by source name."""
         table = self.schema.tables[resource.type]
         columns = _columns(resource)
-        readers = [reader for _, reader in columns.values()]
-        names = ["id", *columns]
+        wire = _wire(columns)
         parts: Any = [None] if ids is None else chunks(list(ids))
         for part in parts:
             statement = _rows_statement(table, tuple(c for c, _ in columns.values()), part is None)
             result = self.connection.execute(statement, {} if part is None else {"ids": part})
             while batch := result.fetchmany(BATCH):
                 for raw in batch:
-                    values = [raw[0]] + [
-                        v if r is None or v is None else r(v)
-                        for v, r in zip(raw[1:], readers, strict=True)
-                    ]
-                    yield dict(zip(names, values, strict=True))
+                    yield wire(raw[0], raw[1:])
 
     def _items(self, resource: Resource, record_ids: Sequence[Any]) -> dict[int, int]:
         """Item id by record id, for the records that have one."""
@@ -190,93 +185,121 @@ class Indexer:
             item = self.tables.item
             self.connection.execute(item.delete().where(_among(item.c.id, part)))
 
-    def refresh(self, resource: Resource, ids: Sequence[Any], *, new: bool = False) -> None:
+    def refresh(self, resource: Resource, ids: Sequence[Any]) -> None:
         """Rewrite the entries of these records (a record no longer stored loses its entry); an
-        entry rewritten keeps its item id, so a record keeps its place in the results. ``new``:
-        records just inserted, which have no entry yet."""
+        entry rewritten keeps its item id, so a record keeps its place in the results."""
         search = resource.search
         if search is None or not ids:
             return
-        kept = {} if new else self._items(resource, ids)
+        kept = self._items(resource, ids)
         self._delete(list(kept.values()))
         entries = (entry(resource, search, row) for row in self.rows(resource, ids))
         self.write(resource, entries, kept)
 
+    def add(self, resource: Resource, records: Sequence[Mapping[str, Any]]) -> None:
+        """The entries of records just inserted, from the values they were inserted with
+        (column → stored value, ``id`` included: a column left out is NULL, as no column has a
+        default), without reading them back."""
+        search = resource.search
+        if search is None or not records:
+            return
+        columns = _columns(resource)
+        wire = _wire(columns)
+        names = [column for column, _ in columns.values()]
+        rows = [
+            wire(record["id"], [record.get(name) for name in names])
+            for record in sorted(records, key=lambda record: record["id"])  # as read back
+        ]
+        self.write(resource, (entry(resource, search, row) for row in rows))
+
     def write(
         self, resource: Resource, entries: Iterator[Entry], kept: Mapping[int, int] | None = None
     ) -> int:
-        """Insert entries; their item ids are ``kept``'s (by record id) or the database's."""
+        """Insert entries; their item ids are ``kept``'s (by record id) or new ones. Each
+        table's rows go in one statement, their ids reserved first."""
         written = 0
+        type_ = resource.type
+        kept = kept or {}
         while batch := list(itertools.islice(entries, BATCH)):
-            item_ids = self._insert_items(resource, batch, kept or {})
-            values: dict[str, list[dict[str, Any]]] = {t: [] for t in self.tables.values}
+            fresh = iter(
+                self._reserve(self.tables.item, sum(e.record_id not in kept for e in batch))
+            )
+            item_ids = [kept[e.record_id] if e.record_id in kept else next(fresh) for e in batch]
+            self._insert(
+                self.tables.item,
+                ITEM_COLUMNS,
+                [
+                    (i, type_, e.record_id, e.title, e.owner_id, e.organization_id)
+                    for e, i in zip(batch, item_ids, strict=True)
+                ],
+            )
+            values: dict[str, list[tuple[Any, ...]]] = {t: [] for t in self.tables.values}
             for e, item_id in zip(batch, item_ids, strict=True):
-                owned = {
-                    "entity": resource.type,
-                    "owner_id": e.owner_id,
-                    "organization_id": e.organization_id,
-                }
-                for type_, field, value in e.values:
-                    row = {"item_id": item_id, "field": field, "value": value, **owned}
-                    values[type_].append(row)
+                owner, organization = e.owner_id, e.organization_id
+                for field_type, field, value in e.values:
+                    values[field_type].append((item_id, field, value, type_, owner, organization))
             texts = values.pop("text")
-            for type_, rows in values.items():
-                self._insert(self.tables.values[type_], rows)
-            text_ids = self._insert_returning(self.tables.values["text"], texts)
+            for field_type, rows in values.items():
+                self._insert(self.tables.values[field_type], VALUE_COLUMNS, rows)
+            text_table = self.tables.values["text"]
+            text_ids = self._reserve(text_table, len(texts))
+            self._insert(
+                text_table,
+                ("id", *VALUE_COLUMNS),
+                [(i, *row) for i, row in zip(text_ids, texts, strict=True)],
+            )
             self.engine.put(
                 self.connection,
                 [(i, e.all_text) for e, i in zip(batch, item_ids, strict=True)],
-                [
-                    (row_id, row["item_id"], row["field"], row["value"])
-                    for row_id, row in zip(text_ids, texts, strict=True)
-                ],
+                [(i, row[0], row[1], row[2]) for i, row in zip(text_ids, texts, strict=True)],
             )
             written += len(batch)
         return written
 
-    def _insert_items(
-        self, resource: Resource, batch: list[Entry], kept: Mapping[int, int]
-    ) -> list[int]:
-        """The batch's items inserted, their ids in the batch's order."""
-        rows: list[dict[str, Any]] = [
-            {
-                "entity": resource.type,
-                "record_id": e.record_id,
-                "title": e.title,
-                "owner_id": e.owner_id,
-                "organization_id": e.organization_id,
-            }
-            for e in batch
-        ]
-        again = [{"id": kept[row["record_id"]], **row} for row in rows if row["record_id"] in kept]
-        self._insert(self.tables.item, again)
-        fresh = [row for row in rows if row["record_id"] not in kept]
-        new = iter(self._insert_returning(self.tables.item, fresh))
-        return [kept[e.record_id] if e.record_id in kept else next(new) for e in batch]
-
-    def _insert_returning(self, table: sa.Table, rows: list[dict[str, Any]]) -> list[int]:
-        """Rows inserted, their ids (the database's own) in the rows' order: reserved first,
-        then inserted in one statement (returned in order, SQLAlchemy inserts row by row)."""
-        if not rows:
+    def _reserve(self, table: sa.Table, count: int) -> list[int]:
+        """``count`` new ids of an index table (its ids are generated integers)."""
+        if not count:
             return []
-        ids = reserve_ids(self.connection, table, len(rows))
-        if ids is None:
-            statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
-            return list(self.connection.scalars(statement, rows))
-        self._insert(table, [{**row, "id": id_} for row, id_ in zip(rows, ids, strict=True)])
+        ids = reserve_ids(self.connection, table, count)
+        assert ids is not None
         return ids
 
-    def _insert(self, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-        """Many rows at once through the driver (what a bulk build spends its time on); the
-        statement is compiled once per table and dialect."""
+    def _insert(
+        self, table: sa.Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+    ) -> None:
+        """Many rows at once through the driver (what a bulk build spends its time on), each
+        a tuple of ``columns``' values; the statement is compiled once per table and dialect."""
         if not rows:
             return
-        sql, order = _insert_sql(self.connection.dialect, table, tuple(rows[0]))
-        if order is not None:
-            values = operator.itemgetter(*order)  # (a tuple: an insert has several columns)
-            self.connection.exec_driver_sql(sql, [values(row) for row in rows])
-        else:
+        sql, order = _insert_sql(self.connection.dialect, table, columns)
+        if order is None:  # a driver of named parameters (psycopg)
+            named = [dict(zip(columns, row, strict=True)) for row in rows]
+            self.connection.exec_driver_sql(sql, named)
+        elif order == columns:
             self.connection.exec_driver_sql(sql, rows)
+        else:
+            values = operator.itemgetter(*(columns.index(name) for name in order))
+            self.connection.exec_driver_sql(sql, [values(row) for row in rows])
+
+
+ITEM_COLUMNS = ("id", "entity", "record_id", "title", "owner_id", "organization_id")
+VALUE_COLUMNS = ("item_id", "field", "value", "entity", "owner_id", "organization_id")
+
+
+def _wire(
+    columns: Mapping[str, tuple[str, Any]],
+) -> Callable[[Any, Sequence[Any]], dict[str, Any]]:
+    """Stored values (in ``columns``' order) → wire values by source name, ``id`` first."""
+    names = ["id", *columns]
+    readers = [reader for _, reader in columns.values()]
+
+    def wire(id_: Any, stored: Sequence[Any]) -> dict[str, Any]:
+        values = [id_] + [
+            v if r is None or v is None else r(v) for v, r in zip(stored, readers, strict=True)
+        ]
+        return dict(zip(names, values, strict=True))
+
+    return wire
 
 
 @functools.cache

@@ -90,7 +90,7 @@ class Writer:
         id_ = values.get(
             "id", result.inserted_primary_key[0] if result.inserted_primary_key else None
         )
-        self.index.refresh(resource, [id_], new=True)
+        self.index.add(resource, [{**values, "id": id_}])
         return id_
 
     def insert_many(self, resource: Resource, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
@@ -117,7 +117,7 @@ class Writer:
                 found = list(self.connection.scalars(statement, params))
             for n, id_ in zip(members, found, strict=True):
                 ids[n] = id_
-        self.index.refresh(resource, ids, new=True)
+        self.index.add(resource, [{**row, "id": id_} for row, id_ in zip(rows, ids, strict=True)])
         return ids
 
     def update(self, resource: Resource, id_: Any, values: Mapping[str, Any]) -> None:
