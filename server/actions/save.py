@@ -641,6 +641,7 @@ def _write(ctx: Context, loader: Loader, writer: Writer, steps: list[_Step]) -> 
             creating.setdefault(step.obj.resource.type, []).append(step)
         else:
             step.id = step.existing
+    groups: list[tuple[Resource, list[dict[str, Any]]]] = []
     for members in creating.values():
         resource = members[0].obj.resource
         rows = []
@@ -650,7 +651,9 @@ def _write(ctx: Context, loader: Loader, writer: Writer, steps: list[_Step]) -> 
             if step.data.id is not None:
                 values["id"] = step.data.id
             rows.append(values)
-        for step, id_ in zip(members, writer.insert_many(resource, rows), strict=True):
+        groups.append((resource, rows))
+    for members, inserted in zip(creating.values(), writer.insert_all(groups), strict=True):
+        for step, id_ in zip(members, inserted, strict=True):
             step.id = id_
     ids = {(step.doc, step.obj.index): step.id for step in steps}
     new_links: dict[tuple[str, str], list[tuple[Any, list[Any]]]] = {}

@@ -266,15 +266,9 @@ class Runner:
 
     def _advance(self, connection: sa.Connection, done: int) -> bool:
         """The chunk's first statement: still ours, and still at ``done``?"""
-        now = time.time()
         moved = connection.execute(
-            self.table.update()
-            .where(
-                self.table.c.id == self.id,
-                self.table.c.chunks_done == done,
-                self.table.c.status == "running",
-            )
-            .values(heartbeat=now)
+            _advance_statement(self.table),
+            {"operation": self.id, "done": done, "now": time.time()},
         )
         return moved.rowcount == 1
 
@@ -432,6 +426,21 @@ COUNTERS = (
     "create_count",
     "update_count",
 )
+
+
+@functools.cache
+def _advance_statement(table: sa.Table) -> sa.Update:
+    """A chunk's first statement (built once: building it cost more than running it)."""
+    c = table.c
+    return (
+        table.update()
+        .where(
+            c.id == sa.bindparam("operation"),
+            c.chunks_done == sa.bindparam("done"),
+            c.status == "running",
+        )
+        .values(heartbeat=sa.bindparam("now"))
+    )
 
 
 @functools.cache

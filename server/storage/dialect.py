@@ -265,26 +265,60 @@ def reserve_ids(connection: sa.Connection, table: sa.Table, count: int) -> list[
     Call within the writers' turn (:func:`begin_write`), so that no other writer takes them:
     SQLite's next ids follow the largest one ever given (``AUTOINCREMENT``'s counter, which the
     insert then moves), PostgreSQL's come from the table's sequence."""
+    return reserve_many(connection, [(table, count)])[0]
+
+
+def reserve_many(
+    connection: sa.Connection, wanted: Sequence[tuple[sa.Table, int]]
+) -> list[list[int] | None]:
+    """:func:`reserve_ids` for several tables (distinct ones) at once: on SQLite, one statement."""
+    found: list[list[int] | None] = [None] * len(wanted)
+    asked = []
+    for n, (table, count) in enumerate(wanted):
+        column = _generated_id(table)
+        if column is not None:
+            found[n] = []
+            if count:
+                asked.append((n, table, count, column))
+    if connection.dialect.name == "postgresql":
+        for n, table, count, column in asked:
+            found[n] = _next_values(connection, table, column, count)
+        return found
+    if asked:
+        largest = connection.exec_driver_sql(
+            "SELECT "
+            + ", ".join(
+                f'max(coalesce((SELECT max("{column}") FROM "{table.name}"), 0),'
+                " coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0))"
+                for _, table, _, column in asked
+            ),
+            tuple(table.name for _, table, _, _ in asked),
+        ).one()
+        for (n, _, count, _), value in zip(asked, largest, strict=True):
+            start = int(value or 0) + 1
+            found[n] = list(range(start, start + count))
+    return found
+
+
+def _generated_id(table: sa.Table) -> str | None:
+    """The column of a table's generated integer ids (None: its ids are not generated)."""
     pk = list(table.primary_key.columns)
     if len(pk) != 1 or pk[0].autoincrement is False or not isinstance(pk[0].type, sa.Integer):
         return None
-    column = pk[0].name
-    if connection.dialect.name == "postgresql":
-        name = connection.exec_driver_sql(
-            "SELECT pg_get_serial_sequence(%(table)s, %(column)s)",
-            {"table": table.name, "column": column},
-        ).scalar()
-        if name is None:
-            return None
-        taken = connection.exec_driver_sql(
-            "SELECT nextval(%(seq)s) FROM generate_series(1, %(count)s)",
-            {"seq": name, "count": count},
-        ).scalars()
-        return sorted(int(value) for value in taken)
-    largest = connection.exec_driver_sql(
-        f'SELECT max(coalesce((SELECT max("{column}") FROM "{table.name}"), 0),'
-        " coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0))",
-        (table.name,),
+    return pk[0].name
+
+
+def _next_values(
+    connection: sa.Connection, table: sa.Table, column: str, count: int
+) -> list[int] | None:
+    name = connection.exec_driver_sql(
+        "SELECT pg_get_serial_sequence(%(table)s, %(column)s)",
+        {"table": table.name, "column": column},
     ).scalar()
-    start = int(largest or 0) + 1
-    return list(range(start, start + count))
+    if name is None:
+        return None
+    taken = connection.exec_driver_sql(
+        "SELECT nextval(%(seq)s) FROM generate_series(1, %(count)s)",
+        {"seq": name, "count": count},
+    ).scalars()
+    return sorted(int(value) for value in taken)

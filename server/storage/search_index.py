@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from server.metadata.model import Registry, Resource
 from server.metadata.search import Search
-from server.storage.dialect import reserve_ids
+from server.storage.dialect import reserve_many
 from server.storage.load import chunks
 from server.storage.search_engine import FullText, full_text
 from server.storage.tables import Schema
@@ -197,72 +197,79 @@ class Indexer:
         self.write(resource, entries, kept)
 
     def add(self, resource: Resource, records: Sequence[Mapping[str, Any]]) -> None:
-        """The entries of records just inserted, from the values they were inserted with
-        (column → stored value, ``id`` included: a column left out is NULL, as no column has a
-        default), without reading them back."""
-        search = resource.search
-        if search is None or not records:
-            return
-        columns = _columns(resource)
-        wire = _wire(columns)
-        names = [column for column, _ in columns.values()]
-        rows = [
-            wire(record["id"], [record.get(name) for name in names])
-            for record in sorted(records, key=lambda record: record["id"])  # as read back
-        ]
-        self.write(resource, (entry(resource, search, row) for row in rows))
+        """The entries of records just inserted (see :meth:`add_all`)."""
+        self.add_all([(resource, records)])
+
+    def add_all(self, groups: Sequence[tuple[Resource, Sequence[Mapping[str, Any]]]]) -> None:
+        """The entries of records just inserted, of one type per group, written together, from
+        the values they were inserted with (column → stored value, ``id`` included: a column
+        left out is NULL, as no column has a default), without reading them back."""
+        typed: list[tuple[str, Entry]] = []
+        for resource, records in groups:
+            search = resource.search
+            if search is None or not records:
+                continue
+            columns = _columns(resource)
+            wire = _wire(columns)
+            names = [column for column, _ in columns.values()]
+            typed += [
+                (
+                    resource.type,
+                    entry(
+                        resource, search, wire(record["id"], [record.get(name) for name in names])
+                    ),
+                )
+                for record in sorted(records, key=lambda record: record["id"])  # as read back
+            ]
+        for start in range(0, len(typed), BATCH):
+            self._write_batch(typed[start : start + BATCH], {})
 
     def write(
         self, resource: Resource, entries: Iterator[Entry], kept: Mapping[int, int] | None = None
     ) -> int:
-        """Insert entries; their item ids are ``kept``'s (by record id) or new ones. Each
-        table's rows go in one statement, their ids reserved first."""
+        """Insert entries; their item ids are ``kept``'s (by record id) or new ones."""
         written = 0
-        type_ = resource.type
-        kept = kept or {}
         while batch := list(itertools.islice(entries, BATCH)):
-            fresh = iter(
-                self._reserve(self.tables.item, sum(e.record_id not in kept for e in batch))
-            )
-            item_ids = [kept[e.record_id] if e.record_id in kept else next(fresh) for e in batch]
-            self._insert(
-                self.tables.item,
-                ITEM_COLUMNS,
-                [
-                    (i, type_, e.record_id, e.title, e.owner_id, e.organization_id)
-                    for e, i in zip(batch, item_ids, strict=True)
-                ],
-            )
-            values: dict[str, list[tuple[Any, ...]]] = {t: [] for t in self.tables.values}
-            for e, item_id in zip(batch, item_ids, strict=True):
-                owner, organization = e.owner_id, e.organization_id
-                for field_type, field, value in e.values:
-                    values[field_type].append((item_id, field, value, type_, owner, organization))
-            texts = values.pop("text")
-            for field_type, rows in values.items():
-                self._insert(self.tables.values[field_type], VALUE_COLUMNS, rows)
-            text_table = self.tables.values["text"]
-            text_ids = self._reserve(text_table, len(texts))
-            self._insert(
-                text_table,
-                ("id", *VALUE_COLUMNS),
-                [(i, *row) for i, row in zip(text_ids, texts, strict=True)],
-            )
-            self.engine.put(
-                self.connection,
-                [(i, e.all_text) for e, i in zip(batch, item_ids, strict=True)],
-                [(i, row[0], row[1], row[2]) for i, row in zip(text_ids, texts, strict=True)],
-            )
+            self._write_batch([(resource.type, e) for e in batch], kept or {})
             written += len(batch)
         return written
 
-    def _reserve(self, table: sa.Table, count: int) -> list[int]:
-        """``count`` new ids of an index table (its ids are generated integers)."""
-        if not count:
-            return []
-        ids = reserve_ids(self.connection, table, count)
-        assert ids is not None
-        return ids
+    def _write_batch(self, batch: list[tuple[str, Entry]], kept: Mapping[int, int]) -> None:
+        """Entries of some types (``kept`` by record id: of one type); each table's rows in one
+        statement, the new item and text ids reserved first (in one statement)."""
+        item_table, text_table = self.tables.item, self.tables.values["text"]
+        new_items = sum(e.record_id not in kept for _, e in batch)
+        new_texts = sum(field_type == "text" for _, e in batch for field_type, _, _ in e.values)
+        reserved = reserve_many(self.connection, [(item_table, new_items), (text_table, new_texts)])
+        fresh_items, fresh_texts = (iter(ids or ()) for ids in reserved)
+        item_ids = [
+            kept[e.record_id] if e.record_id in kept else next(fresh_items) for _, e in batch
+        ]
+        self._insert(
+            item_table,
+            ITEM_COLUMNS,
+            [
+                (i, type_, e.record_id, e.title, e.owner_id, e.organization_id)
+                for (type_, e), i in zip(batch, item_ids, strict=True)
+            ],
+        )
+        values: dict[str, list[tuple[Any, ...]]] = {t: [] for t in self.tables.values}
+        for (type_, e), item_id in zip(batch, item_ids, strict=True):
+            owner, organization = e.owner_id, e.organization_id
+            for field_type, field, value in e.values:
+                row: tuple[Any, ...] = (item_id, field, value, type_, owner, organization)
+                if field_type == "text":
+                    row = (next(fresh_texts), *row)
+                values[field_type].append(row)
+        texts = values.pop("text")
+        for field_type, rows in values.items():
+            self._insert(self.tables.values[field_type], VALUE_COLUMNS, rows)
+        self._insert(text_table, ("id", *VALUE_COLUMNS), texts)
+        self.engine.put(
+            self.connection,
+            [(i, e.all_text) for (_, e), i in zip(batch, item_ids, strict=True)],
+            [(row[0], row[1], row[2], row[3]) for row in texts],
+        )
 
     def _insert(
         self, table: sa.Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]

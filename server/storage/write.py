@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from server.metadata.model import Registry, Relationship, Resource
-from server.storage.dialect import reserve_ids
+from server.storage.dialect import reserve_many
 from server.storage.errors import StillReferenced
 from server.storage.load import chunks
 from server.storage.search_index import Indexer
@@ -94,31 +94,53 @@ class Writer:
         return id_
 
     def insert_many(self, resource: Resource, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
-        """Insert records at once (rows of the same columns go in one statement, generated ids
-        reserved first); their index entries are written together. The ids, in the order of
-        ``rows``. Within the writers' turn (:func:`server.storage.dialect.begin_write`)."""
-        if len(rows) == 1:
-            return [self.insert(resource, rows[0])]
-        table = self.table(resource)
-        ids: list[Any] = [None] * len(rows)
-        groups: dict[tuple[str, ...], list[int]] = {}
-        for n, row in enumerate(rows):
-            groups.setdefault(tuple(row), []).append(n)
-        for columns, members in groups.items():
-            params = [rows[n] for n in members]
-            reserved = None if "id" in columns else reserve_ids(self.connection, table, len(params))
-            if reserved is not None:
-                params = [{**row, "id": id_} for row, id_ in zip(params, reserved, strict=True)]
-            if "id" in columns or reserved is not None:
-                self.connection.execute(table.insert(), params)
-                found = [row["id"] for row in params]
-            else:
-                statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
-                found = list(self.connection.scalars(statement, params))
-            for n, id_ in zip(members, found, strict=True):
-                ids[n] = id_
-        self.index.add(resource, [{**row, "id": id_} for row, id_ in zip(rows, ids, strict=True)])
-        return ids
+        """Insert records at once (see :meth:`insert_all`); their ids, in the order of ``rows``."""
+        return self.insert_all([(resource, rows)])[0]
+
+    def insert_all(
+        self, groups: Sequence[tuple[Resource, Sequence[Mapping[str, Any]]]]
+    ) -> list[list[Any]]:
+        """Insert records of several types (one group per type) at once: rows of the same
+        columns go in one statement, generated ids reserved first (every table's in one
+        statement), and the index entries of all of them are written together. The ids of each
+        group, in the order of its rows. Within the writers' turn
+        (:func:`server.storage.dialect.begin_write`)."""
+        if sum(len(rows) for _, rows in groups) == 1:  # one record: the database's own id
+            return [[self.insert(resource, row) for row in rows] for resource, rows in groups]
+        shapes = [_shapes(rows) for _, rows in groups]
+        counts = [sum(len(m) for c, m in shape.items() if "id" not in c) for shape in shapes]
+        reserved = reserve_many(
+            self.connection,
+            [
+                (self.table(resource), count)
+                for (resource, _), count in zip(groups, counts, strict=True)
+            ],
+        )
+        found: list[list[Any]] = []
+        for (resource, rows), shape, taken in zip(groups, shapes, reserved, strict=True):
+            table = self.table(resource)
+            fresh = iter(taken or ())
+            ids: list[Any] = [None] * len(rows)
+            for columns, members in shape.items():
+                params = [rows[n] for n in members]
+                if "id" not in columns and taken is not None:
+                    params = [{**row, "id": next(fresh)} for row in params]
+                if "id" in columns or taken is not None:
+                    self.connection.execute(table.insert(), params)
+                    got = [row["id"] for row in params]
+                else:  # ids the database makes otherwise: returned (row by row, in order)
+                    statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+                    got = list(self.connection.scalars(statement, params))
+                for n, id_ in zip(members, got, strict=True):
+                    ids[n] = id_
+            found.append(ids)
+        self.index.add_all(
+            [
+                (resource, [{**row, "id": id_} for row, id_ in zip(rows, ids, strict=True)])
+                for (resource, rows), ids in zip(groups, found, strict=True)
+            ]
+        )
+        return found
 
     def update(self, resource: Resource, id_: Any, values: Mapping[str, Any]) -> None:
         if values:
@@ -215,3 +237,11 @@ class Writer:
 def _existing(table: sa.Table) -> sa.Select[Any]:
     """Which of some ids a table holds (built once per table: every write asks)."""
     return sa.select(table.c.id).where(table.c.id.in_(sa.bindparam("ids", expanding=True)))
+
+
+def _shapes(rows: Sequence[Mapping[str, Any]]) -> dict[tuple[str, ...], list[int]]:
+    """The rows' positions by their columns (rows of the same columns go in one statement)."""
+    shapes: dict[tuple[str, ...], list[int]] = {}
+    for n, row in enumerate(rows):
+        shapes.setdefault(tuple(row), []).append(n)
+    return shapes

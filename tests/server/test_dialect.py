@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from server.storage.dialect import listed, ordered, unique_violation_columns
+from server.storage.dialect import listed, ordered, reserve_many, unique_violation_columns
 
 TABLE = sa.Table(
     "t",
@@ -91,3 +91,24 @@ class _PgUnique(Exception):
 def test_unique_violations_name_their_columns(orig: Exception, columns: list[str] | None) -> None:
     error = sa.exc.IntegrityError("INSERT …", {}, orig)
     assert unique_violation_columns(error) == columns
+
+
+def test_ids_of_several_tables_are_reserved_at_once_after_the_largest_ever_given() -> None:
+    """SQLite: the next ids follow ``AUTOINCREMENT``'s counter (a deleted last id is not given
+    again); a table whose ids are not generated integers gets None, a count of 0 no ids."""
+    metadata = sa.MetaData()
+    one, two, three = (
+        sa.Table(
+            name, metadata, sa.Column("id", sa.Integer, primary_key=True), sqlite_autoincrement=True
+        )
+        for name in ("one", "two", "three")
+    )
+    named = sa.Table("named", metadata, sa.Column("id", sa.String(9), primary_key=True))
+    engine = sa.create_engine("sqlite://")
+    metadata.create_all(engine)
+    with engine.begin() as connection:
+        connection.execute(one.insert(), [{"id": 1}, {"id": 2}, {"id": 3}])
+        connection.execute(one.delete().where(one.c.id == 3))
+        connection.execute(two.insert(), [{"id": 7}])
+        reserved = reserve_many(connection, [(one, 2), (two, 3), (named, 1), (three, 0)])
+    assert reserved == [[4, 5], [8, 9, 10], None, []]
