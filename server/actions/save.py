@@ -26,6 +26,7 @@ the Batch API calls it once per item.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -391,6 +392,7 @@ class _Step:
     doc: int = 0  # which document of save_many
     data: ResourceInput | None = None
     id: Any | None = None  # the stored id once written
+    known: ResourceInput | None = None  # ``data`` without references to this request's objects
 
     @property
     def creating(self) -> bool:
@@ -529,7 +531,7 @@ def _storage_errors(
     type's related ids of all the steps looked up at once), taken unique values (among the
     records of the same scope, say the organization)."""
     registry = ctx.backend.registry
-    known = [_known(step.data) for step in steps if step.data is not None]
+    known = [_known_of(step) for step in steps if step.data is not None]
     wanted: dict[str, set[Any]] = {}
     for step, data in zip(steps, known, strict=True):
         for name, value in data.relationships.items():
@@ -549,7 +551,8 @@ def _storage_errors(
             error = related_problem(ids, *related[rel.target], pointer)
             if error is not None:
                 found.append(error)
-        for name, value in data.attributes.items():
+        for name in _unique_names(resource):
+            value = data.attributes.get(name)
             rule = resource.attribute[name].unique_rule
             if rule is None or value is None:
                 continue
@@ -561,6 +564,12 @@ def _storage_errors(
         if found:
             errors.setdefault(step.doc, []).extend(e for f in found for e in f.objects())
     return errors
+
+
+@functools.cache
+def _unique_names(resource: Resource) -> tuple[str, ...]:
+    """The attributes with a unique value (few; every write checks them)."""
+    return tuple(a.name for a in resource.attributes if a.unique_rule is not None)
 
 
 def _ids(many: bool, value: Any) -> list[Any]:
@@ -606,6 +615,14 @@ def _write_links(writer: Writer, resource: Resource, id_: Any, data: ResourceInp
             writer.link(resource, rel, id_, value, "replace")
 
 
+def _known_of(step: _Step) -> ResourceInput:
+    """:func:`_known` of a step's input (worked out once: checks and writes both read it)."""
+    if step.known is None:
+        assert step.data is not None
+        step.known = _known(step.data)
+    return step.known
+
+
 def _known(data: ResourceInput) -> ResourceInput:
     """The input without references to objects of this request (they are not stored yet)."""
     relationships: dict[str, Any] = {}
@@ -647,7 +664,7 @@ def _write(ctx: Context, loader: Loader, writer: Writer, steps: list[_Step]) -> 
         rows = []
         for step in members:
             assert step.data is not None
-            values = _columns(resource, _known(step.data), creating=True, stamp=stamp)
+            values = _columns(resource, _known_of(step), creating=True, stamp=stamp)
             if step.data.id is not None:
                 values["id"] = step.data.id
             rows.append(values)

@@ -8,7 +8,9 @@ with a space); every ``text`` field also goes into ``allText``, the field simple
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass
+from functools import cached_property
 
 TYPES = ("text", "integer", "decimal", "datetime")
 ALL_TEXT = "allText"
@@ -36,3 +38,19 @@ class Search:
 
     def field(self, name: str) -> SearchField | None:
         return next((f for f in self.fields if f.name == name), None)
+
+    @cached_property  # (read for every record the index writes)
+    def fields_read(self) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+        """Each field's (type, name, source)."""
+        return tuple((f.type, f.name, f.source) for f in self.fields)
+
+    @cached_property
+    def title_parts(self) -> tuple[tuple[str, str | None], ...] | None:
+        """The title template as (literal text, source name or None) pairs; None when it uses
+        more than plain names (a format spec, a conversion, an attribute)."""
+        parts = []
+        for literal, name, spec, conversion in string.Formatter().parse(self.title):
+            if spec or conversion or (name and not name.isidentifier()):
+                return None
+            parts.append((literal, name or None))
+        return tuple(parts)

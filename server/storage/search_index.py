@@ -108,22 +108,35 @@ def entry(resource: Resource, search: Search, row: Mapping[str, Any]) -> Entry:
     """The index entry of a record, from its wire values by source name (``id`` included)."""
     values: list[tuple[str, str, Any]] = []
     texts: list[str] = []
-    for field in search.fields:
-        source = field.source
+    get = row.get
+    for type_, name, source in search.fields_read:
         if len(source) == 1:  # (most fields: no list to join)
-            raw = row.get(source[0])
-            value = None if raw is None or raw == "" else _one(field.type, raw)
+            raw = get(source[0])
+            if raw is None or raw == "":
+                continue
+            value = str(raw) if type_ == "text" else _one(type_, raw)
         else:
-            value = _value(field.type, [row.get(name) for name in source])
+            value = _value(type_, [get(name) for name in source])
         if value is None:
             continue
-        values.append((field.type, field.name, value))
-        if field.type == "text":
+        values.append((type_, name, value))
+        if type_ == "text":
             texts.append(value)
-    names = {name: "" if v is None else v for name, v in row.items()}
-    title = " ".join(search.title.format_map(names).split()) or str(row["id"])
-    owner, organization = (row.get(name) for name in OWNERSHIP)
+    title = " ".join(_title(search, row).split()) or str(row["id"])
+    owner, organization = (get(name) for name in OWNERSHIP)
     return Entry(int(row["id"]), title, " ".join(texts), tuple(values), owner, organization)
+
+
+def _title(search: Search, row: Mapping[str, Any]) -> str:
+    """The title template filled with the row's values (no value: empty)."""
+    parts = search.title_parts
+    if parts is None:  # (a template with more than names: as ``format`` does it)
+        return search.title.format_map({k: "" if v is None else v for k, v in row.items()})
+    text = ""
+    for literal, name in parts:
+        value = row.get(name) if name else None
+        text += literal if value is None else literal + format(value)
+    return text
 
 
 def _among(column: sa.ColumnElement[Any], values: Sequence[Any]) -> sa.ColumnElement[bool]:
