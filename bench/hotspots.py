@@ -144,7 +144,8 @@ def record(
     if py_spy is None:
         raise BenchError("py-spy is not installed: .venv/bin/pip install py-spy")
     database = cached_database(scale)
-    with running("ours", ours_args(database, scale), 0) as server:
+    # the reply cache off: the read path itself is what is sampled
+    with running("ours", ours_args(database, scale, reply_cache=False), 0) as server:
         run_wrk(server.url + scenario.target, Load(1, scenario.connections or 8, 1, 1))
         wrk = subprocess.Popen(
             pinned(

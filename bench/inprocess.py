@@ -82,7 +82,11 @@ async def lifespan(app: Any) -> tuple[asyncio.Queue[Any], asyncio.Task[None]]:
 
 async def measure(args: argparse.Namespace) -> None:
     database = args.database or f"sqlite:///{cached_database(50)}"
-    app = create_app(Settings(database_url=database, scale=50, auth=False, queue_workers=0))
+    # the reply cache off: each request runs its statements and rendering, the work measured here
+    settings = Settings(
+        database_url=database, scale=50, auth=False, queue_workers=0, reply_cache=False
+    )
+    app = create_app(settings)
     inbox, task = await lifespan(app)
     try:
         keys = [args.profile] if args.profile else args.scenarios
