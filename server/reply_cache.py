@@ -23,7 +23,8 @@ from starlette.types import Scope
 
 from server.actions.context import Reply
 
-MAX_BYTES = 32 * 1024 * 1024  # bodies kept
+MAX_BYTES = 32 * 1024 * 1024  # bodies and keys kept
+KEY_OVERHEAD = 512  # bytes of a kept answer besides its strings: tuples, the caller, a dict slot
 
 # what a read answers from the request and the database alone (not the Batch API's operations,
 # whose elapsed time and status move without a write of the request's own)
@@ -43,12 +44,14 @@ CACHEABLE = frozenset(
 
 
 class ReplyCache:
-    """Bodies of 200 answers by request and principal, each with the data version it is of."""
+    """Bodies of 200 answers by request and principal, each with the data version it is of.
+    What is counted against ``max_bytes``: each body, and each key's strings (headers, query
+    string, request body) with :data:`KEY_OVERHEAD`."""
 
     def __init__(self, max_bytes: int = MAX_BYTES) -> None:
         self.max_bytes = max_bytes
-        # key -> (data version, body, headers, whether the body is JSON:API)
-        self._replies: dict[Hashable, tuple[Hashable, bytes, dict[str, str], bool]] = {}
+        # key -> (data version, body, headers, whether the body is JSON:API, bytes counted)
+        self._replies: dict[Hashable, tuple[Hashable, bytes, dict[str, str], bool, int]] = {}
         self._bytes = 0
 
     def __len__(self) -> int:
@@ -66,12 +69,13 @@ class ReplyCache:
         if reply.status != 200 or reply.stream is not None or reply.empty:
             return reply
         body = orjson.dumps(reply.document)
+        weight = len(body) + key_weight(key)
         old = self._replies.get(key)
-        self._bytes += len(body) - (len(old[1]) if old else 0)
+        self._bytes += weight - (old[4] if old else 0)
         if self._bytes > self.max_bytes:
             self._replies.clear()
-            self._bytes = len(body)
-        self._replies[key] = (version, body, dict(reply.headers), json_api)
+            self._bytes = weight
+        self._replies[key] = (version, body, dict(reply.headers), json_api, weight)
         return Reply(200, orjson.Fragment(body), reply.headers)
 
 
@@ -89,3 +93,15 @@ def request_key(scope: Scope, method: str, principal: Hashable, body: bytes) -> 
         principal,
         body,
     )
+
+
+def key_weight(key: Hashable) -> int:
+    """About the bytes a key holds: its strings (a :func:`request_key`'s headers among them)."""
+    parts = key if isinstance(key, tuple) else (key,)
+    weight = KEY_OVERHEAD
+    for part in parts:
+        if isinstance(part, (bytes, str)):
+            weight += len(part)
+        elif isinstance(part, tuple):
+            weight += sum(len(name) + len(value) for name, value in part)
+    return weight

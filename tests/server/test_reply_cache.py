@@ -17,12 +17,13 @@ import sqlalchemy as sa
 
 from server import endpoint
 from server.actions.context import Reply
-from server.reply_cache import ReplyCache
+from server.reply_cache import KEY_OVERHEAD, ReplyCache, request_key
 from tests.auth.acl_support import ADMIN, REP, call, header_user_server
 from tests.live_server import JSON_API, LiveServer
 from tests.postgres import NewDatabase
 
 ACCOUNT = "/accounts/1"
+SCOPE = {"path": "/api/x", "query_string": b"", "headers": (), "scheme": "http"}
 
 
 @pytest.fixture(scope="module")
@@ -176,9 +177,19 @@ def test_only_whole_answers_of_200_are_kept(reply: Reply) -> None:
 
 
 def test_memory_is_bounded() -> None:
-    cache = ReplyCache(max_bytes=100)
+    cache = ReplyCache(max_bytes=KEY_OVERHEAD * 2 + 100)
     for n in range(10):
         cache.put(n, 1, Reply(200, {"data": "x" * 30}), True)
     assert 0 < len(cache) <= 2
     cache.put(9, 2, Reply(200, {"data": "y" * 30}), True)  # a new version replaces the old
     assert cache.get(9, 2) is not None
+
+
+def test_keys_count_against_the_bound() -> None:
+    """Many small answers to requests with large headers (cookies, say) stay bounded too."""
+    cache = ReplyCache(max_bytes=64 * 1024)
+    cookie = ((b"cookie", b"c" * 4000),)
+    for n in range(100):
+        key = request_key(SCOPE | {"path": f"/api/x/{n}", "headers": cookie}, "GET", None, b"")
+        cache.put(key, 1, Reply(200, {}), True)
+    assert len(cache) <= 64 * 1024 // 4000
