@@ -378,6 +378,9 @@ def _extra_fields(
 ) -> ApiError | None:
     """Unknown and output-only fields, in request order; ignored ones (server-managed timestamps,
     Oro's unmapped "read-only" fields) are dropped later, without a word."""
+    accepted_attributes, accepted_relationships = _accepted(resource)
+    if attributes.keys() <= accepted_attributes and relationships.keys() <= accepted_relationships:
+        return None  # (the usual case, told at once)
     names = [name for name in attributes if _is_extra_attribute(resource, name)]
     names += [name for name in relationships if _is_extra_relationship(resource, name)]
     if not names:
@@ -385,6 +388,17 @@ def _extra_fields(
     listed = ", ".join(f'"{name}"' for name in names)
     detail = f"This form should not contain extra fields: {listed}."
     return ExtraFieldsConstraint(detail)
+
+
+@functools.cache
+def _accepted(resource: Resource) -> tuple[frozenset[str], frozenset[str]]:
+    """The attribute and relationship names a write accepts (the others are extra fields)."""
+    return (
+        frozenset(a.name for a in resource.attributes if not _is_extra_attribute(resource, a.name)),
+        frozenset(
+            r.name for r in resource.relationships if not _is_extra_relationship(resource, r.name)
+        ),
+    )
 
 
 def _is_extra_attribute(resource: Resource, name: str) -> bool:
@@ -495,12 +509,14 @@ def _submit_relationships(
             if value is not None and value != []:
                 values[name] = value
         if not problems and relationship.required:
-            problems = _rule_errors(_NOT_BLANK, value, prefix + token)
+            violation = _NOT_BLANK.check(value)  # (the pointer made only for an error)
+            if violation is not None:
+                problems = _rule_errors((_NOT_BLANK,), value, prefix + token)
         errors += problems
     return values, pointers, errors
 
 
-_NOT_BLANK = (NotBlank(),)
+_NOT_BLANK = NotBlank()
 
 
 @functools.cache
