@@ -28,6 +28,8 @@ from server.auth.acl import Access
 from server.auth.authenticate import Credentials, authenticate
 from server.auth.feature import ensure_api_enabled
 from server.auth.principal import Principal
+from server.auth.storefront import ensure_storefront_enabled
+from server.auth.tokens import BACKOFFICE
 from server.batch import actions as batch
 from server.batch.routes import BatchTarget, batch_target
 from server.jsonapi.errors import (
@@ -79,8 +81,16 @@ def _arguments(target: Target | BatchTarget) -> tuple[Any, ...]:
 
 
 def _target(backend: Backend, path: str, method: str, api_url: str) -> Target | BatchTarget:
-    """What the path names: a Batch API type's URL, or a resource's."""
-    return batch_target(path) or resolve(backend.registry, path, method, api_url + path)
+    """What the path names: a Batch API type's URL (the back-office's), or a resource's."""
+    batched = batch_target(path) if backend.api == BACKOFFICE else None
+    return batched or resolve(backend.registry, path, method, api_url + path)
+
+
+def _searching(backend: Backend, path: str) -> bool:
+    """Whether the path is one of the back-office's search resources (none on the storefront)."""
+    return backend.api == BACKOFFICE and (
+        legacy_search_action(path) is not None or search_action(path) is not None
+    )
 
 
 def route(
@@ -88,26 +98,27 @@ def route(
 ) -> tuple[str, tuple[Any, ...], bool]:
     """The action a path and method name, its arguments, and whether it speaks JSON:API (Oro's
     old REST search answers plain JSON); 404 or 405 as Oro answers."""
+    if not _searching(backend, path):
+        target = _target(backend, path, method, api_url)
+        action = target.actions().get(method)
+        if action is None:
+            raise MethodNotAllowed(target.allow())
+        return action, _arguments(target), True
     legacy = legacy_search_action(path)
     if legacy is not None:
         if method != "GET":
             raise MethodNotAllowed(["GET"])
         return legacy, (), False
     searching = search_action(path)  # JSON:API resources without a table of their own
-    if searching is not None:
-        if method != "GET":
-            raise MethodNotAllowed(["OPTIONS", "GET"])
-        return searching[0], searching[1], True
-    target = _target(backend, path, method, api_url)
-    action = target.actions().get(method)
-    if action is None:
-        raise MethodNotAllowed(target.allow())
-    return action, _arguments(target), True
+    assert searching is not None
+    if method != "GET":
+        raise MethodNotAllowed(["OPTIONS", "GET"])
+    return searching[0], searching[1], True
 
 
 def allowed(backend: Backend, path: str, method: str, api_url: str) -> list[str]:
     """The methods a path allows (an OPTIONS answer's ``Allow``)."""
-    if legacy_search_action(path) is not None or search_action(path) is not None:
+    if _searching(backend, path):
         return ["OPTIONS", "GET"]
     return _target(backend, path, method, api_url).allow()
 
@@ -173,9 +184,15 @@ async def read_body(receive: Receive, headers: dict[str, str], limit: int) -> by
 
 
 class ApiEndpoint:
-    def __init__(self, settings: Settings) -> None:
+    """One API's endpoint: the back-office's (``app.state.backend``) or, with ``prefix`` and
+    ``state_name``, the storefront's (``app.state.storefront``)."""
+
+    def __init__(
+        self, settings: Settings, *, prefix: str | None = None, state_name: str = "backend"
+    ) -> None:
         self.settings = settings
-        self.prefix = settings.api_prefix
+        self.prefix = settings.api_prefix if prefix is None else prefix
+        self.state_name = state_name
         self.debug = settings.debug
         self.replies = ReplyCache() if settings.reply_cache else None
 
@@ -189,7 +206,7 @@ class ApiEndpoint:
     async def handle(
         self, scope: Scope, receive: Receive, headers: dict[str, str]
     ) -> tuple[Reply, bool]:
-        backend: Backend = scope["app"].state.backend
+        backend: Backend = getattr(scope["app"].state, self.state_name)
         api_url = api_root(scope, headers, self.prefix, self.settings.public_url)
         path = scope["path"][len(scope.get("root_path", "")) + len(self.prefix) :]
         method = scope["method"]
@@ -211,7 +228,10 @@ class ApiEndpoint:
                 )
                 return Reply(200, None, options | (preflight or {}), empty=True), True
             principal, body = await self.authenticated(backend, receive, method, headers)
-            ensure_api_enabled(
+            ensure_enabled = (
+                ensure_api_enabled if backend.api == BACKOFFICE else ensure_storefront_enabled
+            )
+            ensure_enabled(
                 backend.engine, backend.schema, principal.organization_id, backend.feature_cache
             )
             replies, key, version = self.replies, None, None

@@ -7,12 +7,22 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 DEFAULT_DATABASE = "sqlite:///var/oro-sandbox.db"
+ORO_BACKOFFICE_PREFIX = "/admin/api"  # OroCommerce's back-office API (web_backend_prefix)
 
 
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE
-    api_prefix: str = "/api"
+    api_prefix: str = "/api"  # the back-office API
+    storefront_prefix: str = "/storefront/api"  # the storefront API (OroCommerce's buyer side)
+    # what visitors (guest tokens) may read: Oro's "Guest Storefront API" resource list
+    storefront_guest_resources: tuple[str, ...] = (
+        "localizations",
+        "currencies",
+        "countries",
+        "regions",
+        "products",
+    )
     debug: bool = False
     scale: int = 1  # seed size multiplier: 2,000 orders per unit
     reset: bool = False  # drop and re-seed the database at start-up
@@ -57,9 +67,16 @@ class Settings:
     queue_url: str = ""
     queue_workers: int = 1  # worker threads started with the API server; 0: `oro-sandbox worker`
 
+    def oro_layout(self) -> Settings:
+        """The prefixes where OroCommerce has them: the storefront at ``/api``, the back-office
+        at ``/admin/api`` (``--oro-layout``, ``ORO_SANDBOX_LAYOUT=oro``)."""
+        return replace(self, api_prefix=ORO_BACKOFFICE_PREFIX, storefront_prefix="/api")
+
     def problems(self) -> list[str]:
         """What makes these settings unsafe to serve with (refused at start)."""
         found = []
+        if self.api_prefix == self.storefront_prefix:
+            found.append("the back-office and the storefront API cannot share one prefix")
         if "*" in self.cors_origins and self.cors_allow_credentials:
             found.append(
                 "--cors-origin '*' cannot be combined with --cors-allow-credentials: any web page"
@@ -75,6 +92,8 @@ class Settings:
             values["database_url"] = environ["ORO_SANDBOX_DATABASE"]
         if "ORO_SANDBOX_API_PREFIX" in environ:
             values["api_prefix"] = "/" + environ["ORO_SANDBOX_API_PREFIX"].strip("/")
+        if "ORO_SANDBOX_STOREFRONT_PREFIX" in environ:
+            values["storefront_prefix"] = "/" + environ["ORO_SANDBOX_STOREFRONT_PREFIX"].strip("/")
         if "ORO_SANDBOX_DEBUG" in environ:
             values["debug"] = environ["ORO_SANDBOX_DEBUG"].lower() in ("1", "true", "yes", "on")
         if "ORO_SANDBOX_SCALE" in environ:
@@ -101,7 +120,10 @@ class Settings:
             values["queue_url"] = environ["ORO_SANDBOX_QUEUE"]
         if "ORO_SANDBOX_QUEUE_WORKERS" in environ:
             values["queue_workers"] = int(environ["ORO_SANDBOX_QUEUE_WORKERS"])
-        return cls(**values)
+        settings = cls(**values)
+        if environ.get("ORO_SANDBOX_LAYOUT", "").lower() == "oro":
+            settings = settings.oro_layout()
+        return settings
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)

@@ -45,11 +45,20 @@ class Backend:
     queue: OperationQueue | None = None  # the Batch API's task queue
     rendered: RenderedObjects = field(default_factory=RenderedObjects)  # reads' resource objects
     queries: dict[Any, Query] = field(default_factory=dict)  # parsed query strings (common.py)
+    api: str = "backoffice"  # or "storefront": which API this backend serves
+    prefix: str = "/api"  # where it is served
 
     @functools.cached_property
     def reads(self) -> ReadConnections:
-        """Connections for reads, one kept per thread (``server.storage.reads``)."""
+        """Connections for reads, one kept per thread (``server.storage.reads``); the
+        storefront's backend is given the back-office's (one set per engine)."""
         return ReadConnections(self.engine)
+
+    def sharing_reads(self, other: Backend) -> Backend:
+        """This backend reading through ``other``'s connections (the same engine)."""
+        assert other.engine is self.engine
+        self.__dict__["reads"] = other.reads  # what cached_property would have stored
+        return self
 
 
 @dataclass

@@ -199,10 +199,12 @@ def build_site(
     auth: bool = True,
     view: tuple[str, str] = ("rest_json_api", "JSON:API"),
     sandbox_url: str = "",
+    api: str = "backoffice",
 ) -> Site:
-    """Everything the page shows, for every resource of ``registry``."""
+    """Everything the page shows, for every resource of ``registry`` (of the back-office or
+    the storefront ``api``)."""
     root = routes.api_root(prefix)
-    document = build_openapi(registry, prefix=root)
+    document = build_openapi(registry, prefix=root, api=api)
     info = document["info"]
     return Site(
         title=info["title"],

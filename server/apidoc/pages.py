@@ -35,6 +35,7 @@ class ApiDoc:
         default_page_size: int,
         auth: bool,
         sandbox_url: str = "",
+        api: str = "backoffice",
     ) -> None:
         self._build: Callable[[], Site] = lambda: build_site(
             registry,
@@ -43,6 +44,7 @@ class ApiDoc:
             auth=auth,
             view=(DEFAULT_VIEW, VIEWS[DEFAULT_VIEW]),
             sandbox_url=sandbox_url,
+            api=api,
         )
         self._site: Site | None = None
         self._pages: dict[tuple[str, int], str] = {}  # by (type or "" for all, depth)

@@ -18,6 +18,11 @@ class Principal:
     role_ids: frozenset[int] = field(default_factory=frozenset)
     client_id: str | None = None  # the OAuth application, when authenticated by a token
     method: str = "none"  # "oauth" | "wsse" | "session" | "none" (authentication switched off)
+    # the storefront: the caller is a customer user (``user_id``; ``business_unit_id`` and
+    # ``business_unit_ids`` hold their customer, as the access rules judge it) or a visitor
+    # (``user_id`` 0, no customer), on the organization's website
+    api: str = "backoffice"
+    visitor: bool = False
 
     def default_of(self, kind: str) -> int:
         """The default owner of a record: ``"user"``, ``"business_unit"`` or ``"organization"``."""

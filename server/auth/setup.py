@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import sqlalchemy as sa
 
 from server.auth.acl import Acl
@@ -10,12 +12,20 @@ from server.auth.bearer import BearerAuthenticator
 from server.auth.keys import load_or_create_keys
 from server.auth.principal import load_principal
 from server.auth.session import SessionAuthenticator
+from server.auth.storefront import (
+    StorefrontBearer,
+    customer_principal,
+    find_customer_user,
+    storefront_acl,
+)
 from server.auth.wsse import WsseAuthenticator
+from server.metadata.model import Registry
 from server.settings import Settings
 from server.storage.dialect import read_engine
 from server.storage.tables import Schema
 
 ADMIN_USER_ID = 1
+CUSTOMER_ADMIN_ID = 1  # the administrator of customer 1: whom --no-auth acts as on the storefront
 
 
 def build_security(
@@ -35,3 +45,18 @@ def build_security(
         WsseAuthenticator(engine, schema, settings),
         SessionAuthenticator(engine, schema, settings, keys),  # last: it needs X-CSRF-Header
     )
+
+
+def build_storefront_security(
+    engine: sa.Engine, schema: Schema, registry: Registry, settings: Settings
+) -> tuple[Acl | None, tuple[Authenticator, ...]]:
+    """The storefront's roles and its one authenticator (its bearer tokens); with
+    authentication off, every request acts as the administrator of customer 1."""
+    if not settings.auth:
+        with engine.connect() as connection:
+            login = find_customer_user(connection, schema, CUSTOMER_ADMIN_ID)
+        assert login is not None, "the demo customer administrator is missing"
+        return None, (OpenAccess(customer_principal(login)),)
+    acl = storefront_acl(registry, settings.storefront_guest_resources)
+    keys = load_or_create_keys(engine, schema)
+    return acl, (StorefrontBearer(read_engine(engine), schema, keys, time.time),)

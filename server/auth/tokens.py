@@ -20,6 +20,8 @@ from server.auth.keys import Keys
 __all__ = [
     "BACKOFFICE",
     "ISSUER",
+    "STOREFRONT",
+    "VISITOR_SUBJECT",
     "AccessClaims",
     "InvalidToken",
     "hash_secret",
@@ -30,6 +32,8 @@ __all__ = [
 
 ISSUER = "oro-api-sandbox"
 BACKOFFICE = "backoffice"  # the audience of back-office API tokens
+STOREFRONT = "storefront"  # the audience of storefront API tokens (customer users, visitors)
+VISITOR_SUBJECT = 0  # ``sub`` of a visitor's token: no customer user
 ALGORITHM = "RS256"
 CLOCK_LEEWAY = 60  # seconds an ``iat`` may lie ahead of this clock
 REQUIRED_CLAIMS = ["iss", "aud", "sub", "client_id", "jti", "iat", "exp", "org"]

@@ -128,6 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
         " administrator (for quick experiments; default: ORO_SANDBOX_AUTH, on)",
     )
     serve.add_argument(
+        "--oro-layout",
+        action="store_true",
+        help="serve the APIs where OroCommerce has them: the storefront API at /api, the"
+        " back-office API at /admin/api (default: ORO_SANDBOX_LAYOUT; /api and /storefront/api)",
+    )
+    serve.add_argument(
         "--no-reply-cache",
         action="store_true",
         help="run every read, also one whose answer is kept for data that has not changed since"
@@ -355,4 +361,5 @@ def settings_from(args: argparse.Namespace, environ: Mapping[str, str]) -> Setti
     ):
         if getattr(args, name, None) is not None:
             changes["queue_url" if name == "queue" else name] = getattr(args, name)
-    return settings.with_(**changes)
+    settings = settings.with_(**changes)
+    return settings.oro_layout() if getattr(args, "oro_layout", False) else settings

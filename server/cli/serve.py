@@ -40,10 +40,12 @@ def base_url(host: str, port: int) -> str:
 
 def banner(url: str, settings: Settings) -> str:
     api = url + settings.api_prefix
+    storefront = url + settings.storefront_prefix
     return (
         f"Oro API Sandbox: {api}\n"
         f"OpenAPI document: {api}{OPENAPI_PATH}\n"
-        f"Database: {settings.database_url}"
+        f"Database: {settings.database_url}\n"
+        f"Storefront API: {storefront} (OpenAPI: {storefront}{OPENAPI_PATH})"
     )
 
 

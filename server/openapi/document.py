@@ -38,11 +38,48 @@ Where this server knowingly differs from Oro or decides what Oro leaves open:
 """
 
 
+STOREFRONT_DESCRIPTION = """\
+The storefront API of Oro's Web API sandbox: what a buyer (a customer user) and a visitor of
+an OroCommerce website reach, following JSON:API. This document is generated from the same
+resource metadata that drives the server.
+
+Sign in at `/oauth2-token` with a storefront application (`sandbox-storefront`): the password
+grant with a customer user's email, or `guest`/`guest` for a visitor token. Back-office tokens
+are refused here (401), as storefront tokens are by the back-office API. A buyer sees their own
+records, a customer administrator their customer's; a visitor only the guest resources.
+
+Where this server knowingly differs from OroCommerce:
+- The storefront API is served at `/storefront/api/{type}` (OroCommerce: `/api`); the prefix is
+  a setting, and `--oro-layout` serves it at `/api` (the back-office API then at `/admin/api`).
+- A visitor reading a resource outside the guest list gets 403; a request without a token, 401.
+- The resources of this version are read-only.
+"""
+
+
 def package_version() -> str:
     try:
         return metadata.version("oro-api-sandbox")
     except metadata.PackageNotFoundError:
         return "0.0.0"
+
+
+def storefront_security_schemes() -> dict[str, Any]:
+    """The storefront's OAuth 2.0: the password grant (a customer user, or ``guest``/``guest``)."""
+    return {
+        "oauth2": {
+            "type": "oauth2",
+            "description": "Send the access token as `Authorization: Bearer <token>`. A"
+            " storefront application's password grant with a customer user's email, or"
+            " `guest`/`guest` for a visitor. Tokens last 3600 s.",
+            "flows": {
+                "password": {
+                    "tokenUrl": "/oauth2-token",
+                    "refreshUrl": "/oauth2-token",
+                    "scopes": {},
+                },
+            },
+        },
+    }
 
 
 def security_schemes(registry: Registry) -> dict[str, Any]:
@@ -101,12 +138,15 @@ def build_openapi(
     entities: Iterable[str] | None = None,
     prefix: str = "/api",
     version: str | None = None,
+    api: str = "backoffice",
 ) -> dict[str, Any]:
     """The OpenAPI 3.1 document of ``registry`` (restricted to ``entities`` when given).
 
     ``server_url`` is the scheme and host the paths hang from (paths already start with
     ``prefix``); without it there is no ``servers`` entry and clients use the document's own host.
+    ``api``: ``"backoffice"`` (with its search resources) or ``"storefront"``.
     """
+    storefront = api == "storefront"
     resources = select(registry, entities)
     components = Components(registry, resources)
     context = paths.Context(registry, components)
@@ -119,16 +159,16 @@ def build_openapi(
         all_paths |= batch.operation_paths(
             prefix, components, context.refs, paths.error_refs(paths.READ_ERRORS)
         )
-    if entities is None:  # the whole API: its search resources too
+    if entities is None and not storefront:  # the whole API: its search resources too
         all_paths |= search.search_paths(prefix, registry)
     components.errors()
     components.plain_errors()
     document: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {
-            "title": title,
+            "title": f"{title} (storefront)" if storefront else title,
             "version": version or package_version(),
-            "description": DESCRIPTION,
+            "description": STOREFRONT_DESCRIPTION if storefront else DESCRIPTION,
         },
     }
     if server_url:
@@ -138,7 +178,7 @@ def build_openapi(
         document["tags"].append(
             {"name": ASYNC_OPERATION.type, "description": ASYNC_OPERATION.description}
         )
-    if entities is None:
+    if entities is None and not storefront:
         document["tags"].append({"name": "search", "description": search.TAG})
     document["paths"] = all_paths
     document["components"] = {
@@ -147,7 +187,7 @@ def build_openapi(
         "responses": paths.error_responses(),
         "headers": paths.HEADERS,
     }
-    schemes = security_schemes(registry)
+    schemes = storefront_security_schemes() if storefront else security_schemes(registry)
     if schemes:
         document["components"]["securitySchemes"] = schemes
         document["security"] = [{name: []} for name in schemes]

@@ -26,6 +26,12 @@ from server.storage.tables import Schema
 
 Clause = sa.ColumnElement[bool]
 OWNED = ("organization", "business_unit", "user")  # ownerships judged by owner/organization
+# the storefront's (Oro's frontend ownership): a customer itself, a customer user itself, a
+# record of a customer (its ``customer``), a record of a customer user (its ``customerUser``).
+# Levels: USER is Oro's Basic (the caller's own records), BUSINESS_UNIT its Local (the caller's
+# customer's records), ORGANIZATION its Global; a storefront rule's ``user_id`` is the customer
+# user and its ``business_unit_ids`` hold the customer.
+FRONTEND = ("customer_self", "customer_user_self", "customer", "customer_user")
 
 
 def access_key(access: Rule | None) -> Hashable:
@@ -64,6 +70,8 @@ class AccessFilter:
         if ownership is None:  # shared by every organization
             return sa.true() if access.changes_shared else sa.false()
         organization = bind("acl_org")
+        if ownership in FRONTEND:
+            return self.frontend(resource, table, access)
         if ownership == "organization_self":
             return table.c.id == organization
         if ownership == "parent":
@@ -79,6 +87,28 @@ class AccessFilter:
             table.c[resource.relationship["owner"].column] if ownership != "organization" else None
         )
         return self.owned(resource, org_column, owner, access)
+
+    def frontend(self, resource: Resource, table: sa.FromClause, access: Rule) -> Clause:
+        """The records a storefront rule reaches (see :data:`FRONTEND`); a level above Local
+        reaches the customer's records too (Oro's Deep, the customer's subsidiaries, is not
+        modelled: no storefront role grants it)."""
+        ownership = resource.ownership
+        customers = listed("acl_bu", table.c.id.type)
+        user = bind("acl_user")
+        basic = access.level == Level.USER
+        if ownership == "customer_self":
+            return table.c.id.in_(customers)
+        if ownership == "customer_user":  # the customer user's customer decides beyond Basic
+            column = table.c[resource.relationship["customerUser"].column]
+            if basic:
+                return column == user
+            users = self.schema.tables["customerusers"].alias()
+            rel = self.registry["customerusers"].relationship["customer"]
+            return column.in_(sa.select(users.c.id).where(users.c[rel.column].in_(customers)))
+        customer = table.c[resource.relationship["customer"].column]
+        if ownership == "customer_user_self" and basic:
+            return table.c.id == user
+        return customer.in_(customers)
 
     def owned(
         self,

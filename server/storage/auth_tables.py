@@ -23,6 +23,8 @@ class AuthTables:
     config: sa.Table
     session: sa.Table
     login_failure: sa.Table
+    website: sa.Table
+    customer_credential: sa.Table
 
 
 def define_auth_tables(metadata: sa.MetaData) -> AuthTables:
@@ -118,5 +120,23 @@ def define_auth_tables(metadata: sa.MetaData) -> AuthTables:
             sa.Column("id", sa.Integer, primary_key=True),
             sa.Column("key", sa.String(64), nullable=False, index=True),  # sha256 of the key
             sa.Column("at", sa.Float, nullable=False, index=True),  # epoch seconds
+        ),
+        # the storefront's websites: each with its defaults and its storefront API switches
+        website=table(
+            "website",
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("name", sa.String(255), nullable=False),
+            sa.Column("organization_id", sa.Integer, nullable=False, unique=True),
+            sa.Column("localization_id", sa.Integer, nullable=False),  # the default one
+            sa.Column("currency", sa.String(3), nullable=False),  # the default one
+            sa.Column("api_enabled", sa.Boolean, nullable=False, default=True),
+            sa.Column("guest_api_enabled", sa.Boolean, nullable=False, default=True),
+        ),
+        # a customer user's password and storefront role (ROLE_FRONTEND_BUYER / _ADMINISTRATOR)
+        customer_credential=table(
+            "auth_customer_user_credential",
+            sa.Column("customer_user_id", sa.Integer, primary_key=True),
+            sa.Column("password_hash", sa.String(255), nullable=False),
+            sa.Column("role", sa.String(50), nullable=False),
         ),
     )

@@ -67,9 +67,30 @@ def unique_indexes(schema: Schema) -> list[sa.Index]:
     return [i for t in schema.tables.values() for i in t.indexes if i.unique]
 
 
-def build_schema(registry: Registry) -> Schema:
-    metadata = sa.MetaData()
-    tables = {r.type: _table(metadata, registry, r) for r in registry}
+def _shared_table(metadata: sa.MetaData, registry: Registry, resource: Resource) -> sa.Table:
+    """The table of a resource of a second API: another API's table of the same name when
+    there is one (every column the resource names must be on it), else a table of its own."""
+    table = metadata.tables.get(resource.table)
+    if table is None:
+        return _table(metadata, registry, resource)
+    named = [a.column for a in resource.attributes] + [
+        r.column for r in resource.relationships if not r.many
+    ]
+    missing = [column for column in named if column not in table.c]
+    if missing:
+        raise ValueError(f"{resource.type}: {resource.table} has no column {', '.join(missing)}")
+    return table
+
+
+def build_schema(registry: Registry, base: Schema | None = None) -> Schema:
+    """The tables of ``registry``; with ``base`` (another API's schema) in the same metadata,
+    sharing the tables both name (the storefront reads the back-office's products)."""
+    if base is not None:
+        metadata = base.metadata
+        tables = {r.type: _shared_table(metadata, registry, r) for r in registry}
+    else:
+        metadata = sa.MetaData()
+        tables = {r.type: _table(metadata, registry, r) for r in registry}
     links: dict[tuple[str, str], tuple[sa.Table, Link]] = {}
     for resource in registry:
         for rel in resource.relationships:
@@ -87,6 +108,8 @@ def build_schema(registry: Registry) -> Schema:
                     sa.Column(link.target_column, target_type.sql(), primary_key=True, index=True),
                 )
             links[(resource.type, rel.name)] = (table, link)
+    if base is not None:
+        return Schema(metadata, tables, links, base.auth, base.batch, base.search)
     return Schema(
         metadata,
         tables,

@@ -47,16 +47,26 @@ def test_the_demo_applications(engine: sa.Engine, schema: Schema) -> None:
     with engine.connect() as connection:
         rows = connection.execute(sa.select(table).order_by(table.c.id)).all()
     assert [
-        (row.client_id, row.grants, row.skip_consent, row.user_id, row.organization_id, row.active)
+        (
+            row.client_id,
+            row.grants,
+            row.skip_consent,
+            row.user_id,
+            row.organization_id,
+            row.active,
+            row.api,
+        )
         for row in rows
     ] == [
-        ("sandbox-integration", ["client_credentials"], False, 1, 1, True),
-        ("sandbox-password", ["password"], False, None, 1, True),
-        ("sandbox-pkce", ["authorization_code"], False, None, 1, True),
-        ("sandbox-trusted", ["authorization_code"], True, None, 1, True),
-        ("sandbox-revoked", ["client_credentials", "password"], False, 1, 1, False),
-        ("acme-integration", ["client_credentials"], False, 17, 2, True),
-        ("acme-password", ["password"], False, None, 2, True),
+        ("sandbox-integration", ["client_credentials"], False, 1, 1, True, "backoffice"),
+        ("sandbox-password", ["password"], False, None, 1, True, "backoffice"),
+        ("sandbox-pkce", ["authorization_code"], False, None, 1, True, "backoffice"),
+        ("sandbox-trusted", ["authorization_code"], True, None, 1, True, "backoffice"),
+        ("sandbox-revoked", ["client_credentials", "password"], False, 1, 1, False, "backoffice"),
+        ("acme-integration", ["client_credentials"], False, 17, 2, True, "backoffice"),
+        ("acme-password", ["password"], False, None, 2, True, "backoffice"),
+        ("sandbox-storefront", ["password"], False, None, 1, True, "storefront"),
+        ("acme-storefront", ["password"], False, None, 2, True, "storefront"),
     ]
     for row, app in zip(rows, DEMO_APPLICATIONS, strict=True):
         if app.secret is None:
@@ -103,7 +113,7 @@ def test_the_printed_summary(engine: sa.Engine, schema: Schema) -> None:
         "refresh_token",
     ]
     users_at = lines.index("Demo users (every password is the username; admin's is 'admin'), e.g.:")
-    assert users_at == 9
+    assert users_at == 11
     assert lines[users_at + 2].split() == [
         "admin",
         "admin",

@@ -43,3 +43,27 @@ def test_no_shortcut_when_other_routes_lie_below_the_api_root() -> None:
     """An API at the server's root shares it with OAuth's and the login's routes."""
     root = app("/")
     assert not root.is_api({"type": "http", "path": "/accounts"})
+
+
+@pytest.mark.parametrize(
+    ("settings", "path", "api"),
+    [
+        pytest.param({}, "/storefront/api/customers", "storefront", id="storefront"),
+        pytest.param({}, "/api/customers", "backend", id="back-office"),
+        pytest.param({}, "/storefront/api/doc", None, id="storefront-doc"),
+        pytest.param({"oro": True}, "/api/customers", "storefront", id="oro-storefront"),
+        pytest.param({"oro": True}, "/admin/api/users", "backend", id="oro-back-office"),
+        pytest.param(
+            {"storefront_prefix": "/api/shop"}, "/api/shop/customers", "storefront", id="nested"
+        ),
+    ],
+)
+def test_each_api_takes_its_own_shortcut(
+    settings: dict[str, object], path: str, api: str | None
+) -> None:
+    oro = bool(settings.pop("oro", False))
+    made = Settings(database_url="sqlite://", **settings)  # type: ignore[arg-type]
+    sandbox = create_app(made.oro_layout() if oro else made)
+    assert isinstance(sandbox, SandboxApp)
+    endpoint = sandbox.api_of({"type": "http", "path": path})
+    assert (None if endpoint is None else endpoint.state_name) == api

@@ -258,7 +258,9 @@ def test_banner() -> None:
     assert cli.banner("http://127.0.0.1:8765", Settings(database_url="sqlite://")) == (
         "Oro API Sandbox: http://127.0.0.1:8765/api\n"
         "OpenAPI document: http://127.0.0.1:8765/api/doc/openapi.json\n"
-        "Database: sqlite://"
+        "Database: sqlite://\n"
+        "Storefront API: http://127.0.0.1:8765/storefront/api"
+        " (OpenAPI: http://127.0.0.1:8765/storefront/api/doc/openapi.json)"
     )
 
 

@@ -27,7 +27,19 @@ from server.auth.oauth.store import (
 )
 from server.auth.oauth.throttle import login_keys
 from server.auth.oauth.users import LoginUser, api_enabled, find_user, verify_login
-from server.auth.tokens import BACKOFFICE, AccessClaims, issue_access_token
+from server.auth.storefront import (
+    GUEST,
+    find_customer_user,
+    verify_customer_login,
+    website_of,
+)
+from server.auth.tokens import (
+    BACKOFFICE,
+    STOREFRONT,
+    VISITOR_SUBJECT,
+    AccessClaims,
+    issue_access_token,
+)
 from server.storage.dialect import begin_write
 
 __all__ = ["GRANT_TYPES", "exchange"]
@@ -136,11 +148,23 @@ def _token_user(
 
 
 def _tokens(
-    server: OAuthServer, connection: sa.Connection, app: Application, user: LoginUser, refresh: bool
+    server: OAuthServer,
+    connection: sa.Connection,
+    app: Application,
+    user: LoginUser,
+    refresh: bool,
+    *,
+    audience: str = BACKOFFICE,
 ) -> dict[str, Any]:
     now, lifetime = server.now(), server.settings.access_token_lifetime
     claims = AccessClaims(
-        user.id, app.client_id, user.organization_id, secrets.token_hex(16), now, now + lifetime
+        user.id,
+        app.client_id,
+        user.organization_id,
+        secrets.token_hex(16),
+        now,
+        now + lifetime,
+        audience,
     )
     body: dict[str, Any] = {
         "token_type": "Bearer",
@@ -154,6 +178,45 @@ def _tokens(
     return body
 
 
+def _storefront_user(
+    server: OAuthServer, connection: sa.Connection, app: Application, params: Params, grant: str
+) -> tuple[int, bool]:
+    """The storefront's grants: a customer user by email and password, a visitor by
+    ``guest``/``guest`` (a new visitor each time, no refresh token), or a refresh token."""
+    schema = server.storefront_schema
+    if schema is None:
+        raise OAuthError("unauthorized_client", "This server has no storefront API.")
+    website = website_of(connection, schema, app.organization_id)
+    if website is None or not website.api_enabled:
+        raise _invalid_grant("The storefront API feature is disabled for this website.")
+    if grant == "refresh_token":
+        user_id, _ = refresh_token(server, connection, app, params)
+    else:
+        username, secret = _required(params, "username"), _required(params, "password")
+        if username == GUEST and secret == GUEST:
+            if not website.guest_api_enabled:
+                raise _invalid_grant("The guest storefront API is disabled for this website.")
+            return VISITOR_SUBJECT, False
+        login = verify_customer_login(connection, schema, username, secret)
+        if login is None:
+            raise _invalid_grant("The user credentials were incorrect.", failed_login=True)
+        user_id = login.id
+    customer_user = find_customer_user(connection, schema, user_id)
+    if customer_user is None:
+        raise _invalid_grant("The user does not exist or is disabled.")
+    if customer_user.organization_id != app.organization_id:
+        raise _invalid_grant("The user does not belong to the organization of this application.")
+    return user_id, True
+
+
+def _storefront_tokens(
+    server: OAuthServer, connection: sa.Connection, app: Application, params: Params, grant: str
+) -> dict[str, Any]:
+    user_id, refresh = _storefront_user(server, connection, app, params, grant)
+    user = LoginUser(user_id, "", "", app.organization_id)
+    return _tokens(server, connection, app, user, refresh, audience=STOREFRONT)
+
+
 def _exchange(server: OAuthServer, connection: sa.Connection, params: Params) -> dict[str, Any]:
     grant_type = _required(params, "grant_type")
     grant = GRANT_TYPES.get(grant_type)
@@ -164,12 +227,14 @@ def _exchange(server: OAuthServer, connection: sa.Connection, params: Params) ->
     app = authenticate_client(
         connection, server.schema, _required(params, "client_id"), params.get("client_secret")
     )
-    if app.api != BACKOFFICE:
+    if app.api not in (BACKOFFICE, STOREFRONT):
         raise OAuthError("unauthorized_client", "This client belongs to another API.")
     if not app.allows(grant_type):
         raise OAuthError(
             "unauthorized_client", f'The client is not allowed to use the "{grant_type}" grant.'
         )
+    if app.api == STOREFRONT:
+        return _storefront_tokens(server, connection, app, params, grant_type)
     user_id, refresh = grant(server, connection, app, params)
     return _tokens(server, connection, app, _token_user(server, connection, app, user_id), refresh)
 

@@ -11,6 +11,9 @@ client_id                 client_secret           grants, notes
 ``sandbox-revoked``       revoked-secret          revoked: no tokens
 ``acme-integration``      acme-secret             client_credentials, as user 17 (Acme)
 ``acme-password``         acme-password-secret    password (+ refresh), Acme Retail
+``sandbox-storefront``    storefront-secret       storefront API: password (+ refresh) with
+                                                  a customer user's email, or guest/guest
+``acme-storefront``       acme-storefront-secret  the same, on Acme Retail's website
 ========================  ======================  =====================================
 
 Redirect URIs of the authorization-code apps: ``http://127.0.0.1/callback`` and
@@ -27,11 +30,12 @@ import sqlalchemy as sa
 from server.auth.credentials_seed import ADMIN_PASSWORD, demo_users
 from server.auth.oauth.clients import REFRESHABLE
 from server.auth.passwords import hash_password
-from server.auth.tokens import BACKOFFICE
+from server.auth.tokens import BACKOFFICE, STOREFRONT
 from server.storage.tables import Schema
 
 __all__ = ["DEMO_APPLICATIONS", "DemoApplication", "demo_summary", "seed_applications"]
 
+CUSTOMER_PASSWORD = "storefront"  # every demo customer user's (server.domain.storefront_seed)
 LOOPBACK_CALLBACKS = ("http://127.0.0.1/callback", "http://localhost/callback")
 
 
@@ -48,6 +52,7 @@ class DemoApplication:
     redirect_uris: tuple[str, ...] = ()
     skip_consent: bool = False
     active: bool = True
+    api: str = BACKOFFICE
 
 
 DEMO_APPLICATIONS = (
@@ -116,6 +121,25 @@ DEMO_APPLICATIONS = (
         "any user of Acme Retail",
         organization_id=2,
     ),
+    DemoApplication(
+        8,
+        "Demo Storefront App",
+        "sandbox-storefront",
+        "storefront-secret",
+        ("password",),
+        "storefront API: a customer user's email, or guest/guest",
+        api=STOREFRONT,
+    ),
+    DemoApplication(
+        9,
+        "Acme Storefront App",
+        "acme-storefront",
+        "acme-storefront-secret",
+        ("password",),
+        "storefront API of Acme Retail's website",
+        organization_id=2,
+        api=STOREFRONT,
+    ),
 )
 
 
@@ -135,7 +159,7 @@ def seed_applications(connection: sa.Connection, schema: Schema) -> int:
             "user_id": app.user_id,
             "organization_id": app.organization_id,
             "active": app.active,
-            "api": BACKOFFICE,
+            "api": app.api,
         }
         for app in DEMO_APPLICATIONS
         if app.client_id not in present
@@ -185,5 +209,38 @@ def demo_summary(connection: sa.Connection, schema: Schema) -> str:
             *_table(apps),
             f"Demo users (every password is the username; admin's is {ADMIN_PASSWORD!r}), e.g.:",
             *_table(users),
+            *_customer_users(connection, schema),
         ]
     )
+
+
+def _customer_users(connection: sa.Connection, schema: Schema) -> list[str]:
+    """The first customer users (the storefront's tables, when this database has them)."""
+    users = schema.metadata.tables.get("customer_user")
+    if users is None:
+        return []
+    credentials, customers = schema.auth.customer_credential, schema.metadata.tables["customer"]
+    query = (
+        sa.select(
+            users.c.email,
+            users.c.first_name,
+            users.c.last_name,
+            customers.c.name,
+            credentials.c.role,
+        )
+        .join(credentials, credentials.c.customer_user_id == users.c.id)
+        .join(customers, customers.c.id == users.c.customer_id)
+        .order_by(users.c.id)
+        .limit(4)
+    )
+    rows = [("email", "password", "name", "customer", "role")] + [
+        (email, CUSTOMER_PASSWORD, f"{first} {last}", customer, role)
+        for email, first, last, customer, role in connection.execute(query)
+    ]
+    if len(rows) == 1:
+        return []
+    return [
+        "Storefront customer users (sandbox-storefront; every password is"
+        f" {CUSTOMER_PASSWORD!r}; a visitor logs in as guest/guest), e.g.:",
+        *_table(rows),
+    ]

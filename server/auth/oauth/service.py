@@ -34,6 +34,7 @@ class OAuthServer:
     keys: Keys
     throttle: LoginThrottle
     clock: Callable[[], float] = time.time
+    storefront_schema: Schema | None = None  # the storefront's tables (customer users)
 
     @classmethod
     def create(
@@ -44,6 +45,7 @@ class OAuthServer:
         keys: Keys | None = None,
         *,
         clock: Callable[[], float] = time.time,
+        storefront_schema: Schema | None = None,
     ) -> OAuthServer:
         throttle = LoginThrottle(
             settings.login_failures_allowed,
@@ -52,9 +54,8 @@ class OAuthServer:
             table=schema.auth.login_failure,
             clock=clock,
         )
-        return cls(
-            engine, schema, settings, keys or load_or_create_keys(engine, schema), throttle, clock
-        )
+        keys = keys or load_or_create_keys(engine, schema)
+        return cls(engine, schema, settings, keys, throttle, clock, storefront_schema)
 
     def now(self) -> int:
         return int(self.clock())
@@ -68,7 +69,13 @@ def oauth_server(app: Any) -> OAuthServer:
             server = getattr(app.state, "oauth", None)
             if server is None:
                 backend = app.state.backend
-                server = OAuthServer.create(backend.engine, backend.schema, backend.settings)
+                storefront = getattr(app.state, "storefront", None)
+                server = OAuthServer.create(
+                    backend.engine,
+                    backend.schema,
+                    backend.settings,
+                    storefront_schema=None if storefront is None else storefront.schema,
+                )
                 app.state.oauth = server
     return server
 

@@ -1,0 +1,260 @@
+"""Who calls the storefront API, and what they may see: customer users (by email and password)
+and visitors (``guest``/``guest`` tokens), with Oro's storefront roles.
+
+Roles (Oro's predefined storefront roles; levels as ``server.storage.access.FRONTEND`` reads them):
+
+- ``ROLE_FRONTEND_ANONYMOUS`` (visitors): VIEW on the configured guest resources only
+  (``Settings.storefront_guest_resources``); anything else answers 403;
+- ``ROLE_FRONTEND_BUYER``: the dictionaries, and their own records (Basic);
+- ``ROLE_FRONTEND_ADMINISTRATOR``: the dictionaries, and their customer's records (Local).
+
+A storefront token carries the audience ``storefront``: the back-office API refuses it, and the
+storefront API refuses back-office tokens (401 without a body, as any refused token).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from server.auth.acl import Acl
+from server.auth.authenticate import Credentials
+from server.auth.bearer import bearer_token, invalid_token
+from server.auth.feature import FeatureCache
+from server.auth.keys import Keys
+from server.auth.oauth.clients import find_application
+from server.auth.passwords import hash_password, verify_password
+from server.auth.principal import Principal
+from server.auth.tokens import STOREFRONT, VISITOR_SUBJECT, InvalidToken, verify_access_token
+from server.jsonapi.errors import NotFound
+from server.metadata.access import Level
+from server.metadata.model import Registry
+from server.storage.tables import Schema
+
+__all__ = [
+    "GUEST",
+    "ROLES",
+    "CustomerLogin",
+    "StorefrontBearer",
+    "customer_principal",
+    "ensure_storefront_enabled",
+    "find_customer_user",
+    "set_storefront_enabled",
+    "storefront_acl",
+    "verify_customer_login",
+    "visitor_principal",
+    "website_of",
+]
+
+GUEST = "guest"  # a visitor's username and password at the token endpoint, as in Oro
+ANONYMOUS, BUYER, ADMINISTRATOR = (
+    "ROLE_FRONTEND_ANONYMOUS",
+    "ROLE_FRONTEND_BUYER",
+    "ROLE_FRONTEND_ADMINISTRATOR",
+)
+ROLES = {ANONYMOUS: 1, BUYER: 2, ADMINISTRATOR: 3}  # role ids of the storefront's own Acl
+# the resources a customer user's role reaches by ownership (the rest: dictionaries)
+OWNED_TYPES = ("customers", "customerusers", "customeraddresses", "customeruseraddresses")
+
+
+def storefront_acl(registry: Registry, guest_resources: Iterable[str]) -> Acl:
+    """The storefront's roles as an :class:`Acl` (they are fixed: no table holds them)."""
+    guests = frozenset(guest_resources)
+    grants: dict[int, dict[tuple[str, str], Level]] = {role: {} for role in ROLES.values()}
+    for resource in registry:
+        if resource.ownership is None:  # dictionaries: every customer user, guests if listed
+            grants[ROLES[BUYER]][(resource.type, "VIEW")] = Level.ORGANIZATION
+            grants[ROLES[ADMINISTRATOR]][(resource.type, "VIEW")] = Level.ORGANIZATION
+        if resource.type in guests:
+            grants[ROLES[ANONYMOUS]][(resource.type, "VIEW")] = Level.ORGANIZATION
+    for type_ in OWNED_TYPES:
+        if type_ in registry:
+            grants[ROLES[BUYER]][(type_, "VIEW")] = Level.USER
+            grants[ROLES[ADMINISTRATOR]][(type_, "VIEW")] = Level.BUSINESS_UNIT
+    return Acl(grants)
+
+
+@dataclass(frozen=True)
+class CustomerLogin:
+    id: int
+    email: str
+    customer_id: int
+    organization_id: int
+    role: str
+
+
+def _select(schema: Schema) -> sa.Select[tuple[int, str, int, int, str, str]]:
+    users, customers = schema.tables["customerusers"], schema.tables["customers"]
+    credentials = schema.auth.customer_credential
+    return (
+        sa.select(
+            users.c.id,
+            users.c.email,
+            users.c.customer_id,
+            customers.c.organization_id,
+            credentials.c.role,
+            credentials.c.password_hash,
+        )
+        .join(customers, customers.c.id == users.c.customer_id)
+        .join(credentials, credentials.c.customer_user_id == users.c.id)
+        .where(users.c.enabled.is_(True))
+    )
+
+
+def _login(row: sa.Row[tuple[int, str, int, int, str, str]]) -> CustomerLogin:
+    return CustomerLogin(row.id, row.email, row.customer_id, row.organization_id, row.role)
+
+
+def find_customer_user(
+    connection: sa.Connection, schema: Schema, customer_user_id: int
+) -> CustomerLogin | None:
+    """The enabled customer user ``customer_user_id``."""
+    users = schema.tables["customerusers"]
+    row = connection.execute(_select(schema).where(users.c.id == customer_user_id)).first()
+    return None if row is None else _login(row)
+
+
+@functools.cache
+def _decoy_hash() -> str:
+    return hash_password("not a password of anyone")
+
+
+def verify_customer_login(
+    connection: sa.Connection, schema: Schema, email: str, password: str
+) -> CustomerLogin | None:
+    """The enabled customer user whose email (in any case) is ``email`` and whose password is
+    ``password``; an unknown email costs the same hash check."""
+    users = schema.tables["customerusers"]
+    query = _select(schema).where(sa.func.lower(users.c.email) == email.lower())
+    row = connection.execute(query.order_by(users.c.id)).first()
+    valid = verify_password(row.password_hash if row is not None else _decoy_hash(), password)
+    return _login(row) if row is not None and valid else None
+
+
+@dataclass(frozen=True)
+class Website:
+    id: int
+    organization_id: int
+    localization_id: int
+    currency: str
+    api_enabled: bool
+    guest_api_enabled: bool
+
+
+def website_of(connection: sa.Connection, schema: Schema, organization_id: int) -> Website | None:
+    """The organization's storefront website (one per organization in this sandbox)."""
+    table = schema.auth.website
+    row = connection.execute(
+        sa.select(table).where(table.c.organization_id == organization_id)
+    ).first()
+    if row is None:
+        return None
+    return Website(
+        row.id,
+        row.organization_id,
+        row.localization_id,
+        row.currency,
+        bool(row.api_enabled),
+        bool(row.guest_api_enabled),
+    )
+
+
+def customer_principal(login: CustomerLogin, client_id: str | None = None) -> Principal:
+    return Principal(
+        login.id,
+        login.organization_id,
+        login.customer_id,
+        frozenset({login.customer_id}),
+        frozenset({ROLES[login.role]}),
+        client_id,
+        "oauth",
+        api=STOREFRONT,
+    )
+
+
+def visitor_principal(organization_id: int, client_id: str | None = None) -> Principal:
+    return Principal(
+        VISITOR_SUBJECT,
+        organization_id,
+        0,
+        frozenset(),
+        frozenset({ROLES[ANONYMOUS]}),
+        client_id,
+        "oauth",
+        api=STOREFRONT,
+        visitor=True,
+    )
+
+
+class StorefrontBearer:
+    """Bearer tokens of the storefront API: a customer user's or a visitor's."""
+
+    def __init__(self, engine: sa.Engine, schema: Schema, keys: Keys, clock: Callable[[], float]):
+        self.engine = engine
+        self.schema = schema
+        self.keys = keys
+        self.clock = clock
+
+    def authenticate(self, credentials: Credentials) -> Principal | None:
+        token = bearer_token(credentials)
+        if token is None:
+            return None
+        if not token:
+            raise invalid_token("The access token is missing.")
+        try:
+            claims = verify_access_token(self.keys, token, audience=STOREFRONT, now=self.clock())
+        except InvalidToken as exc:
+            raise invalid_token(str(exc)) from exc
+        with self.engine.connect() as connection:
+            application = find_application(connection, self.schema, claims.client_id)
+            if application is None or not application.active:
+                raise invalid_token("The client of this access token has been revoked.")
+            if claims.user_id == VISITOR_SUBJECT:
+                website = website_of(connection, self.schema, claims.organization_id)
+                if website is None or not website.guest_api_enabled:
+                    raise invalid_token("The guest storefront API is disabled.")
+                return visitor_principal(claims.organization_id, claims.client_id)
+            login = find_customer_user(connection, self.schema, claims.user_id)
+        if login is None or login.organization_id != claims.organization_id:
+            raise invalid_token("The customer user of this access token is disabled.")
+        return customer_principal(login, claims.client_id)
+
+
+STOREFRONT_DISABLED_DETAIL = "The API feature is disabled for this website."
+
+
+def ensure_storefront_enabled(
+    engine: sa.Engine, schema: Schema, organization_id: int, cache: FeatureCache
+) -> None:
+    """404 (as the back-office's switch answers) while the storefront API of the caller's
+    website is off; a cached answer spares the connection."""
+    enabled = cache.get(organization_id)
+    if enabled is None:
+        with engine.connect() as connection:
+            website = website_of(connection, schema, organization_id)
+        enabled = website is not None and website.api_enabled
+        cache.put(organization_id, enabled)
+    if not enabled:
+        raise NotFound(STOREFRONT_DISABLED_DETAIL)
+
+
+def set_storefront_enabled(
+    connection: sa.Connection,
+    schema: Schema,
+    website_id: int,
+    *,
+    api: bool | None = None,
+    guests: bool | None = None,
+) -> None:
+    """Switch a website's storefront API, or its guest access, on or off."""
+    values: dict[str, bool] = {}
+    if api is not None:
+        values["api_enabled"] = api
+    if guests is not None:
+        values["guest_api_enabled"] = guests
+    if values:
+        table = schema.auth.website
+        connection.execute(sa.update(table).where(table.c.id == website_id).values(**values))

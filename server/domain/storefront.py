@@ -1,0 +1,146 @@
+"""The storefront API's resources (OroCommerce's ``api_frontend.yml`` in Python): what a buyer
+and a visitor see, served by the same machinery as the back-office API under its own prefix.
+
+A storefront resource shares the back-office's table when both name one (``customers`` reads the
+``customer`` table; every column it names must be there); the others have tables of their own.
+Access follows Oro's frontend ownership (``server.storage.access.FRONTEND``): a buyer sees their
+own records, a customer administrator their customer's. This session's resources are read-only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from server.domain.resources import CREATED, READ_ONLY, RESOURCES, UPDATED
+from server.metadata import types as t
+from server.metadata.model import Attribute as A
+from server.metadata.model import Registry, Resource
+from server.metadata.model import Relationship as R
+
+STOREFRONT = "storefront"  # the API's name, as OAuth applications and tokens carry it
+
+
+def _address(type_: str, table: str, description: str, owner: R) -> Resource:
+    """An address book entry (Oro's AbstractAddress fields the storefront shows)."""
+    return Resource(
+        type_,
+        table,
+        description,
+        (
+            A("label", t.STRING, "The address label.", sortable=True),
+            A("street", t.STRING, "The street address."),
+            A("street2", t.STRING, "The second line of the street address."),
+            A("city", t.STRING, "The city.", sortable=True),
+            A("postalCode", t.STRING, "The ZIP or postal code.", sortable=True),
+            A("organization", t.STRING, "The company name of the address."),
+            A("firstName", t.STRING, "The first name of the addressee."),
+            A("lastName", t.STRING, "The last name of the addressee."),
+            A("phone", t.STRING, "The phone number."),
+            A("primary", t.BOOLEAN, "Whether it is the primary address of its owner."),
+            CREATED,
+            UPDATED,
+        ),
+        (
+            owner,
+            R("country", "countries", description="The country."),
+            R("region", "regions", description="The region."),
+        ),
+        actions=READ_ONLY,
+        title="{label}",
+        ownership="customer" if owner.name == "customer" else "customer_user",
+    )
+
+
+STOREFRONT_RESOURCES = (
+    Resource(
+        "localizations",
+        "localization",
+        "A localization of the storefront: the language and formats of its texts. Send its id"
+        " as X-Localization-ID to read localized values.",
+        (
+            A("title", t.STRING, "The localization name.", sortable=True),
+            A("languageCode", t.STRING, "The language, e.g. de."),
+            A("formattingCode", t.STRING, "The formats of dates and numbers, e.g. de_DE."),
+            A("rtlMode", t.BOOLEAN, "Whether texts read right to left."),
+        ),
+        actions=READ_ONLY,
+        title="{title}",
+    ),
+    Resource(
+        "currencies",
+        "currency",
+        "A currency the storefront shows prices in. Send its code as X-Currency to read prices"
+        " in it.",
+        (
+            A("name", t.STRING, "The currency name.", sortable=True),
+            A("symbol", t.STRING, "The currency symbol."),
+        ),
+        id_type=t.STRING,
+        id_generated=False,
+        actions=READ_ONLY,
+        title="{name}",
+    ),
+    Resource(
+        "customers",
+        "customer",
+        "A customer: the company a customer user buys for.",
+        (A("name", t.STRING, "The customer name.", sortable=True), CREATED, UPDATED),
+        (R("parent", "customers", description="The parent customer."),),
+        actions=READ_ONLY,
+        title="{name}",
+        ownership="customer_self",
+    ),
+    Resource(
+        "customerusers",
+        "customer_user",
+        "A customer user: a person who buys on the storefront for a customer.",
+        (
+            A("email", t.STRING, "The email address, used to log in.", sortable=True),
+            A("firstName", t.STRING, "The first name.", sortable=True),
+            A("lastName", t.STRING, "The last name.", sortable=True),
+            A("enabled", t.BOOLEAN, "Whether the customer user may log in."),
+            A("confirmed", t.BOOLEAN, "Whether the email address is confirmed."),
+            CREATED,
+            UPDATED,
+        ),
+        (
+            R("customer", "customers", description="The customer of the customer user."),
+            R(
+                "addresses",
+                "customeruseraddresses",
+                many=True,
+                inverse="customerUser",
+                read_only=True,
+                description="The addresses of the customer user.",
+            ),
+        ),
+        actions=READ_ONLY,
+        title="{firstName} {lastName}",
+        ownership="customer_user_self",
+    ),
+    _address(
+        "customeraddresses",
+        "customer_address",
+        "An address of a customer.",
+        R("customer", "customers", description="The customer of the address.", required=True),
+    ),
+    _address(
+        "customeruseraddresses",
+        "customer_user_address",
+        "An address of a customer user.",
+        R(
+            "customerUser",
+            "customerusers",
+            description="The customer user of the address.",
+            required=True,
+        ),
+    ),
+)
+
+# back-office dictionaries the storefront shows as they are (Oro's storefront has them too)
+SHARED = ("countries", "regions")
+
+
+def build_storefront_registry() -> Registry:
+    shared = [replace(r, search=None) for r in RESOURCES if r.type in SHARED]
+    return Registry.of((*STOREFRONT_RESOURCES, *shared))

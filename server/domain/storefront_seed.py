@@ -1,0 +1,168 @@
+"""The storefront's demo data, deterministic like the back-office's (``server.domain.seed``):
+websites, localizations, currencies, customer users and addresses.
+
+The layout, which tests and documentation may rely on:
+
+- localization 1 "English (United States)" and 2 "German (Germany)"; currencies USD and EUR;
+- website 1 "Oro Demo Store" (organization 1: English, USD) and website 2 "Acme Retail Store"
+  (organization 2: German, EUR);
+- every customer ``c`` of the back-office demo has two customer users: ``2c - 1``, its
+  administrator, and ``2c``, a buyer; each has one address, and so has each customer;
+- every customer user's password is :data:`CUSTOMER_PASSWORD` (one hash for all: seeding
+  200 Argon2 hashes would slow every start of an empty database); emails are
+  ``first.last{id}@example.com``; the server's banner lists the first ones.
+"""
+
+from __future__ import annotations
+
+import random
+
+import sqlalchemy as sa
+
+from server.auth.oauth.seed import CUSTOMER_PASSWORD, seed_applications
+from server.auth.passwords import hash_password
+from server.domain.seed import REFERENCE
+from server.domain.vocabulary import FEMALE_NAMES, LAST_NAMES, MALE_NAMES
+from server.metadata.model import Registry
+from server.storage.bulk import BulkWriter, Row
+from server.storage.tables import Schema
+
+__all__ = [
+    "CUSTOMER_PASSWORD",
+    "LOCALIZATIONS",
+    "WEBSITES",
+    "seed_storefront",
+    "storefront_seeded",
+]
+
+ADMINISTRATOR, BUYER = "ROLE_FRONTEND_ADMINISTRATOR", "ROLE_FRONTEND_BUYER"
+LOCALIZATIONS = (
+    {
+        "id": 1,
+        "title": "English (United States)",
+        "languageCode": "en",
+        "formattingCode": "en_US",
+        "rtlMode": False,
+    },
+    {
+        "id": 2,
+        "title": "German (Germany)",
+        "languageCode": "de",
+        "formattingCode": "de_DE",
+        "rtlMode": False,
+    },
+)
+CURRENCIES = (
+    {"id": "USD", "name": "US Dollar", "symbol": "$"},
+    {"id": "EUR", "name": "Euro", "symbol": "€"},
+)
+# (id, name, organization, default localization, default currency)
+WEBSITES = ((1, "Oro Demo Store", 1, 1, "USD"), (2, "Acme Retail Store", 2, 2, "EUR"))
+REFERENCE_STAMP = REFERENCE.strftime("%Y-%m-%dT%H:%M:%SZ")
+STREETS = ("Main Street", "Oak Avenue", "Market Street", "Park Lane", "Hauptstraße", "Elm Road")
+CITIES = (("US", "US-CA", "Los Angeles"), ("US", "US-NY", "New York"), ("DE", None, "Berlin"))
+
+
+def customer_user_id(customer_id: int, administrator: bool) -> int:
+    return 2 * customer_id - 1 if administrator else 2 * customer_id
+
+
+def _email(first: str, last: str, user_id: int) -> str:
+    return f"{first}.{last}{user_id}@example.com".lower()
+
+
+def _address(rng: random.Random, index: int, first: str, last: str, company: str) -> Row:
+    country, region, city = CITIES[index % len(CITIES)]
+    return {
+        "label": "Primary address",
+        "street": f"{rng.randint(1, 999)} {rng.choice(STREETS)}",
+        "street2": None,
+        "city": city,
+        "postalCode": f"{rng.randint(10000, 99999)}",
+        "organization": company,
+        "firstName": first,
+        "lastName": last,
+        "phone": f"+1-555-{rng.randint(1000, 9999)}",
+        "primary": True,
+        "country": country,
+        "region": region,
+        "createdAt": REFERENCE_STAMP,
+        "updatedAt": REFERENCE_STAMP,
+    }
+
+
+def storefront_seeded(connection: sa.Connection, schema: Schema) -> bool:
+    website = schema.auth.website
+    return connection.execute(sa.select(website.c.id).limit(1)).first() is not None
+
+
+def seed_storefront(connection: sa.Connection, registry: Registry, schema: Schema) -> None:
+    """Insert the storefront's demo data (the back-office's customers must be there)."""
+    write = BulkWriter(connection, registry, schema)
+    write.insert("localizations", [dict(row) for row in LOCALIZATIONS])
+    write.insert("currencies", [dict(row) for row in CURRENCIES])
+    connection.execute(
+        sa.insert(schema.auth.website),
+        [
+            {
+                "id": id_,
+                "name": name,
+                "organization_id": org,
+                "localization_id": loc,
+                "currency": cur,
+                "api_enabled": True,
+                "guest_api_enabled": True,
+            }
+            for id_, name, org, loc, cur in WEBSITES
+        ],
+    )
+    customers = schema.tables["customers"]
+    rng = random.Random("oro-sandbox:storefront")
+    users: list[Row] = []
+    user_addresses: list[Row] = []
+    customer_addresses: list[Row] = []
+    credentials = []
+    password_hash = hash_password(CUSTOMER_PASSWORD)
+    rows = connection.execute(
+        sa.select(customers.c.id, customers.c.name, customers.c.created_at).order_by(customers.c.id)
+    )
+    for customer_id, company, created in rows:
+        for administrator in (True, False):
+            user_id = customer_user_id(customer_id, administrator)
+            female = rng.random() < 0.5
+            first = rng.choice(FEMALE_NAMES if female else MALE_NAMES)
+            last = rng.choice(LAST_NAMES)
+            users.append(
+                {
+                    "id": user_id,
+                    "email": _email(first, last, user_id),
+                    "firstName": first,
+                    "lastName": last,
+                    "enabled": True,
+                    "confirmed": True,
+                    "customer": customer_id,
+                    "createdAt": created,
+                    "updatedAt": created,
+                }
+            )
+            credentials.append(
+                {
+                    "customer_user_id": user_id,
+                    "password_hash": password_hash,
+                    "role": ADMINISTRATOR if administrator else BUYER,
+                }
+            )
+            user_addresses.append(
+                {"id": user_id, "customerUser": user_id}
+                | _address(rng, user_id, first, last, company)
+            )
+        customer_addresses.append(
+            {"id": customer_id, "customer": customer_id}
+            | _address(rng, customer_id, users[-2]["firstName"], users[-2]["lastName"], company)
+        )
+    write.insert("customerusers", users)
+    write.insert("customeruseraddresses", user_addresses)
+    write.insert("customeraddresses", customer_addresses)
+    if credentials:
+        connection.execute(sa.insert(schema.auth.customer_credential), credentials)
+    seed_applications(connection, schema)  # the storefront's, in a database made before it
