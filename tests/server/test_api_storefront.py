@@ -370,3 +370,26 @@ def test_the_banner_lists_the_storefront_application_and_customer_users(store: S
     )
     assert lines[at + 2].split()[:2] == [store.email(1), CUSTOMER_PASSWORD]
     assert lines[at + 2].split()[-1] == "ROLE_FRONTEND_ADMINISTRATOR"
+
+
+def test_the_oro_layout_serves_the_storefront_at_api(new_database: NewDatabase) -> None:
+    settings = {"api_prefix": "/admin/api", "storefront_prefix": "/api"}
+    with LiveServer(new_database("oro-layout"), auth=True, **settings) as live:
+        store = Storefront(live)
+        try:
+            token = store.token(2)
+            response = store.http.get(
+                "/api/customerusers", headers={"Authorization": f"Bearer {token}"}
+            )
+            assert ids(response) == ["2"]
+            assert (
+                response.json()["data"][0]["links"]["self"] == f"{live.origin}/api/customerusers/2"
+            )
+            back_office = store.http.get(
+                "/admin/api/users/1", headers={"Authorization": f"Bearer {token}"}
+            )
+            assert (back_office.status_code, back_office.content) == (401, b"")
+            assert store.http.get("/admin/api/doc/openapi.json").json()["paths"]["/admin/api/users"]
+            assert store.http.get("/api/doc/openapi.json").json()["paths"]["/api/customerusers"]
+        finally:
+            store.http.close()

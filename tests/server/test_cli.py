@@ -142,6 +142,24 @@ def test_bad_arguments_exit_with_usage_error(
             Settings(public_url="https://x.example", max_body_size=5),
             id="public-url-and-body-size-env",
         ),
+        pytest.param(
+            ["serve"],
+            {"ORO_SANDBOX_STOREFRONT_PREFIX": "shop/api/"},
+            Settings(storefront_prefix="/shop/api"),
+            id="storefront-prefix",
+        ),
+        pytest.param(
+            ["serve", "--oro-layout"],
+            {},
+            Settings(api_prefix="/admin/api", storefront_prefix="/api"),
+            id="oro-layout",
+        ),
+        pytest.param(
+            ["serve"],
+            {"ORO_SANDBOX_LAYOUT": "oro"},
+            Settings(api_prefix="/admin/api", storefront_prefix="/api"),
+            id="oro-layout-env",
+        ),
     ],
 )
 def test_settings_from(argv: list[str], environ: dict[str, str], expected: Settings) -> None:
@@ -312,6 +330,7 @@ def test_serve_refuses_credentials_for_any_origin(
         pytest.param(
             Settings(cors_origins=("*",), cors_allow_credentials=True), 1, id="any-with-credentials"
         ),
+        pytest.param(Settings(storefront_prefix="/api"), 1, id="one-prefix-for-both-apis"),
     ],
 )
 def test_settings_problems(settings: Settings, problems: int) -> None:
