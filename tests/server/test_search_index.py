@@ -1,4 +1,5 @@
-"""server/storage/search_index.py: a database made by an older index version gets a new one.
+"""server/storage/search_index.py: a database made by an older index version gets a new one;
+records inserted together are indexed from the values in hand exactly as a rebuild indexes them.
 
 The index is derived from the records, so an index whose tables lack the columns this version
 writes (say, the owner and organization its items now copy) is dropped when the tables are
@@ -14,7 +15,8 @@ import sqlalchemy as sa
 from server.domain.resources import build_registry
 from server.storage.database import create_engine, create_tables
 from server.storage.search_index import drop_outdated_index, index_empty, reindex
-from server.storage.tables import build_schema
+from server.storage.tables import Schema, build_schema
+from server.storage.write import Writer
 
 
 def test_an_older_index_is_dropped_made_again_and_refilled(tmp_path: Path) -> None:
@@ -45,3 +47,80 @@ def test_an_older_index_is_dropped_made_again_and_refilled(tmp_path: Path) -> No
         row = connection.execute(sa.select(item.c.title, item.c.owner_id)).one()
     assert tuple(row) == ("Older Inc", 1)
     engine.dispose()
+
+
+def index_content(connection: sa.Connection, schema: Schema) -> set[tuple[object, ...]]:
+    """What the index holds, by record rather than by item id (ids differ between builds)."""
+    item = schema.search.item
+    records = {
+        row.id: (row.entity, row.record_id)
+        for row in connection.execute(sa.select(item.c.id, item.c.entity, item.c.record_id))
+    }
+    content: set[tuple[object, ...]] = {
+        (*records[row.id], "item", row.title, row.owner_id, row.organization_id)
+        for row in connection.execute(sa.select(item))
+    }
+    for type_, table in schema.search.values.items():
+        content |= {
+            (*records[row.item_id], type_, row.field, row.value, row.owner_id, row.organization_id)
+            for row in connection.execute(sa.select(table))
+        }
+    texts = connection.exec_driver_sql("SELECT rowid, all_text FROM search_fts")
+    content |= {(*records[rowid], "allText", text) for rowid, text in texts}
+    fields = connection.exec_driver_sql("SELECT item_id, field, value FROM search_text_fts")
+    content |= {(*records[int(item_id)], "fts", field, value) for item_id, field, value in fields}
+    return content
+
+
+def test_entries_of_inserted_records_are_those_a_rebuild_makes(tmp_path: Path) -> None:
+    """Records inserted together get their entries from the values in hand (not read back):
+    the same entries, field for field, as the ones ``reindex`` reads from the stored rows."""
+    registry = build_registry()
+    schema = build_schema(registry)
+    engine = create_engine(f"sqlite:///{tmp_path / 'index.db'}")
+    create_tables(engine, schema)
+    accounts, contacts, orders = (registry[t] for t in ("accounts", "contacts", "orders"))
+    stamp = "2026-12-07T10:00:00Z"
+    with engine.begin() as connection:
+        writer = Writer(connection, registry, schema)
+        writer.insert_all(
+            [
+                (
+                    accounts,
+                    [
+                        {"name": "Acme  Inc", "owner_id": 1, "organization_id": 1},
+                        {"name": "", "description": "no name", "created_at": stamp},
+                    ],
+                ),
+                (
+                    contacts,
+                    [
+                        {
+                            "first_name": "Ada",
+                            "last_name": "Lovelace",
+                            "name_prefix": "Ms",
+                            "birthday": "1815-12-10",
+                            "created_at": stamp,
+                            "owner_id": 2,
+                            "organization_id": 1,
+                        },
+                        {"id": 40, "last_name": "Only", "times_contacted": 0},
+                    ],
+                ),
+                (  # money: stored as integer units, indexed as the number sent
+                    orders,
+                    [
+                        {"identifier": "PO-1", "currency": "USD", "total_value": 123450000},
+                        {"identifier": "PO-2", "subtotal_value": 5, "organization_id": 1},
+                    ],
+                ),
+            ]
+        )
+        written = index_content(connection, schema)
+        reindex(connection, registry, schema)
+        rebuilt = index_content(connection, schema)
+    engine.dispose()
+    assert written == rebuilt
+    assert ("contacts", 40, "item", "Only", None, None) in written
+    assert ("accounts", 1, "item", "Acme Inc", 1, 1) in written
+    assert ("orders", 1, "decimal", "totalValue", 12345.0, None, None) in written
