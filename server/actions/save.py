@@ -541,11 +541,16 @@ def _storage_errors(
         type_: related_records(ctx, loader, writer, registry[type_], ids)
         for type_, ids in wanted.items()
     }
+    # (the usual case: every record named exists and is visible — no step to look at)
+    every_one = all(
+        existing.issuperset(wanted[type_]) and (visible is None or visible >= existing)
+        for type_, (existing, visible) in related.items()
+    )
     errors: dict[int, list[ApiError]] = {}
     for step, data in zip(steps, known, strict=True):
         resource = step.obj.resource
         found: list[ApiError] = []
-        for name, value in data.relationships.items():
+        for name, value in data.relationships.items() if not every_one else ():
             rel = resource.relationship[name]
             ids, pointer = _ids(rel.many, value), data.pointers.get(name)
             error = related_problem(ids, *related[rel.target], pointer)
