@@ -23,13 +23,14 @@ from starlette.types import Receive, Scope, Send
 
 from server import cors
 from server.actions import read, relationships, save, search, write
+from server.actions.common import id_by_key
 from server.actions.context import Backend, Context, Reply, parse_x_include
 from server.auth.acl import Access
 from server.auth.authenticate import Credentials, authenticate
 from server.auth.feature import ensure_api_enabled
 from server.auth.principal import Principal
-from server.auth.storefront import ensure_storefront_enabled
 from server.auth.tokens import BACKOFFICE
+from server.auth.websites import ensure_storefront_enabled
 from server.batch import actions as batch
 from server.batch.routes import BatchTarget, batch_target
 from server.jsonapi.errors import (
@@ -40,6 +41,7 @@ from server.jsonapi.errors import (
     Unauthorized,
 )
 from server.jsonapi.negotiation import JSON, JSON_API, is_json_api, negotiate
+from server.metadata.model import Resource
 from server.reply_cache import CACHEABLE, ReplyCache, request_key
 from server.routing import Target, legacy_search_action, resolve, search_action
 from server.settings import Settings
@@ -121,6 +123,17 @@ def allowed(backend: Backend, path: str, method: str, api_url: str) -> list[str]
     if _searching(backend, path):
         return ["OPTIONS", "GET"]
     return _target(backend, path, method, api_url).allow()
+
+
+def keyed(ctx: Context, arguments: tuple[Any, ...]) -> tuple[Any, ...]:
+    """An action's arguments with the record named by its key header (``X-Product-ID: sku``)
+    turned into its id."""
+    if len(arguments) < 2 or not isinstance(arguments[0], Resource):
+        return arguments
+    resource, id_ = arguments[0], arguments[1]
+    if resource.key_header is None or not isinstance(id_, str):
+        return arguments
+    return (resource, id_by_key(ctx, resource, id_), *arguments[2:])
 
 
 def error_reply(error: ApiError, json_api: bool = True) -> Reply:
@@ -228,12 +241,7 @@ class ApiEndpoint:
                 )
                 return Reply(200, None, options | (preflight or {}), empty=True), True
             principal, body = await self.authenticated(backend, receive, method, headers)
-            ensure_enabled = (
-                ensure_api_enabled if backend.api == BACKOFFICE else ensure_storefront_enabled
-            )
-            ensure_enabled(
-                backend.engine, backend.schema, principal.organization_id, backend.feature_cache
-            )
+            localization, currency = self.locale(backend, principal, headers)
             replies, key, version = self.replies, None, None
             if method == "GET" and replies is not None:
                 version = backend.reads.version()  # taken before the read runs
@@ -255,8 +263,11 @@ class ApiEndpoint:
                 json_api=json_api,
                 x_include=parse_x_include(headers.get("x-include")),
                 principal=principal,
-                access=None if backend.acl is None else Access(backend.acl, principal),
+                access=None
+                if backend.acl is None
+                else Access(backend.acl, principal, localization, currency),
             )
+            arguments = keyed(context, arguments)
             if method == "GET":
                 # Reads run on the event loop: SQLite answers them in well under a millisecond,
                 # and a hop to a worker thread costs more than that under load (see bench/).
@@ -273,6 +284,24 @@ class ApiEndpoint:
             return error_reply(error, json_api), json_api
         except Exception as exc:
             return unexpected_reply(exc, self.debug, json_api), json_api
+
+    @staticmethod
+    def locale(
+        backend: Backend, principal: Principal, headers: dict[str, str]
+    ) -> tuple[int | None, str | None]:
+        """404 while the caller's API feature is off; on the storefront, the localization and
+        currency the request reads in (``X-Localization-ID``, ``X-Currency``, else the
+        website's)."""
+        organization = principal.organization_id
+        if backend.api == BACKOFFICE:
+            ensure_api_enabled(backend.engine, backend.schema, organization, backend.feature_cache)
+            return None, None
+        websites = backend.websites
+        website = ensure_storefront_enabled(backend.engine, backend.schema, organization, websites)
+        return (
+            websites.localization(website, headers.get("x-localization-id")),
+            websites.currency(website, headers.get("x-currency")),
+        )
 
     async def authenticated(
         self, backend: Backend, receive: Receive, method: str, headers: dict[str, str]

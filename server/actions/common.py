@@ -39,6 +39,7 @@ from server.metadata.rules import Unique
 from server.metadata.types import format_datetime
 from server.storage.dialect import begin_write, unique_violation_columns
 from server.storage.load import Loader
+from server.storage.statements import run
 from server.storage.write import Writer
 
 
@@ -158,6 +159,22 @@ def fetch_one(
     if rule is not None and exists(loader, ctx, resource, id_):
         raise no_access_to_entity()
     raise not_found()
+
+
+def id_by_key(ctx: Context, resource: Resource, id_: str) -> str:
+    """The record id a URL names: ``id_`` itself, or, when the request sends the resource's key
+    header (the storefront's ``X-Product-ID: sku``), the id of the record whose key attribute
+    ``id_`` is, among those the caller may see; 404 when there is none."""
+    key = resource.key_header
+    if key is None or ctx.headers.get(key[0], "").strip().lower() != key[1]:
+        return id_
+    attr = resource.attribute[key[2]]
+    sql, params = ctx.backend.selector.by_key(resource, attr, id_, ctx.rule(resource))
+    with ctx.backend.reads.connect() as connection:
+        rows = run(connection, sql, params)
+    if not rows:
+        raise not_found()
+    return str(rows[0][0])
 
 
 def exists(loader: Loader, ctx: Context, resource: Resource, id_: Any) -> bool:

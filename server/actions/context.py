@@ -13,6 +13,7 @@ from server.auth.acl import Access, Acl
 from server.auth.authenticate import Authenticator
 from server.auth.feature import FeatureCache
 from server.auth.principal import Principal
+from server.auth.websites import Websites
 from server.jsonapi.document import View
 from server.jsonapi.memo import RenderedObjects
 from server.jsonapi.query import Query
@@ -42,6 +43,7 @@ class Backend:
     acl: Acl | None = None  # None: access control is off
     authenticators: tuple[Authenticator, ...] = ()
     feature_cache: FeatureCache = field(default_factory=FeatureCache)
+    websites: Websites = field(default_factory=Websites)  # the storefront's
     queue: OperationQueue | None = None  # the Batch API's task queue
     rendered: RenderedObjects = field(default_factory=RenderedObjects)  # reads' resource objects
     queries: dict[Any, Query] = field(default_factory=dict)  # parsed query strings (common.py)

@@ -145,6 +145,8 @@ class Site:
     sandbox_url: str = ""  # the web sandbox, for the "Try it" links ("": no links)
     # the search APIs: (path, summary, description, parameter names) of each
     search: tuple[tuple[str, str, str, tuple[str, ...]], ...] = ()
+    # the other views of this API: (name, label) of each, linked from the page's header
+    other_views: tuple[tuple[str, str], ...] = ()
 
     def try_url(self, operation: Operation) -> str:
         """The web sandbox preset to ``operation`` ("" without a sandbox URL): its URL as given
@@ -191,6 +193,14 @@ class Site:
         return next((r for r in self.resources if r.type == type_), None)
 
 
+# what a view changes, said first on its pages
+VIEW_NOTES = {
+    "rest_json_api_sku": "This is the **JSON:API (SKU)** view of the storefront API: send the"
+    " header `X-Product-ID: sku` with every request and a product's URL names it by its SKU"
+    " (`/products/{sku}`) instead of its id.\n\n",
+}
+
+
 def build_site(
     registry: Registry,
     *,
@@ -206,10 +216,11 @@ def build_site(
     root = routes.api_root(prefix)
     document = build_openapi(registry, prefix=root, api=api)
     info = document["info"]
+    about = VIEW_NOTES.get(view[0], "") + info["description"]
     return Site(
         title=info["title"],
         version=info["version"],
-        about=info["description"],
+        about=about,
         root=root,
         view=view[0],
         view_label=view[1],

@@ -13,8 +13,10 @@ from server.metadata.model import Registry
 # a page's depth under {root}/doc (0: doc itself, 1: doc/view, 2: doc/view/type) → its way back
 BASES = {0: "doc/", 1: "", 2: "../"}
 
-# Oro's documentation views that this server has (Oro also has ext_id_rest_json_api, rest_plain)
+# Oro's documentation views that this server has (Oro also has ext_id_rest_json_api, rest_plain);
+# the storefront's also has "JSON:API (SKU)" (its name here is this sandbox's)
 VIEWS = {"rest_json_api": "JSON:API"}
+STOREFRONT_VIEWS = VIEWS | {"rest_json_api_sku": "JSON:API (SKU)"}
 DEFAULT_VIEW = "rest_json_api"
 
 
@@ -37,36 +39,47 @@ class ApiDoc:
         sandbox_url: str = "",
         api: str = "backoffice",
     ) -> None:
-        self._build: Callable[[], Site] = lambda: build_site(
-            registry,
-            prefix=prefix,
-            default_page_size=default_page_size,
-            auth=auth,
-            view=(DEFAULT_VIEW, VIEWS[DEFAULT_VIEW]),
-            sandbox_url=sandbox_url,
-            api=api,
-        )
-        self._site: Site | None = None
-        self._pages: dict[tuple[str, int], str] = {}  # by (type or "" for all, depth)
+        self.views = STOREFRONT_VIEWS if api == "storefront" else VIEWS
+
+        def build(view: str) -> Site:
+            return build_site(
+                registry,
+                prefix=prefix,
+                default_page_size=default_page_size,
+                auth=auth,
+                view=(view, self.views[view]),
+                sandbox_url=sandbox_url,
+                api=api,
+            )
+
+        self._build: Callable[[str], Site] = build
+        self._sites: dict[str, Site] = {}
+        self._pages: dict[tuple[str, str, int], str] = {}  # by (view, type or "", depth)
         self._lock = threading.Lock()
 
     @property
     def site(self) -> Site:
+        """The default view's site."""
+        return self.site_of(DEFAULT_VIEW)
+
+    def site_of(self, view: str) -> Site:
         with self._lock:
-            if self._site is None:
-                self._site = self._build()
-            return self._site
+            if view not in self._sites:
+                others = tuple((name, label) for name, label in self.views.items() if name != view)
+                self._sites[view] = replace(self._build(view), other_views=others)
+            return self._sites[view]
 
     def page(self, view: str, resource: str | None = None, *, depth: int = 1) -> Page:
         """The page of ``view`` (one ``resource``'s, or all); ``depth`` is where its URL is
         (see ``BASES``), for the relative links."""
-        site = replace(self.site, base=BASES[depth])
-        if view not in VIEWS:
-            known = ", ".join(VIEWS)
+        if view not in self.views:
+            site = replace(self.site, base=BASES[depth])
+            known = ", ".join(self.views)
             return Page(404, render_not_found(site, f'Unknown API view "{view}" (known: {known}).'))
+        site = replace(self.site_of(view), base=BASES[depth])
         if resource is not None and site.resource(resource) is None:
             return Page(404, render_not_found(site, f'Unknown resource type "{resource}".'))
-        key = (resource or "", depth)
+        key = (view, resource or "", depth)
         with self._lock:
             if key not in self._pages:
                 self._pages[key] = render_site(site, resource)

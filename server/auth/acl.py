@@ -15,7 +15,7 @@ this module decides the level.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 
@@ -81,9 +81,15 @@ class Access:
 
     acl: Acl
     principal: Principal
+    # the storefront: the localization and currency values are read in
+    localization_id: int | None = None
+    currency: str | None = None
 
     def rule(self, resource: Resource, permission: str = "VIEW") -> Rule:
-        return self.acl.rule(self.principal, resource, permission)
+        rule = self.acl.rule(self.principal, resource, permission)
+        if self.localization_id is None:
+            return rule
+        return replace(rule, localization_id=self.localization_id, currency=self.currency)
 
 
 # --- the demo roles -----------------------------------------------------------------------------

@@ -51,12 +51,13 @@ def build_storefront_security(
     engine: sa.Engine, schema: Schema, registry: Registry, settings: Settings
 ) -> tuple[Acl | None, tuple[Authenticator, ...]]:
     """The storefront's roles and its one authenticator (its bearer tokens); with
-    authentication off, every request acts as the administrator of customer 1."""
+    authentication off, every request acts as the administrator of customer 1, whose role
+    still applies (a storefront caller is always somebody's)."""
+    acl = storefront_acl(registry, settings.storefront_guest_resources)
     if not settings.auth:
         with engine.connect() as connection:
             login = find_customer_user(connection, schema, CUSTOMER_ADMIN_ID)
         assert login is not None, "the demo customer administrator is missing"
-        return None, (OpenAccess(customer_principal(login)),)
-    acl = storefront_acl(registry, settings.storefront_guest_resources)
+        return acl, (OpenAccess(customer_principal(login)),)
     keys = load_or_create_keys(engine, schema)
     return acl, (StorefrontBearer(read_engine(engine), schema, keys, time.time),)

@@ -23,13 +23,12 @@ import sqlalchemy as sa
 from server.auth.acl import Acl
 from server.auth.authenticate import Credentials
 from server.auth.bearer import bearer_token, invalid_token
-from server.auth.feature import FeatureCache
 from server.auth.keys import Keys
 from server.auth.oauth.clients import find_application
 from server.auth.passwords import hash_password, verify_password
 from server.auth.principal import Principal
 from server.auth.tokens import STOREFRONT, VISITOR_SUBJECT, InvalidToken, verify_access_token
-from server.jsonapi.errors import NotFound
+from server.auth.websites import website_of
 from server.metadata.access import Level
 from server.metadata.model import Registry
 from server.storage.tables import Schema
@@ -40,13 +39,10 @@ __all__ = [
     "CustomerLogin",
     "StorefrontBearer",
     "customer_principal",
-    "ensure_storefront_enabled",
     "find_customer_user",
-    "set_storefront_enabled",
     "storefront_acl",
     "verify_customer_login",
     "visitor_principal",
-    "website_of",
 ]
 
 GUEST = "guest"  # a visitor's username and password at the token endpoint, as in Oro
@@ -65,7 +61,7 @@ def storefront_acl(registry: Registry, guest_resources: Iterable[str]) -> Acl:
     guests = frozenset(guest_resources)
     grants: dict[int, dict[tuple[str, str], Level]] = {role: {} for role in ROLES.values()}
     for resource in registry:
-        if resource.ownership is None:  # dictionaries: every customer user, guests if listed
+        if resource.ownership in (None, "website"):  # every customer user, guests if listed
             grants[ROLES[BUYER]][(resource.type, "VIEW")] = Level.ORGANIZATION
             grants[ROLES[ADMINISTRATOR]][(resource.type, "VIEW")] = Level.ORGANIZATION
         if resource.type in guests:
@@ -134,34 +130,6 @@ def verify_customer_login(
     return _login(row) if row is not None and valid else None
 
 
-@dataclass(frozen=True)
-class Website:
-    id: int
-    organization_id: int
-    localization_id: int
-    currency: str
-    api_enabled: bool
-    guest_api_enabled: bool
-
-
-def website_of(connection: sa.Connection, schema: Schema, organization_id: int) -> Website | None:
-    """The organization's storefront website (one per organization in this sandbox)."""
-    table = schema.auth.website
-    row = connection.execute(
-        sa.select(table).where(table.c.organization_id == organization_id)
-    ).first()
-    if row is None:
-        return None
-    return Website(
-        row.id,
-        row.organization_id,
-        row.localization_id,
-        row.currency,
-        bool(row.api_enabled),
-        bool(row.guest_api_enabled),
-    )
-
-
 def customer_principal(login: CustomerLogin, client_id: str | None = None) -> Principal:
     return Principal(
         login.id,
@@ -221,40 +189,3 @@ class StorefrontBearer:
         if login is None or login.organization_id != claims.organization_id:
             raise invalid_token("The customer user of this access token is disabled.")
         return customer_principal(login, claims.client_id)
-
-
-STOREFRONT_DISABLED_DETAIL = "The API feature is disabled for this website."
-
-
-def ensure_storefront_enabled(
-    engine: sa.Engine, schema: Schema, organization_id: int, cache: FeatureCache
-) -> None:
-    """404 (as the back-office's switch answers) while the storefront API of the caller's
-    website is off; a cached answer spares the connection."""
-    enabled = cache.get(organization_id)
-    if enabled is None:
-        with engine.connect() as connection:
-            website = website_of(connection, schema, organization_id)
-        enabled = website is not None and website.api_enabled
-        cache.put(organization_id, enabled)
-    if not enabled:
-        raise NotFound(STOREFRONT_DISABLED_DETAIL)
-
-
-def set_storefront_enabled(
-    connection: sa.Connection,
-    schema: Schema,
-    website_id: int,
-    *,
-    api: bool | None = None,
-    guests: bool | None = None,
-) -> None:
-    """Switch a website's storefront API, or its guest access, on or off."""
-    values: dict[str, bool] = {}
-    if api is not None:
-        values["api_enabled"] = api
-    if guests is not None:
-        values["guest_api_enabled"] = guests
-    if values:
-        table = schema.auth.website
-        connection.execute(sa.update(table).where(table.c.id == website_id).values(**values))

@@ -118,6 +118,51 @@ STOREFRONT_RESOURCES = (
         title="{firstName} {lastName}",
         ownership="customer_user_self",
     ),
+    Resource(
+        "products",
+        "product",
+        "A product of the website's catalog. Its name and description are in the request's"
+        " localization (X-Localization-ID; by default the website's).",
+        (
+            A(
+                "sku",
+                t.STRING,
+                "The stock keeping unit.",
+                sortable=True,
+                extra_operators=("starts_with", "contains"),
+            ),
+            A("name", t.STRING, "The product name, localized.", localized=True, filterable=False),
+            A(
+                "description",
+                t.TEXT,
+                "The long description, localized.",
+                localized=True,
+                filterable=False,
+            ),
+            A("featured", t.BOOLEAN, "Whether the product is shown as featured."),
+            A(
+                "price",
+                t.MONEY,
+                "The price of one item in the request's currency (X-Currency; by default the"
+                " website's); null when the product has no price in it.",
+                priced=True,
+                filterable=False,
+            ),
+            A(
+                "currencyId",
+                t.CURRENCY,
+                "The currency of the price.",
+                request_currency=True,
+                filterable=False,
+            ),
+            CREATED,
+            UPDATED,
+        ),
+        actions=READ_ONLY,
+        title="{sku}",
+        ownership="website",
+        key_header=("x-product-id", "sku", "sku"),  # the "JSON:API (SKU)" view
+    ),
     _address(
         "customeraddresses",
         "customer_address",

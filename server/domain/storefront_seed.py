@@ -8,6 +8,8 @@ The layout, which tests and documentation may rely on:
   (organization 2: German, EUR);
 - every customer ``c`` of the back-office demo has two customer users: ``2c - 1``, its
   administrator, and ``2c``, a buyer; each has one address, and so has each customer;
+- every product has a German name and description (localization 2), word for word, and a
+  price in USD and in EUR (at 0.92 EUR per USD);
 - every customer user's password is :data:`CUSTOMER_PASSWORD` (one hash for all: seeding
   200 Argon2 hashes would slow every start of an empty database); emails are
   ``first.last{id}@example.com``; the server's banner lists the first ones.
@@ -91,6 +93,93 @@ def _address(rng: random.Random, index: int, first: str, last: str, company: str
     }
 
 
+# the German names of the demo's product words (server/domain/vocabulary.py)
+GERMAN = {
+    "Classic": "Klassischer",
+    "Premium": "Premium-",
+    "Lightweight": "Leichter",
+    "Heavy-Duty": "Robuster",
+    "Slim Fit": "Schmaler",
+    "Comfort": "Komfort-",
+    "Stretch": "Stretch-",
+    "Waterproof": "Wasserdichter",
+    "Breathable": "Atmungsaktiver",
+    "Insulated": "Isolierter",
+    "Ergonomic": "Ergonomischer",
+    "Antimicrobial": "Antimikrobieller",
+    "Unisex": "Unisex-",
+    "Women's": "Damen-",
+    "Men's": "Herren-",
+    "Deluxe": "Deluxe-",
+    "Lab Coat": "Laborkittel",
+    "Scrub Top": "Kasack",
+    "Scrub Pants": "OP-Hose",
+    "Nursing Shoes": "Pflegeschuh",
+    "Chef Jacket": "Kochjacke",
+    "Apron": "Schürze",
+    "Work Gloves": "Arbeitshandschuh",
+    "Safety Goggles": "Schutzbrille",
+    "Headlamp": "Stirnlampe",
+    "Stethoscope": "Stethoskop",
+    "Clog": "Clog",
+    "Polo Shirt": "Poloshirt",
+    "Fleece Jacket": "Fleecejacke",
+    "Compression Socks": "Kompressionsstrumpf",
+    "Tool Belt": "Werkzeuggürtel",
+    "Hard Hat": "Schutzhelm",
+    "Rain Poncho": "Regenponcho",
+    "Badge Reel": "Ausweisjojo",
+}
+GERMAN_DESCRIPTION = "{name}, gemacht für den professionellen Alltag."
+
+
+def german(name: str) -> str:
+    """A demo product name in German: its adjective and noun translated word for word."""
+    for adjective in sorted((w for w in GERMAN if name.startswith(w + " ")), key=len)[-1:]:
+        noun = name[len(adjective) + 1 :]
+        translated = GERMAN.get(noun, noun)
+        joined = "" if GERMAN[adjective].endswith("-") else " "
+        return f"{GERMAN[adjective]}{joined}{translated}"
+    return name
+
+
+def _localized_products(connection: sa.Connection, schema: Schema) -> None:
+    """German names and descriptions of every product (localization 2); English is the
+    products' own value."""
+    products = schema.tables["products"]
+    names, descriptions = [], []
+    rows = connection.execute(
+        sa.select(products.c.id, products.c.name, products.c.description).order_by(products.c.id)
+    )
+    for id_, name, description in rows:
+        local = german(name)
+        names.append({"owner_id": id_, "localization_id": 2, "value": local})
+        if description is not None:
+            text = GERMAN_DESCRIPTION.format(name=local)
+            descriptions.append({"owner_id": id_, "localization_id": 2, "value": text})
+    if names:
+        connection.execute(sa.insert(schema.localized[("products", "name")]), names)
+    if descriptions:
+        connection.execute(sa.insert(schema.localized[("products", "description")]), descriptions)
+
+
+EUR_PER_USD = 0.92  # the demo's fixed rate
+
+
+def _prices(connection: sa.Connection, schema: Schema) -> None:
+    """A price of every product in USD and in EUR (stored as 1/10000 of the unit)."""
+    products = schema.tables["products"]
+    rng = random.Random("oro-sandbox:storefront:prices")
+    rows = []
+    for id_ in connection.scalars(sa.select(products.c.id).order_by(products.c.id)):
+        usd = rng.randint(199, 49_999)  # cents
+        eur = round(usd * EUR_PER_USD)
+        rows.append({"owner_id": id_, "currency": "USD", "value": usd * 100})
+        rows.append({"owner_id": id_, "currency": "EUR", "value": eur * 100})
+    if rows:
+        connection.execute(sa.insert(schema.priced[("products", "price")]), rows)
+
+
 def storefront_seeded(connection: sa.Connection, schema: Schema) -> bool:
     website = schema.auth.website
     return connection.execute(sa.select(website.c.id).limit(1)).first() is not None
@@ -165,4 +254,6 @@ def seed_storefront(connection: sa.Connection, registry: Registry, schema: Schem
     write.insert("customeraddresses", customer_addresses)
     if credentials:
         connection.execute(sa.insert(schema.auth.customer_credential), credentials)
+    _localized_products(connection, schema)
+    _prices(connection, schema)
     seed_applications(connection, schema)  # the storefront's, in a database made before it

@@ -35,6 +35,9 @@ class Rule:
     # the VIEW level of every type the principal sees something of: records reached through an
     # association (filters, sorts, includes, linkage) are judged by their own type's rule
     sight: tuple[tuple[str, Level], ...] = ()
+    # the storefront: the localization localized values are read in (None: the default values)
+    localization_id: int | None = None
+    currency: str | None = None  # the storefront: the currency prices are read in
 
     def seeing(self, type_: str) -> Rule:
         """The VIEW rule of a related type, for the same principal."""

@@ -47,10 +47,22 @@ class Attribute:
     rules: tuple[Rule, ...] = ()
     extra_operators: tuple[str, ...] = ()
     column_name: str | None = None
+    # a value per localization (Oro's localized fallback values): read in the caller's
+    # localization, falling back to the column's own value (the default one)
+    localized: bool = False
+    # the storefront's prices: a value per currency (none stored on the record), read in the
+    # request's currency; ``request_currency``: the value is that currency itself
+    priced: bool = False
+    request_currency: bool = False
 
     @cached_property
     def column(self) -> str:
         return self.column_name or snake(self.name)
+
+    @property
+    def stored(self) -> bool:
+        """Whether the record's own table has a column for it."""
+        return not (self.priced or self.request_currency)
 
     @property
     def operators(self) -> tuple[str, ...]:
@@ -172,6 +184,9 @@ class Resource:
     upsert_fields: tuple[tuple[str, ...], ...] | None = None
     validation: bool = False  # ``meta.validate`` allowed (Oro's ``enable_validation``)
     search: Search | None = None  # what the search index holds of it (None: not searchable)
+    # (header, value, attribute): a request with this header value names its records by this
+    # unique attribute in the URL instead of the id (the storefront's ``X-Product-ID: sku``)
+    key_header: tuple[str, str, str] | None = None
 
     @property
     def upsert_by_id(self) -> bool:

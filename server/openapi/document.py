@@ -48,11 +48,17 @@ grant with a customer user's email, or `guest`/`guest` for a visitor token. Back
 are refused here (401), as storefront tokens are by the back-office API. A buyer sees their own
 records, a customer administrator their customer's; a visitor only the guest resources.
 
+Products speak the storefront's headers: `X-Localization-ID` (an id of `/localizations`) for
+their name and description, `X-Currency` (a code of `/currencies`) for their price, and
+`X-Product-ID: sku` to name a product by its SKU in the URL. Unknown values are ignored: the
+website's localization and currency apply.
+
 Where this server knowingly differs from OroCommerce:
 - The storefront API is served at `/storefront/api/{type}` (OroCommerce: `/api`); the prefix is
   a setting, and `--oro-layout` serves it at `/api` (the back-office API then at `/admin/api`).
 - A visitor reading a resource outside the guest list gets 403; a request without a token, 401.
 - The resources of this version are read-only.
+- A product has one `price` in the request's currency (OroCommerce: a `prices` list).
 """
 
 

@@ -27,29 +27,34 @@ from server.storage.tables import Schema
 Clause = sa.ColumnElement[bool]
 OWNED = ("organization", "business_unit", "user")  # ownerships judged by owner/organization
 # the storefront's (Oro's frontend ownership): a customer itself, a customer user itself, a
-# record of a customer (its ``customer``), a record of a customer user (its ``customerUser``).
+# record of a customer (its ``customer``), a record of a customer user (its ``customerUser``),
+# a record of the website (its organization's: products).
 # Levels: USER is Oro's Basic (the caller's own records), BUSINESS_UNIT its Local (the caller's
 # customer's records), ORGANIZATION its Global; a storefront rule's ``user_id`` is the customer
 # user and its ``business_unit_ids`` hold the customer.
-FRONTEND = ("customer_self", "customer_user_self", "customer", "customer_user")
+FRONTEND = ("customer_self", "customer_user_self", "customer", "customer_user", "website")
 
 
 def access_key(access: Rule | None) -> Hashable:
     """What of a rule shapes a statement (its cache key's part)."""
     if access is None:
         return None
-    return (access.level, access.changes_shared, access.sight)
+    return (access.level, access.changes_shared, access.sight, access.localization_id is None)
 
 
 def access_params(access: Rule | None) -> dict[str, Any]:
     """A rule's values by bind name."""
     if access is None:
         return {}
-    return {
+    params = {
         "acl_user": access.user_id,
         "acl_org": access.organization_id,
         "acl_bu": to_json(list(access.business_unit_ids)),
     }
+    if access.localization_id is not None:  # the storefront's: both are set
+        params["loc"] = access.localization_id
+        params["cur"] = access.currency
+    return params
 
 
 class AccessFilter:
@@ -96,6 +101,8 @@ class AccessFilter:
         customers = listed("acl_bu", table.c.id.type)
         user = bind("acl_user")
         basic = access.level == Level.USER
+        if ownership == "website":  # a record of the website's organization (a product)
+            return table.c["organization_id"] == bind("acl_org")
         if ownership == "customer_self":
             return table.c.id.in_(customers)
         if ownership == "customer_user":  # the customer user's customer decides beyond Basic

@@ -27,7 +27,9 @@ class BulkWriter:
         resource = self.registry[type_]
         columns = [("id", "id", False)]
         columns += [
-            (a.name, a.column, a.type.name in ("json", "array")) for a in resource.attributes
+            (a.name, a.column, a.type.name in ("json", "array"))
+            for a in resource.attributes
+            if a.stored
         ]
         columns += [(r.name, r.column, False) for r in resource.relationships if not r.many]
         return columns

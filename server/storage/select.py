@@ -19,12 +19,12 @@ import sqlalchemy as sa
 
 from server.jsonapi.query import Query
 from server.metadata.access import Rule
-from server.metadata.model import Registry, Relationship, Resource
+from server.metadata.model import Attribute, Registry, Relationship, Resource
 from server.storage.access import AccessFilter, access_key, access_params
 from server.storage.associations import Associations, Within, within_key
 from server.storage.dialect import listed
 from server.storage.filters import FilterCompiler
-from server.storage.operands import bind_filters, ids_json
+from server.storage.operands import bind, bind_filters, ids_json
 from server.storage.order import Sorter, paged, paging
 from server.storage.plans import Samples, unindexed_filters
 from server.storage.statements import MAX_STATEMENTS, Params, Sql, Statements, run
@@ -163,6 +163,24 @@ class Selector:
         params = {"ids": ids_json(ids), **access_params(access)}
         return sql, params
 
+    def by_key(
+        self, resource: Resource, attr: Attribute, value: str, access: Rule | None = None
+    ) -> tuple[Sql, Params]:
+        """The ids of the records whose ``attr`` is ``value`` (bind ``key``), that ``access``
+        reaches."""
+
+        def build() -> sa.Select[Any]:
+            table = self.schema.tables[resource.type]
+            return (
+                sa.select(table.c.id)
+                .where(table.c[attr.column] == bind("key"))
+                .where(self.access.visible(resource, table, access))
+                .order_by(table.c.id)
+            )
+
+        sql = self.compiled(("by_key", resource.type, attr.name, access_key(access)), build)
+        return sql, {"key": value, **access_params(access)}
+
     def related_ids(
         self, resource: Resource, rel: Relationship, ids: Sequence[Any], access: Rule | None = None
     ) -> tuple[Sql, Params]:
@@ -181,11 +199,41 @@ class Selector:
         params = {"ids": ids_json(ids), **access_params(access)}
         return self.compiled(key, build), params
 
+    def value(
+        self, resource: Resource, table: sa.FromClause, attr: Attribute, access: Rule | None
+    ) -> sa.ColumnElement[Any]:
+        """An attribute's column; a localized one in the rule's localization (bind ``loc``),
+        else its default value; a priced one in the rule's currency (bind ``cur``)."""
+        storefront = access is not None and access.localization_id is not None
+        if attr.request_currency:
+            currency = bind("cur") if storefront else sa.null()
+            return sa.cast(currency, sa.String(3)).label(attr.column)
+        if attr.priced:
+            if not storefront:
+                return sa.cast(sa.null(), attr.type.sql()).label(attr.column)
+            prices = self.schema.priced[(resource.type, attr.name)]
+            return (
+                sa.select(prices.c.value)
+                .where(prices.c.owner_id == table.c.id, prices.c.currency == bind("cur"))
+                .scalar_subquery()
+                .label(attr.column)
+            )
+        column = table.c[attr.column]
+        if not attr.localized or not storefront:
+            return column
+        values = self.schema.localized[(resource.type, attr.name)]
+        own = (
+            sa.select(values.c.value)
+            .where(values.c.owner_id == table.c.id, values.c.localization_id == bind("loc"))
+            .scalar_subquery()
+        )
+        return sa.func.coalesce(own, column).label(attr.column)
+
     def columns(
         self, resource: Resource, table: sa.FromClause, access: Rule | None = None
     ) -> list[sa.ColumnElement[Any]]:
         """id, every attribute, every to-one FK: the row layout documents are built from."""
         cols: list[sa.ColumnElement[Any]] = [table.c.id]
-        cols += [table.c[a.column] for a in resource.attributes]
+        cols += [self.value(resource, table, a, access) for a in resource.attributes]
         cols += [self.access.to_one(table, r, access) for r in resource.relationships if not r.many]
         return cols

@@ -7,11 +7,11 @@ indexed fields; a unique attribute has a unique index over its scope's columns a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from server.metadata.model import Link, Registry, Resource
+from server.metadata.model import Attribute, Link, Registry, Resource
 from server.storage.auth_tables import AuthTables, define_auth_tables
 from server.storage.batch_tables import BatchTables, define_batch_tables
 from server.storage.dialect import sort_index
@@ -30,6 +30,12 @@ class Schema:
     auth: AuthTables
     batch: BatchTables
     search: SearchTables
+    # values per localization of localized attributes, by (type, attribute): ``owner_id``,
+    # ``localization_id``, ``value``
+    localized: dict[tuple[str, str], sa.Table] = field(default_factory=dict)
+    # values per currency of priced attributes, by (type, attribute): ``owner_id``,
+    # ``currency``, ``value``
+    priced: dict[tuple[str, str], sa.Table] = field(default_factory=dict)
 
     def link(self, type_: str, rel: str) -> tuple[sa.Table, Link]:
         return self.links[(type_, rel)]
@@ -41,7 +47,7 @@ def _table(metadata: sa.MetaData, registry: Registry, resource: Resource) -> sa.
             "id", resource.id_type.sql(), primary_key=True, autoincrement=resource.id_generated
         )
     ]
-    for attr in resource.attributes:
+    for attr in (a for a in resource.attributes if a.stored):
         indexed = attr.filterable and attr.type.name not in UNINDEXED
         column = sa.Column(attr.column, attr.type.sql())
         columns.append(column)
@@ -67,13 +73,40 @@ def unique_indexes(schema: Schema) -> list[sa.Index]:
     return [i for t in schema.tables.values() for i in t.indexes if i.unique]
 
 
+def localized_table_name(resource: Resource, attr: Attribute) -> str:
+    return f"{resource.table}_{attr.column}_localized"
+
+
+def _localized_table(
+    metadata: sa.MetaData, registry: Registry, resource: Resource, attr: Attribute
+) -> sa.Table:
+    name = localized_table_name(resource, attr)
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("owner_id", resource.id_type.sql(), primary_key=True),
+        sa.Column("localization_id", sa.Integer, primary_key=True),
+        sa.Column("value", attr.type.sql()),
+    )
+
+
+def _priced_table(metadata: sa.MetaData, resource: Resource, attr: Attribute) -> sa.Table:
+    return sa.Table(
+        f"{resource.table}_{attr.column}_by_currency",
+        metadata,
+        sa.Column("owner_id", resource.id_type.sql(), primary_key=True),
+        sa.Column("currency", sa.String(3), primary_key=True),
+        sa.Column("value", attr.type.sql()),
+    )
+
+
 def _shared_table(metadata: sa.MetaData, registry: Registry, resource: Resource) -> sa.Table:
     """The table of a resource of a second API: another API's table of the same name when
     there is one (every column the resource names must be on it), else a table of its own."""
     table = metadata.tables.get(resource.table)
     if table is None:
         return _table(metadata, registry, resource)
-    named = [a.column for a in resource.attributes] + [
+    named = [a.column for a in resource.attributes if a.stored] + [
         r.column for r in resource.relationships if not r.many
     ]
     missing = [column for column in named if column not in table.c]
@@ -108,8 +141,22 @@ def build_schema(registry: Registry, base: Schema | None = None) -> Schema:
                     sa.Column(link.target_column, target_type.sql(), primary_key=True, index=True),
                 )
             links[(resource.type, rel.name)] = (table, link)
+    localized = {
+        (resource.type, attr.name): _localized_table(metadata, registry, resource, attr)
+        for resource in registry
+        for attr in resource.attributes
+        if attr.localized
+    }
+    priced = {
+        (resource.type, attr.name): _priced_table(metadata, resource, attr)
+        for resource in registry
+        for attr in resource.attributes
+        if attr.priced
+    }
     if base is not None:
-        return Schema(metadata, tables, links, base.auth, base.batch, base.search)
+        return Schema(
+            metadata, tables, links, base.auth, base.batch, base.search, localized, priced
+        )
     return Schema(
         metadata,
         tables,
@@ -117,4 +164,6 @@ def build_schema(registry: Registry, base: Schema | None = None) -> Schema:
         define_auth_tables(metadata),
         define_batch_tables(metadata),
         define_search_tables(metadata),
+        localized,
+        priced,
     )

@@ -7,6 +7,7 @@ administrator) and ``2c`` (a buyer); customer 3's parent is customer 2; customer
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from server.auth.oauth.seed import CUSTOMER_PASSWORD, demo_summary
-from server.auth.storefront import STOREFRONT_DISABLED_DETAIL, set_storefront_enabled
+from server.auth.websites import STOREFRONT_DISABLED_DETAIL, set_storefront_enabled
 from tests.live_server import JSON_API, LiveServer
 from tests.postgres import NewDatabase
 
@@ -317,7 +318,7 @@ def test_the_storefront_api_switched_off_for_a_website(store: Storefront) -> Non
     token = store.http.post("/oauth2-token", json=body).json()["access_token"]
     with storefront.engine.begin() as connection:
         set_storefront_enabled(connection, storefront.schema, 2, api=False)
-    storefront.feature_cache.invalidate()
+    storefront.websites.invalidate()
     try:
         response = store.http.get(
             f"{SF}/localizations", headers={"Authorization": f"Bearer {token}"}
@@ -336,7 +337,7 @@ def test_the_storefront_api_switched_off_for_a_website(store: Storefront) -> Non
     finally:
         with storefront.engine.begin() as connection:
             set_storefront_enabled(connection, storefront.schema, 2, api=True)
-        storefront.feature_cache.invalidate()
+        storefront.websites.invalidate()
 
 
 def test_guest_access_switched_off_for_a_website(store: Storefront) -> None:
@@ -393,3 +394,131 @@ def test_the_oro_layout_serves_the_storefront_at_api(new_database: NewDatabase) 
             assert store.http.get("/api/doc/openapi.json").json()["paths"]["/api/customerusers"]
         finally:
             store.http.close()
+
+
+# --- products: localization, currency, SKU ----------------------------------------------------
+
+
+def product(store: Storefront, who: int | str, path: str, **headers: str) -> dict[str, Any]:
+    token = {"Authorization": f"Bearer {store.token(who)}"}
+    response = store.http.get(SF + path, headers=token | headers)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == JSON_API
+    data: dict[str, Any] = response.json()["data"]
+    return data
+
+
+def acme_guest(store: Storefront) -> str:
+    body = {"grant_type": "password", **ACME, "username": "guest", "password": "guest"}
+    token: str = store.http.post("/oauth2-token", json=body).json()["access_token"]
+    store.tokens["acme-guest"] = token
+    return "acme-guest"
+
+
+@pytest.mark.parametrize(
+    ("headers", "name", "description"),
+    [
+        pytest.param({}, "Antimicrobial Work Gloves", "made for everyday", id="website-default"),
+        pytest.param(
+            {"X-Localization-ID": "2"}, "Antimikrobieller Arbeitshandschuh", "gemacht für", id="de"
+        ),
+        pytest.param({"X-Localization-ID": "1"}, "Antimicrobial Work Gloves", "made for", id="en"),
+        pytest.param(
+            {"X-Localization-ID": "99"}, "Antimicrobial Work Gloves", "made", id="unknown"
+        ),
+        pytest.param(
+            {"X-Localization-ID": "de"}, "Antimicrobial Work Gloves", "made", id="malformed"
+        ),
+    ],
+)
+def test_product_names_in_the_requested_localization(
+    store: Storefront, headers: dict[str, str], name: str, description: str
+) -> None:
+    attributes = product(store, "guest", "/products/1", **headers)["attributes"]
+    assert attributes["name"] == name
+    assert description in attributes["description"]
+
+
+def test_the_websites_localization_and_currency_are_the_defaults(store: Storefront) -> None:
+    guest = acme_guest(store)  # Acme Retail's website: German, EUR
+    attributes = product(store, guest, "/products/181")["attributes"]
+    assert (attributes["name"], attributes["currencyId"]) == ("Komfort-Werkzeuggürtel", "EUR")
+    english = product(store, guest, "/products/181", **{"X-Localization-ID": "1"})
+    assert english["attributes"]["name"] == "Comfort Tool Belt"
+    assert ids(store.get("/products", guest, **{"page[size]": "2"})) == ["181", "182"]
+
+
+@pytest.mark.parametrize(
+    ("headers", "price", "currency"),
+    [
+        pytest.param({}, "163.9900", "USD", id="website-default"),
+        pytest.param({"X-Currency": "EUR"}, "150.8700", "EUR", id="eur"),
+        pytest.param({"X-Currency": "eur"}, "150.8700", "EUR", id="any-case"),
+        pytest.param({"X-Currency": "GBP"}, "163.9900", "USD", id="unknown"),
+    ],
+)
+def test_product_prices_in_the_requested_currency(
+    store: Storefront, headers: dict[str, str], price: str, currency: str
+) -> None:
+    attributes = product(store, 2, "/products/1", **headers)["attributes"]
+    assert (attributes["price"], attributes["currencyId"]) == (price, currency)
+
+
+def test_a_product_addressed_by_its_sku(store: Storefront) -> None:
+    sku = product(store, 2, "/products/1")["attributes"]["sku"]
+    by_sku = product(store, 2, f"/products/{sku}", **{"X-Product-ID": "sku"})
+    assert (by_sku["id"], by_sku["attributes"]["sku"]) == ("1", sku)
+    token = {"Authorization": f"Bearer {store.token(2)}", "X-Product-ID": "sku"}
+    for missing in ("1", "NOPE"):
+        response = store.http.get(f"{SF}/products/{missing}", headers=token)
+        assert response.status_code == 404
+        assert response.json()["errors"][0]["detail"] == (
+            "An entity with the requested identifier does not exist."
+        )
+    acme_sku = product(store, 19, "/products/181")["attributes"]["sku"]
+    response = store.http.get(f"{SF}/products/{acme_sku}", headers=token)
+    if acme_sku != sku:  # another organization's product is out of reach by its SKU too
+        assert response.status_code == 404
+
+
+def test_products_of_the_callers_website_only(store: Storefront) -> None:
+    response = store.get("/products", 2, **{"page[size]": "200"})
+    assert ids(response) == [str(i) for i in range(1, 181)]
+    response = store.get("/products/181", 2)
+    assert response.status_code == 403
+
+
+def test_localized_and_priced_fields_are_not_filters(store: Storefront) -> None:
+    for name in ("name", "price"):
+        response = store.get("/products", 2, **{f"filter[{name}]": "1"})
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["title"] == "filter constraint"
+
+
+@pytest.mark.parametrize(
+    ("path", "label", "others"),
+    [
+        pytest.param("/doc", "JSON:API", ["doc/rest_json_api_sku"], id="default"),
+        pytest.param("/doc/rest_json_api_sku", "JSON:API (SKU)", ["rest_json_api"], id="sku-view"),
+        pytest.param(
+            "/doc/rest_json_api_sku/products", "JSON:API (SKU)", ["../rest_json_api"], id="sku-type"
+        ),
+    ],
+)
+def test_the_storefront_documentation_views(
+    store: Storefront, path: str, label: str, others: list[str]
+) -> None:
+    response = store.http.get(SF + path)
+    assert response.status_code == 200
+    header = response.text.split('<span class="view">', 1)[1].split("</span>", 1)[0]
+    assert f"<strong>{label}</strong>" in header
+    assert re.findall(r'href="([^"]+)"', header) == others
+    if "sku" in path:
+        assert "X-Product-ID: sku" in response.text
+
+
+def test_the_back_office_has_no_sku_view(store: Storefront) -> None:
+    response = store.http.get("/api/doc/rest_json_api_sku")
+    assert response.status_code == 404
+    header = store.http.get("/api/doc").text.split('<span class="view">', 1)[1].split("</span>")[0]
+    assert "href" not in header

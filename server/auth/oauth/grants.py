@@ -27,12 +27,7 @@ from server.auth.oauth.store import (
 )
 from server.auth.oauth.throttle import login_keys
 from server.auth.oauth.users import LoginUser, api_enabled, find_user, verify_login
-from server.auth.storefront import (
-    GUEST,
-    find_customer_user,
-    verify_customer_login,
-    website_of,
-)
+from server.auth.storefront import GUEST, find_customer_user, verify_customer_login
 from server.auth.tokens import (
     BACKOFFICE,
     STOREFRONT,
@@ -40,6 +35,7 @@ from server.auth.tokens import (
     AccessClaims,
     issue_access_token,
 )
+from server.auth.websites import website_of
 from server.storage.dialect import begin_write
 
 __all__ = ["GRANT_TYPES", "exchange"]
