@@ -3,7 +3,14 @@ history and a launcher for Oro's JSON:API (the bundled server, a real Oro instan
 JSON:API server). The widgets are in :mod:`sandbox.widgets`; the search languages in
 :mod:`sandbox.search`."""
 
-from sandbox.auth import AuthorizationCode, BearerToken, ClientCredentials, PasswordGrant, Wsse
+from sandbox.auth import (
+    AuthorizationCode,
+    BearerToken,
+    ClientCredentials,
+    PasswordGrant,
+    Visitor,
+    Wsse,
+)
 from sandbox.batch import BatchResult, batch_document, submit, wait_operation
 from sandbox.client import ApiClient, ErrorObject, Exchange
 from sandbox.collection import Collection, CollectionStore
@@ -72,6 +79,7 @@ __all__ = [
     "Snippet",
     "SpecError",
     "TokenError",
+    "Visitor",
     "Wsse",
     "advanced_search",
     "batch_document",

@@ -4,8 +4,9 @@ awaited, stopped. The launcher and the dashboard start their children this way.
 ``python -c GUARDED MODULE ARGS…`` runs MODULE as ``python -m`` does, ended when its stdin reaches
 EOF: the launching process closed it, or died (even when killed). Threads read a server's output,
 so its pipes never fill; the last lines are kept for error messages. A server is ready when it
-prints its banner (``Oro API Sandbox: URL``); one that exits or stays silent raises
-:class:`~sandbox.exceptions.LaunchError` with its exit code and error output.
+has printed its banner (``Oro API Sandbox: URL`` … ``Storefront API: URL``: both APIs' roots);
+one that exits or stays silent raises :class:`~sandbox.exceptions.LaunchError` with its exit code
+and error output.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ KEPT_LINES = 200  # of the server's output, per stream
 SHOWN_LINES = 20  # of its error output, in a LaunchError
 
 _BANNER = re.compile(r"^Oro API Sandbox: (\S+)\s*$")
+_STOREFRONT = re.compile(r"^Storefront API: (\S+)")  # the banner's last line
 # `python -c GUARDED MODULE ARGS…` runs MODULE as `python -m` does, ended when its stdin reaches
 # EOF: the launching process closed it, or died. (os.read, not sys.stdin: a daemon thread
 # blocked in a buffered read aborts the exit.)
@@ -60,6 +62,7 @@ class ServerProcess:
     def __init__(self, args: list[str], environ: dict[str, str]) -> None:
         self.args = args
         self.url: str | None = None
+        self.storefront_url: str | None = None
         self.stdout: deque[str] = deque(maxlen=KEPT_LINES)
         self.stderr: deque[str] = deque(maxlen=KEPT_LINES)
         self.announced = threading.Event()  # the banner was printed, or stdout ended
@@ -101,10 +104,11 @@ class ServerProcess:
     def _read(self, stream: IO[str], lines: deque[str]) -> None:
         for line in stream:
             lines.append(line.rstrip("\r\n"))
-            if lines is self.stdout and self.url is None:
-                match = _BANNER.match(line)
-                if match:
+            if lines is self.stdout and not self.announced.is_set():
+                if self.url is None and (match := _BANNER.match(line)):
                     self.url = match[1]
+                elif self.url is not None and (match := _STOREFRONT.match(line)):
+                    self.storefront_url = match[1]
                     self.announced.set()
         if lines is self.stdout:
             self.announced.set()

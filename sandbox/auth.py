@@ -3,7 +3,10 @@
 - :class:`BearerToken` — a token you already have.
 - :class:`ClientCredentials` and :class:`PasswordGrant` — OAuth 2.0 grants against Oro's
   ``POST /oauth2-token``: the token is fetched before the first request, refreshed when it is
-  about to expire, and fetched again once if the API answers 401.
+  about to expire, and fetched again once if the API answers 401. On OroCommerce's storefront API
+  the password grant signs in a customer user by email, with a storefront application.
+- :class:`Visitor` — the storefront's guest: the password grant with ``guest`` / ``guest``, a
+  visitor token (no refresh token; a new one is a new visitor).
 - :class:`AuthorizationCode` — the authorization code grant with PKCE (S256): a person signs in
   on the server's page (``.url``); :meth:`~AuthorizationCode.finish` takes the address the browser
   was sent back to and gets the tokens; renewed with the refresh token.
@@ -38,12 +41,14 @@ __all__ = [
     "ClientCredentials",
     "PasswordGrant",
     "TokenError",
+    "Visitor",
     "Wsse",
 ]
 
 TOKEN_PATH = "/oauth2-token"
 AUTHORIZE_PATH = "/oauth2-token/authorize"
 EARLY_REFRESH = 30  # seconds before expiry at which a token is renewed
+GUEST = "guest"  # the storefront's visitor sign-in: username and password
 
 
 class BearerToken(httpx.Auth):
@@ -169,6 +174,31 @@ class PasswordGrant(_OAuthGrant):
 
     def __repr__(self) -> str:
         return f"<PasswordGrant client_id={self.client_id!r} username={self.username!r}>"
+
+
+class Visitor(PasswordGrant):
+    """A storefront visitor (a guest): Oro's password grant with ``guest`` / ``guest`` and a
+    storefront application gives a token of a new customer visitor, with no refresh token.
+
+    ``ApiClient(storefront_url, auth=Visitor("sandbox-storefront", "storefront-secret"))`` reads
+    what the website opens to guests (localizations, currencies, countries, products…). When the
+    token expires, or the API refuses it, the next request gets a new one: a new visitor.
+    ``access_token`` is the visitor token (what ``visitor_access_token`` of a customer user's
+    sign-in takes, to hand over the visitor's shopping list).
+    """
+
+    def __init__(
+        self,
+        client_id: str,
+        client_secret: str | None,
+        *,
+        token_url: str | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__(client_id, client_secret, GUEST, GUEST, token_url=token_url, clock=clock)
+
+    def __repr__(self) -> str:
+        return f"<Visitor client_id={self.client_id!r}>"
 
 
 def s256(verifier: str) -> str:

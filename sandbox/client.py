@@ -38,6 +38,12 @@ __all__ = [
 
 JSON_API = "application/vnd.api+json"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+# the storefront's request settings (reference §7.1): client setting → the header it sends
+SETTING_HEADERS = {
+    "localization": "X-Localization-ID",  # a localization id, from ``localizations``
+    "currency": "X-Currency",  # a currency code, from ``currencies``
+    "product_id": "X-Product-ID",  # "sku": products addressed by SKU ("JSON:API (SKU)")
+}
 
 
 @dataclass(frozen=True)
@@ -193,10 +199,22 @@ def _unquote_brackets(text: str) -> str:
 
 
 class ApiClient:
-    """A client of an Oro-style JSON:API (``base_url`` is the API root, e.g. ``…/api``).
+    """A client of an Oro-style JSON:API (``base_url`` is the API root, e.g. ``…/api``): the
+    back-office API or OroCommerce's storefront API, which differ only in their root and in who
+    signs in (a storefront ``PasswordGrant`` takes a customer user's email; ``Visitor`` is a
+    guest).
 
     Shaped like httpx: :meth:`build_request` previews the exact request, :meth:`send` sends it.
     Every answer comes back as an :class:`Exchange`; nothing raises on 4xx/5xx unless asked.
+
+    The storefront's request settings are headers every request carries (so previews, snippets
+    and the history show them), given here or set later (``client.currency = "EUR"``; ``None``
+    stops sending one); a request's own ``headers=`` still win:
+
+    - ``localization`` — ``X-Localization-ID``: the id of a ``localizations`` record, the
+      language of localized fields (Oro's default: the website's);
+    - ``currency`` — ``X-Currency``: a ``currencies`` code, the currency of prices;
+    - ``product_id`` — ``X-Product-ID``: ``"sku"`` addresses products by SKU.
     """
 
     def __init__(
@@ -208,12 +226,59 @@ class ApiClient:
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         headers: Mapping[str, str] | None = None,
         on_exchange: Callable[[Exchange], None] | None = None,
+        localization: int | str | None = None,
+        currency: str | None = None,
+        product_id: str | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.auth = auth
         self.http = http or httpx.Client(timeout=timeout)
         self.headers = {"Accept": JSON_API, **(headers or {})}
         self.on_exchange = on_exchange  # e.g. a History's record
+        given = {"localization": localization, "currency": currency, "product_id": product_id}
+        for setting, value in given.items():
+            if value is not None:
+                self._set(setting, value)
+
+    # --- the storefront's settings: headers of every request --------------------------------
+
+    def _get(self, setting: str) -> str | None:
+        name = SETTING_HEADERS[setting].lower()
+        return next((v for k, v in self.headers.items() if k.lower() == name), None)
+
+    def _set(self, setting: str, value: object) -> None:
+        name = SETTING_HEADERS[setting]
+        for key in [k for k in self.headers if k.lower() == name.lower()]:
+            del self.headers[key]
+        if value is not None:
+            self.headers[name] = str(value)
+
+    @property
+    def localization(self) -> str | None:
+        """``X-Localization-ID`` of every request (a localization id), or ``None``."""
+        return self._get("localization")
+
+    @localization.setter
+    def localization(self, value: int | str | None) -> None:
+        self._set("localization", value)
+
+    @property
+    def currency(self) -> str | None:
+        """``X-Currency`` of every request (a currency code), or ``None``."""
+        return self._get("currency")
+
+    @currency.setter
+    def currency(self, value: str | None) -> None:
+        self._set("currency", value)
+
+    @property
+    def product_id(self) -> str | None:
+        """``X-Product-ID`` of every request (``"sku"``: products by SKU), or ``None``."""
+        return self._get("product_id")
+
+    @product_id.setter
+    def product_id(self, value: str | None) -> None:
+        self._set("product_id", value)
 
     def url(self, path: str) -> str:
         if path.startswith(("http://", "https://")):
@@ -321,4 +386,9 @@ class ApiClient:
         self.close()
 
     def __repr__(self) -> str:
-        return f"<ApiClient {self.base_url} auth={self.auth!r}>"
+        settings = "".join(
+            f" {setting}={value!r}"
+            for setting in SETTING_HEADERS
+            if (value := self._get(setting)) is not None
+        )
+        return f"<ApiClient {self.base_url} auth={self.auth!r}{settings}>"

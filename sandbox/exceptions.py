@@ -55,12 +55,25 @@ class ConnectionFailed(SandboxError):
 class ApiResponseError(SandboxError):
     def __init__(self, exchange: Exchange) -> None:
         lines = [str(e) for e in exchange.errors] or [exchange.reason]
+        if exchange.status == 401 and not exchange.errors:
+            lines.append(refused_hint(exchange))
         super().__init__(
             f"{exchange.status} for {exchange.request.method}"
             f" {exchange.request.url}: " + "; ".join(lines)
         )
         self.exchange = exchange
         self.errors: list[ErrorObject] = exchange.errors
+
+
+def refused_hint(exchange: Exchange) -> str:
+    """Why a bare 401 came back: Oro says nothing more than the status."""
+    request = exchange.request
+    if "authorization" not in request.headers and "x-wsse" not in request.headers:
+        return "the request carried no credentials"
+    return (
+        "the server refused the credentials (an expired or revoked token, or a token of the"
+        " other API: back-office and storefront tokens are not interchangeable)"
+    )
 
 
 class TokenError(SandboxError):

@@ -34,6 +34,21 @@ The client authenticates with OAuth client credentials, by default the demo appl
 ``client_secret`` (or ``ORO_SANDBOX_CLIENT_ID`` / ``ORO_SANDBOX_CLIENT_SECRET``) choose another,
 ``auth=<an httpx.Auth>`` any other flow, and ``auth=False`` none (the server runs ``--no-auth``).
 
+``api="storefront"`` gives a client of the storefront API (OroCommerce's buyer side) instead:
+
+    shop = launch(api="storefront")                                   # a visitor (guest)
+    shop = launch(api="storefront", user="jacob.lewis2@example.com")  # a customer user
+    shop = launch(api="storefront", localization=2, currency="EUR")   # X-Localization-ID, …
+
+A customer user signs in with the password grant (``password`` defaults to the demo's,
+``storefront``), a visitor with ``guest`` / ``guest``; both with the storefront application
+``sandbox-storefront`` / ``storefront-secret`` (``client_id``/``client_secret``, or
+``ORO_SANDBOX_STOREFRONT_CLIENT_ID`` / ``ORO_SANDBOX_STOREFRONT_CLIENT_SECRET``). The storefront's
+root is the one the server it started announces (``/storefront/api``; ``/api`` with
+``server_args=["--oro-layout"]``); beside ``ORO_SANDBOX_URL`` it is
+``ORO_SANDBOX_STOREFRONT_URL``, or else guessed from the back-office root by the two layouts
+(``…/api`` → ``…/storefront/api``; OroCommerce's ``…/admin/api`` → ``…/api``).
+
 Exceptions: :class:`LaunchError` (a ``sandbox.SandboxError``) when the server cannot start, with
 its exit code and error output, or when an operation needs the bundled server.
 """
@@ -53,7 +68,7 @@ from typing import Any
 import httpx
 
 from sandbox._process import ServerProcess
-from sandbox.auth import ClientCredentials
+from sandbox.auth import ClientCredentials, PasswordGrant, Visitor
 from sandbox.client import ApiClient
 from sandbox.exceptions import LaunchError
 
@@ -62,8 +77,18 @@ __all__ = ["LaunchError", "Sandbox", "launch", "reset", "status", "stop"]
 ENV_URL = "ORO_SANDBOX_URL"
 ENV_CLIENT_ID = "ORO_SANDBOX_CLIENT_ID"
 ENV_CLIENT_SECRET = "ORO_SANDBOX_CLIENT_SECRET"
+ENV_STOREFRONT_URL = "ORO_SANDBOX_STOREFRONT_URL"
+ENV_STOREFRONT_CLIENT_ID = "ORO_SANDBOX_STOREFRONT_CLIENT_ID"
+ENV_STOREFRONT_CLIENT_SECRET = "ORO_SANDBOX_STOREFRONT_CLIENT_SECRET"
 DEFAULT_CLIENT_ID = "sandbox-integration"
 DEFAULT_CLIENT_SECRET = "integration-secret"
+DEFAULT_STOREFRONT_CLIENT_ID = "sandbox-storefront"
+DEFAULT_STOREFRONT_CLIENT_SECRET = "storefront-secret"
+DEFAULT_CUSTOMER_PASSWORD = "storefront"  # every demo customer user's
+BACK_OFFICE, STOREFRONT = "back-office", "storefront"
+APIS = (BACK_OFFICE, STOREFRONT)
+# where each layout puts the storefront beside the back-office (a root's ending → the other's)
+STOREFRONT_BESIDE = (("/admin/api", "/api"), ("/api", "/storefront/api"))
 HOST = "127.0.0.1"
 START_TIMEOUT = 60.0  # seconds; a first start seeds the database (under a second at scale 1)
 _PROJECT_ROOT = Path(__file__).resolve().parent.parent  # holds both `sandbox` and `server`
@@ -90,6 +115,17 @@ def database_url(value: str | os.PathLike[str]) -> str:
     return f"sqlite:///{path}"
 
 
+def storefront_beside(api_url: str) -> str | None:
+    """The storefront root beside a back-office root, by the two layouts' defaults (ours:
+    ``/api`` and ``/storefront/api``; OroCommerce's: ``/admin/api`` and ``/api``); ``None`` when
+    the back-office root is in neither."""
+    url = api_url.rstrip("/")
+    for back_office, storefront in STOREFRONT_BESIDE:
+        if url.endswith(back_office):
+            return url.removesuffix(back_office) + storefront
+    return None
+
+
 def server_environ(auth: bool) -> dict[str, str]:
     """The environment of a bundled server this process starts (also the dashboard's)."""
     environ = dict(os.environ)
@@ -111,12 +147,17 @@ class Sandbox:
 
     def __init__(self, *, start_timeout: float = START_TIMEOUT) -> None:
         self.start_timeout = start_timeout
-        self.url: str | None = None
+        self.url: str | None = None  # the back-office API's root
+        self.storefront_url: str | None = None  # the storefront API's root
         self.database: str | None = None  # a SQLAlchemy URL, for a server of our own
         self.external = False  # the server is ORO_SANDBOX_URL's
         self.auth: bool | httpx.Auth = True
         self.client_id: str | None = None
         self.client_secret: str | None = None
+        self.api = BACK_OFFICE  # which API launch()'s clients talk to
+        self.user: str | None = None  # the customer user a storefront client signs in as
+        self.password: str | None = None
+        self.settings: dict[str, Any] = {}  # localization, currency, product_id
         self._server: ServerProcess | None = None
         self._server_auth = True
         self._server_args: tuple[str, ...] = ()
@@ -174,22 +215,44 @@ class Sandbox:
         client_id: str | None = None,
         client_secret: str | None = None,
         server_args: Sequence[str] = (),
+        api: str = BACK_OFFICE,
+        user: str | None = None,
+        password: str | None = None,
+        localization: int | str | None = None,
+        currency: str | None = None,
+        product_id: str | None = None,
     ) -> ApiClient:
         """A client of the running server, started first if need be (see the module doc)."""
         with self._lock:
+            if api not in APIS:
+                raise ValueError(f"api={api!r}: choose {' or '.join(map(repr, APIS))}")
+            if user is not None and api != STOREFRONT:
+                raise ValueError(
+                    "user= signs a customer user in to the storefront (api='storefront');"
+                    " for a back-office user give auth=PasswordGrant(…)"
+                )
             restart = tuple(server_args) != self._server_args
             self._server_args = tuple(server_args)
             if fresh and database is not None:
                 raise ValueError("give fresh=True (a temporary database) or database=, not both")
             self.auth, self.client_id, self.client_secret = auth, client_id, client_secret
+            self.api, self.user, self.password = api, user, password
+            self.settings = {
+                "localization": localization,
+                "currency": currency,
+                "product_id": product_id,
+            }
             external = "" if fresh else os.environ.get(ENV_URL, "").strip()
             if external:
                 self._stop_server()
                 self._server = None
                 self.url, self.external, self.database = external.rstrip("/"), True, None
+                self.storefront_url = os.environ.get(ENV_STOREFRONT_URL, "").strip().rstrip(
+                    "/"
+                ) or storefront_beside(self.url)
                 return self.client()
             if self.external:
-                self.url, self.external = None, False
+                self.url, self.storefront_url, self.external = None, None, False
             wanted = database_url(database) if database is not None else None
             server_auth = auth is not False
             if (
@@ -224,21 +287,49 @@ class Sandbox:
         """Stop the server this process started (nothing to do for ``ORO_SANDBOX_URL``'s)."""
         with self._lock:
             self._stop_server()
-            self.url, self.external = None, False
+            self.url, self.storefront_url, self.external = None, None, False
 
     def client(self, **options: Any) -> ApiClient:
-        """A new client of the current server, authenticated as :meth:`launch` was told."""
+        """A new client of the current server, of the API and signed in as :meth:`launch` was
+        told; ``options`` go to :class:`~sandbox.ApiClient` (``currency="EUR"``…)."""
         if self.url is None:
             raise LaunchError("No sandbox server: call launch() first.")
-        return ApiClient(self.url, auth=self._client_auth(), **options)
+        settings = {k: v for k, v in self.settings.items() if v is not None}
+        return ApiClient(self._root(), auth=self._client_auth(), **{**settings, **options})
 
     # --- internals -----------------------------------------------------------------------------
+
+    def _root(self) -> str:
+        assert self.url is not None
+        if self.api == BACK_OFFICE:
+            return self.url
+        if self.storefront_url is None:
+            raise LaunchError(
+                f"Where is the storefront API beside {self.url}? Set {ENV_STOREFRONT_URL}"
+                " to its root (OroCommerce's: https://host/api)."
+            )
+        return self.storefront_url
 
     def _client_auth(self) -> httpx.Auth | None:
         if self.auth is False:
             return None
         if isinstance(self.auth, httpx.Auth):
             return self.auth
+        if self.api == STOREFRONT:
+            client_id = (
+                self.client_id
+                or os.environ.get(ENV_STOREFRONT_CLIENT_ID)
+                or DEFAULT_STOREFRONT_CLIENT_ID
+            )
+            secret = (
+                self.client_secret
+                or os.environ.get(ENV_STOREFRONT_CLIENT_SECRET)
+                or DEFAULT_STOREFRONT_CLIENT_SECRET
+            )
+            if self.user is None:
+                return Visitor(client_id, secret)
+            password = self.password or DEFAULT_CUSTOMER_PASSWORD
+            return PasswordGrant(client_id, secret, self.user, password)
         return ClientCredentials(
             self.client_id or os.environ.get(ENV_CLIENT_ID) or DEFAULT_CLIENT_ID,
             self.client_secret or os.environ.get(ENV_CLIENT_SECRET) or DEFAULT_CLIENT_SECRET,
@@ -273,9 +364,10 @@ class Sandbox:
         if not self._at_exit:
             atexit.register(self.stop)
             self._at_exit = True
-        self.url, self.external = None, False
+        self.url, self.storefront_url, self.external = None, None, False
         self._server = ServerProcess(args, server_environ(auth))
         self.url = self._server.wait_ready(self.start_timeout)
+        self.storefront_url = self._server.storefront_url
 
     def _stop_server(self, *, keep_temporary: bool = False) -> None:
         if self._server is not None:
@@ -298,10 +390,22 @@ def launch(
     client_id: str | None = None,
     client_secret: str | None = None,
     server_args: Sequence[str] = (),
+    api: str = BACK_OFFICE,
+    user: str | None = None,
+    password: str | None = None,
+    localization: int | str | None = None,
+    currency: str | None = None,
+    product_id: str | None = None,
 ) -> ApiClient:
     """A ready, authenticated client of the bundled server, started in the background once per
     process; or of ``ORO_SANDBOX_URL``'s server when that is set. ``server_args``: more
-    ``oro-sandbox serve`` flags for a server it starts (``["--sync-wait-timeout", "0"]``).
+    ``oro-sandbox serve`` flags for a server it starts (``["--sync-wait-timeout", "0"]``,
+    ``["--oro-layout"]``).
+
+    ``api="storefront"``: a client of the storefront API, signed in as the customer user
+    ``user`` (an email; ``password`` defaults to the demo's) or, without ``user``, as a visitor.
+    ``localization``, ``currency`` and ``product_id``: the client's ``X-Localization-ID``,
+    ``X-Currency`` and ``X-Product-ID``, sent with every request (see :class:`~sandbox.ApiClient`).
 
     Called again, it returns a new client of the same server, unless ``fresh=True`` (a new
     temporary database, on a server of this process's own even when ``ORO_SANDBOX_URL`` is set),
@@ -316,6 +420,12 @@ def launch(
         client_id=client_id,
         client_secret=client_secret,
         server_args=server_args,
+        api=api,
+        user=user,
+        password=password,
+        localization=localization,
+        currency=currency,
+        product_id=product_id,
     )
 
 

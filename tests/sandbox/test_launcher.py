@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from sandbox import launcher
-from sandbox.auth import ClientCredentials, TokenError
+from sandbox.auth import ClientCredentials, PasswordGrant, TokenError, Visitor
 from sandbox.client import ConnectionFailed
 from sandbox.launcher import LaunchError, Sandbox, launch, reset, status, stop
 from tests.live_server import LiveServer
@@ -23,7 +23,13 @@ ENVIRONMENT = (
     launcher.ENV_URL,
     launcher.ENV_CLIENT_ID,
     launcher.ENV_CLIENT_SECRET,
+    launcher.ENV_STOREFRONT_URL,
+    launcher.ENV_STOREFRONT_CLIENT_ID,
+    launcher.ENV_STOREFRONT_CLIENT_SECRET,
     "ORO_SANDBOX_AUTH",
+    "ORO_SANDBOX_LAYOUT",
+    "ORO_SANDBOX_API_PREFIX",
+    "ORO_SANDBOX_STOREFRONT_PREFIX",
     "ORO_SANDBOX_DATABASE",
 )
 
@@ -209,3 +215,110 @@ def test_fresh_and_a_database_together_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="not both"):
         launch(fresh=True, database=tmp_path / "x.db")
     assert httpx.URL(status().url or "http://none").host == "none"  # nothing started
+
+
+# --- the storefront API ---------------------------------------------------------------------------
+
+BUYER = "jacob.lewis2@example.com"  # the demo's customer user 2, a buyer of customer 1
+
+
+def test_launch_gives_storefront_clients_of_the_same_server() -> None:
+    with launch(api="storefront") as visitor:
+        sandbox = status()
+        pid, origin = sandbox.pid, sandbox.url.removesuffix("/api") if sandbox.url else ""
+        assert sandbox.storefront_url == visitor.base_url == origin + "/storefront/api"
+        assert isinstance(visitor.auth, Visitor)
+        localizations = visitor.get("/localizations")
+        assert [item["id"] for item in localizations.data] == ["1", "2"]
+    with launch(api="storefront", user=BUYER, localization=2, currency="EUR") as buyer:
+        assert status().pid == pid  # the same server
+        assert isinstance(buyer.auth, PasswordGrant) and buyer.auth.username == BUYER
+        mine = buyer.get("/customerusers")
+        assert [item["id"] for item in mine.data] == ["2"]
+        assert (mine.request.headers["x-localization-id"], mine.request.headers["x-currency"]) == (
+            "2",
+            "EUR",
+        )
+        assert status().client().currency == "EUR"  # the launched settings, for new clients too
+        assert status().client(currency="USD").currency == "USD"
+    with launch() as admin:
+        assert status().pid == pid
+        assert admin.base_url == origin + "/api"
+        assert admin.currency is None
+        assert admin.get("/users/1").status == 200
+
+
+def test_launch_a_storefront_in_orocommerces_layout() -> None:
+    with launch(api="storefront", server_args=["--oro-layout"]) as visitor:
+        sandbox = status()
+        assert sandbox.url is not None and sandbox.url.endswith("/admin/api")
+        origin = sandbox.url.removesuffix("/admin/api")
+        assert visitor.base_url == sandbox.storefront_url == origin + "/api"
+        assert visitor.get("/currencies").status == 200
+    with launch(server_args=["--oro-layout"]) as admin:
+        assert admin.base_url == origin + "/admin/api"
+        assert admin.get("/users/1").status == 200
+
+
+def test_a_wrong_password_of_a_customer_user_is_a_token_error() -> None:
+    with (
+        launch(api="storefront", user=BUYER, password="wrong") as client,
+        pytest.raises(TokenError, match=r"^400 invalid_grant: "),
+    ):
+        client.get("/customerusers")
+
+
+@pytest.mark.parametrize(
+    ("back_office", "storefront"),
+    [
+        pytest.param("http://h:8/api", "http://h:8/storefront/api", id="ours"),
+        pytest.param("http://h:8/api/", "http://h:8/storefront/api", id="trailing-slash"),
+        pytest.param("https://shop.test/admin/api", "https://shop.test/api", id="orocommerce"),
+        pytest.param(
+            "https://shop.test/index.php/admin/api",
+            "https://shop.test/index.php/api",
+            id="front-controller",
+        ),
+        pytest.param("https://h/rest", None, id="unknown"),
+    ],
+)
+def test_the_storefront_beside_a_back_office_root(back_office: str, storefront: str | None) -> None:
+    assert launcher.storefront_beside(back_office) == storefront
+
+
+def test_the_storefront_beside_an_external_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with LiveServer(tmp_path / "external.db", auth=True) as live:
+        monkeypatch.setenv(launcher.ENV_URL, live.origin + "/api")
+        with launch(api="storefront", user=BUYER) as buyer:
+            assert buyer.base_url == live.origin + "/storefront/api"  # guessed by the layout
+            assert buyer.get("/customerusers/2").status == 200
+        monkeypatch.setenv(launcher.ENV_STOREFRONT_URL, "http://127.0.0.1:9/shop/api/")
+        assert launch(api="storefront").base_url == "http://127.0.0.1:9/shop/api"  # as told
+        monkeypatch.delenv(launcher.ENV_STOREFRONT_URL)
+        monkeypatch.setenv(launcher.ENV_URL, live.origin + "/rest")
+        with pytest.raises(LaunchError, match=r"^Where is the storefront API beside .*/rest\?"):
+            launch(api="storefront")
+        monkeypatch.setenv(launcher.ENV_STOREFRONT_CLIENT_ID, "acme-storefront")
+        monkeypatch.setenv(launcher.ENV_STOREFRONT_CLIENT_SECRET, "acme-storefront-secret")
+        monkeypatch.setenv(launcher.ENV_URL, live.origin + "/api")
+        auth = launch(api="storefront").auth
+        assert isinstance(auth, Visitor)
+        assert (auth.client_id, auth.client_secret) == ("acme-storefront", "acme-storefront-secret")
+        stop()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        pytest.param({"api": "shop"}, "api='shop': choose 'back-office' or 'storefront'", id="api"),
+        pytest.param(
+            {"user": BUYER}, "user= signs a customer user in to the storefront", id="user"
+        ),
+    ],
+)
+def test_wrong_storefront_options_are_refused(options: dict[str, str], message: str) -> None:
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}"):
+        launch(**options)  # type: ignore[arg-type]
+    assert status().url is None  # nothing started
