@@ -153,7 +153,12 @@ class ClientCredentials(_OAuthGrant):
 
 
 class PasswordGrant(_OAuthGrant):
-    """OAuth 2.0 password grant: a user's credentials; renewed with the refresh token."""
+    """OAuth 2.0 password grant: a user's credentials; renewed with the refresh token.
+
+    On the storefront API ``username`` is a customer user's email, and ``visitor_access_token``
+    (a :class:`Visitor`'s ``access_token``) asks Oro to hand that visitor's shopping list over to
+    the customer user: it goes with the first sign-in only.
+    """
 
     def __init__(
         self,
@@ -164,13 +169,22 @@ class PasswordGrant(_OAuthGrant):
         *,
         token_url: str | None = None,
         clock: Callable[[], float] = time.time,
+        visitor_access_token: str | None = None,
     ) -> None:
         super().__init__(client_id, client_secret, token_url, clock)
         self.username = username
         self.password = password
+        self.visitor_access_token = visitor_access_token
 
     def grant(self) -> dict[str, Any]:
-        return {"grant_type": "password", "username": self.username, "password": self.password}
+        body = {"grant_type": "password", "username": self.username, "password": self.password}
+        if self.visitor_access_token is not None:
+            body["visitor_access_token"] = self.visitor_access_token
+        return body
+
+    def _store(self, response: httpx.Response) -> None:
+        super()._store(response)
+        self.visitor_access_token = None  # handed over: later sign-ins are the user's alone
 
     def __repr__(self) -> str:
         return f"<PasswordGrant client_id={self.client_id!r} username={self.username!r}>"

@@ -130,6 +130,27 @@ def test_a_customer_user_reads_their_own_profile_and_is_refreshed(layout: Layout
     assert auth.refresh_token not in (None, first_refresh)
 
 
+def test_a_customer_user_signs_in_with_the_visitors_token_once(ours: Layout) -> None:
+    visitor = Visitor(*STOREFRONT_APP)
+    with ApiClient(ours.storefront, visitor) as guest:
+        assert guest.get("/currencies").status == 200
+    assert visitor.access_token is not None
+    clock = Clock()
+    auth = PasswordGrant(
+        *STOREFRONT_APP, BUYER, PASSWORD, visitor_access_token=visitor.access_token, clock=clock
+    )
+    api, log = logged_client(ours.storefront, auth)
+    with api:
+        assert ids(api.get("/customerusers/2")) == ["2"]
+        assert auth.visitor_access_token is None  # handed over with the sign-in
+        clock.now += 7200
+        auth.refresh_token = None  # a new sign-in: the user's alone
+        assert ids(api.get("/customerusers/2")) == ["2"]
+    bodies = [orjson.loads(r.content) for r in log.requests if r.url.path == "/oauth2-token"]
+    assert [body.get("visitor_access_token") for body in bodies] == [visitor.access_token, None]
+    assert [body["username"] for body in bodies] == [BUYER, BUYER]
+
+
 @pytest.mark.parametrize(
     ("auth", "status", "error"),
     [
