@@ -63,7 +63,7 @@ import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 
@@ -85,8 +85,10 @@ DEFAULT_CLIENT_SECRET = "integration-secret"
 DEFAULT_STOREFRONT_CLIENT_ID = "sandbox-storefront"
 DEFAULT_STOREFRONT_CLIENT_SECRET = "storefront-secret"
 DEFAULT_CUSTOMER_PASSWORD = "storefront"  # every demo customer user's
-BACK_OFFICE, STOREFRONT = "back-office", "storefront"
-APIS = (BACK_OFFICE, STOREFRONT)
+Api = Literal["back-office", "storefront"]
+BACK_OFFICE: Api = "back-office"
+STOREFRONT: Api = "storefront"
+APIS: tuple[Api, ...] = (BACK_OFFICE, STOREFRONT)
 # where each layout puts the storefront beside the back-office (a root's ending → the other's)
 STOREFRONT_BESIDE = (("/admin/api", "/api"), ("/api", "/storefront/api"))
 HOST = "127.0.0.1"
@@ -154,7 +156,7 @@ class Sandbox:
         self.auth: bool | httpx.Auth = True
         self.client_id: str | None = None
         self.client_secret: str | None = None
-        self.api = BACK_OFFICE  # which API launch()'s clients talk to
+        self.api: Api = BACK_OFFICE  # which API launch()'s clients talk to
         self.user: str | None = None  # the customer user a storefront client signs in as
         self.password: str | None = None
         self.settings: dict[str, Any] = {}  # localization, currency, product_id
@@ -215,7 +217,7 @@ class Sandbox:
         client_id: str | None = None,
         client_secret: str | None = None,
         server_args: Sequence[str] = (),
-        api: str = BACK_OFFICE,
+        api: Api = BACK_OFFICE,
         user: str | None = None,
         password: str | None = None,
         localization: int | str | None = None,
@@ -390,7 +392,7 @@ def launch(
     client_id: str | None = None,
     client_secret: str | None = None,
     server_args: Sequence[str] = (),
-    api: str = BACK_OFFICE,
+    api: Api = BACK_OFFICE,
     user: str | None = None,
     password: str | None = None,
     localization: int | str | None = None,
