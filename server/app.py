@@ -77,7 +77,8 @@ def api_doc_endpoint(api: str = "backend") -> Callable[[Request], Any]:
                 prefix=backend.prefix,
                 default_page_size=backend.settings.default_page_size,
                 auth=backend.settings.auth,
-                sandbox_url=backend.settings.sandbox_url,
+                # the web sandbox speaks the back-office API only (so far): no "Try it" here
+                sandbox_url=backend.settings.sandbox_url if backend.api != STOREFRONT else "",
                 api=backend.api,
             )
         params = request.path_params

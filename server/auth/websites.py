@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -20,12 +21,14 @@ __all__ = [
     "ensure_storefront_enabled",
     "set_storefront_enabled",
     "website_of",
+    "website_states",
 ]
 
 
 @dataclass(frozen=True)
 class Website:
     id: int
+    name: str
     organization_id: int
     localization_id: int
     currency: str
@@ -41,8 +44,13 @@ def website_of(connection: sa.Connection, schema: Schema, organization_id: int) 
     ).first()
     if row is None:
         return None
+    return _website(row)
+
+
+def _website(row: Any) -> Website:
     return Website(
         row.id,
+        row.name,
         row.organization_id,
         row.localization_id,
         row.currency,
@@ -125,3 +133,27 @@ def set_storefront_enabled(
     if values:
         table = schema.auth.website
         connection.execute(sa.update(table).where(table.c.id == website_id).values(**values))
+
+
+def website_states(
+    connection: sa.Connection,
+    schema: Schema,
+    website_id: int | None = None,
+    *,
+    switch_to: bool | None = None,
+    guests: bool = False,
+) -> list[Website]:
+    """Every website, or one (``website_id``; 0 or None: all); their storefront API (or with
+    ``guests`` their guest access) switched first unless ``switch_to`` is None."""
+    table = schema.auth.website
+    query = sa.select(table).order_by(table.c.id)
+    if website_id:
+        query = query.where(table.c.id == website_id)
+    ids = [row.id for row in connection.execute(query)]
+    if switch_to is not None:
+        for id_ in ids:
+            if guests:
+                set_storefront_enabled(connection, schema, id_, guests=switch_to)
+            else:
+                set_storefront_enabled(connection, schema, id_, api=switch_to)
+    return [_website(row) for row in connection.execute(query)]

@@ -44,6 +44,13 @@ def positive_int(value: str) -> int:
     return number
 
 
+def website_number(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a website id (0: every website)")
+    return number
+
+
 def count(value: str) -> int:
     number = int(value)
     if number < 0:
@@ -251,6 +258,12 @@ def build_parser() -> argparse.ArgumentParser:
     openapi = commands.add_parser("openapi", help="print the OpenAPI document")
     openapi.add_argument("--format", choices=("json", "yaml"), default="json")
     openapi.add_argument(
+        "--api",
+        choices=("backoffice", "storefront"),
+        default="backoffice",
+        help="which API (default: backoffice)",
+    )
+    openapi.add_argument(
         "--entity",
         action="append",
         metavar="TYPE",
@@ -307,6 +320,17 @@ def build_parser() -> argparse.ArgumentParser:
         type=positive_int,
         metavar="N",
         help="one organization (default: every organization)",
+    )
+    feature.add_argument(
+        "--website",
+        type=website_number,
+        metavar="N",
+        help="the storefront API of this website instead (0: every website)",
+    )
+    feature.add_argument(
+        "--guests",
+        action="store_true",
+        help="the storefront's guest access (visitor tokens) of the website(s) instead",
     )
     database_option(feature)
     for name, help_ in SANDBOX_COMMANDS.items():

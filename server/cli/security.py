@@ -16,6 +16,7 @@ from server.settings import Settings
 
 def _security_database(settings: Settings) -> tuple[Any, Any]:
     """The engine and schema of the database, prepared (created and seeded) if it is new."""
+    from server.app import storefront_tables
     from server.domain.resources import build_registry
     from server.domain.setup import prepare_database
     from server.storage.database import create_engine
@@ -23,8 +24,9 @@ def _security_database(settings: Settings) -> tuple[Any, Any]:
 
     registry = build_registry()
     schema = build_schema(registry)
+    storefront = storefront_tables(schema)
     engine = create_engine(settings.database_url)
-    prepare_database(engine, registry, schema, scale=settings.scale)
+    prepare_database(engine, registry, schema, scale=settings.scale, storefront=storefront)
     return engine, schema
 
 
@@ -102,6 +104,8 @@ def wsse_header_command(args: argparse.Namespace, environ: Mapping[str, str], ou
 def api_feature(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> int:
     from server.auth.feature import api_feature_states
 
+    if args.website is not None or args.guests:
+        return _storefront_feature(args, environ, out)
     engine, schema = _security_database(settings_from(args, environ))
     switch_to = None if args.state == "status" else args.state == "on"
     try:
@@ -114,4 +118,31 @@ def api_feature(args: argparse.Namespace, environ: Mapping[str, str], out: TextI
         return 1
     for id_, name, enabled in states:
         print(f"Organization {id_} ({name}): API {'enabled' if enabled else 'disabled'}", file=out)
+    return 0
+
+
+def _storefront_feature(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> int:
+    """``api-feature on|off|status --website N [--guests]``: a website's storefront API, or its
+    guest access."""
+    from server.auth.websites import website_states
+
+    engine, schema = _security_database(settings_from(args, environ))
+    switch_to = None if args.state == "status" else args.state == "on"
+    try:
+        with engine.begin() as connection:
+            states = website_states(
+                connection, schema, args.website, switch_to=switch_to, guests=args.guests
+            )
+    finally:
+        engine.dispose()
+    if not states:
+        print(f"oro-sandbox api-feature: no website {args.website}", file=sys.stderr)
+        return 1
+    for website in states:
+        api = "enabled" if website.api_enabled else "disabled"
+        guests = "enabled" if website.guest_api_enabled else "disabled"
+        print(
+            f"Website {website.id} ({website.name}): storefront API {api}, guest access {guests}",
+            file=out,
+        )
     return 0

@@ -234,9 +234,11 @@ def reindex(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -
 
 def openapi(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> int:
     from server.domain.resources import build_registry
+    from server.domain.storefront import build_storefront_registry
     from server.openapi import build_openapi
 
-    registry = build_registry()
+    storefront = args.api == "storefront"
+    registry = build_storefront_registry() if storefront else build_registry()
     unknown = [type_ for type_ in args.entity if type_ not in registry]
     if unknown:
         known = ", ".join(sorted(r.type for r in registry))
@@ -245,7 +247,11 @@ def openapi(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -
             file=sys.stderr,
         )
         return 2
-    options: dict[str, Any] = {"prefix": Settings.from_environ(environ).api_prefix}
+    settings = Settings.from_environ(environ)
+    options: dict[str, Any] = {
+        "prefix": settings.storefront_prefix if storefront else settings.api_prefix,
+        "api": args.api,
+    }
     if args.title is not None:
         options["title"] = args.title
     if args.server_url is not None:

@@ -154,6 +154,24 @@ def test_api_feature_command(engine: sa.Engine, schema: Schema) -> None:
     assert run("api-feature", "off", "--database", url)[1].count("API disabled") == 2
 
 
+def test_api_feature_command_per_website(tmp_path: Any) -> None:
+    url = f"sqlite:///{tmp_path / 'websites.db'}"  # prepared with the storefront by the command
+    assert run("api-feature", "status", "--website", "0", "--database", url) == (
+        0,
+        "Website 1 (Oro Demo Store): storefront API enabled, guest access enabled\n"
+        "Website 2 (Acme Retail Store): storefront API enabled, guest access enabled\n",
+    )
+    assert run("api-feature", "off", "--website", "2", "--database", url) == (
+        0,
+        "Website 2 (Acme Retail Store): storefront API disabled, guest access enabled\n",
+    )
+    assert run("api-feature", "off", "--guests", "--database", url)[1] == (
+        "Website 1 (Oro Demo Store): storefront API enabled, guest access disabled\n"
+        "Website 2 (Acme Retail Store): storefront API disabled, guest access disabled\n"
+    )
+    assert run("api-feature", "status", "--website", "3", "--database", url) == (1, "")
+
+
 def test_api_feature_command_errors(engine: sa.Engine, capsys: pytest.CaptureFixture[str]) -> None:
     assert run("api-feature", "status", "--organization", "7", "--database", str(engine.url)) == (
         1,

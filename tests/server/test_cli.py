@@ -391,3 +391,17 @@ def test_python_m_server_serves_on_a_free_port_and_prints_the_url(tmp_path: Path
             process.stdout.close()
     assert process.returncode == 130
     assert "Traceback" not in errors.read_text()
+
+
+def test_openapi_of_the_storefront(capsys: pytest.CaptureFixture[str]) -> None:
+    code, output = run("openapi", "--api", "storefront", "--entity", "products")
+    assert code == 0
+    document = json.loads(output)
+    assert document["info"]["title"] == "Oro API Sandbox (storefront)"
+    assert sorted(document["paths"]) == [
+        "/storefront/api/products",
+        "/storefront/api/products/{id}",
+    ]
+    code, _ = run("openapi", "--api", "storefront", "--entity", "users")
+    assert code == 2
+    assert "unknown entity type users" in capsys.readouterr().err
