@@ -21,6 +21,7 @@ import pytest
 from sandbox.auth import EARLY_REFRESH, ClientCredentials, PasswordGrant, TokenError, Visitor
 from sandbox.client import ApiClient, Exchange
 from sandbox.exceptions import ApiResponseError
+from sandbox.frames import fetch_all
 from sandbox.history import History
 from sandbox.metadata import Metadata
 from sandbox.snippets import to_curl, to_httpie, to_httpx
@@ -274,6 +275,48 @@ def test_the_settings_go_with_every_request_and_show_in_snippets_and_history(
         '        "Authorization": "Bearer <ACCESS_TOKEN>",',
         "    },",
     ]
+
+
+def test_the_settings_choose_the_products_language_price_and_key(layout: Layout) -> None:
+    fields = {"fields[products]": "sku,name,price,currencyId", "page[size]": "1"}
+    with ApiClient(
+        layout.storefront, Visitor(*STOREFRONT_APP), localization=2, currency="EUR"
+    ) as api:
+        german = api.get("/products", params=fields).data[0]
+        api.localization, api.currency = 1, "USD"
+        english = api.get("/products", params=fields).data[0]
+        api.product_id = "sku"
+        by_sku = api.get(f"/products/{english['attributes']['sku']}")
+        by_id = api.get(f"/products/{english['id']}")
+    assert german["id"] == english["id"] == "1"
+    assert german["attributes"] | {"price": None} == {
+        "sku": "4HH33",
+        "name": "Antimikrobieller Arbeitshandschuh",
+        "price": None,
+        "currencyId": "EUR",
+    }
+    assert english["attributes"] | {"price": None} == {
+        "sku": "4HH33",
+        "name": "Antimicrobial Work Gloves",
+        "price": None,
+        "currencyId": "USD",
+    }
+    assert german["attributes"]["price"] != english["attributes"]["price"]
+    assert (ids(by_sku), by_sku.request.headers["x-product-id"]) == (["1"], "sku")
+    assert by_id.status == 404  # with X-Product-ID: sku an id names no product
+
+
+def test_fetch_all_sends_the_settings_with_every_page(ours: Layout) -> None:
+    history = History()
+    with ApiClient(
+        ours.storefront, Visitor(*STOREFRONT_APP), currency="EUR", on_exchange=history.record
+    ) as api:
+        frames = fetch_all(api, "/products", page_size=20, max_rows=50, progress=False)
+    products = frames["products"]
+    assert len(products) == 50
+    assert set(products["currencyId"]) == {"EUR"}
+    assert len(history) == 3
+    assert [e.request.headers["x-currency"] for e in history] == ["EUR"] * 3
 
 
 def test_a_curl_snippet_of_a_localized_request_gets_the_same_answer(ours: Layout) -> None:
