@@ -1,6 +1,7 @@
 """Oro API Sandbox: a client, a query builder, request specs, DataFrames, search, snippets,
-history and a launcher for Oro's JSON:API (the bundled server, a real Oro instance, or any
-JSON:API server). The widgets are in :mod:`sandbox.widgets`; the search languages in
+history and a launcher for Oro's JSON:API — the back-office API and OroCommerce's storefront
+API (``launch(api="storefront")``) — of the bundled server, a real Oro instance, or any JSON:API
+server. The widgets are in :mod:`sandbox.widgets`; the search languages in
 :mod:`sandbox.search`."""
 
 from sandbox.auth import (
