@@ -54,6 +54,8 @@ ANONYMOUS, BUYER, ADMINISTRATOR = (
 ROLES = {ANONYMOUS: 1, BUYER: 2, ADMINISTRATOR: 3}  # role ids of the storefront's own Acl
 # the resources a customer user's role reaches by ownership (the rest: dictionaries)
 OWNED_TYPES = ("customers", "customerusers", "customeraddresses", "customeruseraddresses")
+# the ones a customer user also creates, edits and deletes (Oro's oro_shopping_list_frontend_*)
+WRITTEN_TYPES = ("shoppinglists", "shoppinglistitems")
 
 
 def storefront_acl(registry: Registry, guest_resources: Iterable[str]) -> Acl:
@@ -70,6 +72,11 @@ def storefront_acl(registry: Registry, guest_resources: Iterable[str]) -> Acl:
         if type_ in registry:
             grants[ROLES[BUYER]][(type_, "VIEW")] = Level.USER
             grants[ROLES[ADMINISTRATOR]][(type_, "VIEW")] = Level.BUSINESS_UNIT
+    for type_ in WRITTEN_TYPES:
+        if type_ in registry:
+            for permission in ("VIEW", "CREATE", "EDIT", "DELETE"):
+                grants[ROLES[BUYER]][(type_, permission)] = Level.USER
+                grants[ROLES[ADMINISTRATOR]][(type_, permission)] = Level.BUSINESS_UNIT
     return Acl(grants)
 
 

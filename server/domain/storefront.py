@@ -4,7 +4,8 @@ and a visitor see, served by the same machinery as the back-office API under its
 A storefront resource shares the back-office's table when both name one (``customers`` reads the
 ``customer`` table; every column it names must be there); the others have tables of their own.
 Access follows Oro's frontend ownership (``server.storage.access.FRONTEND``): a buyer sees their
-own records, a customer administrator their customer's. This session's resources are read-only.
+own records, a customer administrator their customer's. Shopping lists
+(``server.domain.shopping_lists``) are written; the rest is read-only.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from server.domain.resources import CREATED, READ_ONLY, RESOURCES, UPDATED
+from server.domain.shopping_lists import SHOPPING_LIST_RESOURCES
 from server.metadata import types as t
 from server.metadata.model import Attribute as A
 from server.metadata.model import Registry, Resource
@@ -188,4 +190,4 @@ SHARED = ("countries", "regions")
 
 def build_storefront_registry() -> Registry:
     shared = [replace(r, search=None) for r in RESOURCES if r.type in SHARED]
-    return Registry.of((*STOREFRONT_RESOURCES, *shared))
+    return Registry.of((*STOREFRONT_RESOURCES, *SHOPPING_LIST_RESOURCES, *shared))

@@ -10,6 +10,9 @@ The layout, which tests and documentation may rely on:
   administrator, and ``2c``, a buyer; each has one address, and so has each customer;
 - every product has a German name and description (localization 2), word for word, and a
   price in USD and in EUR (at 0.92 EUR per USD);
+- product units ``item`` and ``set``; every customer user has a shopping list "Shopping List" (their
+  default) with two or three items of their organization's products, and every administrator a
+  second one, "Office Reorder", with one item;
 - every customer user's password is :data:`CUSTOMER_PASSWORD` (one hash for all: seeding
   200 Argon2 hashes would slow every start of an empty database); emails are
   ``first.last{id}@example.com``; the server's banner lists the first ones.
@@ -180,6 +183,61 @@ def _prices(connection: sa.Connection, schema: Schema) -> None:
         connection.execute(sa.insert(schema.priced[("products", "price")]), rows)
 
 
+UNITS = ({"id": "item", "defaultPrecision": 0}, {"id": "set", "defaultPrecision": 0})
+
+
+def _shopping_lists(
+    write: BulkWriter, connection: sa.Connection, schema: Schema, users: list[Row]
+) -> None:
+    """The demo's shopping lists (see the module's layout), items of the customer's catalog."""
+    write.insert("productunits", [dict(row) for row in UNITS])
+    products, customers = schema.tables["products"], schema.tables["customers"]
+    catalog: dict[int, list[int]] = {}
+    for id_, org in connection.execute(
+        sa.select(products.c.id, products.c.organization_id).order_by(products.c.id)
+    ):
+        catalog.setdefault(org, []).append(id_)
+    organization_of = dict(
+        (row.id, row.organization_id)
+        for row in connection.execute(sa.select(customers.c.id, customers.c.organization_id))
+    )
+    rng = random.Random("oro-sandbox:storefront:shopping-lists")
+    lists: list[Row] = []
+    items: list[Row] = []
+    for user in users:
+        offer = catalog.get(organization_of[user["customer"]], [])
+        administrator = user["id"] % 2 == 1
+        names = ("Shopping List", "Office Reorder") if administrator else ("Shopping List",)
+        for name, count in zip(names, (rng.choice((2, 3)), 1), strict=False):
+            list_id = len(lists) + 1
+            lists.append(
+                {
+                    "id": list_id,
+                    "name": name,
+                    "notes": None,
+                    "customerUser": user["id"],
+                    "customer": user["customer"],
+                    "createdAt": user["createdAt"],
+                    "updatedAt": user["createdAt"],
+                }
+            )
+            for product in rng.sample(offer, min(count, len(offer))):
+                items.append(
+                    {
+                        "id": len(items) + 1,
+                        "quantity": float(rng.randint(1, 10)),
+                        "notes": None,
+                        "shoppingList": list_id,
+                        "product": product,
+                        "unit": rng.choice(("item", "item", "set")),
+                        "createdAt": user["createdAt"],
+                        "updatedAt": user["createdAt"],
+                    }
+                )
+    write.insert("shoppinglists", lists)
+    write.insert("shoppinglistitems", items)
+
+
 def storefront_seeded(connection: sa.Connection, schema: Schema) -> bool:
     website = schema.auth.website
     return connection.execute(sa.select(website.c.id).limit(1)).first() is not None
@@ -256,4 +314,5 @@ def seed_storefront(connection: sa.Connection, registry: Registry, schema: Schem
         connection.execute(sa.insert(schema.auth.customer_credential), credentials)
     _localized_products(connection, schema)
     _prices(connection, schema)
+    _shopping_lists(write, connection, schema, users)
     seed_applications(connection, schema)  # the storefront's, in a database made before it

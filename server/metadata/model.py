@@ -11,7 +11,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
+
+import sqlalchemy as sa
 
 from server.metadata import operators
 from server.metadata import types as t
@@ -28,6 +30,15 @@ class Auto(Enum):
 
 def snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+class Computed(Protocol):
+    """A value the server derives in SQL from other records (``tables``: the schema's tables by
+    type; ``table``: the record's; the request's currency is the bind parameter ``cur``)."""
+
+    def __call__(
+        self, tables: Mapping[str, Any], priced: Mapping[Any, Any], table: Any
+    ) -> sa.ColumnElement[Any]: ...
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,9 @@ class Attribute:
     # request's currency; ``request_currency``: the value is that currency itself
     priced: bool = False
     request_currency: bool = False
+    # derived in SQL from other records when read in the storefront (say, a shopping list's
+    # total); never stored, filtered or sorted
+    computed: Computed | None = None
 
     @cached_property
     def column(self) -> str:
@@ -62,7 +76,7 @@ class Attribute:
     @property
     def stored(self) -> bool:
         """Whether the record's own table has a column for it."""
-        return not (self.priced or self.request_currency)
+        return not (self.priced or self.request_currency or self.computed is not None)
 
     @property
     def operators(self) -> tuple[str, ...]:

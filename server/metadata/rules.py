@@ -101,6 +101,16 @@ class Range(Rule):
         return Violation("range constraint", detail)
 
 
+@dataclass(frozen=True)
+class GreaterThanZero(Rule):
+    """Oro's ``GreaterThanZero`` (ValidationBundle), say a shopping list item's quantity."""
+
+    def check(self, value: Any) -> Violation | None:
+        if not isinstance(value, int | float) or isinstance(value, bool) or value > 0:
+            return None
+        return Violation("greater than zero constraint", "This value should be greater than 0.")
+
+
 def _num(value: float | None) -> str:
     return str(int(value)) if value is not None and float(value).is_integer() else str(value)
 

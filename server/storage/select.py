@@ -208,6 +208,10 @@ class Selector:
         if attr.request_currency:
             currency = bind("cur") if storefront else sa.null()
             return sa.cast(currency, sa.String(3)).label(attr.column)
+        if attr.computed is not None:
+            if not storefront:
+                return sa.cast(sa.null(), attr.type.sql()).label(attr.column)
+            return attr.computed(self.schema.tables, self.schema.priced, table).label(attr.column)
         if attr.priced:
             if not storefront:
                 return sa.cast(sa.null(), attr.type.sql()).label(attr.column)
