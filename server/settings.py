@@ -22,6 +22,7 @@ class Settings:
         "countries",
         "regions",
         "products",
+        "productunits",
     )
     debug: bool = False
     scale: int = 1  # seed size multiplier: 2,000 orders per unit

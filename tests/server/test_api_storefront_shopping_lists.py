@@ -169,6 +169,14 @@ def test_a_visitor_has_no_shopping_lists_yet(store: Storefront) -> None:
     ]
 
 
+def test_product_units_are_a_dictionary_visitors_read(store: Storefront) -> None:
+    units = data(send(store, "GET", "/productunits", "guest"))
+    assert [(u["id"], u["attributes"]) for u in units] == [
+        ("item", {"defaultPrecision": 0}),
+        ("set", {"defaultPrecision": 0}),
+    ]
+
+
 def test_the_items_of_a_list_are_its_subresource(store: Storefront) -> None:
     list_id = lists_of(store, 2)[0]["id"]
     items = data(send(store, "GET", f"/shoppinglists/{list_id}/items", 2))
