@@ -24,6 +24,9 @@ class Settings:
         "products",
         "productunits",
     )
+    # visitors keep shopping lists of their own (Oro's "Enable Guest Shopping List", off by
+    # default); the website's guest access must be on too
+    storefront_guest_shopping_lists: bool = False
     debug: bool = False
     scale: int = 1  # seed size multiplier: 2,000 orders per unit
     reset: bool = False  # drop and re-seed the database at start-up
@@ -97,6 +100,10 @@ class Settings:
             values["storefront_prefix"] = "/" + environ["ORO_SANDBOX_STOREFRONT_PREFIX"].strip("/")
         if "ORO_SANDBOX_DEBUG" in environ:
             values["debug"] = environ["ORO_SANDBOX_DEBUG"].lower() in ("1", "true", "yes", "on")
+        if "ORO_SANDBOX_GUEST_SHOPPING_LISTS" in environ:
+            values["storefront_guest_shopping_lists"] = environ[
+                "ORO_SANDBOX_GUEST_SHOPPING_LISTS"
+            ].lower() in ("1", "true", "yes", "on")
         if "ORO_SANDBOX_SCALE" in environ:
             values["scale"] = int(environ["ORO_SANDBOX_SCALE"])
         if "ORO_SANDBOX_AUTH" in environ:

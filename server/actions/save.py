@@ -68,7 +68,7 @@ from server.jsonapi.request_doc import (
     WriteObject,
     parse_write_document,
 )
-from server.metadata.model import Auto, Resource
+from server.metadata.model import VISITOR_COLUMN, Auto, Resource
 from server.metadata.rules import Unique
 from server.storage.dialect import restore_sequences, sequence_values, unique_violation_columns
 from server.storage.load import Loader
@@ -450,13 +450,24 @@ def _prepare(
 
 
 def _defaults(ctx: Context, resource: Resource) -> dict[str, Any]:
-    """Ownership the caller gets by default: their user, business unit and organization."""
+    """Ownership the caller gets by default: their user, business unit and organization (a
+    storefront visitor has no customer user nor customer: see :func:`_visitor_owner`)."""
     principal = ctx.principal
     return {
         rel.name: principal.default_of(rel.default)
         for rel in resource.relationships
-        if rel.default and principal is not None
+        if rel.default
+        and principal is not None
+        and not (principal.visitor and rel.default != "organization")
     }
+
+
+def _visitor_owner(ctx: Context, resource: Resource) -> dict[str, Any]:
+    """A record a storefront visitor creates is theirs (``Resource.visitor_owned``)."""
+    principal = ctx.principal
+    if principal is None or not principal.visitor or not resource.visitor_owned:
+        return {}
+    return {VISITOR_COLUMN: principal.user_id}
 
 
 def _at(obj: WriteObject, error: ApiError) -> ApiError:
@@ -670,6 +681,7 @@ def _write(ctx: Context, loader: Loader, writer: Writer, steps: list[_Step]) -> 
         for step in members:
             assert step.data is not None
             values = _columns(resource, _known_of(step), creating=True, stamp=stamp)
+            values.update(_visitor_owner(ctx, resource))
             if step.data.id is not None:
                 values["id"] = step.data.id
             rows.append(values)

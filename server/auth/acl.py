@@ -72,6 +72,7 @@ class Acl:
             tuple(sorted(principal.business_unit_ids)),
             permission,
             self.sight(principal),
+            visitor=principal.visitor,
         )
 
 

@@ -20,7 +20,7 @@ class Principal:
     method: str = "none"  # "oauth" | "wsse" | "session" | "none" (authentication switched off)
     # the storefront: the caller is a customer user (``user_id``; ``business_unit_id`` and
     # ``business_unit_ids`` hold their customer, as the access rules judge it) or a visitor
-    # (``user_id`` 0, no customer), on the organization's website
+    # (``user_id`` the visitor's id, no customer), on the organization's website
     api: str = "backoffice"
     visitor: bool = False
 

@@ -53,7 +53,11 @@ def build_storefront_security(
     """The storefront's roles and its one authenticator (its bearer tokens); with
     authentication off, every request acts as the administrator of customer 1, whose role
     still applies (a storefront caller is always somebody's)."""
-    acl = storefront_acl(registry, settings.storefront_guest_resources)
+    acl = storefront_acl(
+        registry,
+        settings.storefront_guest_resources,
+        settings.storefront_guest_shopping_lists,
+    )
     if not settings.auth:
         with engine.connect() as connection:
             login = find_customer_user(connection, schema, CUSTOMER_ADMIN_ID)

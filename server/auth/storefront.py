@@ -3,8 +3,10 @@ and visitors (``guest``/``guest`` tokens), with Oro's storefront roles.
 
 Roles (Oro's predefined storefront roles; levels as ``server.storage.access.FRONTEND`` reads them):
 
-- ``ROLE_FRONTEND_ANONYMOUS`` (visitors): VIEW on the configured guest resources only
-  (``Settings.storefront_guest_resources``); anything else answers 403;
+- ``ROLE_FRONTEND_ANONYMOUS`` (visitors, each a stored ``customer_visitor`` its token names):
+  VIEW on the configured guest resources (``Settings.storefront_guest_resources``) and, when
+  guest shopping lists are on (``Settings.storefront_guest_shopping_lists``), their own shopping
+  lists (Basic); anything else answers 403;
 - ``ROLE_FRONTEND_BUYER``: the dictionaries, and their own records (Basic);
 - ``ROLE_FRONTEND_ADMINISTRATOR``: the dictionaries, and their customer's records (Local).
 
@@ -27,7 +29,8 @@ from server.auth.keys import Keys
 from server.auth.oauth.clients import find_application
 from server.auth.passwords import hash_password, verify_password
 from server.auth.principal import Principal
-from server.auth.tokens import STOREFRONT, VISITOR_SUBJECT, InvalidToken, verify_access_token
+from server.auth.tokens import STOREFRONT, InvalidToken, verify_access_token
+from server.auth.visitors import find_visitor
 from server.auth.websites import website_of
 from server.metadata.access import Level
 from server.metadata.model import Registry
@@ -58,8 +61,11 @@ OWNED_TYPES = ("customers", "customerusers", "customeraddresses", "customerusera
 WRITTEN_TYPES = ("shoppinglists", "shoppinglistitems")
 
 
-def storefront_acl(registry: Registry, guest_resources: Iterable[str]) -> Acl:
-    """The storefront's roles as an :class:`Acl` (they are fixed: no table holds them)."""
+def storefront_acl(
+    registry: Registry, guest_resources: Iterable[str], guest_shopping_lists: bool = False
+) -> Acl:
+    """The storefront's roles as an :class:`Acl` (they are fixed: no table holds them); with
+    ``guest_shopping_lists`` visitors keep shopping lists of their own (Basic)."""
     guests = frozenset(guest_resources)
     grants: dict[int, dict[tuple[str, str], Level]] = {role: {} for role in ROLES.values()}
     for resource in registry:
@@ -77,6 +83,8 @@ def storefront_acl(registry: Registry, guest_resources: Iterable[str]) -> Acl:
             for permission in ("VIEW", "CREATE", "EDIT", "DELETE"):
                 grants[ROLES[BUYER]][(type_, permission)] = Level.USER
                 grants[ROLES[ADMINISTRATOR]][(type_, permission)] = Level.BUSINESS_UNIT
+                if guest_shopping_lists:
+                    grants[ROLES[ANONYMOUS]][(type_, permission)] = Level.USER
     return Acl(grants)
 
 
@@ -150,9 +158,11 @@ def customer_principal(login: CustomerLogin, client_id: str | None = None) -> Pr
     )
 
 
-def visitor_principal(organization_id: int, client_id: str | None = None) -> Principal:
+def visitor_principal(
+    visitor_id: int, organization_id: int, client_id: str | None = None
+) -> Principal:
     return Principal(
-        VISITOR_SUBJECT,
+        visitor_id,
         organization_id,
         0,
         frozenset(),
@@ -187,11 +197,14 @@ class StorefrontBearer:
             application = find_application(connection, self.schema, claims.client_id)
             if application is None or not application.active:
                 raise invalid_token("The client of this access token has been revoked.")
-            if claims.user_id == VISITOR_SUBJECT:
+            if claims.visitor:
                 website = website_of(connection, self.schema, claims.organization_id)
                 if website is None or not website.guest_api_enabled:
                     raise invalid_token("The guest storefront API is disabled.")
-                return visitor_principal(claims.organization_id, claims.client_id)
+                visitor = find_visitor(connection, self.schema, claims.user_id)
+                if visitor is None or visitor.organization_id != claims.organization_id:
+                    raise invalid_token("The visitor of this access token does not exist.")
+                return visitor_principal(visitor.id, visitor.organization_id, claims.client_id)
             login = find_customer_user(connection, self.schema, claims.user_id)
         if login is None or login.organization_id != claims.organization_id:
             raise invalid_token("The customer user of this access token is disabled.")

@@ -12,6 +12,7 @@ import hashlib
 import secrets
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import jwt
 
@@ -21,7 +22,6 @@ __all__ = [
     "BACKOFFICE",
     "ISSUER",
     "STOREFRONT",
-    "VISITOR_SUBJECT",
     "AccessClaims",
     "InvalidToken",
     "hash_secret",
@@ -33,7 +33,6 @@ __all__ = [
 ISSUER = "oro-api-sandbox"
 BACKOFFICE = "backoffice"  # the audience of back-office API tokens
 STOREFRONT = "storefront"  # the audience of storefront API tokens (customer users, visitors)
-VISITOR_SUBJECT = 0  # ``sub`` of a visitor's token: no customer user
 ALGORITHM = "RS256"
 CLOCK_LEEWAY = 60  # seconds an ``iat`` may lie ahead of this clock
 REQUIRED_CLAIMS = ["iss", "aud", "sub", "client_id", "jti", "iat", "exp", "org"]
@@ -52,10 +51,11 @@ class AccessClaims:
     issued_at: int
     expires_at: int
     audience: str = BACKOFFICE
+    visitor: bool = False  # the storefront: ``sub`` names a visitor, not a customer user
 
 
 def issue_access_token(keys: Keys, claims: AccessClaims) -> str:
-    payload = {
+    payload: dict[str, Any] = {
         "iss": ISSUER,
         "aud": claims.audience,
         "sub": str(claims.user_id),
@@ -65,6 +65,8 @@ def issue_access_token(keys: Keys, claims: AccessClaims) -> str:
         "exp": claims.expires_at,
         "org": claims.organization_id,
     }
+    if claims.visitor:
+        payload["vis"] = True
     return jwt.encode(payload, keys.private_key, ALGORITHM, headers={"kid": keys.key_id})
 
 
@@ -97,6 +99,7 @@ def verify_access_token(
             issued_at=int(payload["iat"]),
             expires_at=int(payload["exp"]),
             audience=audience,
+            visitor=payload.get("vis") is True,
         )
     except (TypeError, ValueError) as exc:
         raise InvalidToken("The access token is malformed.") from exc

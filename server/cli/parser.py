@@ -141,6 +141,12 @@ def build_parser() -> argparse.ArgumentParser:
         " back-office API at /admin/api (default: ORO_SANDBOX_LAYOUT; /api and /storefront/api)",
     )
     serve.add_argument(
+        "--guest-shopping-lists",
+        action="store_true",
+        help="let storefront visitors (guest tokens) keep shopping lists of their own, as Oro's"
+        ' "Enable Guest Shopping List" (default: ORO_SANDBOX_GUEST_SHOPPING_LISTS, off)',
+    )
+    serve.add_argument(
         "--no-reply-cache",
         action="store_true",
         help="run every read, also one whose answer is kept for data that has not changed since"
@@ -362,6 +368,8 @@ def settings_from(args: argparse.Namespace, environ: Mapping[str, str]) -> Setti
         changes["auth"] = False
     if getattr(args, "no_reply_cache", False):
         changes["reply_cache"] = False
+    if getattr(args, "guest_shopping_lists", False):
+        changes["storefront_guest_shopping_lists"] = True
     if getattr(args, "cors_origin", None):
         changes["cors_origins"] = tuple(dict.fromkeys(args.cors_origin))
     if getattr(args, "cors_allow_header", None):

@@ -1,5 +1,8 @@
 """The storefront's shopping lists (OroCommerce's ShoppingListBundle ``api_frontend.yml``): a
-customer user's lists and their items, the first storefront resources a caller writes.
+customer user's lists and their items, the first storefront resources a caller writes; with guest
+shopping lists on (``Settings.storefront_guest_shopping_lists``), a visitor's too (their
+``visitor_id``; no customer user nor customer), moved to the customer user who signs in with the
+visitor's token (``server.auth.visitors``).
 
 The simplified model: an item's ``value`` is its product's price in the request's currency
 (X-Currency), a list's ``subTotal`` the sum of its items' quantity × value (items without a price
@@ -17,9 +20,9 @@ import sqlalchemy as sa
 
 from server.domain.resources import CREATED, UPDATED
 from server.metadata import types as t
+from server.metadata.model import VISITOR_COLUMN, Resource
 from server.metadata.model import Attribute as A
 from server.metadata.model import Relationship as R
-from server.metadata.model import Resource
 from server.metadata.rules import GreaterThanZero, Length
 from server.storage.operands import bind
 
@@ -71,11 +74,14 @@ def list_subtotal(
 def list_default(
     tables: Mapping[str, Any], priced: Mapping[Any, Any], table: Any
 ) -> sa.ColumnElement[Any]:
-    """Whether the list is its customer user's first one."""
+    """Whether the list is its owner's first one (its customer user's, or its visitor's)."""
     lists = tables["shoppinglists"].alias()
     first = (
         sa.select(sa.func.min(lists.c.id))
-        .where(lists.c.customer_user_id == table.c.customer_user_id)
+        .where(
+            lists.c.customer_user_id.is_not_distinct_from(table.c.customer_user_id),
+            lists.c[VISITOR_COLUMN].is_not_distinct_from(table.c[VISITOR_COLUMN]),
+        )
         .scalar_subquery()
     )
     return sa.case((table.c.id == first, sa.true()), else_=sa.false())
@@ -167,6 +173,7 @@ SHOPPING_LIST_RESOURCES = (
         actions=LIST_ACTIONS,
         title="{name}",
         ownership="customer_user",
+        visitor_owned=True,  # guest shopping lists
         upsert_enabled=False,
     ),
     Resource(

@@ -38,6 +38,7 @@ class Rule:
     # the storefront: the localization localized values are read in (None: the default values)
     localization_id: int | None = None
     currency: str | None = None  # the storefront: the currency prices are read in
+    visitor: bool = False  # the storefront: ``user_id`` is a visitor's (no customer user)
 
     def seeing(self, type_: str) -> Rule:
         """The VIEW rule of a related type, for the same principal."""

@@ -41,6 +41,9 @@ class Computed(Protocol):
     ) -> sa.ColumnElement[Any]: ...
 
 
+VISITOR_COLUMN = "visitor_id"  # the owner column of a visitor's record (Resource.visitor_owned)
+
+
 @dataclass(frozen=True)
 class Attribute:
     name: str
@@ -184,6 +187,9 @@ class Resource:
     # (the record of ``acl_parent`` decides), or None (visible to every authenticated user)
     ownership: str | None = None
     acl_parent: str | None = None
+    # the storefront: a visitor may own a record too (a ``visitor_id`` column, no API field; a
+    # visitor's record has no customer user nor customer), as Oro's guest shopping lists
+    visitor_owned: bool = False
     max_page_size: int | None = None
     max_delete: int = 100
     default_sort: tuple[tuple[str, bool], ...] = (("id", False),)  # (field, descending)

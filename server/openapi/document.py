@@ -46,7 +46,9 @@ resource metadata that drives the server.
 Sign in at `/oauth2-token` with a storefront application (`sandbox-storefront`): the password
 grant with a customer user's email, or `guest`/`guest` for a visitor token. Back-office tokens
 are refused here (401), as storefront tokens are by the back-office API. A buyer sees their own
-records, a customer administrator their customer's; a visitor only the guest resources.
+records, a customer administrator their customer's; a visitor the guest resources and, when the
+server allows guest shopping lists, their own shopping lists. Sign in with
+`visitor_access_token` (a visitor's token) to take that visitor's shopping lists over.
 
 Products speak the storefront's headers: `X-Localization-ID` (an id of `/localizations`) for
 their name and description, `X-Currency` (a code of `/currencies`) for their price, and
@@ -57,7 +59,7 @@ Where this server knowingly differs from OroCommerce:
 - The storefront API is served at `/storefront/api/{type}` (OroCommerce: `/api`); the prefix is
   a setting, and `--oro-layout` serves it at `/api` (the back-office API then at `/admin/api`).
 - A visitor reading a resource outside the guest list gets 403; a request without a token, 401.
-- The resources of this version are read-only.
+- Shopping lists and their items are written; the other resources are read-only.
 - A product has one `price` in the request's currency (OroCommerce: a `prices` list).
 """
 

@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from server.metadata.access import Level, Rule
-from server.metadata.model import Registry, Relationship, Resource
+from server.metadata.model import VISITOR_COLUMN, Registry, Relationship, Resource
 from server.storage.dialect import listed
 from server.storage.operands import bind, to_json
 from server.storage.tables import Schema
@@ -31,7 +31,8 @@ OWNED = ("organization", "business_unit", "user")  # ownerships judged by owner/
 # a record of the website (its organization's: products).
 # Levels: USER is Oro's Basic (the caller's own records), BUSINESS_UNIT its Local (the caller's
 # customer's records), ORGANIZATION its Global; a storefront rule's ``user_id`` is the customer
-# user and its ``business_unit_ids`` hold the customer.
+# user and its ``business_unit_ids`` hold the customer. A visitor's rule (``Rule.visitor``) reaches
+# the records whose ``visitor_id`` is theirs (``Resource.visitor_owned``), nothing else owned.
 FRONTEND = ("customer_self", "customer_user_self", "customer", "customer_user", "website")
 
 
@@ -39,7 +40,13 @@ def access_key(access: Rule | None) -> Hashable:
     """What of a rule shapes a statement (its cache key's part)."""
     if access is None:
         return None
-    return (access.level, access.changes_shared, access.sight, access.localization_id is None)
+    return (
+        access.level,
+        access.changes_shared,
+        access.sight,
+        access.localization_id is None,
+        access.visitor,
+    )
 
 
 def access_params(access: Rule | None) -> dict[str, Any]:
@@ -103,6 +110,10 @@ class AccessFilter:
         basic = access.level == Level.USER
         if ownership == "website":  # a record of the website's organization (a product)
             return table.c["organization_id"] == bind("acl_org")
+        if access.visitor:  # a visitor's own records (Basic at most), of a type they may own
+            if ownership == "customer_user" and resource.visitor_owned:
+                return table.c[VISITOR_COLUMN] == user
+            return sa.false()
         if ownership == "customer_self":
             return table.c.id.in_(customers)
         if ownership == "customer_user":  # the customer user's customer decides beyond Basic

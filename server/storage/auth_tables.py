@@ -5,6 +5,7 @@ per-organization configuration, login sessions and failed logins."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -25,11 +26,12 @@ class AuthTables:
     login_failure: sa.Table
     website: sa.Table
     customer_credential: sa.Table
+    customer_visitor: sa.Table
 
 
 def define_auth_tables(metadata: sa.MetaData) -> AuthTables:
-    def table(name: str, *columns: sa.schema.SchemaItem) -> sa.Table:
-        return sa.Table(name, metadata, *columns)
+    def table(name: str, *columns: sa.schema.SchemaItem, **options: Any) -> sa.Table:
+        return sa.Table(name, metadata, *columns, **options)
 
     return AuthTables(
         credential=table(
@@ -138,5 +140,13 @@ def define_auth_tables(metadata: sa.MetaData) -> AuthTables:
             sa.Column("customer_user_id", sa.Integer, primary_key=True),
             sa.Column("password_hash", sa.String(255), nullable=False),
             sa.Column("role", sa.String(50), nullable=False),
+        ),
+        # a storefront visitor (Oro's CustomerVisitor): made by each guest token, named by it
+        customer_visitor=table(
+            "customer_visitor",
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("organization_id", sa.Integer, nullable=False),  # its website's
+            sa.Column("created_at", sa.Integer, nullable=False),  # epoch seconds
+            sqlite_autoincrement=True,
         ),
     )

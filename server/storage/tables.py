@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from server.metadata.model import Attribute, Link, Registry, Resource
+from server.metadata.model import VISITOR_COLUMN, Attribute, Link, Registry, Resource
 from server.storage.auth_tables import AuthTables, define_auth_tables
 from server.storage.batch_tables import BatchTables, define_batch_tables
 from server.storage.dialect import sort_index
@@ -57,6 +57,8 @@ def _table(metadata: sa.MetaData, registry: Registry, resource: Resource) -> sa.
         if not rel.many:
             target = registry[rel.target]
             columns.append(sa.Column(rel.column, target.id_type.sql(), index=True))
+    if resource.visitor_owned:  # (its owner when a visitor: see Resource.visitor_owned)
+        columns.append(sa.Column(VISITOR_COLUMN, sa.Integer, index=True))
     for i, cols in enumerate(resource.indexes):
         columns.append(sa.Index(f"ix_{resource.table}_c{i}", *cols))
     for attr in resource.attributes:

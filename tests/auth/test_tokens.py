@@ -87,6 +87,21 @@ def test_a_token_round_trips(keys: Keys) -> None:
     }
 
 
+def test_a_visitor_token_says_so(keys: Keys) -> None:
+    visitor = claims(user_id=7, audience="storefront", visitor=True)
+    token = issue_access_token(keys, visitor)
+    payload = jwt.decode(token, options={"verify_signature": False})
+    assert (payload["sub"], payload["vis"]) == ("7", True)
+    assert verify_access_token(keys, token, audience="storefront", now=NOW) == visitor
+    customer = claims(audience="storefront")
+    assert (
+        verify_access_token(
+            keys, issue_access_token(keys, customer), audience="storefront", now=NOW
+        ).visitor
+        is False
+    )
+
+
 def test_an_expired_token_is_refused(keys: Keys) -> None:
     token = issue_access_token(keys, claims())
     assert refusal(keys, token, now=NOW + 3600) == "The access token has expired."

@@ -160,6 +160,18 @@ def test_bad_arguments_exit_with_usage_error(
             Settings(api_prefix="/admin/api", storefront_prefix="/api"),
             id="oro-layout-env",
         ),
+        pytest.param(
+            ["serve", "--guest-shopping-lists"],
+            {},
+            Settings(storefront_guest_shopping_lists=True),
+            id="guest-shopping-lists",
+        ),
+        pytest.param(
+            ["serve"],
+            {"ORO_SANDBOX_GUEST_SHOPPING_LISTS": "on"},
+            Settings(storefront_guest_shopping_lists=True),
+            id="guest-shopping-lists-env",
+        ),
     ],
 )
 def test_settings_from(argv: list[str], environ: dict[str, str], expected: Settings) -> None:

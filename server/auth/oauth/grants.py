@@ -27,14 +27,21 @@ from server.auth.oauth.store import (
 )
 from server.auth.oauth.throttle import login_keys
 from server.auth.oauth.users import LoginUser, api_enabled, find_user, verify_login
-from server.auth.storefront import GUEST, find_customer_user, verify_customer_login
+from server.auth.storefront import (
+    GUEST,
+    CustomerLogin,
+    find_customer_user,
+    verify_customer_login,
+)
 from server.auth.tokens import (
     BACKOFFICE,
     STOREFRONT,
-    VISITOR_SUBJECT,
     AccessClaims,
+    InvalidToken,
     issue_access_token,
+    verify_access_token,
 )
+from server.auth.visitors import adopt_visitor, create_visitor, find_visitor
 from server.auth.websites import website_of
 from server.storage.dialect import begin_write
 
@@ -151,6 +158,7 @@ def _tokens(
     refresh: bool,
     *,
     audience: str = BACKOFFICE,
+    visitor: bool = False,
 ) -> dict[str, Any]:
     now, lifetime = server.now(), server.settings.access_token_lifetime
     claims = AccessClaims(
@@ -161,6 +169,7 @@ def _tokens(
         now,
         now + lifetime,
         audience,
+        visitor,
     )
     body: dict[str, Any] = {
         "token_type": "Bearer",
@@ -176,9 +185,10 @@ def _tokens(
 
 def _storefront_user(
     server: OAuthServer, connection: sa.Connection, app: Application, params: Params, grant: str
-) -> tuple[int, bool]:
+) -> tuple[int, bool, bool]:
     """The storefront's grants: a customer user by email and password, a visitor by
-    ``guest``/``guest`` (a new visitor each time, no refresh token), or a refresh token."""
+    ``guest``/``guest`` (a new visitor each time, no refresh token), or a refresh token; the
+    subject's id, whether a refresh token is issued, whether the subject is a visitor."""
     schema = server.storefront_schema
     if schema is None:
         raise OAuthError("unauthorized_client", "This server has no storefront API.")
@@ -192,7 +202,8 @@ def _storefront_user(
         if username == GUEST and secret == GUEST:
             if not website.guest_api_enabled:
                 raise _invalid_grant("The guest storefront API is disabled for this website.")
-            return VISITOR_SUBJECT, False
+            visitor = create_visitor(connection, schema, app.organization_id, server.now())
+            return visitor.id, False, True
         login = verify_customer_login(connection, schema, username, secret)
         if login is None:
             raise _invalid_grant("The user credentials were incorrect.", failed_login=True)
@@ -202,15 +213,47 @@ def _storefront_user(
         raise _invalid_grant("The user does not exist or is disabled.")
     if customer_user.organization_id != app.organization_id:
         raise _invalid_grant("The user does not belong to the organization of this application.")
-    return user_id, True
+    if grant == "password" and params.get("visitor_access_token"):
+        _adopt(server, connection, app, params["visitor_access_token"], customer_user)
+    return user_id, True, False
+
+
+def _adopt(
+    server: OAuthServer,
+    connection: sa.Connection,
+    app: Application,
+    token: str,
+    customer_user: CustomerLogin,
+) -> None:
+    """The password grant's ``visitor_access_token``: the visitor's shopping lists become the
+    customer user's, in the transaction that issues their token. A token that is not a valid
+    visitor token of this application (expired, forged, a customer user's, another client's)
+    is ignored, as Oro's login ignores a visitor it cannot find: the login itself succeeds."""
+    assert server.storefront_schema is not None
+    try:
+        claims = verify_access_token(server.keys, token, audience=STOREFRONT, now=server.now())
+    except InvalidToken:
+        return
+    if not claims.visitor or claims.client_id != app.client_id:
+        return
+    visitor = find_visitor(connection, server.storefront_schema, claims.user_id)
+    if visitor is None or visitor.organization_id != customer_user.organization_id:
+        return
+    adopt_visitor(
+        connection,
+        server.storefront_schema,
+        visitor,
+        customer_user.id,
+        customer_user.customer_id,
+    )
 
 
 def _storefront_tokens(
     server: OAuthServer, connection: sa.Connection, app: Application, params: Params, grant: str
 ) -> dict[str, Any]:
-    user_id, refresh = _storefront_user(server, connection, app, params, grant)
+    user_id, refresh, visitor = _storefront_user(server, connection, app, params, grant)
     user = LoginUser(user_id, "", "", app.organization_id)
-    return _tokens(server, connection, app, user, refresh, audience=STOREFRONT)
+    return _tokens(server, connection, app, user, refresh, audience=STOREFRONT, visitor=visitor)
 
 
 def _exchange(server: OAuthServer, connection: sa.Connection, params: Params) -> dict[str, Any]:
