@@ -70,6 +70,7 @@ def create_tables(engine: sa.Engine, schema: Schema, *, reset: bool = False) -> 
             if drop_outdated_index(connection, schema):
                 log.warning("the search index was made by an older version: it is rebuilt")
     schema.metadata.create_all(engine)
+    add_missing_columns(engine, schema.metadata)
     with engine.begin() as connection:
         create_index(connection, schema, reset=reset)
     for index in unique_indexes(schema):  # a database made before they existed gets them
@@ -79,6 +80,34 @@ def create_tables(engine: sa.Engine, schema: Schema, *, reset: bool = False) -> 
             log.warning("cannot create the unique index %s: duplicate values stored", index.name)
     with engine.begin() as connection:
         sync_sequences(connection, schema.metadata)
+
+
+def add_missing_columns(engine: sa.Engine, metadata: sa.MetaData) -> list[str]:
+    """Add the nullable columns (and their indexes) a database made by an older version lacks,
+    say ``shopping_list.visitor_id``; the ``table.column`` names added."""
+    existing = sa.inspect(engine)
+    names = set(existing.get_table_names())
+    added = []
+    for table in metadata.sorted_tables:
+        if table.name not in names:
+            continue
+        present = {column["name"] for column in existing.get_columns(table.name)}
+        missing = [c for c in table.columns if c.name not in present and c.nullable]
+        if not missing:
+            continue
+        with engine.begin() as connection:
+            for column in missing:
+                kind = column.type.compile(dialect=engine.dialect)
+                name = engine.dialect.identifier_preparer.quote(column.name)
+                table_name = engine.dialect.identifier_preparer.format_table(table)
+                connection.execute(sa.text(f"ALTER TABLE {table_name} ADD COLUMN {name} {kind}"))
+                added.append(f"{table.name}.{column.name}")
+        for index in table.indexes:
+            if any(column in missing for column in index.columns):
+                index.create(engine, checkfirst=True)
+    for name in added:
+        log.warning("the database was made by an older version: column %s added", name)
+    return added
 
 
 def count_rows(connection: sa.Connection, schema: Schema) -> Mapping[str, int]:
