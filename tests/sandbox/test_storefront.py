@@ -152,6 +152,33 @@ def test_a_customer_user_signs_in_with_the_visitors_token_once(ours: Layout) -> 
     assert [body["username"] for body in bodies] == [BUYER, BUYER]
 
 
+@pytest.fixture(scope="module")
+def guest_lists(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Layout]:
+    """Our layout with guest shopping lists on (``--guest-shopping-lists``)."""
+    database = tmp_path_factory.mktemp("guest-lists") / "sandbox.db"
+    with LiveServer(database, auth=True, storefront_guest_shopping_lists=True) as live:
+        yield Layout(live, "/api", "/storefront/api")
+
+
+def test_the_visitors_shopping_list_follows_the_sign_in(guest_lists: Layout) -> None:
+    visitor = Visitor(*STOREFRONT_APP)
+    new_list = {"data": {"type": "shoppinglists", "attributes": {"name": "Before signing in"}}}
+    with ApiClient(guest_lists.storefront, visitor) as guest:
+        created = guest.post("/shoppinglists", json=new_list)
+        assert created.status == 201, created.text
+        list_id = created.data["id"]
+        auth = PasswordGrant(
+            *STOREFRONT_APP, BUYER, PASSWORD, visitor_access_token=visitor.access_token
+        )
+        with ApiClient(guest_lists.storefront, auth) as buyer:
+            moved = buyer.get(f"/shoppinglists/{list_id}")
+            assert (moved.status, moved.data["relationships"]["customerUser"]["data"]) == (
+                200,
+                {"type": "customerusers", "id": "2"},
+            )
+        assert guest.get("/shoppinglists").data == []
+
+
 @pytest.mark.parametrize(
     ("auth", "status", "error"),
     [
