@@ -101,8 +101,10 @@ SHOPPING_LIST_RESOURCES = (
     Resource(
         "shoppinglists",
         "shopping_list",
-        "A shopping list of a customer user: products they mean to buy. Its totals are in the"
-        " request's currency (X-Currency; by default the website's).",
+        "A shopping list of a customer user, or of a visitor when the website allows guest"
+        " shopping lists (then without a customer user or customer; signing in with"
+        " visitor_access_token moves it to the customer user): products they mean to buy. Its"
+        " totals are in the request's currency (X-Currency; by default the website's).",
         (
             A(
                 "name",
