@@ -87,7 +87,7 @@ STOREFRONT_RESOURCES = (
         "customer",
         "A customer: the company a customer user buys for.",
         (A("name", t.STRING, "The customer name.", sortable=True), CREATED, UPDATED),
-        (R("parent", "customers", description="The parent customer."),),
+        (R("parent", "customers", description="The parent customer.", on_delete="set null"),),
         actions=READ_ONLY,
         title="{name}",
         ownership="customer_self",
@@ -106,7 +106,12 @@ STOREFRONT_RESOURCES = (
             UPDATED,
         ),
         (
-            R("customer", "customers", description="The customer of the customer user."),
+            R(
+                "customer",
+                "customers",
+                description="The customer of the customer user.",
+                on_delete="set null",
+            ),
             R(
                 "addresses",
                 "customeruseraddresses",
@@ -169,7 +174,13 @@ STOREFRONT_RESOURCES = (
         "customeraddresses",
         "customer_address",
         "An address of a customer.",
-        R("customer", "customers", description="The customer of the address.", required=True),
+        R(
+            "customer",
+            "customers",
+            description="The customer of the address.",
+            required=True,
+            on_delete="cascade",
+        ),
     ),
     _address(
         "customeruseraddresses",
@@ -180,6 +191,7 @@ STOREFRONT_RESOURCES = (
             "customerusers",
             description="The customer user of the address.",
             required=True,
+            on_delete="cascade",
         ),
     ),
 )

@@ -36,6 +36,9 @@ class Schema:
     # values per currency of priced attributes, by (type, attribute): ``owner_id``,
     # ``currency``, ``value``
     priced: dict[tuple[str, str], sa.Table] = field(default_factory=dict)
+    # every API over this metadata, this one included: (registry, schema), in the order built —
+    # one list shared by them all, so a delete from a shared table applies every API's rules
+    apis: list[tuple[Registry, Schema]] = field(default_factory=list, compare=False, repr=False)
 
     def link(self, type_: str, rel: str) -> tuple[sa.Table, Link]:
         return self.links[(type_, rel)]
@@ -156,16 +159,46 @@ def build_schema(registry: Registry, base: Schema | None = None) -> Schema:
         if attr.priced
     }
     if base is not None:
-        return Schema(
-            metadata, tables, links, base.auth, base.batch, base.search, localized, priced
+        schema = Schema(
+            metadata,
+            tables,
+            links,
+            base.auth,
+            base.batch,
+            base.search,
+            localized,
+            priced,
+            base.apis,
         )
-    return Schema(
-        metadata,
-        tables,
-        links,
-        define_auth_tables(metadata),
-        define_batch_tables(metadata),
-        define_search_tables(metadata),
-        localized,
-        priced,
-    )
+    else:
+        schema = Schema(
+            metadata,
+            tables,
+            links,
+            define_auth_tables(metadata),
+            define_batch_tables(metadata),
+            define_search_tables(metadata),
+            localized,
+            priced,
+        )
+    _check_delete_rules([*schema.apis, (registry, schema)])
+    schema.apis.append((registry, schema))
+    return schema
+
+
+def _check_delete_rules(apis: list[tuple[Registry, Schema]]) -> None:
+    """Two APIs naming the same foreign key column (a to-one relationship of a shared table)
+    must agree on its ``on_delete`` rule: it is one reference, whichever API deletes."""
+    rules: dict[tuple[str, str], tuple[str, str]] = {}
+    for registry, _ in apis:
+        for resource in registry:
+            for rel in resource.relationships:
+                if rel.many:
+                    continue
+                key = (resource.table, rel.column)
+                known = rules.setdefault(key, (rel.on_delete, resource.type))
+                if known[0] != rel.on_delete:
+                    raise ValueError(
+                        f"{resource.type}.{rel.name}: on_delete {rel.on_delete!r}, but"
+                        f" {known[1]} has {known[0]!r} on {resource.table}.{rel.column}"
+                    )

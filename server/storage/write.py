@@ -29,6 +29,7 @@ class Writer:
         self.registry = registry
         self.schema = schema
         self.index = Indexer(connection, registry, schema)
+        self._peers: list[Writer] = []
 
     def table(self, resource: Resource) -> sa.Table:
         return self.schema.tables[resource.type]
@@ -212,28 +213,65 @@ class Writer:
         self.connection.exec_driver_sql(sql, params)
 
     def delete(self, resource: Resource, ids: Sequence[Any]) -> None:
-        """Delete records, applying each referencing association's ``on_delete`` rule."""
+        """Delete records, applying the ``on_delete`` rule of each to-one association that
+        references their table — of every API over the schema's metadata (a storefront
+        shopping-list item refers to the back-office's product) — and dropping their links."""
         if not ids:
             return
-        doomed = set(ids)
-        for other in self.registry:
-            for rel in other.relationships:
-                if rel.many or rel.target != resource.type:
-                    continue
-                self._release(other, rel, ids, doomed if other is resource else set())
-        for (type_, _name), (link_table, link) in self.schema.links.items():
-            if type_ == resource.type:
-                column = link_table.c[link.owner_column]
-            elif link.target == resource.type:
-                column = link_table.c[link.target_column]
-            else:
-                continue
-            for part in chunks(list(ids)):
-                self.connection.execute(link_table.delete().where(column.in_(part)))
         table = self.table(resource)
+        doomed = set(ids)
+        seen: set[tuple[str, str]] = set()  # (table, column): a reference two APIs both name
+        for writer in self._apis():
+            for other in writer.registry:
+                other_table = writer.table(other)
+                for rel in other.relationships:
+                    key = (other_table.name, rel.column) if not rel.many else None
+                    if key is None or key in seen or writer.target(rel) is not table:
+                        continue
+                    seen.add(key)
+                    writer._release(other, rel, ids, doomed if other_table is table else set())
+        dropped: set[sa.Table] = set()
+        for writer in self._apis():
+            for (type_, name), (link_table, link) in writer.schema.links.items():
+                if link_table in dropped:
+                    continue
+                if writer.table(writer.registry[type_]) is table:
+                    column = link_table.c[link.owner_column]
+                elif writer.target(writer.registry[type_].relationship[name]) is table:
+                    column = link_table.c[link.target_column]
+                else:
+                    continue
+                dropped.add(link_table)
+                for part in chunks(list(ids)):
+                    self.connection.execute(link_table.delete().where(column.in_(part)))
         for part in chunks(list(ids)):
             self.connection.execute(table.delete().where(table.c.id.in_(part)))
-        self.index.remove(resource, ids)
+        for writer, same in self._sharing(table):
+            writer.index.remove(same, ids)
+
+    def target(self, rel: Relationship) -> sa.Table:
+        return self.schema.tables[rel.target]
+
+    def _apis(self) -> list[Writer]:
+        """A writer per API over this schema's metadata (this one for its own), in this
+        connection: each writes its API's search index entries."""
+        if not self._peers:
+            self._peers = [
+                self if schema is self.schema else Writer(self.connection, registry, schema)
+                for registry, schema in self.schema.apis
+            ] or [self]
+            for writer in self._peers:
+                writer._peers = self._peers
+        return self._peers
+
+    def _sharing(self, table: sa.Table) -> list[tuple[Writer, Resource]]:
+        """The resources of every API stored in ``table``, with their API's writer."""
+        return [
+            (writer, other)
+            for writer in self._apis()
+            for other in writer.registry
+            if writer.table(other) is table
+        ]
 
     def _release(
         self, other: Resource, rel: Relationship, ids: Sequence[Any], doomed: set[Any]
@@ -253,7 +291,8 @@ class Writer:
                 self.connection.execute(
                     table.update().where(table.c.id.in_(part)).values({rel.column: None})
                 )
-            self.index.refresh(other, referencing)
+            for writer, same in self._sharing(table):
+                writer.index.refresh(same, referencing)
         else:
             raise StillReferenced(rel.name, other.type, len(referencing))
 
