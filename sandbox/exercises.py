@@ -33,6 +33,7 @@ __all__ = [
     "orders_seen_by",
     "organization_of",
     "search_found_by",
+    "shopping_list_filled",
     "sync_batch_written",
     "top_eur_customer",
     "top_eur_orders",
@@ -317,6 +318,46 @@ def orders_by_status(client: ApiClient, condition: str) -> Test:
         expected = {item["value"]: item["count"] for item in found["statusCount"]}
         given = {str(k): v for k, v in answer.items()}
         return bool(expected) and given == expected and all(_is_count(v) for v in given.values())
+
+    return test
+
+
+def shopping_list_filled(
+    client: ApiClient, name: str, quantities: Mapping[str, float], currency: str
+) -> Test:
+    """17: ``answer`` is the exchange of a GET, sent with ``X-Currency: currency``, of one of the
+    shopping lists of the customer user ``client`` signs in (a storefront client): the list named
+    ``name`` whose items hold exactly ``quantities`` (SKU → quantity, the same product's items
+    summed), read after its last item was added (its total is the one the server gives now)."""
+
+    def test(answer: Any) -> bool:
+        if not isinstance(answer, Exchange) or answer.request.method != "GET":
+            return False
+        data = answer.data
+        if answer.status != 200 or not isinstance(data, dict) or data["type"] != "shoppinglists":
+            return False
+        if (
+            answer.request.headers.get("x-currency") != currency
+            or data["attributes"]["name"] != name
+        ):
+            return False
+        priced = {"X-Currency": currency}
+        with _quiet(client) as api:
+            now = api.get(f"/shoppinglists/{data['id']}", headers=priced)
+            items = api.get(
+                f"/shoppinglists/{data['id']}/items",
+                params={"include": "product", "page[size]": "-1"},
+                headers=priced,
+            )
+        if not now.ok or not items.ok:
+            return False
+        skus = {product["id"]: product["attributes"]["sku"] for product in items.included}
+        held: dict[str, Decimal] = defaultdict(Decimal)
+        for item in items.data:
+            sku = skus[item["relationships"]["product"]["data"]["id"]]
+            held[sku] += Decimal(str(item["attributes"]["quantity"]))
+        wanted = {sku: Decimal(str(quantity)) for sku, quantity in quantities.items()}
+        return held == wanted and data["attributes"] == now.data["attributes"]
 
     return test
 

@@ -258,3 +258,59 @@ def test_orders_by_status_wants_every_status_counted(client: ApiClient) -> None:
     finally:
         currency("EUR")
     assert test(right)
+
+
+def new_list(shop: ApiClient, name: str) -> str:
+    body = {"data": {"type": "shoppinglists", "attributes": {"name": name}}}
+    created = shop.post("/shoppinglists", json=body)
+    assert created.status == 201, created.errors
+    return str(created.data["id"])
+
+
+def add_item(shop: ApiClient, list_id: str, product_id: str, quantity: float) -> str:
+    body = {
+        "data": {
+            "type": "shoppinglistitems",
+            "attributes": {"quantity": quantity},
+            "relationships": {
+                "shoppingList": {"data": {"type": "shoppinglists", "id": list_id}},
+                "product": {"data": {"type": "products", "id": product_id}},
+                "unit": {"data": {"type": "productunits", "id": "item"}},
+            },
+        }
+    }
+    created = shop.post("/shoppinglistitems", json=body)
+    assert created.status == 201, created.errors
+    return str(created.data["id"])
+
+
+def test_shopping_list_filled_wants_the_list_read_in_the_currency_once_filled(
+    client: ApiClient,
+) -> None:
+    storefront = client.base_url.removesuffix("/api") + "/storefront/api"
+    grant = PasswordGrant(
+        "sandbox-storefront", "storefront-secret", "jacob.lewis2@example.com", "storefront"
+    )
+    with ApiClient(storefront, auth=grant) as buyer:
+        by_sku = {"X-Product-ID": "sku"}
+        gloves, reel = (
+            buyer.get(f"/products/{sku}", headers=by_sku).data["id"] for sku in ("4HH33", "5FM41")
+        )
+        test = exercises.shopping_list_filled(buyer, "Mine", {"4HH33": 3, "5FM41": 1}, "EUR")
+        in_eur = {"X-Currency": "EUR"}
+        mine, other = new_list(buyer, "Mine"), new_list(buyer, "Other")
+        add_item(buyer, mine, gloves, 2)
+        add_item(buyer, other, gloves, 3)
+        add_item(buyer, other, reel, 1)
+        early = buyer.get(f"/shoppinglists/{mine}", headers=in_eur)
+        add_item(buyer, mine, gloves, 1)  # the same product twice: its quantities add up
+        add_item(buyer, mine, reel, 1)
+        right = buyer.get(f"/shoppinglists/{mine}", headers=in_eur)
+        assert test(right)
+        assert not test(early)  # read before the last items: not the total of now
+        assert not test(buyer.get(f"/shoppinglists/{mine}"))  # in the website's USD
+        assert not test(buyer.get(f"/shoppinglists/{other}", headers=in_eur))  # another name
+        assert not test(buyer.get(f"/shoppinglists/{mine}/items", headers=in_eur))
+        assert not any(test(wrong) for wrong in [None, ..., right.data, mine])
+        add_item(buyer, mine, reel, 1)  # more than asked
+        assert not test(right) and not test(buyer.get(f"/shoppinglists/{mine}", headers=in_eur))
