@@ -62,6 +62,10 @@ ACTIONS: Mapping[str, Action] = {
         Action("delete_list", "DELETE", "collection", query=frozenset({"filter"})),
         Action("update_list", "PATCH", "collection", body=True),  # the Batch API
         Action("get_subresource", "GET", "subresource", query=_LIST),
+        # only where a resource defines them (checkout payments, coupons…); the body is optional
+        Action("add_subresource", "POST", "subresource", body=True, query=_READ),
+        Action("update_subresource", "PATCH", "subresource", body=True, query=_READ),
+        Action("delete_subresource", "DELETE", "subresource", body=True),
         Action("get_relationship", "GET", "relationship", query=frozenset({"filter", "page"})),
         Action("update_relationship", "PATCH", "relationship", body=True),
         Action("add_relationship", "POST", "relationship", body=True),
@@ -154,6 +158,8 @@ class RequestSpec:
         if problems:
             raise SpecError("; ".join(problems))
         content = self.body.encode() if self.shape.body else None
+        if self.shape.target == "subresource" and not self.body.strip():
+            content = None  # a sub-resource's own action may take no document (a payment's)
         return client.build_request(
             self.method, self.target, content=content, headers=dict(self.headers)
         )
@@ -333,7 +339,7 @@ def body_template(
     gives the required fields, an update one writable attribute, a relationship write one
     identifier of the related type — ``ids[type]`` when given (an existing record's id), else
     ``"1"``. Formatted JSON text; ``""`` for actions without a body."""
-    if not spec.shape.body:
+    if not spec.shape.body or spec.shape.target == "subresource":  # its own shape: none known
         return ""
     resource = metadata.resources.get(spec.type) if metadata is not None else None
     known = ids or {}

@@ -77,8 +77,7 @@ def api_doc_endpoint(api: str = "backend") -> Callable[[Request], Any]:
                 prefix=backend.prefix,
                 default_page_size=backend.settings.default_page_size,
                 auth=backend.settings.auth,
-                # the web sandbox speaks the back-office API only (so far): no "Try it" here
-                sandbox_url=backend.settings.sandbox_url if backend.api != STOREFRONT else "",
+                sandbox_url=backend.settings.sandbox_url,  # the storefront's: api=storefront
                 api=backend.api,
             )
         params = request.path_params

@@ -1,5 +1,6 @@
 """The sandbox app: the request builder beside tabs of views (Response, Table, History, Saved,
-Code, Docs); the Search…, Batch… and Server… panels above them.
+Code, Docs); the API switch (back-office or storefront, :mod:`sandbox.widgets.api_switch`) and the
+Search…, Batch… and Server… panels above them.
 
 Callbacks only wire: the builder yields a :class:`~sandbox.spec.RequestSpec`, the client sends
 it, the views render the :class:`~sandbox.client.Exchange`. State stays on the app (``.exchange``,
@@ -22,6 +23,7 @@ from sandbox.history import History, SavedRequest
 from sandbox.journal import ENV_HISTORY, Journal
 from sandbox.metadata import Metadata
 from sandbox.spec import ACTIONS, RequestSpec, SpecError, included_template, related_choice
+from sandbox.widgets.api_switch import STOREFRONT, ApiSwitch, preset_api
 from sandbox.widgets.batch import BatchPanel
 from sandbox.widgets.builder import RequestBuilder
 from sandbox.widgets.checks import Problem
@@ -103,6 +105,12 @@ STYLE = """<style>
   margin-bottom: 10px; flex-wrap: wrap; gap: 4px 12px; }  /* room for the bar's cover above */
 .oro-sandbox .oro-header-row > .oro-header { flex: 1 1 24rem; min-width: 0; }
 .oro-sandbox .oro-header-row > .widget-hbox { flex: 0 0 auto; }
+/* the API switch: the chosen API (and who signs in to the storefront) stands out */
+.oro-sandbox .oro-api-switch .widget-toggle-button.mod-active
+  { background: var(--jp-brand-color1, #1976d2); color: #fff; }
+.oro-sandbox .oro-api-switch .widget-toggle-buttons { flex-wrap: wrap; }
+.oro-sandbox .oro-api-switch .oro-controls > .widget-label { flex: 0 0 auto; width: auto; }
+.oro-sandbox .oro-api-note { margin-left: calc(7rem + 4px); }
 .oro-sandbox .oro-environment { padding: 6px 0;
   border-top: 1px solid var(--jp-border-color2, #e0e0e0); }
 </style>"""
@@ -122,7 +130,8 @@ class SandboxApp(widgets.VBox):
     server's metadata (by default fetched from its OpenAPI document).
 
     ``preset`` is a link's query string (``type=accounts&filter[name]=Acme``, see
-    :meth:`RequestSpec.to_preset`), loaded and, with ``send_preset=True``, sent. In Voila,
+    :meth:`RequestSpec.to_preset`; ``api=storefront`` first switches to the storefront API),
+    loaded and, with ``send_preset=True``, sent. In Voila,
     :meth:`follow_page` does that with the page's own query string.
     """
 
@@ -213,7 +222,10 @@ class SandboxApp(widgets.VBox):
 
         self.header = widgets.HTML()
         self.header.add_class("oro-header")
-        self.environment = EnvironmentPanel(client, on_connect=guard(self.use))
+        self.api_switch = ApiSwitch(
+            client, self.metadata, on_switch=guard(self.use), on_settings=guard(self._refresh)
+        )
+        self.environment = EnvironmentPanel(client, on_connect=guard(self._connected))
         self.environment.layout.display = "none"
         self.server_button = widgets.ToggleButton(
             description="Server…",
@@ -269,6 +281,7 @@ class SandboxApp(widgets.VBox):
                 widgets.HTML(STYLE),
                 self.page_keys,
                 header,
+                self.api_switch,
                 self.environment,
                 self.search,
                 self.batch,
@@ -280,10 +293,8 @@ class SandboxApp(widgets.VBox):
         )
         self.add_class("oro-sandbox")
 
-        if preset is not None and preset.strip():
-            self.load(RequestSpec.from_preset(preset))
-            if send_preset:
-                self.send()
+        if preset is not None and preset.strip() and self.open_preset(preset) and send_preset:
+            self.send()
         self._show_docs()
         self._refresh()
 
@@ -299,12 +310,22 @@ class SandboxApp(widgets.VBox):
         self._load_journal()  # what other pages sent since this kernel started
         self.history_view.refresh()
         self._refresh()
-        if self.page is None or not self.page[1].strip():
+        if self.page is None or not self.page[1].strip() or not self.open_preset(self.page[1]):
             return None
-        self.load(RequestSpec.from_preset(self.page[1]))
         return self.send()
 
     # --- actions -----------------------------------------------------------------------------
+
+    def open_preset(self, preset: str) -> bool:
+        """Switch to the API a link's query string names (``api=storefront``) and load the
+        request it presets; whether there is a request to send."""
+        api, rest = preset_api(preset)
+        if api != self.api_switch.current:
+            self.api_switch.switch(api)
+        if not rest.strip():
+            return False
+        self.load(RequestSpec.from_preset(rest))
+        return True
 
     def load(self, spec: RequestSpec) -> None:
         """Show ``spec`` in the builder (a body template is filled in where one is missing)."""
@@ -402,8 +423,9 @@ class SandboxApp(widgets.VBox):
         self.builder.body.value = included_template(bare, self.metadata, ids)
 
     def use(self, client: ApiClient, metadata: Metadata | None) -> None:
-        """Talk to another server, or as someone else, from now on (the Server… panel's
-        Connect): the builder offers the new metadata's types; the history stays."""
+        """Talk to another server or API, or as someone else, from now on (the API switch, the
+        Server… panel's Connect): the builder offers the new metadata's types; the history
+        stays."""
         self.client = client
         self.metadata = metadata
         self.history_view.client = client
@@ -413,11 +435,25 @@ class SandboxApp(widgets.VBox):
         if self.search_button.value:
             self.search.load_catalog()
         self._show_header()
+        self._show_tools()
         self.response.clear()
         self.bar_status.value = ""
         self._show_docs()
         self.fill_template()
         self._refresh()
+
+    def _connected(self, client: ApiClient, metadata: Metadata | None) -> None:
+        """The Server… panel's Connect: a back-office API (its storefront signs in anew)."""
+        self.api_switch.use_back_office(client, metadata)
+        self.use(client, metadata)
+
+    def _show_tools(self) -> None:
+        """Search… and Batch… are the back-office API's: hidden (and closed) on the storefront."""
+        storefront = self.api_switch.current == STOREFRONT
+        for button in (self.search_button, self.batch_button):
+            if storefront:
+                button.value = False
+            button.layout.display = "none" if storefront else None
 
     def _show_header(self) -> None:
         title = self.metadata.title if self.metadata and self.metadata.title else "Oro API"
@@ -567,6 +603,8 @@ class SandboxApp(widgets.VBox):
         if not problems:  # the code of what Send would send, auth headers included
             self.code.show(self.client.signed(spec.build(self.client)))
         preset = spec.to_preset()
+        if self.api_switch.current == STOREFRONT:
+            preset = f"api={STOREFRONT}&{preset}"
         if self.page is not None:
             href = f"{self.page[0]}?{preset}"
             self.share.value = (
@@ -662,7 +700,10 @@ def _auth_name(client: ApiClient) -> str:
         "AuthorizationCode": "OAuth authorization code",
         "Wsse": "WSSE",
         "BearerToken": "bearer token",
+        "Visitor": "storefront guest (visitor)",
     }
     name = names.get(type(auth).__name__, type(auth).__name__)
     who = getattr(auth, "username", None) or getattr(auth, "client_id", None)
+    if type(auth).__name__ == "Visitor":  # guest/guest: nobody to name
+        who = None
     return f"{name} ({who})" if who else name

@@ -143,6 +143,7 @@ class Site:
     # proxy that mounts the server under a path of its own (Binder's /oro-api/)
     base: str = ""
     sandbox_url: str = ""  # the web sandbox, for the "Try it" links ("": no links)
+    api: str = "backoffice"  # whose API: the storefront's links open the sandbox on it
     # the search APIs: (path, summary, description, parameter names) of each
     search: tuple[tuple[str, str, str, tuple[str, ...]], ...] = ()
     # the other views of this API: (name, label) of each, linked from the page's header
@@ -150,14 +151,16 @@ class Site:
 
     def try_url(self, operation: Operation) -> str:
         """The web sandbox preset to ``operation`` ("" without a sandbox URL): its URL as given
-        and the preset as query string; a bare origin (``http://h:8866``) gets its ``/``. So a
-        page's own address works too (``/voila/render/notebooks/sandbox.ipynb``, Binder's)."""
+        and the preset as query string (``api=storefront&…`` on the storefront's pages); a bare
+        origin (``http://h:8866``) gets its ``/``. So a page's own address works too
+        (``/voila/render/notebooks/sandbox.ipynb``, Binder's)."""
         if not self.sandbox_url:
             return ""
         url = self.sandbox_url
         if urlsplit(url).netloc and not urlsplit(url).path:
             url += "/"
-        return f"{url}?{operation.try_query}"
+        api = "api=storefront&" if self.api == "storefront" else ""
+        return f"{url}?{api}{operation.try_query}"
 
     @property
     def openapi_json(self) -> str:
@@ -229,6 +232,7 @@ def build_site(
         resources=tuple(_resource(document, registry, root, r) for r in registry)
         + _operations(document, root),
         sandbox_url=sandbox_url,
+        api=api,
         search=tuple(
             (
                 path,

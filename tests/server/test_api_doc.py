@@ -547,3 +547,22 @@ def test_no_try_it_links_without_a_web_sandbox() -> None:
     from server.apidoc.render import render_site
 
     assert parse(render_site(build_site(REGISTRY), "accounts")).all("a.try") == []
+
+
+def test_the_storefronts_try_it_links_open_the_web_sandbox_on_the_storefront() -> None:
+    from server.apidoc.model import build_site
+    from server.apidoc.render import render_site
+    from server.domain.storefront import build_storefront_registry
+
+    site = build_site(
+        build_storefront_registry(),
+        prefix="/storefront/api",
+        sandbox_url="http://h:8866/",
+        api="storefront",
+    )
+    tree = parse(render_site(site, "products"))
+    body = tree.one("#products-get_list")
+    summary = next(d for d in tree.all("details.op") if body in d.iter()).one("summary")
+    assert [a.attrs["href"] for a in summary.all("a.try")] == [
+        "http://h:8866/?api=storefront&type=products&action=get_list"
+    ]

@@ -323,3 +323,34 @@ def test_unknown_include_paths_are_warned_about(
     paths = [re.search(r"include path '([^']*)'", note)[1] for note in made.warnings]
     assert paths == warned
     assert all(note.endswith("nothing is included for it") for note in made.warnings)
+
+
+def test_a_resources_own_sub_resource_actions_come_from_its_metadata() -> None:
+    """Oro's add/update/delete_subresource exist only where a resource defines them (checkout
+    payments, coupons, ``POST shoppinglists/{id}/checkout``): offered as the document has them."""
+    document = build_openapi(build_registry())
+    no_body = {"responses": {"200": {"description": "the order"}}}
+    document["paths"]["/api/accounts/{id}/paymentPaymentTerm"] = {"post": no_body}
+    document["paths"]["/api/accounts/{id}/coupons"] = {"post": no_body, "delete": no_body}
+    made = RequestBuilder(Metadata.from_openapi(document))
+    made.type.value = "accounts"
+    actions = [value for _, value in made.action.options]
+    assert "add_subresource" in actions and "delete_subresource" in actions
+    assert "update_subresource" not in actions
+    made.action.value = "add_subresource"
+    assert made.relationship.options == ("coupons", "paymentPaymentTerm")
+    made.relationship.value = "paymentPaymentTerm"
+    made.id.value = "1"
+    spec = made.spec
+    assert (spec.method, spec.path, spec.body) == ("POST", "accounts/1/paymentPaymentTerm", "")
+    request = spec.build(httpx_client())
+    assert request.content == b"" and "content-type" not in request.headers  # no document
+    made.body.value = '{"meta": {"couponCode": "SALE25"}}'
+    made.relationship.value = "coupons"
+    assert made.spec.build(httpx_client()).content == b'{"meta": {"couponCode": "SALE25"}}'
+
+
+def httpx_client() -> object:
+    from sandbox import ApiClient
+
+    return ApiClient("http://h/api")
