@@ -17,10 +17,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route, request_response
 from starlette.types import Receive, Scope, Send
 
+from server.actions.checkout import PAYMENT_PAGE, decide_payment, payment_page_state
 from server.actions.context import Backend
 from server.auth.oauth import oauth_routes
 from server.auth.setup import build_security, build_storefront_security
@@ -160,6 +161,7 @@ def storefront_backend(
         authenticators,
         api=STOREFRONT,
         prefix=settings.storefront_prefix,
+        backoffice=backend,
     ).sharing_reads(backend)
 
 
@@ -226,6 +228,36 @@ def api_routes(prefix: str, api: ApiEndpoint, state_name: str) -> list[Route]:
     ]
 
 
+PAYMENT_FORM = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Sandbox payment</title></head>
+<body><h1>Sandbox payment provider</h1>
+<p>Checkout {checkout}: the sandbox's redirect method (in the place of PayPal Express) waits
+for your answer. Approve or decline, then send the payment request again.</p>
+<form method="post"><button name="decision" value="approve">Approve</button>
+<button name="decision" value="decline">Decline</button></form></body></html>"""
+
+
+async def payment_page(request: Request) -> Response:
+    """The redirect method's page (``purchaseRedirectUrl``): GET shows the payment, POST with
+    ``decision=approve|decline`` marks it and sends the payer back (303 to the success or
+    failure URL the payment request gave)."""
+    backend: Backend = request.app.state.storefront
+    token = request.path_params["token"]
+    if request.method == "GET":
+        state = await run_in_threadpool(payment_page_state, backend.engine, backend, token)
+        if state is None or state.payment_status != "pending":
+            return HTMLResponse("<p>No payment waits here.</p>", 404)
+        return HTMLResponse(PAYMENT_FORM.format(checkout=state.id))
+    form = await request.form()
+    decision = form.get("decision") or request.query_params.get("decision")
+    if decision not in ("approve", "decline"):
+        return HTMLResponse("<p>Send decision=approve or decision=decline.</p>", 400)
+    back = await run_in_threadpool(decide_payment, backend, token, decision == "approve")
+    if back is None:
+        return HTMLResponse("<p>No payment waits here.</p>", 404)
+    return RedirectResponse(back, 303)
+
+
 def create_app(settings: Settings) -> Starlette:
     """Both APIs: the back-office's at ``settings.api_prefix`` (``app.state.backend``) and the
     storefront's at ``settings.storefront_prefix`` (``app.state.storefront``), one database."""
@@ -258,6 +290,7 @@ def create_app(settings: Settings) -> Starlette:
     apis = {settings.api_prefix: backoffice, settings.storefront_prefix: buyers}
     # the longer prefix first: one API's root may lie below the other's
     routes = [*oauth_routes()]
+    routes.append(Route(PAYMENT_PAGE + "/{token}", payment_page, methods=["GET", "POST"]))
     for prefix in sorted(apis, key=len, reverse=True):
         routes += api_routes(
             prefix, apis[prefix], "backend" if apis[prefix] is backoffice else "storefront"

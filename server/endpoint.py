@@ -22,7 +22,7 @@ from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.types import Receive, Scope, Send
 
 from server import cors
-from server.actions import read, relationships, save, search, write
+from server.actions import checkout, read, relationships, save, search, write
 from server.actions.common import id_by_key
 from server.actions.context import Backend, Context, Reply, parse_x_include
 from server.auth.acl import Access
@@ -68,6 +68,7 @@ ACTIONS: dict[str, Callable[..., Reply]] = {
     "search_list": search.search_list,
     "searchentities_list": search.searchentities_list,
     "searchentities_get": search.searchentities_get,
+    **checkout.ACTIONS,  # the Checkout API's sub-resources (server.domain.checkout)
 }
 OPTIONS_HEADERS = {"Cache-Control": "max-age=600, public", "Vary": "Origin"}
 
@@ -79,6 +80,8 @@ def _arguments(target: Target | BatchTarget) -> tuple[Any, ...]:
         return (target.resource,)
     if target.kind == "item":
         return (target.resource, target.id)
+    if target.kind == "custom":
+        return (target.resource, target.id, target.custom)
     return (target.resource, target.id, target.relationship)
 
 

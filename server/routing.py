@@ -9,21 +9,24 @@ import re
 from dataclasses import dataclass
 
 from server.jsonapi.errors import NotFound, unknown_type, unsupported_subresource
-from server.metadata.model import Registry, Relationship, Resource
+from server.metadata.model import Registry, Relationship, Resource, SubResource
 
 METHOD_ORDER = ("OPTIONS", "GET", "PATCH", "POST", "DELETE")  # Oro's order in "Allow"
 
 
 @dataclass(frozen=True)
 class Target:
-    kind: str  # "collection" | "item" | "subresource" | "relationship"
+    kind: str  # "collection" | "item" | "subresource" | "relationship" | "custom"
     resource: Resource
     id: str | None = None
     relationship: Relationship | None = None
+    custom: SubResource | None = None  # kind "custom": a declared sub-resource
 
     def actions(self) -> dict[str, str]:
         """Enabled action per HTTP method."""
         resource, rel = self.resource, self.relationship
+        if self.custom is not None:  # its own actions, as declared
+            return dict(self.custom.methods)
         if self.kind == "collection":
             candidates = {"GET": "get_list", "POST": "create", "DELETE": "delete_list"}
             # the Batch API: only where enabled, and where items can be read and written
@@ -93,6 +96,9 @@ def resolve(registry: Registry, path: str, method: str = "GET", url: str = "") -
         return Target("item", resource, segments[1])
     name = segments[-1]
     rel = resource.relationship.get(name)
+    custom = resource.subresource.get(name) if len(segments) == 3 else None
+    if custom is not None:
+        return Target("custom", resource, segments[1], custom=custom)
     if rel is None:
         raise unsupported_subresource()
     kind = "subresource" if len(segments) == 3 else "relationship"

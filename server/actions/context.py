@@ -49,6 +49,9 @@ class Backend:
     queries: dict[Any, Query] = field(default_factory=dict)  # parsed query strings (common.py)
     api: str = "backoffice"  # or "storefront": which API this backend serves
     prefix: str = "/api"  # where it is served
+    # the storefront's: the back-office API's backend (a checkout's order is written through
+    # the back-office's registry, so its search index keeps in step)
+    backoffice: Backend | None = None
 
     @functools.cached_property
     def reads(self) -> ReadConnections:

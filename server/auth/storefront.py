@@ -59,6 +59,8 @@ ROLES = {ANONYMOUS: 1, BUYER: 2, ADMINISTRATOR: 3}  # role ids of the storefront
 OWNED_TYPES = ("customers", "customerusers", "customeraddresses", "customeruseraddresses")
 # the ones a customer user also creates, edits and deletes (Oro's oro_shopping_list_frontend_*)
 WRITTEN_TYPES = ("shoppinglists", "shoppinglistitems")
+# the checkout's (Oro's oro_checkout_frontend_*): customer users only, visitors have none
+CHECKOUT_TYPES = ("checkouts", "checkoutlineitems", "checkoutaddresses")
 
 
 def storefront_acl(
@@ -85,6 +87,11 @@ def storefront_acl(
                 grants[ROLES[ADMINISTRATOR]][(type_, permission)] = Level.BUSINESS_UNIT
                 if guest_shopping_lists:
                     grants[ROLES[ANONYMOUS]][(type_, permission)] = Level.USER
+    for type_ in CHECKOUT_TYPES:
+        if type_ in registry:
+            for permission in ("VIEW", "CREATE", "EDIT", "DELETE"):
+                grants[ROLES[BUYER]][(type_, permission)] = Level.USER
+                grants[ROLES[ADMINISTRATOR]][(type_, permission)] = Level.BUSINESS_UNIT
     return Acl(grants)
 
 

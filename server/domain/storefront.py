@@ -5,13 +5,15 @@ A storefront resource shares the back-office's table when both name one (``custo
 ``customer`` table; every column it names must be there); the others have tables of their own.
 Access follows Oro's frontend ownership (``server.storage.access.FRONTEND``): a buyer sees their
 own records, a customer administrator their customer's. Shopping lists
-(``server.domain.shopping_lists``) are written; the rest is read-only.
+(``server.domain.shopping_lists``) and checkouts (``server.domain.checkout``) are written; the
+rest is read-only.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from server.domain.checkout import CHECKOUT_RESOURCES, with_checkout_start
 from server.domain.resources import CREATED, READ_ONLY, RESOURCES, UPDATED
 from server.domain.shopping_lists import SHOPPING_LIST_RESOURCES
 from server.metadata import types as t
@@ -202,4 +204,5 @@ SHARED = ("countries", "regions")
 
 def build_storefront_registry() -> Registry:
     shared = [replace(r, search=None) for r in RESOURCES if r.type in SHARED]
-    return Registry.of((*STOREFRONT_RESOURCES, *SHOPPING_LIST_RESOURCES, *shared))
+    resources = (*STOREFRONT_RESOURCES, *SHOPPING_LIST_RESOURCES, *CHECKOUT_RESOURCES, *shared)
+    return Registry.of(with_checkout_start(r) for r in resources)

@@ -13,6 +13,9 @@ The layout, which tests and documentation may rely on:
 - product units ``item`` and ``set``; every customer user has a shopping list "Shopping List" (their
   default) with two or three items of their organization's products, and every administrator a
   second one, "Office Reorder", with one item;
+- checkout 1: customer user 1's, started from their default shopping list (list 1), with its
+  items and both addresses (checkout addresses 1 and 2, copies of customer user address 1), no
+  shipping or payment method chosen yet;
 - every customer user's password is :data:`CUSTOMER_PASSWORD` (one hash for all: seeding
   200 Argon2 hashes would slow every start of an empty database); emails are
   ``first.last{id}@example.com``; the server's banner lists the first ones.
@@ -188,7 +191,7 @@ UNITS = ({"id": "item", "defaultPrecision": 0}, {"id": "set", "defaultPrecision"
 
 def _shopping_lists(
     write: BulkWriter, connection: sa.Connection, schema: Schema, users: list[Row]
-) -> None:
+) -> tuple[list[Row], list[Row]]:
     """The demo's shopping lists (see the module's layout), items of the customer's catalog."""
     write.insert("productunits", [dict(row) for row in UNITS])
     products, customers = schema.tables["products"], schema.tables["customers"]
@@ -236,6 +239,57 @@ def _shopping_lists(
                 )
     write.insert("shoppinglists", lists)
     write.insert("shoppinglistitems", items)
+    return lists, items
+
+
+def _checkouts(write: BulkWriter, lists: list[Row], items: list[Row], addresses: list[Row]) -> None:
+    """Checkout 1: customer user 1's, from their default shopping list, with its items and
+    both addresses (copies of their address); no methods chosen yet, not paid."""
+    if not lists:
+        return
+    source, address = lists[0], addresses[0]
+    user = source["customerUser"]
+    copy = {k: v for k, v in address.items() if k not in ("id", "customerUser", "primary")}
+    write.insert(
+        "checkoutaddresses",
+        [
+            {**copy, "id": id_, "customerUserAddress": address["id"], "customerUser": user}
+            | {"customer": source["customer"]}
+            for id_ in (1, 2)
+        ],
+    )
+    write.insert(
+        "checkouts",
+        [
+            {
+                "id": 1,
+                "customerUser": user,
+                "customer": source["customer"],
+                "source": source["id"],
+                "billingAddress": 1,
+                "shippingAddress": 2,
+                "createdAt": source["createdAt"],
+                "updatedAt": source["createdAt"],
+            }
+        ],
+    )
+    write.insert(
+        "checkoutlineitems",
+        [
+            {
+                "id": n,
+                "quantity": item["quantity"],
+                "checkout": 1,
+                "product": item["product"],
+                "productUnit": item["unit"],
+                "createdAt": item["createdAt"],
+                "updatedAt": item["updatedAt"],
+            }
+            for n, item in enumerate(
+                (i for i in items if i["shoppingList"] == source["id"]), start=1
+            )
+        ],
+    )
 
 
 def storefront_seeded(connection: sa.Connection, schema: Schema) -> bool:
@@ -314,5 +368,6 @@ def seed_storefront(connection: sa.Connection, registry: Registry, schema: Schem
         connection.execute(sa.insert(schema.auth.customer_credential), credentials)
     _localized_products(connection, schema)
     _prices(connection, schema)
-    _shopping_lists(write, connection, schema, users)
+    lists, items = _shopping_lists(write, connection, schema, users)
+    _checkouts(write, lists, items, user_addresses)
     seed_applications(connection, schema)  # the storefront's, in a database made before it

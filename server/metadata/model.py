@@ -154,6 +154,29 @@ class Relationship:
         return not self.read_only and self.inverse is None
 
 
+@dataclass(frozen=True)
+class SubResource:
+    """A custom sub-resource of a record: a name below an item's URL that is no association
+    (Oro's ``subresources`` served by processors of their own, such as ``/checkouts/1/payment``
+    or ``/shoppinglists/1/checkout``). ``methods`` pairs each HTTP method it answers with the
+    action that serves it (by name: ``server.endpoint.ACTIONS``); any other method is 405.
+    ``returns`` names the resource type its answer holds (None: a ``meta``-only document, or
+    items of the ``shape`` given, for the documentation); ``request`` says what a write takes:
+    ``"meta"`` (a ``meta``-only body), ``"none"`` (no body)."""
+
+    name: str
+    methods: tuple[tuple[str, str], ...]
+    description: str = ""
+    returns: str | None = None
+    many: bool = False  # a list of items (``returns`` or ``shape``), not one
+    shape: Mapping[str, Any] | None = None  # the JSON Schema of its items, when not a resource
+    request: str = "none"
+    example: Mapping[str, Any] | None = None  # a request body, for the documentation
+
+    def action(self, method: str) -> str | None:
+        return dict(self.methods).get(method)
+
+
 DEFAULT_ACTIONS = frozenset(
     {
         "get",
@@ -207,6 +230,11 @@ class Resource:
     # (header, value, attribute): a request with this header value names its records by this
     # unique attribute in the URL instead of the id (the storefront's ``X-Product-ID: sku``)
     key_header: tuple[str, str, str] | None = None
+    # custom sub-resources below a record's URL (see SubResource)
+    subresources: tuple[SubResource, ...] = ()
+    # columns the server keeps on the record that no API field shows (name, type), say a
+    # checkout's payment state; written by the actions that own them
+    internal_columns: tuple[tuple[str, t.DataType], ...] = ()
 
     @property
     def upsert_by_id(self) -> bool:
@@ -231,6 +259,10 @@ class Resource:
     @cached_property
     def relationship(self) -> Mapping[str, Relationship]:
         return {r.name: r for r in self.relationships}
+
+    @cached_property
+    def subresource(self) -> Mapping[str, SubResource]:
+        return {s.name: s for s in self.subresources}
 
     @cached_property
     def field_names(self) -> frozenset[str]:
@@ -290,11 +322,16 @@ class Registry:
 
     def check(self) -> None:
         for resource in self:
+            for sub in resource.subresources:
+                if sub.returns is not None and sub.returns not in self:
+                    raise ValueError(f"{resource.type}/{sub.name}: unknown type {sub.returns}")
             for rel in resource.relationships:
                 if rel.target not in self:
                     raise ValueError(f"{resource.type}.{rel.name}: unknown target {rel.target}")
                 if rel.many and not (rel.link_table or rel.inverse):
                     raise ValueError(f"{resource.type}.{rel.name}: to-many needs a link or inverse")
+                if rel.name in resource.subresource:
+                    raise ValueError(f"{resource.type}.{rel.name}: a sub-resource of that name")
                 if rel.inverse:
                     back = self[rel.target].relationship.get(rel.inverse)
                     if back is None or back.many or back.target != resource.type:

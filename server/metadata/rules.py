@@ -178,3 +178,19 @@ def _zip_code_violation(item: Any) -> Violation | None:
         detail = "Ranges are supported only for numeric postal codes"
         return Violation("zip code fields constraint", detail, ("from",))
     return None
+
+
+@dataclass(frozen=True)
+class OneOf(Rule):
+    """A value among a fixed set (Symfony's ``Choice``; with Oro's title and message of the
+    constraint that checks it, say ``ShippingMethodIsValid``). ``None`` passes: ``NotBlank``
+    says whether a value is required."""
+
+    values: tuple[str, ...]
+    title: str = "choice constraint"
+    detail: str = "The value you selected is not a valid choice."
+
+    def check(self, value: Any) -> Violation | None:
+        if value is None or value in self.values:
+            return None
+        return Violation(self.title, self.detail)

@@ -60,6 +60,8 @@ def _table(metadata: sa.MetaData, registry: Registry, resource: Resource) -> sa.
         if not rel.many:
             target = registry[rel.target]
             columns.append(sa.Column(rel.column, target.id_type.sql(), index=True))
+    for name, type_ in resource.internal_columns:  # (no API field: see the resource)
+        columns.append(sa.Column(name, type_.sql()))
     if resource.visitor_owned:  # (its owner when a visitor: see Resource.visitor_owned)
         columns.append(sa.Column(VISITOR_COLUMN, sa.Integer, index=True))
     for i, cols in enumerate(resource.indexes):
