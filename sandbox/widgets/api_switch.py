@@ -321,6 +321,16 @@ class ApiSwitch(widgets.VBox):
             self.on_switch(client, metadata)
         return client
 
+    def api_of(self, url: str) -> str | None:
+        """The API whose root ``url`` is under (the storefront's even before its sign-in)."""
+        back_office = self.clients[BACK_OFFICE][0].base_url
+        roots = {BACK_OFFICE: back_office, STOREFRONT: storefront_root(back_office)}
+        if STOREFRONT in self.clients:
+            roots[STOREFRONT] = self.clients[STOREFRONT][0].base_url
+        return next(
+            (api for api, root in roots.items() if root and url.startswith(root + "/")), None
+        )
+
     def use_back_office(self, client: ApiClient, metadata: Metadata | None) -> None:
         """Another back-office server or sign-in (the Server… panel): the storefront beside it
         signs in anew when chosen; the back-office API is chosen now, without a callback."""

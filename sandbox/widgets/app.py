@@ -633,6 +633,9 @@ class SandboxApp(widgets.VBox):
     def _show_past(self, exchange: Exchange) -> None:
         """A past exchange: its request back in the builder (to change and send again), its
         answer in the views."""
+        api = self.api_switch.api_of(str(exchange.request.url))
+        if api is not None and api != self.api_switch.current:
+            self.api_switch.switch(api)  # an exchange of the other API: its request goes there
         self.exchange = exchange
         spec = RequestSpec.from_request(exchange.request, self.client.base_url)
         if spec is not None:

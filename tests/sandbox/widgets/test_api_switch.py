@@ -66,6 +66,10 @@ def test_the_storefront_has_its_own_metadata_sign_in_and_answers(app: SandboxApp
     assert app.api_switch.storefront.layout.display == "none"
     assert app.search_button.layout.display is None
 
+    app.history_view.select(exchange)  # a storefront exchange of the History: back there
+    assert app.api_switch.current == STOREFRONT and app.builder.spec.type == "products"
+    assert app.response.status_text == "200 OK"
+
 
 def test_the_storefront_headers_are_offered_from_its_lists(app: SandboxApp) -> None:
     app.api_switch.switch(STOREFRONT)

@@ -290,6 +290,45 @@ def test_try_it_then_errors_mark_their_controls(
     assert 0 <= under["y"] - (field["y"] + field["height"]) < 30  # right under the field
 
 
+def test_the_storefronts_try_it_opens_the_sandbox_on_the_storefront(
+    page: object, dashboard: tuple[Dashboard, dict[str, str]]
+) -> None:
+    """The storefront's /api/doc "Try it" opens the sandbox on the storefront API (a guest);
+    a customer user signs in, a currency setting goes with the request; back to the
+    back-office with the switch."""
+    urls = dashboard[1]
+    storefront = urls["API"].removesuffix("/api") + "/storefront/api"
+    page.goto(storefront + "/doc/rest_json_api/products")  # type: ignore[attr-defined]
+    link = page.locator('a.try[href$="type=products&action=get_list"]')  # type: ignore[attr-defined]
+    href = link.get_attribute("href")
+    assert href == urls["Web sandbox"] + "?api=storefront&type=products&action=get_list"
+    open_sandbox(page, href)
+    wait_status(page, "200 OK")
+    chosen = page.locator(".oro-api .mod-active")  # type: ignore[attr-defined]
+    assert chosen.inner_text() == "Storefront API"
+    header = page.locator(".oro-header")  # type: ignore[attr-defined]
+    assert "auth storefront guest (visitor)" in header.inner_text()
+    line = page.locator(".oro-request-line")  # type: ignore[attr-defined]
+    assert line.inner_text().endswith("/storefront/api/products")
+
+    page.locator(".oro-who button", has_text="Customer user").click()  # type: ignore[attr-defined]
+    page.locator(".oro-sign-in").click()  # type: ignore[attr-defined]
+    header.filter(has_text="jacob.lewis2@example.com").wait_for()
+    page.locator(".oro-currency select").select_option(label="EUR — Euro")  # type: ignore[attr-defined]
+    page.get_by_role("tab", name="Code").click()  # type: ignore[attr-defined]
+    code = page.locator(".oro-sandbox .widget-tab")  # type: ignore[attr-defined]
+    code.filter(has_text="X-Currency: EUR").wait_for()
+    page.get_by_role("button", name="Send").click()  # type: ignore[attr-defined]
+    response = page.locator(".oro-response-pane")  # type: ignore[attr-defined]
+    response.filter(has_text=re.compile(r'"currencyId":\s*"EUR"')).wait_for()  # euro prices
+    badge = page.locator(".oro-bar-status .oro-badge")  # type: ignore[attr-defined]
+    assert badge.inner_text() == "200 OK"
+
+    page.locator(".oro-api button", has_text="Back-office API").click()  # type: ignore[attr-defined]
+    line.filter(has_text=urls["API"] + "/").wait_for()
+    assert page.locator(".oro-storefront").is_hidden()  # type: ignore[attr-defined]
+
+
 def test_saved_collections_survive_a_reload_and_travel_as_files(
     page: object, voila_url: str, tmp_path: Path
 ) -> None:
