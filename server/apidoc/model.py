@@ -258,6 +258,11 @@ def _resource(document: Any, registry: Registry, root: str, resource: Resource) 
         if action.name == "create":
             body = _resolve(document, raw["requestBody"]["content"][JSONAPI]["schema"])
             create_schema = body["properties"]["data"]["properties"]
+    for path, action, sub in routes.custom_endpoints(root, resource):  # its own sub-resources
+        raw = document["paths"][path][action.method]
+        uris.setdefault(path, []).append(
+            _operation(document, resource, path, action, None, raw, sub.name)
+        )
     return ResourceDoc(
         type=resource.type,
         description=resource.description,
@@ -395,8 +400,10 @@ def _operation(
     action: routes.Action,
     rel: Relationship | None,
     raw: Any,
+    sub: str | None = None,  # a resource's own sub-resource (its name)
 ) -> Operation:
-    anchor = "-".join(part for part in (resource.type, rel and rel.name, action.name) if part)
+    association = rel.name if rel else sub
+    anchor = "-".join(part for part in (resource.type, association, action.name) if part)
     shared = [ref for ref in raw.get("parameters", ()) if "$ref" in ref]  # not DELETE's own id
     refs = [ref["$ref"].rsplit("/", 1)[-1] for ref in shared]
     found = [document["components"]["parameters"][key] for key in refs]
@@ -422,7 +429,7 @@ def _operation(
         ),
         try_query=urlencode(
             [("type", resource.type), ("action", action.name)]
-            + ([("relationship", rel.name)] if rel else [])
+            + ([("relationship", association)] if association else [])
         ),
     )
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from server.metadata.model import Registry, Relationship, Resource
+from server.metadata.model import Registry, Relationship, Resource, SubResource
 from server.metadata.rules import Length
 from server.openapi import batch, examples, names, schemas
 from server.openapi import parameters as p
@@ -424,11 +424,121 @@ def endpoints(prefix: str, resource: Resource) -> Iterator[tuple[str, Action, Re
 
 
 def resource_paths(prefix: str, c: Context, resource: Resource) -> dict[str, Any]:
-    """Every route of ``resource``, as OpenAPI path items."""
+    """Every route of ``resource``, as OpenAPI path items (its own sub-resources last)."""
     paths: dict[str, Any] = {}
     for path, action, rel in endpoints(prefix, resource):
         item = paths.setdefault(path, {})
         if action.route != "collection" and "parameters" not in item:
             item["parameters"] = [p.path_id(resource, examples.record_id(resource))]
         item[action.method] = operation(c, action, resource, rel)
+    for path, action, sub in custom_endpoints(prefix, resource):
+        item = paths.setdefault(path, {})
+        item.setdefault("parameters", [p.path_id(resource, examples.record_id(resource))])
+        item[action.method] = custom_operation(c, action, resource, sub)
     return paths
+
+
+# --- a resource's own sub-resources (metadata.model.SubResource) -----------------------------
+
+CUSTOM_ACTIONS = {  # Oro's names of a sub-resource's actions, by method
+    "GET": "get_subresource",
+    "POST": "add_subresource",
+    "PATCH": "update_subresource",
+    "DELETE": "delete_subresource",
+}
+CUSTOM_VERBS = {"GET": "get", "POST": "add", "PATCH": "update", "DELETE": "delete"}
+
+
+def custom_endpoints(prefix: str, resource: Resource) -> Iterator[tuple[str, Action, SubResource]]:
+    """``(path, action, sub-resource)`` of each method of the resource's own sub-resources."""
+    for sub in resource.subresources:
+        for method, _ in sub.methods:
+            created = sub.returns is not None and sub.returns != resource.type and method == "POST"
+            status = 201 if created and sub.returns == "checkouts" else 200
+            action = Action(
+                CUSTOM_ACTIONS[method], method.lower(), "subresource", status, sub.description
+            )
+            yield f"{prefix}/{resource.type}/{{id}}/{sub.name}", action, sub
+
+
+def _shape_schema(shape: Any) -> Schema:
+    """The JSON Schema of a sub-resource's answer declared by its shape (not a resource):
+    ``{"meta": {...}}``, or items with a type, attributes and relationships."""
+    if "meta" in shape:
+        meta = {"type": "object", "properties": dict(shape["meta"])}
+        return {"type": "object", "properties": {"meta": meta}, "required": ["meta"]}
+    related = {
+        name: {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "object",
+                    "properties": {
+                        "type": {"type": "string", "description": " or ".join(types)},
+                        "id": {"type": "string"},
+                    },
+                }
+            },
+        }
+        for name, types in shape.get("relationships", {}).items()
+    }
+    item: Schema = {
+        "type": "object",
+        "required": ["type", "id"],
+        "properties": {
+            "type": {"type": "string", "description": f"Always {shape['type']}."},
+            "id": {"type": "string"},
+            "attributes": {"type": "object", "properties": dict(shape.get("attributes", {}))},
+        },
+    }
+    if related:
+        item["properties"]["relationships"] = {"type": "object", "properties": related}
+    return {
+        "type": "object",
+        "required": ["data"],
+        "properties": {"data": {"type": "array", "items": item}, "links": {"type": "object"}},
+    }
+
+
+def custom_operation(c: Context, action: Action, resource: Resource, sub: SubResource) -> Operation:
+    """One method of a resource's own sub-resource: what it answers, what it takes."""
+    method = action.method.upper()
+    if sub.returns is not None and sub.returns in c.registry:
+        ok = success("The resulting record.", c.components.document(c.registry[sub.returns]))
+    elif sub.shape is not None:
+        ok = success("The answer.", _shape_schema(sub.shape))
+    else:
+        ok = success("The resulting record.", {"type": "object"})
+    responses = {str(action.status): ok}
+    if action.status == 201:
+        responses["200"] = success(
+            "An open checkout of this record: that one.", ok["content"][JSONAPI]["schema"]
+        )
+    errors = READ_ERRORS if method == "GET" else WRITE_ERRORS
+    responses |= error_refs(errors)
+    op: Operation = {
+        "tags": [resource.type],
+        "summary": f"{upper_first(CUSTOM_VERBS[method])} {sub.name} of {names.one(resource)}",
+        "description": f"{sub.description}\n\nOro action: `{action.name}`.",
+        "operationId": CUSTOM_VERBS[method]
+        + names.singular(resource)
+        + names.upper_first(sub.name),
+    }
+    if sub.request == "meta":
+        schema = c.components.ref(
+            "MetaRequest",
+            lambda: {
+                "type": "object",
+                "description": "A request that takes options in meta only (no data).",
+                "required": ["meta"],
+                "properties": {"meta": {"type": "object"}},
+                "additionalProperties": False,
+            },
+        )
+        op["requestBody"] = body(schema, sub.example or {"meta": {}})
+    op["responses"] = dict(sorted(responses.items()))
+    return op
+
+
+def upper_first(text: str) -> str:
+    return names.upper_first(text)

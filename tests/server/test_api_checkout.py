@@ -629,3 +629,35 @@ def test_a_guest_fills_a_list_signs_in_and_checks_out(store: Storefront) -> None
         headers={"Authorization": f"Bearer {back_office_token(store)}"},
     )
     assert [x["attributes"]["quantity"] for x in data(lines)] == [3]
+
+
+# --- documentation -------------------------------------------------------------------------------
+
+
+def test_the_openapi_document_describes_the_sub_resources(store: Storefront) -> None:
+    paths = store.http.get(f"{SF}/doc/openapi.json").json()["paths"]
+    methods_of = {
+        path.removeprefix(SF): sorted(m for m in item if m != "parameters")
+        for path, item in paths.items()
+    }
+    assert methods_of["/shoppinglists/{id}/checkout"] == ["post"]
+    assert methods_of["/checkouts/{id}/payment"] == ["get"]
+    assert methods_of["/checkouts/{id}/paymentPaymentTerm"] == ["post"]
+    assert methods_of["/checkouts/{id}/coupons"] == ["delete", "post"]
+    for name in ("BillingAddresses", "ShippingAddresses", "ShippingMethods", "PaymentMethods"):
+        assert methods_of[f"/checkouts/{{id}}/available{name}"] == ["get"]
+    pay = paths[f"{SF}/checkouts/{{id}}/paymentPayPalExpress"]["post"]
+    assert "Oro action: `add_subresource`" in pay["description"]
+    example = pay["requestBody"]["content"][JSON_API]["example"]
+    assert set(example["meta"]) == {"successUrl", "failureUrl"}
+
+
+def test_the_documentation_page_lists_the_sub_resources(store: Storefront) -> None:
+    page = store.http.get(f"{SF}/doc/rest_json_api/checkouts")
+    assert page.status_code == 200
+    for path in ("/checkouts/{id}/payment", "/checkouts/{id}/paymentPaymentTerm", "/coupons"):
+        assert path in page.text
+    assert (
+        "/shoppinglists/{id}/checkout"
+        in store.http.get(f"{SF}/doc/rest_json_api/shoppinglists").text
+    )
