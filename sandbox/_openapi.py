@@ -226,7 +226,8 @@ class _Reader:
         action = named.group(1) if named else _ACTIONS.get((shape, method))
         if action is None:
             return
-        route = Route(action, method.upper(), path, rel, operation.get("operationId"))
+        example = self.body_example(operation) if shape == "subresource" else None
+        route = Route(action, method.upper(), path, rel, operation.get("operationId"), example)
         self.routes.setdefault(match["type"], []).append(route)
         if action == "create":
             self.required[match["type"]] = self.required_fields(operation)
@@ -257,6 +258,14 @@ class _Reader:
                     if "id" in (data.get("required") or ()):
                         return True
         return False
+
+    def body_example(self, operation: Schema) -> Any:
+        """The JSON example of an operation's request body (``None`` when it shows none)."""
+        body = self.resolve(operation.get("requestBody"))
+        for media, content in (body.get("content") or {}).items():
+            if "json" in media and isinstance(content, Mapping) and "example" in content:
+                return content["example"]
+        return None
 
     def write_options(self, operation: Schema) -> WriteOptions:
         """The meta options a create/update request takes (``meta.upsert`` with the server's

@@ -134,6 +134,8 @@ class Route:
     path: str  # "/api/users/{id}/owner"
     relationship: str | None = None
     operation_id: str | None = None
+    # the request body the document shows (a sub-resource's own write, say a coupon's meta)
+    example: Any = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

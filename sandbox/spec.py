@@ -338,10 +338,21 @@ def body_template(
     """A request document for ``spec``'s action that the server accepts as it stands: a create
     gives the required fields, an update one writable attribute, a relationship write one
     identifier of the related type — ``ids[type]`` when given (an existing record's id), else
-    ``"1"``. Formatted JSON text; ``""`` for actions without a body."""
-    if not spec.shape.body or spec.shape.target == "subresource":  # its own shape: none known
-        return ""
+    ``"1"``; a sub-resource's own write (a checkout's coupon, a payment) the example its OpenAPI
+    document shows. Formatted JSON text; ``""`` for actions without a body (or no example)."""
     resource = metadata.resources.get(spec.type) if metadata is not None else None
+    if not spec.shape.body:
+        return ""
+    if spec.shape.target == "subresource":  # a resource's own action: the document's example
+        example = next(
+            (
+                route.example
+                for route in (resource.routes if resource else ())
+                if (route.action, route.relationship) == (spec.action, spec.relationship)
+            ),
+            None,
+        )
+        return "" if example is None else _dumps(example)
     known = ids or {}
     if spec.shape.target == "relationship":
         rel = resource.relationships.get(spec.relationship) if resource else None

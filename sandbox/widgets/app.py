@@ -627,8 +627,9 @@ class SandboxApp(widgets.VBox):
             self.docs.show(resource)
 
     def _relationship_changed(self) -> None:
-        if self.builder.spec.shape.target == "relationship":
-            self.fill_template(force=True)
+        spec = self.builder.spec
+        if spec.shape.target == "relationship" or (spec.shape.body and spec.relationship):
+            self.fill_template(force=True)  # a sub-resource's own write: its example
 
     def _show_past(self, exchange: Exchange) -> None:
         """A past exchange: its request back in the builder (to change and send again), its
@@ -652,8 +653,8 @@ class SandboxApp(widgets.VBox):
 
     def _related_types(self, spec: RequestSpec) -> list[str]:
         resource = self.metadata.resources.get(spec.type) if self.metadata else None
-        if resource is None:
-            return []
+        if resource is None or ACTIONS[spec.action].target == "subresource":
+            return []  # a sub-resource's own write shows its document's example
         if ACTIONS[spec.action].target == "relationship":
             rel = resource.relationships.get(spec.relationship)
             return [rel.target] if rel and rel.target else []

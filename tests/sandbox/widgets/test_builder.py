@@ -3,6 +3,7 @@ controls. Headless: values are set and buttons clicked; assertions read the widg
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
 
@@ -331,7 +332,11 @@ def test_a_resources_own_sub_resource_actions_come_from_its_metadata() -> None:
     document = build_openapi(build_registry())
     no_body = {"responses": {"200": {"description": "the order"}}}
     document["paths"]["/api/accounts/{id}/paymentPaymentTerm"] = {"post": no_body}
-    document["paths"]["/api/accounts/{id}/coupons"] = {"post": no_body, "delete": no_body}
+    coupon = {"meta": {"couponCode": "SALE25"}}
+    meta_body = no_body | {
+        "requestBody": {"content": {"application/vnd.api+json": {"example": coupon}}}
+    }
+    document["paths"]["/api/accounts/{id}/coupons"] = {"post": meta_body, "delete": meta_body}
     made = RequestBuilder(Metadata.from_openapi(document))
     made.type.value = "accounts"
     actions = [value for _, value in made.action.options]
@@ -348,6 +353,30 @@ def test_a_resources_own_sub_resource_actions_come_from_its_metadata() -> None:
     made.body.value = '{"meta": {"couponCode": "SALE25"}}'
     made.relationship.value = "coupons"
     assert made.spec.build(httpx_client()).content == b'{"meta": {"couponCode": "SALE25"}}'
+    routes = made.resource.routes if made.resource else ()
+    assert [r.example for r in routes if r.relationship == "coupons"] == [coupon, coupon]
+
+
+def test_a_sub_resources_own_write_starts_from_its_documents_example(fresh_api_url: str) -> None:
+    from sandbox import ApiClient
+    from sandbox.widgets import SandboxApp
+
+    document = build_openapi(build_registry())
+    example = {"meta": {"couponCode": "SALE25"}}
+    document["paths"]["/api/accounts/{id}/coupons"] = {
+        "post": {
+            "requestBody": {"content": {"application/vnd.api+json": {"example": example}}},
+            "responses": {"200": {"description": "the checkout"}},
+        },
+        "get": {"responses": {"200": {"description": "the coupons"}}},
+    }
+    with ApiClient(fresh_api_url) as client:
+        app = SandboxApp(client, Metadata.from_openapi(document))
+        app.builder.type.value = "accounts"
+        app.builder.action.value = "add_subresource"
+        assert app.builder.relationship.value == "coupons"
+        assert json.loads(app.builder.body.value) == example
+        assert "POST" in app.request_line.value and "/api/accounts/" in app.request_line.value
 
 
 def httpx_client() -> object:
