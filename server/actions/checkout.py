@@ -37,6 +37,7 @@ from server.domain.checkout import (
     PAYMENT_METHODS,
     SHIPPING_METHODS,
     Checkout,
+    Coupon,
     readiness_errors,
     shipping_cost,
 )
@@ -569,6 +570,78 @@ def _priced_lines(
     return [tuple(row) for row in connection.execute(query)]
 
 
+# --- coupons -------------------------------------------------------------------------------------
+
+INVALID_COUPON = "Invalid coupon code, please try another."
+COUPON_ADDED = "This coupon has already been added."
+COUPON_NOT_APPLIED = "This coupon is not applied to the checkout."
+
+
+def coupon_error(detail: str) -> TitledError:
+    return TitledError(400, "coupon constraint", detail, pointer="/meta/couponCode")
+
+
+def find_coupon(connection: sa.Connection, backend: Backend, code: str) -> Coupon | None:
+    """The coupon whose code is ``code``, if any (none are known yet)."""
+    return None
+
+
+def checkout_coupon(ctx: Context, resource: Resource, id_text: str, sub: SubResource) -> Reply:
+    """``POST /checkouts/{id}/coupons`` applies the coupon ``meta.couponCode`` names, ``DELETE``
+    removes it: 200 with the checkout (its discount in ``totals``)."""
+    id_ = parse_id(resource, id_text)
+    code = meta_of(ctx).get("couponCode")
+    if not isinstance(code, str) or not code.strip():
+        raise TitledError(
+            400,
+            "not blank constraint",
+            "This value should not be blank.",
+            pointer="/meta/couponCode",
+        )
+    backend = ctx.backend
+    table = backend.schema.tables["checkouts"]
+    with writing(ctx) as connection:
+        loader = loader_for(ctx, connection)
+        fetch_one(loader, ctx, resource, id_, "EDIT")
+        stored = _stored(connection, backend, id_)
+        applied: list[dict[str, Any]] = list(stored.coupon_list or [])
+        codes = [c["couponCode"].lower() for c in applied]
+        if ctx.method == "DELETE":
+            if code.lower() not in codes:
+                raise coupon_error(COUPON_NOT_APPLIED)
+            applied = [c for c in applied if c["couponCode"].lower() != code.lower()]
+        else:
+            coupon = find_coupon(connection, backend, code)
+            if coupon is None:
+                raise coupon_error(INVALID_COUPON)
+            if coupon.code.lower() in codes:
+                raise coupon_error(COUPON_ADDED)
+            applied.append(
+                {
+                    "couponCode": coupon.code,
+                    "description": coupon.description,
+                    "percent": coupon.percent,
+                    "amount": coupon.amount,
+                }
+            )
+        connection.execute(
+            table.update()
+            .where(table.c.id == id_)
+            .values(
+                coupon_list=[
+                    {"couponCode": c["couponCode"], "description": c["description"]}
+                    | {"percent": c.get("percent", 0), "amount": c.get("amount", 0)}
+                    for c in applied
+                ],
+                discount_percent=sum(c.get("percent", 0) for c in applied),
+                discount_amount=sum(c.get("amount", 0) for c in applied),
+                updated_at=now(),
+            )
+        )
+        document = _document(ctx, loader, resource, id_)
+    return Reply(200, document)
+
+
 # --- the sandbox payment page --------------------------------------------------------------------
 
 
@@ -610,4 +683,5 @@ ACTIONS = {
     "checkout_payment_methods": checkout_payment_methods,
     "checkout_payment": checkout_payment,
     "checkout_pay": checkout_pay,
+    "checkout_coupon": checkout_coupon,
 }

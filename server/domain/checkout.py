@@ -43,6 +43,7 @@ __all__ = [
     "CHECKOUT_RESOURCES",
     "PAYMENT_METHODS",
     "SHIPPING_METHODS",
+    "Coupon",
     "readiness_errors",
     "with_checkout_start",
 ]
@@ -266,8 +267,14 @@ TOTALS = t.DataType(
 COUPONS = replace(
     TOTALS,
     openapi=_objects({"couponCode": {"type": "string"}, "description": {"type": "string"}}),
-    from_db=lambda value: orjson.loads(value) if isinstance(value, str | bytes) else value,
+    from_db=lambda value: _coupons_from_db(value),
 )
+
+
+def _coupons_from_db(value: Any) -> list[dict[str, Any]]:
+    """The applied coupons as Oro shows them (the discount each gives stays inside)."""
+    applied = orjson.loads(value) if isinstance(value, str | bytes) else value
+    return [{"couponCode": c["couponCode"], "description": c["description"]} for c in applied]
 
 
 def checkout_coupons(
@@ -275,6 +282,19 @@ def checkout_coupons(
 ) -> sa.ColumnElement[Any]:
     """The applied coupons as JSON text (the internal ``coupon_list``; none: ``[]``)."""
     return sa.func.coalesce(sa.cast(table.c.coupon_list, sa.Text()), sa.literal_column("'[]'"))
+
+
+# --- coupons -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Coupon:
+    """A coupon a checkout may apply: a share of the subtotal off, or an amount (1/10000)."""
+
+    code: str
+    description: str
+    percent: float = 0.0
+    amount: int = 0
 
 
 # --- readiness -----------------------------------------------------------------------------------

@@ -661,3 +661,48 @@ def test_the_documentation_page_lists_the_sub_resources(store: Storefront) -> No
         "/shoppinglists/{id}/checkout"
         in store.http.get(f"{SF}/doc/rest_json_api/shoppinglists").text
     )
+
+
+# --- coupons -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "meta", "title", "detail"),
+    [
+        pytest.param(
+            "POST",
+            {"couponCode": "NO-SUCH-CODE"},
+            "coupon constraint",
+            "Invalid coupon code, please try another.",
+            id="unknown-code",
+        ),
+        pytest.param(
+            "POST", {}, "not blank constraint", "This value should not be blank.", id="no-code"
+        ),
+        pytest.param(
+            "POST",
+            {"couponCode": 25},
+            "not blank constraint",
+            "This value should not be blank.",
+            id="not-a-string",
+        ),
+        pytest.param(
+            "DELETE",
+            {"couponCode": "SALE25"},
+            "coupon constraint",
+            "This coupon is not applied to the checkout.",
+            id="remove-not-applied",
+        ),
+    ],
+)
+def test_bad_coupon_requests_change_nothing(
+    store: Storefront, method: str, meta: dict[str, Any], title: str, detail: str
+) -> None:
+    before = data(call(store, "GET", "/checkouts/1", 1))["attributes"]
+    (error,) = errors(call(store, method, "/checkouts/1/coupons", 1, {"meta": meta}))
+    assert (error["title"], error["detail"], error["source"]) == (
+        title,
+        detail,
+        {"pointer": "/meta/couponCode"},
+    )
+    assert data(call(store, "GET", "/checkouts/1", 1))["attributes"] == before
