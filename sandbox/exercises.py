@@ -27,6 +27,7 @@ from sandbox.query import Query, range_
 __all__ = [
     "account_with_new_contacts",
     "batch_fixed",
+    "checked_out",
     "eur_orders_between",
     "ignored_read_only_field",
     "orders_by_status",
@@ -358,6 +359,77 @@ def shopping_list_filled(
             held[sku] += Decimal(str(item["attributes"]["quantity"]))
         wanted = {sku: Decimal(str(quantity)) for sku, quantity in quantities.items()}
         return held == wanted and data["attributes"] == now.data["attributes"]
+
+    return test
+
+
+def checked_out(
+    client: ApiClient,
+    back_office: ApiClient,
+    quantities: Mapping[str, float],
+    shipping: tuple[str, str],
+    payment: str = "payment_term_1",
+) -> Test:
+    """18: ``answer`` is the exchange of the payment request (``POST
+    /checkouts/{id}/payment…``) that turned a checkout of the customer user ``client`` signs in
+    into an order: the checkout is now completed, its line items hold exactly ``quantities`` (SKU
+    → quantity), its shipping method and type are ``shipping``, its payment method ``payment``,
+    and it ships to an address of the customer user's own; ``back_office`` (a back-office
+    client) finds the order, of the checkout's customer and total."""
+
+    def test(answer: Any) -> bool:
+        if not isinstance(answer, Exchange) or answer.request.method != "POST":
+            return False
+        data = answer.data
+        if not answer.ok or not isinstance(data, dict) or data["type"] != "orders":
+            return False
+        *_, kind, checkout_id, _pay = answer.request.url.path.split("/")
+        if kind != "checkouts":
+            return False
+        with _quiet(back_office) as office:
+            order = office.get(f"/orders/{data['id']}")
+        if not order.ok:
+            return False
+        in_its_currency = {"X-Currency": order.data["attributes"]["currency"]}
+        with _quiet(client) as api:
+            checkout = api.get(
+                f"/checkouts/{checkout_id}",
+                params={"include": "shippingAddress"},
+                headers=in_its_currency,
+            )
+            items = api.get(
+                f"/checkouts/{checkout_id}/lineItems",
+                params={"include": "product", "page[size]": "-1"},
+            )
+            own = {address["id"] for address in api.get("/customeruseraddresses").data}
+        if not (checkout.ok and items.ok):
+            return False
+        attributes = checkout.data["attributes"]
+        chosen = (attributes["shippingMethod"], attributes["shippingMethodType"])
+        if (
+            not attributes["completed"]
+            or chosen != shipping
+            or attributes["paymentMethod"] != payment
+        ):
+            return False
+        skus = {product["id"]: product["attributes"]["sku"] for product in items.included}
+        held: dict[str, Decimal] = defaultdict(Decimal)
+        for item in items.data:
+            held[skus[item["relationships"]["product"]["data"]["id"]]] += Decimal(
+                str(item["attributes"]["quantity"])
+            )
+        shipped_to = [
+            address["relationships"]["customerUserAddress"]["data"] for address in checkout.included
+        ]
+        return (
+            held == {sku: Decimal(str(quantity)) for sku, quantity in quantities.items()}
+            and len(shipped_to) == 1
+            and shipped_to[0] is not None
+            and shipped_to[0]["id"] in own
+            and order.data["attributes"]["totalValue"] == attributes["totalValue"]
+            and order.data["relationships"]["customer"]["data"]
+            == checkout.data["relationships"]["customer"]["data"]
+        )
 
     return test
 

@@ -314,3 +314,68 @@ def test_shopping_list_filled_wants_the_list_read_in_the_currency_once_filled(
         assert not any(test(wrong) for wrong in [None, ..., right.data, mine])
         add_item(buyer, mine, reel, 1)  # more than asked
         assert not test(right) and not test(buyer.get(f"/shoppinglists/{mine}", headers=in_eur))
+
+
+def ref(type_: str, id_: str) -> dict[str, Any]:
+    return {"data": {"type": type_, "id": id_}}
+
+
+def ready_checkout(shop: ApiClient, list_id: str, shipping: tuple[str, str], address: str) -> str:
+    """A checkout of the list, to the customer user address ``address``, paid by payment term."""
+    started = shop.post(f"/shoppinglists/{list_id}/checkout")
+    assert started.status == 201, started.errors
+    checkout = str(started.data["id"])
+    body = {
+        "data": {
+            "type": "checkouts",
+            "id": checkout,
+            "attributes": {
+                "paymentMethod": "payment_term_1",
+                "shippingMethod": shipping[0],
+                "shippingMethodType": shipping[1],
+            },
+            "relationships": {
+                "billingAddress": ref("checkoutaddresses", "billing"),
+                "shippingAddress": ref("checkoutaddresses", "shipping"),
+            },
+        },
+        "included": [
+            {
+                "type": "checkoutaddresses",
+                "id": name,
+                "relationships": {"customerUserAddress": ref("customeruseraddresses", address)},
+            }
+            for name in ("billing", "shipping")
+        ],
+    }
+    assert shop.patch(f"/checkouts/{checkout}", json=body).status == 200
+    return checkout
+
+
+def test_checked_out_wants_the_order_of_that_checkout(client: ApiClient) -> None:
+    storefront = client.base_url.removesuffix("/api") + "/storefront/api"
+    grant = PasswordGrant(
+        "sandbox-storefront", "storefront-secret", "jacob.lewis2@example.com", "storefront"
+    )
+    with ApiClient(storefront, auth=grant) as buyer:
+        own_address = buyer.get("/customeruseraddresses").data[0]["id"]
+        reel = buyer.get("/products/5FM41", headers={"X-Product-ID": "sku"}).data["id"]
+        ground = ("ups_3", "03")
+        test = exercises.checked_out(buyer, client, {"5FM41": 2}, ground)
+        mine, other = new_list(buyer, "To order"), new_list(buyer, "Other")
+        add_item(buyer, mine, reel, 2)
+        add_item(buyer, other, reel, 3)
+        checkout = ready_checkout(buyer, mine, ground, own_address)
+        unpaid = buyer.get(f"/checkouts/{checkout}")
+        paid = buyer.post(f"/checkouts/{checkout}/paymentPaymentTerm")
+        assert paid.status == 200 and test(paid)
+        assert not any(test(wrong) for wrong in [None, ..., unpaid, paid.data, paid.data["id"]])
+        again = buyer.post(f"/checkouts/{checkout}/paymentPaymentTerm")  # refused: already paid
+        assert again.status == 400 and not test(again)
+        by_flat_rate = ready_checkout(buyer, other, ("flat_rate_6", "primary"), own_address)
+        assert not test(buyer.post(f"/checkouts/{by_flat_rate}/paymentPaymentTerm"))
+        unpaid_ready = ready_checkout(buyer, new_list(buyer, "Empty"), ground, own_address)
+        assert not test(buyer.get(f"/checkouts/{unpaid_ready}"))  # a read, not a payment
+    # the check reads the order in the back-office: there, it is gone once deleted
+    assert client.delete(f"orders/{paid.data['id']}").status == 204
+    assert not test(paid)
