@@ -289,7 +289,7 @@ def create_app(settings: Settings) -> Starlette:
     buyers = ApiEndpoint(settings, prefix=settings.storefront_prefix, state_name="storefront")
     apis = {settings.api_prefix: backoffice, settings.storefront_prefix: buyers}
     # the longer prefix first: one API's root may lie below the other's
-    routes = [*oauth_routes()]
+    routes = [*oauth_routes(settings)]
     routes.append(Route(PAYMENT_PAGE + "/{token}", payment_page, methods=["GET", "POST"]))
     for prefix in sorted(apis, key=len, reverse=True):
         routes += api_routes(

@@ -2,7 +2,10 @@
 
 A session id travels in the HttpOnly ``BAPID`` cookie (Oro's back-office session cookie name) and
 is stored only as a SHA-256 hash, next to the session's CSRF token; the readable ``_csrf`` cookie
-carries that token to JavaScript, which sends it back in ``X-CSRF-Header``.
+carries that token to JavaScript, which sends it back in ``X-CSRF-Header``. A customer user's
+storefront session (its login page, for the storefront's authorize flow) travels in ``OROSFID``
+(Oro's storefront session cookie) and is stored with ``api = "storefront"``: each API finds only
+its own sessions.
 
 As in Oro (reference §4.4), the API accepts a session only for CSRF-protected requests: the session
 cookie is present and ``X-CSRF-Header`` is too; for anything but GET its value must be the
@@ -23,7 +26,7 @@ from starlette.requests import cookie_parser
 from server.auth.authenticate import DEFAULT_CHALLENGE, Credentials, Unauthorized
 from server.auth.keys import Keys
 from server.auth.principal import Principal, load_principal
-from server.auth.tokens import hash_secret, new_secret
+from server.auth.tokens import BACKOFFICE, STOREFRONT, hash_secret, new_secret
 from server.settings import Settings
 from server.storage.tables import Schema
 
@@ -32,6 +35,7 @@ __all__ = [
     "CSRF_HEADER",
     "SESSION_COOKIE",
     "SESSION_LIFETIME",
+    "STOREFRONT_SESSION_COOKIE",
     "LoginSession",
     "SessionAuthenticator",
     "end_session",
@@ -40,6 +44,7 @@ __all__ = [
 ]
 
 SESSION_COOKIE = "BAPID"
+STOREFRONT_SESSION_COOKIE = "OROSFID"
 CSRF_COOKIE = "_csrf"
 CSRF_HEADER = "x-csrf-header"
 SESSION_LIFETIME = 8 * 3600  # seconds
@@ -55,11 +60,15 @@ class LoginSession:
         return bool(token) and hmac.compare_digest(self.csrf_token, token or "")
 
 
+def _of_api(table: sa.Table, api: str) -> sa.ColumnElement[bool]:
+    return table.c.api.is_(None) if api == BACKOFFICE else table.c.api == api
+
+
 def start_session(
-    connection: sa.Connection, schema: Schema, user_id: int, *, now: int
+    connection: sa.Connection, schema: Schema, user_id: int, *, now: int, api: str = BACKOFFICE
 ) -> tuple[str, LoginSession]:
-    """A new session of ``user_id``: its id (for the cookie) and its record. Expired sessions of
-    everyone are cleared on the way."""
+    """A new session of ``user_id`` (a user, or a customer user for ``api="storefront"``): its id
+    (for the cookie) and its record. Expired sessions of everyone are cleared on the way."""
     table = schema.auth.session
     connection.execute(sa.delete(table).where(table.c.expires_at <= now))
     session_id, session = (
@@ -72,18 +81,22 @@ def start_session(
             user_id=user_id,
             csrf_token=session.csrf_token,
             expires_at=session.expires_at,
+            api=STOREFRONT if api == STOREFRONT else None,
         )
     )
     return session_id, session
 
 
 def find_session(
-    connection: sa.Connection, schema: Schema, session_id: str, *, now: int
+    connection: sa.Connection, schema: Schema, session_id: str, *, now: int, api: str = BACKOFFICE
 ) -> LoginSession | None:
+    """The live session ``session_id`` of ``api`` (another API's session is none)."""
     table = schema.auth.session
     row = connection.execute(
         sa.select(table.c.user_id, table.c.csrf_token, table.c.expires_at).where(
-            table.c.session_hash == hash_secret(session_id), table.c.expires_at > now
+            table.c.session_hash == hash_secret(session_id),
+            table.c.expires_at > now,
+            _of_api(table, api),
         )
     ).first()
     return None if row is None else LoginSession(row.user_id, row.csrf_token, row.expires_at)

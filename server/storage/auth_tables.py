@@ -75,6 +75,7 @@ def define_auth_tables(metadata: sa.MetaData) -> AuthTables:
             sa.Column("code_challenge_method", sa.String(10)),
             sa.Column("expires_at", sa.Integer, nullable=False),
             sa.Column("used", sa.Boolean, nullable=False, default=False),
+            sa.Column("visitor", sa.Boolean),  # a storefront visitor's code: user_id is theirs
         ),
         refresh_token=table(
             "auth_oauth_refresh_token",
@@ -115,6 +116,7 @@ def define_auth_tables(metadata: sa.MetaData) -> AuthTables:
             sa.Column("user_id", sa.Integer, nullable=False),
             sa.Column("csrf_token", sa.String(255), nullable=False),
             sa.Column("expires_at", sa.Integer, nullable=False),
+            sa.Column("api", sa.String(20)),  # "storefront": a customer user's; None: back-office
         ),
         # failed logins per throttle key (server.auth.oauth.throttle), shared by every worker
         login_failure=table(

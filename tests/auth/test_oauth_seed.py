@@ -67,6 +67,7 @@ def test_the_demo_applications(engine: sa.Engine, schema: Schema) -> None:
         ("acme-password", ["password"], False, None, 2, True, "backoffice"),
         ("sandbox-storefront", ["password"], False, None, 1, True, "storefront"),
         ("acme-storefront", ["password"], False, None, 2, True, "storefront"),
+        ("sandbox-storefront-pkce", ["authorization_code"], False, None, 1, True, "storefront"),
     ]
     for row, app in zip(rows, DEMO_APPLICATIONS, strict=True):
         if app.secret is None:
@@ -113,7 +114,7 @@ def test_the_printed_summary(engine: sa.Engine, schema: Schema) -> None:
         "refresh_token",
     ]
     users_at = lines.index("Demo users (every password is the username; admin's is 'admin'), e.g.:")
-    assert users_at == 11
+    assert users_at == 12
     assert lines[users_at + 2].split() == [
         "admin",
         "admin",

@@ -27,8 +27,18 @@ from server.auth.oauth.pkce import challenge_problem
 from server.auth.oauth.service import OAuthServer, get_oauth_server
 from server.auth.oauth.store import IssuedCode, issue_code
 from server.auth.oauth.users import api_enabled
+from server.auth.tokens import BACKOFFICE, STOREFRONT
 
-__all__ = ["AuthorizationRequest", "authorize", "parse_authorization_request"]
+__all__ = [
+    "AuthorizationRequest",
+    "InvalidRequest",
+    "PageError",
+    "RedirectError",
+    "authorize",
+    "parse_authorization_request",
+    "redirect_with_code",
+    "with_query",
+]
 
 
 class PageError(Exception):
@@ -87,11 +97,14 @@ def with_query(uri: str, params: Mapping[str, str | None]) -> str:
     return urlunsplit(parts._replace(query=f"{parts.query}&{added}" if parts.query else added))
 
 
+API_NAMES = {BACKOFFICE: "back-office", STOREFRONT: "storefront"}
+
+
 def parse_authorization_request(
-    server: OAuthServer, query: Sequence[tuple[str, str]]
+    server: OAuthServer, query: Sequence[tuple[str, str]], api: str = BACKOFFICE
 ) -> AuthorizationRequest:
-    """The validated request; :class:`PageError`, :class:`InvalidRequest` or
-    :class:`RedirectError` otherwise."""
+    """The validated request to the authorize URL of ``api``; :class:`PageError`,
+    :class:`InvalidRequest` or :class:`RedirectError` otherwise."""
     params: dict[str, str] = {}
     repeated: set[str] = set()
     for name, value in query:
@@ -108,6 +121,12 @@ def parse_authorization_request(
     if app is None or not app.active:
         reason = "is unknown" if app is None else "has been revoked"
         raise PageError("Unknown application", f'The application "{client_id}" {reason}.')
+    if app.api != api:
+        raise PageError(
+            "Wrong application",
+            f'The application "{client_id}" belongs to the {API_NAMES.get(app.api, app.api)}'
+            f" API: use that API's authorize URL.",
+        )
     redirect_uri = resolve_redirect_uri(app, params.get("redirect_uri"))
     if redirect_uri is None:
         raise PageError(
@@ -132,9 +151,15 @@ def parse_authorization_request(
     return AuthorizationRequest(app, redirect_uri, state, challenge or None, method or None)
 
 
-def _redirect_with_code(
-    server: OAuthServer, request: AuthorizationRequest, user_id: int, status: int
+def redirect_with_code(
+    server: OAuthServer,
+    request: AuthorizationRequest,
+    user_id: int,
+    status: int,
+    *,
+    visitor: bool = False,
 ) -> Response:
+    """Back to the client with a new code for ``user_id`` (a visitor's id with ``visitor``)."""
     issued = IssuedCode(
         request.application.id,
         user_id,
@@ -142,6 +167,7 @@ def _redirect_with_code(
         request.code_challenge,
         request.code_challenge_method,
         server.now() + server.settings.auth_code_lifetime,
+        visitor,
     )
     with server.engine.begin() as connection:
         code = issue_code(connection, server.schema, issued)
@@ -196,7 +222,7 @@ def _authorize(server: OAuthServer, request: Request, form: Mapping[str, str] | 
             csrf=current.session.csrf_token,
         )
         return html_response(page)
-    return _redirect_with_code(server, auth, current.user.id, status)
+    return redirect_with_code(server, auth, current.user.id, status)
 
 
 async def authorize(request: Request) -> Response:

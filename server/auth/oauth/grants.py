@@ -20,6 +20,7 @@ from server.auth.oauth.errors import OAuthError, TooManyAttempts
 from server.auth.oauth.pkce import verifier_matches
 from server.auth.oauth.service import OAuthServer
 from server.auth.oauth.store import (
+    IssuedCode,
     RefreshGrant,
     issue_refresh_token,
     redeem_code,
@@ -45,7 +46,7 @@ from server.auth.visitors import adopt_visitor, create_visitor, find_visitor
 from server.auth.websites import website_of
 from server.storage.dialect import begin_write
 
-__all__ = ["GRANT_TYPES", "exchange"]
+__all__ = ["GRANT_TYPES", "adopt_visitor_token", "exchange"]
 
 Params = Mapping[str, str]
 Grant = Callable[[OAuthServer, sa.Connection, Application, Params], tuple[int, bool]]
@@ -95,9 +96,10 @@ def refresh_token(
     return grant.user_id, True
 
 
-def authorization_code(
+def _redeemed_code(
     server: OAuthServer, connection: sa.Connection, app: Application, params: Params
-) -> tuple[int, bool]:
+) -> IssuedCode:
+    """The code of ``params``, redeemed, once its client, expiry, redirect URI and PKCE check."""
     issued = redeem_code(connection, server.schema, _required(params, "code"))
     if issued is None or issued.application_id != app.id:
         raise _invalid_grant(
@@ -122,7 +124,13 @@ def authorization_code(
         raise OAuthError("invalid_request", 'The "code_verifier" parameter is missing.')
     elif not verifier_matches(verifier, issued.code_challenge):
         raise _invalid_grant("The code_verifier does not match the code_challenge.")
-    return issued.user_id, True
+    return issued
+
+
+def authorization_code(
+    server: OAuthServer, connection: sa.Connection, app: Application, params: Params
+) -> tuple[int, bool]:
+    return _redeemed_code(server, connection, app, params).user_id, True
 
 
 # the refresh-token line a refresh_token grant continues, for the token it issues (set per
@@ -187,8 +195,10 @@ def _storefront_user(
     server: OAuthServer, connection: sa.Connection, app: Application, params: Params, grant: str
 ) -> tuple[int, bool, bool]:
     """The storefront's grants: a customer user by email and password, a visitor by
-    ``guest``/``guest`` (a new visitor each time, no refresh token), or a refresh token; the
-    subject's id, whether a refresh token is issued, whether the subject is a visitor."""
+    ``guest``/``guest`` (a new visitor each time, no refresh token), a refresh token, or an
+    authorization code (a customer user's from the storefront's login page, or a visitor's from
+    ``authorize-visitor``: no refresh token either); the subject's id, whether a refresh token
+    is issued, whether the subject is a visitor."""
     schema = server.storefront_schema
     if schema is None:
         raise OAuthError("unauthorized_client", "This server has no storefront API.")
@@ -197,6 +207,16 @@ def _storefront_user(
         raise _invalid_grant("The storefront API feature is disabled for this website.")
     if grant == "refresh_token":
         user_id, _ = refresh_token(server, connection, app, params)
+    elif grant == "authorization_code":
+        issued = _redeemed_code(server, connection, app, params)
+        if issued.visitor:
+            if not website.guest_api_enabled:
+                raise _invalid_grant("The guest storefront API is disabled for this website.")
+            visitor = find_visitor(connection, schema, issued.user_id)
+            if visitor is None or visitor.organization_id != app.organization_id:
+                raise _invalid_grant("The visitor of this authorization code does not exist.")
+            return visitor.id, False, True
+        user_id = issued.user_id
     else:
         username, secret = _required(params, "username"), _required(params, "password")
         if username == GUEST and secret == GUEST:
@@ -214,19 +234,20 @@ def _storefront_user(
     if customer_user.organization_id != app.organization_id:
         raise _invalid_grant("The user does not belong to the organization of this application.")
     if grant == "password" and params.get("visitor_access_token"):
-        _adopt(server, connection, app, params["visitor_access_token"], customer_user)
+        adopt_visitor_token(server, connection, app, params["visitor_access_token"], customer_user)
     return user_id, True, False
 
 
-def _adopt(
+def adopt_visitor_token(
     server: OAuthServer,
     connection: sa.Connection,
     app: Application,
     token: str,
     customer_user: CustomerLogin,
 ) -> None:
-    """The password grant's ``visitor_access_token``: the visitor's shopping lists become the
-    customer user's, in the transaction that issues their token. A token that is not a valid
+    """``visitor_access_token`` of the password grant (or of the storefront's authorize URL): the
+    visitor's shopping lists become the customer user's, in the transaction that issues their
+    token (their code). A token that is not a valid
     visitor token of this application (expired, forged, a customer user's, another client's)
     is ignored, as Oro's login ignores a visitor it cannot find: the login itself succeeds."""
     assert server.storefront_schema is not None

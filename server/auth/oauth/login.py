@@ -40,6 +40,7 @@ __all__ = [
     "logout",
     "read_form",
     "safe_target",
+    "set_cookie",
     "signed_in",
 ]
 
@@ -64,14 +65,14 @@ def signed_in(server: OAuthServer, cookies: Mapping[str, str]) -> SignedIn | Non
     return None if session is None or user is None else SignedIn(session_id, session, user)
 
 
-def safe_target(value: object) -> str:
+def safe_target(value: object, fallback: str = LOGIN_PATH) -> str:
     """Where to go after signing in: a path on this server only (no open redirect)."""
     if isinstance(value, str) and value.startswith("/") and not value.startswith(("//", "/\\")):
         return value
-    return LOGIN_PATH
+    return fallback
 
 
-def _set_cookie(
+def set_cookie(
     response: Response,
     request: Request,
     name: str,
@@ -100,12 +101,24 @@ def login_form(
     username: str = "",
     app_name: str | None = None,
     headers: dict[str, str] | None = None,
+    action: str = LOGIN_PATH,
+    username_label: str = "Username or email",
+    csrf_cookie: str = CSRF_COOKIE,
 ) -> Response:
-    csrf = request.cookies.get(CSRF_COOKIE) or new_secret()
-    page = login_page(target=target, csrf=csrf, username=username, error=error, app_name=app_name)
+    """The login page posting to ``action``, with its double-submit ``csrf_cookie``."""
+    csrf = request.cookies.get(csrf_cookie) or new_secret()
+    page = login_page(
+        target=target,
+        csrf=csrf,
+        username=username,
+        error=error,
+        app_name=app_name,
+        action=action,
+        username_label=username_label,
+    )
     response = html_response(page, status, headers)
-    if request.cookies.get(CSRF_COOKIE) != csrf:
-        _set_cookie(response, request, CSRF_COOKIE, csrf, httponly=False, max_age=None)
+    if request.cookies.get(csrf_cookie) != csrf:
+        set_cookie(response, request, csrf_cookie, csrf, httponly=False, max_age=None)
     return response
 
 
@@ -145,8 +158,8 @@ def _sign_in(server: OAuthServer, request: Request, form: Mapping[str, str]) -> 
     server.throttle.succeeded(*keys[:-1])
     server.throttle.cancel(keys[-1])
     response = RedirectResponse(target, 303)
-    _set_cookie(response, request, SESSION_COOKIE, session_id, httponly=True)
-    _set_cookie(response, request, CSRF_COOKIE, session.csrf_token, httponly=False)
+    set_cookie(response, request, SESSION_COOKIE, session_id, httponly=True)
+    set_cookie(response, request, CSRF_COOKIE, session.csrf_token, httponly=False)
     return response
 
 

@@ -47,16 +47,23 @@ def _csrf(token: str) -> str:
 
 
 def login_page(
-    *, target: str, csrf: str, username: str = "", error: str = "", app_name: str | None = None
+    *,
+    target: str,
+    csrf: str,
+    username: str = "",
+    error: str = "",
+    app_name: str | None = None,
+    action: str = "/login",
+    username_label: str = "Username or email",
 ) -> str:
     intro = (
         f"<p>Sign in to continue to <strong>{escape(app_name)}</strong>.</p>" if app_name else ""
     )
     return _page(
         "Sign in",
-        f'{intro}{_error(error)}<form method="post" action="/login">{_csrf(csrf)}'
+        f'{intro}{_error(error)}<form method="post" action="{escape(action)}">{_csrf(csrf)}'
         f'<input type="hidden" name="_target_path" value="{escape(target)}">'
-        '<label for="username">Username or email</label>'
+        f'<label for="username">{escape(username_label)}</label>'
         f'<input id="username" name="_username" value="{escape(username)}" '
         'autocomplete="username" required autofocus>'
         '<label for="password">Password</label>'
@@ -77,11 +84,11 @@ def consent_page(*, app_name: str, user_name: str, action: str, csrf: str) -> st
     )
 
 
-def signed_in_page(*, user_name: str, csrf: str) -> str:
+def signed_in_page(*, user_name: str, csrf: str, logout: str = "/logout") -> str:
     return _page(
         "Signed in",
         f"<p>You are signed in as <strong>{escape(user_name)}</strong>.</p>"
-        f'<form method="post" action="/logout">{_csrf(csrf)}'
+        f'<form method="post" action="{escape(logout)}">{_csrf(csrf)}'
         "<button type=submit>Sign out</button></form>",
     )
 

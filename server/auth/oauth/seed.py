@@ -1,23 +1,29 @@
 """The demo OAuth applications (fixed client ids and secrets, documented and printed) and the
 printable summary of how to log in to the sandbox.
 
-========================  ======================  =====================================
-client_id                 client_secret           grants, notes
-========================  ======================  =====================================
-``sandbox-integration``   integration-secret      client_credentials, as admin (user 1)
-``sandbox-password``      password-secret         password (+ refresh), Oro Demo Inc
-``sandbox-pkce``          (public)                authorization_code + PKCE, consent
-``sandbox-trusted``       trusted-secret          authorization_code, skips consent
-``sandbox-revoked``       revoked-secret          revoked: no tokens
-``acme-integration``      acme-secret             client_credentials, as user 17 (Acme)
-``acme-password``         acme-password-secret    password (+ refresh), Acme Retail
-``sandbox-storefront``    storefront-secret       storefront API: password (+ refresh) with
-                                                  a customer user's email, or guest/guest
-``acme-storefront``       acme-storefront-secret  the same, on Acme Retail's website
-========================  ======================  =====================================
+===========================  ======================  ==========================================
+client_id                    client_secret           grants, notes
+===========================  ======================  ==========================================
+``sandbox-integration``      integration-secret      client_credentials, as admin (user 1)
+``sandbox-password``         password-secret         password (+ refresh), Oro Demo Inc
+``sandbox-pkce``             (public)                authorization_code + PKCE, consent
+``sandbox-trusted``          trusted-secret          authorization_code, skips consent
+``sandbox-revoked``          revoked-secret          revoked: no tokens
+``acme-integration``         acme-secret             client_credentials, as user 17 (Acme)
+``acme-password``            acme-password-secret    password (+ refresh), Acme Retail
+``sandbox-storefront``       storefront-secret       storefront API: password (+ refresh) with
+                                                     a customer user's email, or guest/guest
+``acme-storefront``          acme-storefront-secret  the same, on Acme Retail's website
+``sandbox-storefront-pkce``  (public)                storefront API: authorization_code + PKCE
+                                                     (+ refresh), a customer user signs in with
+                                                     their email, consent; or a visitor's code
+                                                     from ``authorize-visitor``
+===========================  ======================  ==========================================
 
 Redirect URIs of the authorization-code apps: ``http://127.0.0.1/callback`` and
-``http://localhost/callback``, on any port (RFC 8252 §7.3).
+``http://localhost/callback``, on any port (RFC 8252 §7.3). The storefront's authorize URL is
+``/storefront/oauth2-token/authorize`` (``/oauth2-token/authorize`` with ``--oro-layout``, where
+the back-office's is ``/admin/oauth2-token/authorize``): see :mod:`server.auth.oauth.paths`.
 """
 
 from __future__ import annotations
@@ -138,6 +144,18 @@ DEMO_APPLICATIONS = (
         ("password",),
         "storefront API of Acme Retail's website",
         organization_id=2,
+        api=STOREFRONT,
+    ),
+    DemoApplication(
+        10,
+        "Demo Storefront PKCE App",
+        "sandbox-storefront-pkce",
+        None,
+        ("authorization_code",),
+        "storefront API: public, PKCE S256 required; a customer user signs in with their email"
+        " and consents (authorize at /storefront/oauth2-token/authorize), or a visitor's code"
+        " at /storefront/oauth2-token/authorize-visitor",
+        redirect_uris=LOOPBACK_CALLBACKS,
         api=STOREFRONT,
     ),
 )

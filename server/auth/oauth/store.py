@@ -31,6 +31,7 @@ class IssuedCode:
     code_challenge: str | None
     code_challenge_method: str | None
     expires_at: int
+    visitor: bool = False  # a storefront visitor's code (``user_id``: the visitor's id)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ def issue_code(connection: sa.Connection, schema: Schema, code: IssuedCode) -> s
             code_challenge_method=code.code_challenge_method,
             expires_at=code.expires_at,
             used=False,
+            visitor=code.visitor or None,
         )
     )
     return secret
@@ -76,6 +78,7 @@ def redeem_code(connection: sa.Connection, schema: Schema, code: str) -> IssuedC
         row.code_challenge,
         row.code_challenge_method,
         row.expires_at,
+        bool(row.visitor),
     )
 
 
