@@ -63,6 +63,9 @@ class Settings:
     sync_included_limit: int = 50
     sync_wait_timeout: float = 25.0  # seconds; past it a sync batch answers 202 and goes on
     batch_lifetime_days: int = 30  # operations older than this are deleted
+    # storefront visitors last seen longer ago who own nothing are deleted (Oro's visitor cookie
+    # lifetime, oro_customer.customer_visitor_cookie_lifetime_days)
+    visitor_lifetime_days: int = 30
     batch_operation_timeout: int = 3600  # seconds; an operation running longer is failed
     batch_stale_after: float = 30.0  # seconds without progress: another worker takes it over
     batch_max_attempts: int = 5  # starts of one operation (each crash is one) before it fails

@@ -9,7 +9,10 @@ database, so a lost or repeated task costs nothing (see ``server/batch/run.py``)
 
 Tasks: ``run`` (one operation) and the periodic ``maintain`` (every minute): unfinished operations
 nobody moves any more are started again, and operations older than ``batch_lifetime_days`` are
-deleted (also ``oro-sandbox batch-cleanup``).
+deleted (also ``oro-sandbox batch-cleanup``). The queue also carries the server's other periodic
+housekeeping: ``storefront.visitors`` (every hour) deletes the storefront's expired visitors who
+own nothing (also ``oro-sandbox visitor-cleanup``; Oro's cron runs it daily at 01:00, which a
+sandbox server seldom lives to see).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from huey.consumer import Consumer
 from huey.exceptions import ConfigurationError
 
 from server.actions.context import Backend
+from server.auth.visitors import delete_expired_visitors
 from server.batch import operations
 from server.batch.run import Runner
 from server.settings import Settings
@@ -82,6 +86,9 @@ class BatchQueue:
         self.stopping = threading.Event()
         self._run = self.huey.task(name="batch.run")(self.run)
         self.huey.periodic_task(crontab(minute="*"), name="batch.maintain")(self.maintain)
+        self.huey.periodic_task(crontab(minute="7"), name="storefront.visitors")(
+            self.clear_visitors
+        )
         self.consumer: Consumer | None = None
 
     # --- producer side
@@ -124,6 +131,17 @@ class BatchQueue:
         if ids:
             log.info("deleted %d obsolete asynchronous operation(s)", len(ids))
         return len(ids)
+
+    def clear_visitors(self, now: float | None = None) -> int:
+        """Delete the storefront's visitors older than ``visitor_lifetime_days`` who own
+        nothing (:func:`server.auth.visitors.delete_expired_visitors`)."""
+        backend = self.backend()
+        before = (now or time.time()) - self.settings.visitor_lifetime_days * 86400
+        with backend.engine.begin() as connection:
+            deleted = delete_expired_visitors(connection, backend.schema, before)
+        if deleted:
+            log.info("deleted %d expired customer visitor(s)", deleted)
+        return deleted
 
     # --- consumer side
 

@@ -2,7 +2,7 @@
 helpers ``apikey``, ``wsse-header`` and ``api-feature``, ``dashboard`` and ``lab`` (the server
 with the Voila web sandbox or JupyterLab: :mod:`sandbox.dashboard`, with the notebook extras),
 ``worker``, ``batch-cleanup`` and ``batch-cancel`` (the Batch API's queue:
-:mod:`server.cli.batch`), and
+:mod:`server.cli.batch`), ``visitor-cleanup`` (the storefront's expired visitors), and
 ``notebooks`` (copies the guided notebooks out of the package: :mod:`sandbox.bundled`).
 
 Settings come from ``ORO_SANDBOX_*`` environment variables first, then from flags
@@ -17,7 +17,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import TextIO
 
-from server.cli.batch import batch_cancel, batch_cleanup, worker
+from server.cli.batch import batch_cancel, batch_cleanup, visitor_cleanup, worker
 from server.cli.parser import SANDBOX_COMMANDS, parse_args, settings_from
 from server.cli.security import api_feature, apikey, wsse_header_command
 from server.cli.serve import (
@@ -71,6 +71,7 @@ HANDLERS = {
     "worker": worker,
     "batch-cleanup": batch_cleanup,
     "batch-cancel": batch_cancel,
+    "visitor-cleanup": visitor_cleanup,
     "reindex": reindex,
 }
 

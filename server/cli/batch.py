@@ -1,6 +1,8 @@
 """``oro-sandbox worker`` (runs Batch API operations from a shared queue) and
 ``oro-sandbox batch-cleanup`` (deletes operations older than the lifetime) and
-``oro-sandbox batch-cancel ID`` (an administrator's interrupt of an operation: ``cancelled``)."""
+``oro-sandbox batch-cancel ID`` (an administrator's interrupt of an operation: ``cancelled``),
+and the queue's other housekeeping by hand: ``oro-sandbox visitor-cleanup`` (Oro's
+``oro:cron:customer-visitors:clear-expired``)."""
 
 from __future__ import annotations
 
@@ -45,6 +47,19 @@ def batch_cleanup(args: argparse.Namespace, environ: Mapping[str, str], out: Tex
     print(
         f"Deleted {deleted} asynchronous operation(s) older than"
         f" {settings.batch_lifetime_days} days.",
+        file=out,
+    )
+    return 0
+
+
+def visitor_cleanup(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> int:
+    settings = settings_from(args, environ)
+    if args.days is not None:
+        settings = settings.with_(visitor_lifetime_days=args.days)
+    deleted = _queue(settings).clear_visitors()
+    print(
+        f"Deleted {deleted} customer visitor(s) last seen more than"
+        f" {settings.visitor_lifetime_days} days ago who own nothing.",
         file=out,
     )
     return 0

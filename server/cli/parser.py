@@ -20,6 +20,7 @@ COMMANDS = (
     "worker",
     "batch-cleanup",
     "batch-cancel",
+    "visitor-cleanup",
     "reindex",
 )
 SANDBOX_COMMANDS = {  # handed to sandbox.dashboard or sandbox.bundled, unparsed here
@@ -260,6 +261,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cancel.add_argument("id", type=positive_int, help="the operation's id")
     database_options(cancel)
+    visitors = commands.add_parser(
+        "visitor-cleanup",
+        help="delete storefront visitors last seen more than 30 days ago who own nothing"
+        " (Oro's oro:cron:customer-visitors:clear-expired)",
+    )
+    visitors.add_argument(
+        "--days",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="the visitors' lifetime in days (default: 30, Oro's visitor cookie lifetime)",
+    )
+    database_options(visitors)
 
     openapi = commands.add_parser("openapi", help="print the OpenAPI document")
     openapi.add_argument("--format", choices=("json", "yaml"), default="json")
