@@ -138,6 +138,8 @@ class RequestBuilder(widgets.VBox):
             "write": _labelled("write", self.write),
             "body": widgets.VBox([_labelled("body", self.template, self.write.related), self.body]),
         }
+        # "sub-resource" for a resource's own ones (a checkout's payment), which are no relationship
+        self.relationship_label: widgets.Label = lines["relationship"].children[0]
         # each row's hint sits right under it: the details of the errors about its controls
         self.hints = {name: widgets.HTML() for name in lines}
         self.rows = {name: widgets.VBox([line, self.hints[name]]) for name, line in lines.items()}
@@ -472,6 +474,8 @@ class RequestBuilder(widgets.VBox):
         }
         for name, row in self.rows.items():
             row.layout.display = None if shown[name] else "none"
+        subresource = action.target == "subresource"
+        self.relationship_label.value = "sub-resource" if subresource else "relationship"
         if not action.body:
             self.body.value = ""
         self.write.read(self.body.value)

@@ -344,6 +344,11 @@ def test_a_resources_own_sub_resource_actions_come_from_its_metadata() -> None:
     assert "update_subresource" not in actions
     made.action.value = "add_subresource"
     assert made.relationship.options == ("coupons", "paymentPaymentTerm")
+    assert made.relationship_label.value == "sub-resource"  # its row's label
+    assert made.relationship_label in made.rows["relationship"].children[0].children
+    made.action.value = "get_relationship"
+    assert made.relationship_label.value == "relationship"
+    made.action.value = "add_subresource"
     made.relationship.value = "paymentPaymentTerm"
     made.id.value = "1"
     spec = made.spec
