@@ -10,6 +10,13 @@ DEFAULT_DATABASE = "sqlite:///var/oro-sandbox.db"
 ORO_BACKOFFICE_PREFIX = "/admin/api"  # OroCommerce's back-office API (web_backend_prefix)
 
 
+def pages_root(prefix: str) -> str:
+    """Where an API's browser pages (its OAuth authorize URL) sit: its prefix without the last
+    segment — ``/storefront/api`` → ``/storefront``, ``/admin/api`` → ``/admin``, ``/api`` →
+    ``""`` (see ``server.auth.oauth.paths``)."""
+    return prefix.rstrip("/").rsplit("/", 1)[0]
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE

@@ -13,6 +13,7 @@ from server.metadata.batch import ASYNC_OPERATION
 from server.metadata.model import Registry, Resource
 from server.openapi import batch, paths, search
 from server.openapi.schemas import Components
+from server.settings import pages_root
 
 DESCRIPTION = """\
 An interactive sandbox of Oro's Web API (OroPlatform/OroCommerce), a REST API that follows
@@ -71,16 +72,25 @@ def package_version() -> str:
         return "0.0.0"
 
 
-def storefront_security_schemes() -> dict[str, Any]:
-    """The storefront's OAuth 2.0: the password grant (a customer user, or ``guest``/``guest``)."""
+def storefront_security_schemes(prefix: str = "/storefront/api") -> dict[str, Any]:
+    """The storefront's OAuth 2.0: the password grant (a customer user, or ``guest``/``guest``)
+    and the authorization code (the storefront's login page) at its own authorize URL."""
     return {
         "oauth2": {
             "type": "oauth2",
             "description": "Send the access token as `Authorization: Bearer <token>`. A"
             " storefront application's password grant with a customer user's email, or"
-            " `guest`/`guest` for a visitor. Tokens last 3600 s.",
+            " `guest`/`guest` for a visitor; or the authorization code grant (PKCE), a customer"
+            " user signing in with their email (a visitor's code: `…/authorize-visitor`)."
+            " Tokens last 3600 s.",
             "flows": {
                 "password": {
+                    "tokenUrl": "/oauth2-token",
+                    "refreshUrl": "/oauth2-token",
+                    "scopes": {},
+                },
+                "authorizationCode": {
+                    "authorizationUrl": pages_root(prefix) + "/oauth2-token/authorize",
                     "tokenUrl": "/oauth2-token",
                     "refreshUrl": "/oauth2-token",
                     "scopes": {},
@@ -90,7 +100,7 @@ def storefront_security_schemes() -> dict[str, Any]:
     }
 
 
-def security_schemes(registry: Registry) -> dict[str, Any]:
+def security_schemes(registry: Registry, prefix: str = "/api") -> dict[str, Any]:
     """``components/securitySchemes``: OAuth 2.0 (as Oro: client credentials, password and
     authorization code with PKCE at ``/oauth2-token``) and WSSE with per-user API keys;
     :func:`build_openapi` adds a top-level ``security`` requirement satisfied by either."""
@@ -108,7 +118,7 @@ def security_schemes(registry: Registry) -> dict[str, Any]:
                     "scopes": {},
                 },
                 "authorizationCode": {
-                    "authorizationUrl": "/oauth2-token/authorize",
+                    "authorizationUrl": pages_root(prefix) + "/oauth2-token/authorize",
                     "tokenUrl": "/oauth2-token",
                     "refreshUrl": "/oauth2-token",
                     "scopes": {},
@@ -195,7 +205,9 @@ def build_openapi(
         "responses": paths.error_responses(),
         "headers": paths.HEADERS,
     }
-    schemes = storefront_security_schemes() if storefront else security_schemes(registry)
+    schemes = (
+        storefront_security_schemes(prefix) if storefront else security_schemes(registry, prefix)
+    )
     if schemes:
         document["components"]["securitySchemes"] = schemes
         document["security"] = [{name: []} for name in schemes]

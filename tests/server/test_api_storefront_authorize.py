@@ -14,10 +14,13 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from server.auth.oauth.paths import api_root, oauth_paths
+from server.auth.oauth.paths import oauth_paths, pages_root
 from server.auth.oauth.seed import CUSTOMER_PASSWORD
 from server.auth.session import STOREFRONT_SESSION_COOKIE
 from server.auth.websites import set_storefront_enabled
+from server.domain.resources import build_registry
+from server.domain.storefront import build_storefront_registry
+from server.openapi import build_openapi
 from server.settings import Settings
 from tests.auth.oauth_support import CALLBACK, pkce_pair, query_of
 from tests.live_server import JSON_API, LiveServer
@@ -373,7 +376,7 @@ def test_the_password_grant_client_cannot_use_codes(store: Storefront) -> None:
     [("/api", ""), ("/storefront/api", "/storefront"), ("/admin/api/", "/admin"), ("/v1", "")],
 )
 def test_an_api_s_pages_sit_at_the_root_of_its_prefix(prefix: str, root: str) -> None:
-    assert api_root(prefix) == root
+    assert pages_root(prefix) == root
 
 
 def test_the_oro_layout_moves_both_authorize_urls() -> None:
@@ -394,6 +397,25 @@ def test_the_oro_layout_moves_both_authorize_urls() -> None:
         "/oauth2-token/authorize",
         AUTHORIZE,
     )
+
+
+@pytest.mark.parametrize(
+    ("api", "prefix", "url"),
+    [
+        ("storefront", "/storefront/api", AUTHORIZE),
+        ("storefront", "/api", "/oauth2-token/authorize"),
+        ("backoffice", "/api", "/oauth2-token/authorize"),
+        ("backoffice", "/admin/api", "/admin/oauth2-token/authorize"),
+    ],
+)
+def test_each_openapi_document_names_its_api_s_authorize_url(
+    api: str, prefix: str, url: str
+) -> None:
+    registry = build_storefront_registry() if api == "storefront" else build_registry()
+    document = build_openapi(registry, prefix=prefix, api=api)
+    flows = document["components"]["securitySchemes"]["oauth2"]["flows"]
+    assert flows["authorizationCode"]["authorizationUrl"] == url
+    assert flows["authorizationCode"]["tokenUrl"] == "/oauth2-token"
 
 
 def test_the_oro_layout_serves_each_flow_at_oro_s_url(tmp_path: Any) -> None:

@@ -24,17 +24,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from server.settings import Settings
+from server.settings import Settings, pages_root
 
-__all__ = ["OAuthPaths", "api_root", "oauth_paths"]
+__all__ = ["OAuthPaths", "oauth_paths", "pages_root"]
 
 AUTHORIZE = "/oauth2-token/authorize"
-
-
-def api_root(prefix: str) -> str:
-    """``/storefront/api`` → ``/storefront``, ``/admin/api`` → ``/admin``, ``/api`` → ``""``: the
-    prefix without its last segment."""
-    return prefix.rstrip("/").rsplit("/", 1)[0]
 
 
 def _free(root: str, prefixes: tuple[str, ...]) -> bool:
@@ -53,10 +47,10 @@ class OAuthPaths:
 
 def oauth_paths(settings: Settings) -> OAuthPaths:
     prefixes = (settings.api_prefix, settings.storefront_prefix)
-    backoffice = api_root(settings.api_prefix)
+    backoffice = pages_root(settings.api_prefix)
     if not _free(backoffice, prefixes):
         backoffice = ""
-    storefront = api_root(settings.storefront_prefix)
+    storefront = pages_root(settings.storefront_prefix)
     if storefront == backoffice or not _free(storefront, prefixes):
         storefront = "/storefront"
     return OAuthPaths(
