@@ -137,7 +137,7 @@ def _row(label: str, *children: widgets.Widget) -> widgets.HBox:
     name = widgets.Label(label, layout=widgets.Layout(width="7rem", flex="0 0 7rem"))
     controls = widgets.HBox(list(children))
     controls.add_class("oro-controls")
-    row = widgets.HBox([name, controls], layout=widgets.Layout(align_items="center"))
+    row = widgets.HBox([name, controls], layout=widgets.Layout(align_items="flex-start"))
     row.add_class("oro-api-row")
     return row
 
@@ -310,16 +310,31 @@ class ApiSwitch(widgets.VBox):
         self._apply_settings(quiet=True)
         who = "a guest (visitor)" if self.who.value == GUEST else self.email.value.strip()
         handed = (
-            " (the guest's shopping lists, if any, are theirs now)"
+            " (with the guest's shopping lists, if any)"
             if token and self.who.value != GUEST
             else ""
         )
         if auth is None:
             who = "nobody: the server runs without authentication"
-        self._say(f"Signed in to the storefront API at {root} as {who}{handed}.")
+        self._say(f"Signed in to the storefront API as {who}{handed}.")
         if self.api.value == STOREFRONT and self.on_switch is not None:
             self.on_switch(client, metadata)
         return client
+
+    def hint(self, exchange: Exchange) -> str:
+        """What to do about a storefront answer that refuses a guest ("" when nothing)."""
+        client = self.clients.get(STOREFRONT, (None, None))[0]
+        if (
+            self.current != STOREFRONT
+            or client is None
+            or not isinstance(client.auth, Visitor)
+            or exchange.status not in (401, 403)
+        ):
+            return ""
+        return (
+            "A guest reads the guest resources only (products, localizations, currencies…):"
+            " sign in as a customer user above, then Send again."
+        )
 
     def api_of(self, url: str) -> str | None:
         """The API whose root ``url`` is under (the storefront's even before its sign-in)."""

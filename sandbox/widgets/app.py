@@ -586,6 +586,9 @@ class SandboxApp(widgets.VBox):
         self.code.show(exchange)
         self.history_view.refresh()
         self.builder.highlight(exchange.errors)
+        hint = self.api_switch.hint(exchange)
+        if hint:
+            self.message.value = html.escape(hint)
         self.tabs.selected_index = 0
         self.page_keys.reveal(".oro-response-pane")
 

@@ -61,6 +61,11 @@ def test_the_storefront_has_its_own_metadata_sign_in_and_answers(app: SandboxApp
     assert exchange.request.url.path.endswith("/storefront/api/products")
     assert "api=storefront&amp;type=products" in app.share.value  # a link opens it there again
 
+    app.builder.type.value = "customerusers"  # not a guest resource: what to do is said
+    refused = app.send()
+    assert refused is not None and refused.status == 403
+    assert "sign in as a customer user above" in app.message.value
+
     app.api_switch.api.value = BACK_OFFICE
     assert app.client is back_office and "accounts" in app.metadata.types
     assert app.api_switch.storefront.layout.display == "none"
@@ -68,6 +73,7 @@ def test_the_storefront_has_its_own_metadata_sign_in_and_answers(app: SandboxApp
 
     app.history_view.select(exchange)  # a storefront exchange of the History: back there
     assert app.api_switch.current == STOREFRONT and app.builder.spec.type == "products"
+    assert app.api_switch.hint(exchange) == ""  # a 200 needs no hint
     assert app.response.status_text == "200 OK"
 
 
