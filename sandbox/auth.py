@@ -228,8 +228,12 @@ class AuthorizationCode(_OAuthGrant):
     open ``login.url`` in a browser, sign in and allow; the browser is sent to the redirect URI
     with ``?code=…&state=…`` (nothing needs to listen there: the address is what counts); then
     ``login.finish(that_address)`` gets the tokens and ``ApiClient(API, auth=login)`` uses them,
-    renewing with the refresh token. ``authorize_url``/``token_url`` default to Oro's paths on
-    the API's host (give them for a back office under ``/admin``).
+    renewing with the refresh token. ``token_url`` defaults to ``/oauth2-token`` on the API's
+    host, ``authorize_url`` to the API's own authorize URL beside its prefix, as the server
+    places it: ``…/api`` → ``/oauth2-token/authorize``, ``…/admin/api`` →
+    ``/admin/oauth2-token/authorize``, ``…/storefront/api`` →
+    ``/storefront/oauth2-token/authorize`` (a storefront application, e.g.
+    ``sandbox-storefront-pkce``: a customer user signs in with their email).
     """
 
     def __init__(
@@ -250,7 +254,7 @@ class AuthorizationCode(_OAuthGrant):
         token_url = token_url or f"{origin}{TOKEN_PATH}"
         super().__init__(client_id, client_secret, token_url, clock)
         self.redirect_uri = redirect_uri
-        self.authorize_url = authorize_url or f"{origin}{AUTHORIZE_PATH}"
+        self.authorize_url = authorize_url or f"{origin}{_pages_root(api_url)}{AUTHORIZE_PATH}"
         self.scope = scope
         self.verifier = secrets.token_urlsafe(48)  # 64 characters, as RFC 7636 allows
         self.state = secrets.token_urlsafe(16)
@@ -304,6 +308,12 @@ class AuthorizationCode(_OAuthGrant):
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def _pages_root(api_url: str | None) -> str:
+    """The API's path without its last segment (``/storefront/api`` → ``/storefront``), where the
+    server keeps its browser pages."""
+    return urlsplit(api_url or "").path.rstrip("/").rsplit("/", 1)[0]
 
 
 def wsse_headers(

@@ -363,7 +363,7 @@ def signed_in(server: AuthServer, login: AuthorizationCode, **overrides: str) ->
 def test_the_sign_in_url_carries_the_pkce_challenge_and_the_state() -> None:
     login = AuthorizationCode("sandbox-pkce", CALLBACK, api_url="http://h:8/admin/api")
     url = urlsplit(login.url)
-    assert f"{url.scheme}://{url.netloc}{url.path}" == "http://h:8/oauth2-token/authorize"
+    assert f"{url.scheme}://{url.netloc}{url.path}" == "http://h:8/admin/oauth2-token/authorize"
     assert dict(parse_qsl(url.query)) == {
         "response_type": "code",
         "client_id": "sandbox-pkce",

@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpx
 import pytest
 
+from sandbox.auth import AuthorizationCode
+from sandbox.client import ApiClient
 from server.auth.oauth.paths import oauth_paths, pages_root
 from server.auth.oauth.seed import CUSTOMER_PASSWORD
 from server.auth.session import STOREFRONT_SESSION_COOKIE
@@ -274,6 +276,21 @@ def test_a_public_client_must_send_a_code_challenge(
         response = browser.get(f"{path}?{urlencode({'response_type': 'code', 'client_id': APP})}")
         assert response.status_code == 400
         assert response.json()["hint"] == "Code challenge must be provided for public clients"
+
+
+def test_the_library_s_authorization_code_signs_a_customer_user_in(
+    store: Storefront, browser: httpx.Client
+) -> None:
+    login = AuthorizationCode(APP, CALLBACK, api_url=store.origin + SF)
+    assert urlsplit(login.url).path == AUTHORIZE
+    query = dict(parse_qsl(urlsplit(login.url).query))
+    del query["response_type"], query["client_id"], query["redirect_uri"]
+    answer = authorize(store, browser, BUYER, **query)
+    login.finish(f"{CALLBACK}?{urlencode(answer)}")
+    with ApiClient(store.origin + SF, auth=login) as client:
+        mine = client.get("/customerusers")
+        assert mine.status == 200
+        assert [x["id"] for x in mine.data] == [str(BUYER)]
 
 
 # --- a visitor ----------------------------------------------------------------------------------
