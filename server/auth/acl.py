@@ -96,7 +96,7 @@ class Access:
 # --- the demo roles -----------------------------------------------------------------------------
 
 ALL = PERMISSIONS
-SALES = ("accounts", "contacts", "customers", "orders", "orderlineitems", "tasks")
+SALES = ("accounts", "contacts", "customers", "customerusers", "orders", "orderlineitems", "tasks")
 PEOPLE = ("organizations", "businessunits", "users", "userroles")
 CATALOG = ("products",)
 
@@ -111,7 +111,7 @@ ROLE_GRANTS: dict[str, list[tuple[tuple[str, ...] | str, tuple[str, ...], Level]
     "ROLE_SALES_REP": [
         (("accounts", "contacts", "tasks"), ("VIEW", "CREATE", "EDIT"), Level.USER),
         (("orders", "orderlineitems"), ("VIEW", "CREATE", "EDIT"), Level.USER),
-        (("customers",), ("VIEW",), Level.BUSINESS_UNIT),
+        (("customers", "customerusers"), ("VIEW",), Level.BUSINESS_UNIT),
         (PEOPLE + CATALOG, ("VIEW",), Level.ORGANIZATION),
     ],
     "ROLE_STORE_MANAGER": [
@@ -119,7 +119,11 @@ ROLE_GRANTS: dict[str, list[tuple[tuple[str, ...] | str, tuple[str, ...], Level]
         (PEOPLE + CATALOG, ("VIEW",), Level.ORGANIZATION),
     ],
     "ROLE_BUYER": [
-        (("orders", "orderlineitems", "customers"), ("VIEW",), Level.BUSINESS_UNIT),
+        (
+            ("orders", "orderlineitems", "customers", "customerusers"),
+            ("VIEW",),
+            Level.BUSINESS_UNIT,
+        ),
         (CATALOG, ("VIEW",), Level.ORGANIZATION),
     ],
     "ROLE_READ_ONLY": [("*", ("VIEW",), Level.ORGANIZATION)],

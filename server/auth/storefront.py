@@ -56,7 +56,14 @@ ANONYMOUS, BUYER, ADMINISTRATOR = (
 )
 ROLES = {ANONYMOUS: 1, BUYER: 2, ADMINISTRATOR: 3}  # role ids of the storefront's own Acl
 # the resources a customer user's role reaches by ownership (the rest: dictionaries)
-OWNED_TYPES = ("customers", "customerusers", "customeraddresses", "customeruseraddresses")
+OWNED_TYPES = (
+    "customers",
+    "customerusers",
+    "customeraddresses",
+    "customeruseraddresses",
+    "orders",
+    "orderlineitems",
+)
 # the ones a customer user also creates, edits and deletes (Oro's oro_shopping_list_frontend_*)
 WRITTEN_TYPES = ("shoppinglists", "shoppinglistitems")
 # the checkout's (Oro's oro_checkout_frontend_*): customer users only, visitors have none

@@ -617,6 +617,12 @@ RESOURCES = (
                 required=True,
             ),
             R(
+                "customerUser",
+                "customerusers",
+                description="The customer user who placed the order.",
+                on_delete="set null",
+            ),
+            R(
                 "lineItems",
                 "orderlineitems",
                 many=True,
@@ -673,6 +679,34 @@ RESOURCES = (
         title="{productSku}",
         ownership="parent",
         acl_parent="order",
+    ),
+    # last: a customer's delete names its orders first when both refer to it
+    Resource(
+        "customerusers",
+        "customer_user",
+        "A customer user: a person who buys on the storefront for a customer. Read-only here"
+        " (the sandbox seeds them; the storefront API serves them to themselves).",
+        (
+            A("email", t.STRING, "The email address, used to log in.", sortable=True),
+            A("firstName", t.STRING, "The first name.", sortable=True),
+            A("lastName", t.STRING, "The last name.", sortable=True),
+            A("enabled", t.BOOLEAN, "Whether the customer user may log in."),
+            A("confirmed", t.BOOLEAN, "Whether the email address is confirmed."),
+            CREATED,
+            UPDATED,
+        ),
+        (
+            R(
+                "customer",
+                "customers",
+                description="The customer of the customer user.",
+                required=True,
+            ),
+        ),
+        actions=READ_ONLY,
+        title="{firstName} {lastName}",
+        ownership="parent",  # (Oro: owned by a user; here seen with their customer)
+        acl_parent="customer",
     ),
 )
 

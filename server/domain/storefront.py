@@ -6,7 +6,7 @@ A storefront resource shares the back-office's table when both name one (``custo
 Access follows Oro's frontend ownership (``server.storage.access.FRONTEND``): a buyer sees their
 own records, a customer administrator their customer's. Shopping lists
 (``server.domain.shopping_lists``) and checkouts (``server.domain.checkout``) are written; the
-rest is read-only.
+rest is read-only, orders among them (``server.domain.storefront_orders``).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import replace
 from server.domain.checkout import CHECKOUT_RESOURCES, with_checkout_start
 from server.domain.resources import CREATED, READ_ONLY, RESOURCES, UPDATED
 from server.domain.shopping_lists import SHOPPING_LIST_RESOURCES
+from server.domain.storefront_orders import STOREFRONT_ORDER_RESOURCES
 from server.metadata import types as t
 from server.metadata.model import Attribute as A
 from server.metadata.model import Registry, Resource
@@ -199,10 +200,16 @@ STOREFRONT_RESOURCES = (
 )
 
 # back-office dictionaries the storefront shows as they are (Oro's storefront has them too)
-SHARED = ("countries", "regions")
+SHARED = ("countries", "regions", "orderstatuses")
 
 
 def build_storefront_registry() -> Registry:
     shared = [replace(r, search=None) for r in RESOURCES if r.type in SHARED]
-    resources = (*STOREFRONT_RESOURCES, *SHOPPING_LIST_RESOURCES, *CHECKOUT_RESOURCES, *shared)
+    resources = (
+        *STOREFRONT_RESOURCES,
+        *SHOPPING_LIST_RESOURCES,
+        *CHECKOUT_RESOURCES,
+        *STOREFRONT_ORDER_RESOURCES,
+        *shared,
+    )
     return Registry.of(with_checkout_start(r) for r in resources)

@@ -16,6 +16,8 @@ The layout, which tests and documentation may rely on:
 - checkout 1: customer user 1's, started from their default shopping list (list 1), with its
   items and both addresses (checkout addresses 1 and 2, copies of customer user address 1), no
   shipping or payment method chosen yet;
+- every order of the back-office demo was placed by a customer user of its customer: its buyer,
+  every fourth order (id a multiple of 4) its administrator;
 - every customer user's password is :data:`CUSTOMER_PASSWORD` (one hash for all: seeding
   200 Argon2 hashes would slow every start of an empty database); emails are
   ``first.last{id}@example.com``; the server's banner lists the first ones.
@@ -297,6 +299,20 @@ def storefront_seeded(connection: sa.Connection, schema: Schema) -> bool:
     return connection.execute(sa.select(website.c.id).limit(1)).first() is not None
 
 
+def _placed_by(connection: sa.Connection, schema: Schema) -> None:
+    """Every order without a customer user was placed by its customer's buyer, every fourth
+    (id a multiple of 4) by its administrator."""
+    orders = schema.tables["orders"]
+    administrator = 2 * orders.c.customer_id - 1  # (customer_user_id's layout, in SQL)
+    buyer = 2 * orders.c.customer_id
+    placed_by = sa.case((orders.c.id % 4 == 0, administrator), else_=buyer)
+    connection.execute(
+        orders.update()
+        .where(orders.c.customer_user_id.is_(None))
+        .values(customer_user_id=placed_by)
+    )
+
+
 def seed_storefront(connection: sa.Connection, registry: Registry, schema: Schema) -> None:
     """Insert the storefront's demo data (the back-office's customers must be there)."""
     write = BulkWriter(connection, registry, schema)
@@ -370,4 +386,5 @@ def seed_storefront(connection: sa.Connection, registry: Registry, schema: Schem
     _prices(connection, schema)
     lists, items = _shopping_lists(write, connection, schema, users)
     _checkouts(write, lists, items, user_addresses)
+    _placed_by(connection, schema)
     seed_applications(connection, schema)  # the storefront's, in a database made before it

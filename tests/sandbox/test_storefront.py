@@ -395,7 +395,7 @@ def test_the_back_office_metadata_is_not_the_storefronts(oro: Layout) -> None:
     with ApiClient(oro.back_office, ClientCredentials(*BACK_OFFICE_APP)) as api:
         metadata = Metadata.fetch(api)
     assert metadata is not None
-    assert "users" in metadata and "customerusers" not in metadata
+    assert "users" in metadata and "shoppinglists" not in metadata
 
 
 def test_a_token_url_of_another_host() -> None:

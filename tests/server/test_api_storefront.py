@@ -142,7 +142,7 @@ def test_openapi_document_of_the_storefront(store: Storefront) -> None:
     flows = document["components"]["securitySchemes"]["oauth2"]["flows"]
     assert list(flows) == ["password"]
     back_office = store.http.get("/api/doc/openapi.json").json()
-    assert "/api/users" in back_office["paths"] and "/api/customerusers" not in back_office["paths"]
+    assert "/api/users" in back_office["paths"] and "/api/shoppinglists" not in back_office["paths"]
 
 
 def test_html_documentation_of_the_storefront(store: Storefront) -> None:
