@@ -680,7 +680,6 @@ RESOURCES = (
         ownership="parent",
         acl_parent="order",
     ),
-    # last: a customer's delete names its orders first when both refer to it
     Resource(
         "customerusers",
         "customer_user",
@@ -700,7 +699,7 @@ RESOURCES = (
                 "customer",
                 "customers",
                 description="The customer of the customer user.",
-                required=True,
+                on_delete="set null",  # (as the storefront's: one column, one rule)
             ),
         ),
         actions=READ_ONLY,
