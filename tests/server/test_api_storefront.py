@@ -140,7 +140,8 @@ def test_openapi_document_of_the_storefront(store: Storefront) -> None:
     assert all(path.startswith(SF + "/") for path in document["paths"])
     assert not any("search" in path for path in document["paths"])
     flows = document["components"]["securitySchemes"]["oauth2"]["flows"]
-    assert list(flows) == ["password"]
+    assert list(flows) == ["password", "authorizationCode"]
+    assert flows["authorizationCode"]["authorizationUrl"] == "/storefront/oauth2-token/authorize"
     back_office = store.http.get("/api/doc/openapi.json").json()
     assert "/api/users" in back_office["paths"] and "/api/shoppinglists" not in back_office["paths"]
 
