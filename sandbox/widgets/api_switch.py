@@ -81,6 +81,38 @@ def storefront_root(back_office_url: str, environ: Mapping[str, str] | None = No
     return launcher.storefront_beside(url)
 
 
+def back_office_root(storefront_url: str, environ: Mapping[str, str] | None = None) -> str | None:
+    """The back-office API's root beside a storefront root (the inverse of
+    :func:`storefront_root`)."""
+    from sandbox import launcher
+
+    env = os.environ if environ is None else environ
+    url = storefront_url.rstrip("/")
+    sandbox = launcher.status()
+    if sandbox.storefront_url == url and sandbox.url:
+        return sandbox.url
+    if env.get(launcher.ENV_STOREFRONT_URL, "").strip().rstrip("/") == url:
+        return env.get(launcher.ENV_URL, "").strip().rstrip("/") or None
+    for back_office, storefront in launcher.STOREFRONT_BESIDE[::-1]:  # ours first
+        if url.endswith(storefront):
+            return url.removesuffix(storefront) + back_office
+    return None
+
+
+def client_api(client: ApiClient, environ: Mapping[str, str] | None = None) -> str:
+    """Which API a client talks to: the storefront when it signs in as a guest or with the
+    storefront application, or when its root is the storefront's; else the back-office."""
+    from sandbox import launcher
+
+    env = os.environ if environ is None else environ
+    auth = client.auth
+    app = env.get(launcher.ENV_STOREFRONT_CLIENT_ID) or launcher.DEFAULT_STOREFRONT_CLIENT_ID
+    if isinstance(auth, Visitor) or (isinstance(auth, PasswordGrant) and auth.client_id == app):
+        return STOREFRONT
+    roots = {launcher.status().storefront_url, env.get(launcher.ENV_STOREFRONT_URL, "").strip()}
+    return STOREFRONT if client.base_url in {r.rstrip("/") for r in roots if r} else BACK_OFFICE
+
+
 def storefront_auth(
     who: str,
     email: str = "",
@@ -158,15 +190,15 @@ class ApiSwitch(widgets.VBox):
     ) -> None:
         self.on_switch = on_switch
         self.on_settings = on_settings
-        self.clients: dict[str, tuple[ApiClient, Metadata | None]] = {
-            BACK_OFFICE: (client, metadata)
-        }
+        given = client_api(client)  # a storefront client starts on the storefront
+        self.clients: dict[str, tuple[ApiClient, Metadata | None]] = {given: (client, metadata)}
+        self.auth_on = client.auth is not None  # off: a server run with --no-auth
         self.message = ""
         self.errors = widgets.Output()
         guard = guarded(self.errors)
         self.api = widgets.ToggleButtons(
             options=[(label, key) for key, label in API_LABELS.items()],
-            value=BACK_OFFICE,
+            value=given,
             tooltips=[
                 "The back-office API: the administrator's data (accounts, orders, users…)",
                 "OroCommerce's storefront API: the buyer's side, as a guest or a customer user",
@@ -250,6 +282,8 @@ class ApiSwitch(widgets.VBox):
         self._show_who()
         super().__init__([_row("API", self.api), self.storefront, self.errors])
         self.add_class("oro-api-switch")
+        if given == STOREFRONT:
+            self._adopt(client)
 
     @property
     def current(self) -> str:
@@ -265,21 +299,23 @@ class ApiSwitch(widgets.VBox):
             self.sign_in()  # calls on_switch when it works
             if STOREFRONT not in self.clients:
                 return
+        if api == BACK_OFFICE and BACK_OFFICE not in self.clients and not self._back_office():
+            return
         if self.on_switch is not None:
             self.on_switch(*self.clients[api])
 
     def sign_in(self) -> ApiClient | None:
         """Sign in to the storefront API as the controls say; ``None`` if it did not work (the
         note says why)."""
-        back_office = self.clients[BACK_OFFICE][0]
-        root = storefront_root(back_office.base_url)
+        previous = self.clients.get(STOREFRONT, (None, None))[0]
+        back_office = self.clients[BACK_OFFICE][0].base_url if previous is None else ""
+        root = previous.base_url if previous is not None else storefront_root(back_office)
         if root is None:
             self._say(
-                f"Where is the storefront API beside {back_office.base_url}? Set"
+                f"Where is the storefront API beside {back_office}? Set"
                 " ORO_SANDBOX_STOREFRONT_URL to its root (OroCommerce's: https://host/api)."
             )
             return None
-        previous = self.clients.get(STOREFRONT, (None, None))[0]
         visitor = previous.auth if previous is not None else None
         token = visitor.access_token if isinstance(visitor, Visitor) else None
         try:
@@ -287,7 +323,7 @@ class ApiSwitch(widgets.VBox):
                 storefront_auth(
                     self.who.value, self.email.value, self.password.value, visitor_token=token
                 )
-                if back_office.auth is not None
+                if self.auth_on
                 else None  # a server without authentication (--no-auth)
             )
         except ValueError as error:
@@ -296,8 +332,7 @@ class ApiSwitch(widgets.VBox):
         client = ApiClient(root, auth=auth)
         try:
             metadata = Metadata.fetch(client)  # the first request: the sign-in happens here
-            localizations = client.get("localizations")
-            currencies = client.get("currencies")
+            self._offer_settings(client)
         except (SandboxError, httpx.HTTPError) as error:
             client.close()
             self._say(f"Not signed in to {root}: {error}")
@@ -305,8 +340,6 @@ class ApiSwitch(widgets.VBox):
         if previous is not None:
             previous.close()
         self.clients[STOREFRONT] = (client, metadata)
-        self._offer(self.localization, localization_options(localizations))
-        self._offer(self.currency, currency_options(currencies))
         self._apply_settings(quiet=True)
         who = "a guest (visitor)" if self.who.value == GUEST else self.email.value.strip()
         handed = (
@@ -337,11 +370,12 @@ class ApiSwitch(widgets.VBox):
         )
 
     def api_of(self, url: str) -> str | None:
-        """The API whose root ``url`` is under (the storefront's even before its sign-in)."""
-        back_office = self.clients[BACK_OFFICE][0].base_url
-        roots = {BACK_OFFICE: back_office, STOREFRONT: storefront_root(back_office)}
-        if STOREFRONT in self.clients:
-            roots[STOREFRONT] = self.clients[STOREFRONT][0].base_url
+        """The API whose root ``url`` is under (the other's even before its first use)."""
+        roots = {api: client.base_url for api, (client, _) in self.clients.items()}
+        if STOREFRONT not in roots:
+            roots[STOREFRONT] = storefront_root(roots[BACK_OFFICE]) or ""
+        if BACK_OFFICE not in roots:
+            roots[BACK_OFFICE] = back_office_root(roots[STOREFRONT]) or ""
         return next(
             (api for api, root in roots.items() if root and url.startswith(root + "/")), None
         )
@@ -358,6 +392,54 @@ class ApiSwitch(widgets.VBox):
             self.api.value = BACK_OFFICE
         finally:
             self.on_switch = callback
+
+    def _back_office(self) -> bool:
+        """Sign in to the back-office API beside the storefront the app was given (as the demo
+        application, as :func:`sandbox.launch` does); whether it worked (the note says why
+        not)."""
+        from sandbox.auth import ClientCredentials
+        from sandbox.widgets.environment import demo_credentials
+
+        storefront = self.clients[STOREFRONT][0].base_url
+        root = back_office_root(storefront)
+        if root is None:
+            self._say(f"Where is the back-office API beside {storefront}? Server… connects to it.")
+            return False
+        auth = ClientCredentials(*demo_credentials()) if self.auth_on else None
+        client = ApiClient(root, auth=auth)
+        try:
+            metadata = Metadata.fetch(client)
+        except (SandboxError, httpx.HTTPError) as error:
+            client.close()
+            self._say(f"Not signed in to {root}: {error}")
+            return False
+        self.clients[BACK_OFFICE] = (client, metadata)
+        return True
+
+    def _adopt(self, client: ApiClient) -> None:
+        """A storefront client given to the app: its sign-in and settings in the controls."""
+        self.storefront.layout.display = None
+        if isinstance(client.auth, PasswordGrant) and not isinstance(client.auth, Visitor):
+            self.who.value, self.email.value = CUSTOMER, client.auth.username
+            self.password.value = client.auth.password
+        settings = (client.localization, client.currency, client.product_id == "sku")
+        try:
+            self._offer_settings(client)
+        except (SandboxError, httpx.HTTPError) as error:
+            self._say(f"No localizations or currencies from {client.base_url}: {error}")
+        callback, self.on_settings = self.on_settings, None  # the app is not built yet
+        try:
+            for dropdown, value in zip((self.localization, self.currency), settings, strict=False):
+                dropdown.value = value if value in [v for _, v in dropdown.options] else ""
+            self.by_sku.value = settings[2]
+            self._apply_settings(quiet=True)
+        finally:
+            self.on_settings = callback
+
+    def _offer_settings(self, client: ApiClient) -> None:
+        """``X-Localization-ID`` and ``X-Currency``'s choices, from the storefront's lists."""
+        self._offer(self.localization, localization_options(client.get("localizations")))
+        self._offer(self.currency, currency_options(client.get("currencies")))
 
     def _offer(self, dropdown: widgets.Dropdown, options: list[tuple[str, str]]) -> None:
         current = dropdown.value

@@ -264,6 +264,7 @@ class SandboxApp(widgets.VBox):
         header = widgets.HBox([self.header, buttons])
         header.add_class("oro-header-row")
         self._show_header()
+        self._show_tools()
         bar = widgets.HBox(
             [self.send_button, self.cancel_button, self.request_line, self.share, self.bar_status]
         )

@@ -15,6 +15,8 @@ from sandbox.widgets import SandboxApp
 from sandbox.widgets.api_switch import (
     BACK_OFFICE,
     STOREFRONT,
+    back_office_root,
+    client_api,
     preset_api,
     storefront_auth,
     storefront_root,
@@ -148,6 +150,32 @@ def test_the_server_panel_goes_back_to_the_back_office(app: SandboxApp, live: Li
     assert app.client.base_url == live.origin + "/storefront/api"
 
 
+def test_an_app_given_a_storefront_client_starts_on_the_storefront(live: LiveServer) -> None:
+    auth = PasswordGrant("sandbox-storefront", "storefront-secret", BUYER, "storefront")
+    with ApiClient(live.origin + "/storefront/api", auth, currency="EUR", product_id="sku") as shop:
+        app = SandboxApp(shop)
+        switch = app.api_switch
+        assert switch.current == STOREFRONT and app.client is shop
+        assert "products" in app.metadata.types and "accounts" not in app.metadata.types
+        assert (switch.who.value, switch.email.value) == ("customer", BUYER)
+        assert (switch.localization.value, switch.currency.value, switch.by_sku.value) == (
+            "",
+            "EUR",
+            True,
+        )
+        assert shop.currency == "EUR" and shop.product_id == "sku"  # kept as given
+        assert app.search_button.layout.display == "none"
+        switch.switch(BACK_OFFICE)  # the back-office beside it, as the demo application
+        assert app.client.base_url == live.origin + "/api" and "accounts" in app.metadata.types
+        assert isinstance(app.client.auth, ClientCredentials)
+        app.builder.type.value = "accounts"
+        exchange = app.send()
+        assert exchange is not None and exchange.status == 200
+        switch.switch(STOREFRONT)
+        assert app.client is shop
+        app.api_switch.clients[BACK_OFFICE][0].close()
+
+
 # --- the pure parts -------------------------------------------------------------------------
 
 
@@ -186,3 +214,18 @@ def test_storefront_auth() -> None:
     assert storefront_auth("guest", environ=own).client_id == "shop"
     with pytest.raises(ValueError, match="email"):
         storefront_auth("customer", " ", "storefront", environ={})
+
+
+def test_back_office_root_and_client_api() -> None:
+    assert back_office_root("http://h/storefront/api", {}) == "http://h/api"
+    assert back_office_root("http://h/api", {}) == "http://h/admin/api"  # OroCommerce's layout
+    assert back_office_root("http://h/rest", {}) is None
+    given = {"ORO_SANDBOX_URL": "http://h/rest", "ORO_SANDBOX_STOREFRONT_URL": "http://s/shop"}
+    assert back_office_root("http://s/shop", given) == "http://h/rest"
+    assert client_api(ApiClient("http://h/api"), {}) == BACK_OFFICE
+    assert client_api(ApiClient("http://h/x", Visitor("any", None)), {}) == STOREFRONT
+    buyer = PasswordGrant("sandbox-storefront", "s", BUYER, "storefront")
+    assert client_api(ApiClient("http://h/x", buyer), {}) == STOREFRONT
+    admin = PasswordGrant("sandbox-password", "s", "admin", "admin")
+    assert client_api(ApiClient("http://h/api", admin), {}) == BACK_OFFICE
+    assert client_api(ApiClient("http://s/shop/"), given) == STOREFRONT
