@@ -631,6 +631,13 @@ CHECKOUT_RESOURCES = (
                 on_delete="set null",
                 description="The shopping list the checkout was started from.",
             ),
+            R(
+                "order",
+                "orders",
+                read_only=True,
+                on_delete="set null",
+                description="The order the checkout made, once paid.",
+            ),
         ),
         actions=CHECKOUT_ACTIONS,
         ownership="customer_user",
@@ -639,7 +646,6 @@ CHECKOUT_RESOURCES = (
         internal_columns=(
             ("completed", t.BOOLEAN),
             ("payment_in_progress", t.BOOLEAN),
-            ("order_id", t.INTEGER),
             ("coupon_list", t.JSON),  # the applied coupons: couponCode, description
             ("discount_percent", t.FLOAT),
             ("discount_amount", t.MONEY),

@@ -326,7 +326,14 @@ def test_from_shopping_list_to_order_with_payment_term(store: Storefront) -> Non
 
     order = data(call(store, "POST", f"/checkouts/{checkout_id}/paymentPaymentTerm", who))
     assert order["type"] == "orders"
+    assert order["attributes"]["totalValue"] == total
+    assert order["relationships"]["customerUser"]["data"] == {"type": "customerusers", "id": "3"}
+    assert order["relationships"]["status"]["data"] == {"type": "orderstatuses", "id": "open"}
+    lines = data(call(store, "GET", f"/orders/{order['id']}/lineItems", who))
+    assert len(lines) == len(items["relationships"]["items"]["data"])
     done = data(call(store, "GET", f"/checkouts/{checkout_id}", who))
+    assert done["relationships"]["order"]["data"] == {"type": "orders", "id": order["id"]}
+    assert data(call(store, "GET", f"/checkouts/{checkout_id}/order", who))["id"] == order["id"]
     assert done["attributes"]["completed"] is True
     assert done["attributes"]["paymentInProgress"] is False
     in_back_office = back_office_order(store, order["id"])
@@ -336,6 +343,22 @@ def test_from_shopping_list_to_order_with_payment_term(store: Storefront) -> Non
     # a completed checkout is not paid twice
     twice = call(store, "POST", f"/checkouts/{checkout_id}/paymentPaymentTerm", who)
     assert errors(twice)[0]["title"] == "payment constraint"
+
+
+def test_a_checkout_from_an_earlier_order(store: Storefront) -> None:
+    who = 3
+    order = data(call(store, "GET", "/orders", who, params={"sort": "id"}))[0]
+    lines = data(call(store, "GET", f"/orders/{order['id']}/lineItems", who))
+    checkout = data(call(store, "POST", f"/orders/{order['id']}/checkout", who), 201)
+    assert checkout["relationships"]["source"]["data"] is None
+    assert checkout["relationships"]["order"]["data"] is None
+    items = data(call(store, "GET", f"/checkouts/{checkout['id']}/lineItems", who))
+    assert sorted(i["attributes"]["quantity"] for i in items) == sorted(
+        x["attributes"]["quantity"] for x in lines
+    )
+    # an order of another customer is out of reach: nothing is made
+    others = data(call(store, "GET", "/orders", 5, params={"sort": "id"}))[0]["id"]
+    assert call(store, "POST", f"/orders/{others}/checkout", who).status_code == 403
 
 
 def test_a_checkout_created_with_its_line_items_and_addresses(store: Storefront) -> None:
