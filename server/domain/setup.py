@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from server.auth.oauth.seed import seed_applications
 from server.auth.seed import seed_auth
 from server.domain.seed import seed
 from server.domain.storefront_seed import seed_storefront, storefront_seeded
@@ -49,6 +50,7 @@ def prepare_database(
         if storefront is not None and not storefront_seeded(connection, schema):
             seed_storefront(connection, *storefront)
             seeded = True
-        if seeded:
+        added = seed_applications(connection, schema)  # demo applications of a newer version
+        if seeded or added:
             sync_sequences(connection, schema.metadata)  # seeded rows carry their ids
     return seeded

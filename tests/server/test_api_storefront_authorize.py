@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from sandbox.auth import AuthorizationCode
 from sandbox.client import ApiClient
@@ -464,3 +465,21 @@ def test_the_oro_layout_serves_each_flow_at_oro_s_url(tmp_path: Any) -> None:
             + urlencode({"client_id": APP, "redirect_uri": CALLBACK, **pkce})
         )
         assert visitor.status_code == 302 and "code=" in visitor.headers["location"]
+
+
+def test_a_database_made_before_gets_the_new_demo_application(tmp_path: Any) -> None:
+    database = tmp_path / "older.db"
+    with LiveServer(database, auth=True) as live:
+        table = live.app.state.backend.schema.auth.application
+        with live.app.state.backend.engine.begin() as connection:
+            connection.execute(sa.delete(table).where(table.c.client_id == APP))
+    with LiveServer(database, auth=True) as live:
+        _, challenge = pkce_pair()
+        query = {
+            "response_type": "code",
+            "client_id": APP,
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+        }
+        page = httpx.get(f"{live.origin}{AUTHORIZE}?{urlencode(query)}", timeout=30)
+        assert page.status_code == 200 and "Demo Storefront PKCE App" in page.text

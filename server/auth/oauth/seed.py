@@ -162,9 +162,13 @@ DEMO_APPLICATIONS = (
 
 
 def seed_applications(connection: sa.Connection, schema: Schema) -> int:
-    """Insert the demo applications missing from ``auth_oauth_application``; returns how many."""
+    """Insert the demo applications missing from ``auth_oauth_application`` (at every start: a
+    database made by an older version gets the newer ones; an id or client id taken already is
+    left alone); returns how many."""
     table = schema.auth.application
-    present = set(connection.scalars(sa.select(table.c.client_id)))
+    present = set()
+    for client_id, id_ in connection.execute(sa.select(table.c.client_id, table.c.id)):
+        present |= {client_id, id_}
     rows = [
         {
             "id": app.id,
@@ -180,7 +184,7 @@ def seed_applications(connection: sa.Connection, schema: Schema) -> int:
             "api": app.api,
         }
         for app in DEMO_APPLICATIONS
-        if app.client_id not in present
+        if app.client_id not in present and app.id not in present
     ]
     if rows:
         connection.execute(sa.insert(table), rows)
