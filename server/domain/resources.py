@@ -79,6 +79,69 @@ def _string(name: str, description: str, *, max_length: int = 255, **kw: object)
     return A(name, t.STRING, description, rules=(Length(max=max_length),), **kw)  # type: ignore[arg-type]
 
 
+# (server/domain/coupons.py: what a coupon is worth at checkout)
+COUPONS = Resource(
+    "coupons",
+    "coupon",
+    "A coupon: a code a buyer enters at checkout for a discount. Simplified: the coupon itself"
+    " says what it gives (a share of the subtotal and/or a fixed amount in one currency; in"
+    " OroCommerce its promotion does).",
+    (
+        A(
+            "code",
+            t.STRING,
+            "The coupon code, unique in the organization; a checkout matches it in any case.",
+            required=True,
+            sortable=True,
+            rules=(Length(max=255), Unique(scope=("organization",))),
+            extra_operators=("starts_with", "contains"),
+        ),
+        _string("description", "What the coupon gives, as the checkout shows it."),
+        A("enabled", t.BOOLEAN, "Whether the coupon may be applied."),
+        A("validFrom", t.DATETIME, "The coupon may not be applied before.", sortable=True),
+        A("validUntil", t.DATETIME, "The coupon may not be applied after.", sortable=True),
+        A(
+            "usesPerCoupon",
+            t.INTEGER,
+            "How many orders may use the coupon in all (null: no limit).",
+            rules=(Range(min=0),),
+        ),
+        A(
+            "usesPerPerson",
+            t.INTEGER,
+            "How many orders of one customer user may use the coupon (null: no limit).",
+            rules=(Range(min=0),),
+        ),
+        A(
+            "discountPercent",
+            t.PERCENT,
+            "The share of the subtotal taken off, as a fraction (0.25 = 25%).",
+            rules=(Range(min=0, max=1),),
+        ),
+        A(
+            "discountAmount",
+            t.MONEY,
+            "A fixed amount taken off, in the currency (only from a subtotal in it).",
+            rules=(Range(min=0),),
+        ),
+        A("currency", t.CURRENCY, "The currency of the fixed amount."),
+        CREATED,
+        UPDATED,
+    ),
+    (
+        R(
+            "owner",
+            "businessunits",
+            description="The business unit that owns the coupon.",
+            required=True,
+            default="business_unit",
+        ),
+        ORGANIZATION,
+    ),
+    title="{code}",
+    ownership="business_unit",
+    internal_columns=(("uses_total", t.INTEGER), ("uses_by_customer_user", t.JSON)),
+)
 RESOURCES = (
     Resource(
         "organizations",
@@ -707,6 +770,7 @@ RESOURCES = (
         ownership="parent",  # (Oro: owned by a user; here seen with their customer)
         acl_parent="customer",
     ),
+    COUPONS,
 )
 
 

@@ -30,6 +30,7 @@ DELETABLE = {
     "tasks": "199",
     "orders": "1999",
     "orderlineitems": "2",
+    "coupons": "7",
 }
 DICTIONARY_IDS = {type_: str(rows[0]["id"]) for type_, rows in seed.dictionaries().items()}
 

@@ -13,6 +13,10 @@ The layout, which tests and documentation may rely on:
   users 21-30 are recent hires that own nothing and that no record refers to;
 - accounts and customers whose id is a multiple of 10 belong to organization 2, as do their contacts
   and orders, and products 181-200;
+- coupons ``SALE25`` (25 %), ``TENOFF`` ($10), ``WELCOME5`` (once per customer user; user 2 has
+  used it), ``SUMMER2025`` (expired), ``NEXTYEAR`` (not started), ``PAUSED10`` (disabled),
+  ``FIRST100`` (used up) in organization 1 and ``ACME10`` in organization 2
+  (``server.domain.coupons.DEMO_COUPONS``);
 - ``scale`` multiplies accounts (300), contacts (600) and orders (2,000, with 1-5 line items each).
 """
 
@@ -28,6 +32,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from server.domain.coupons import DEMO_COUPONS, USES, USES_BY
 from server.domain.vocabulary import (
     ACME,
     ACME_UNIT,
@@ -532,6 +537,24 @@ def _orders(rng: random.Random, scale: int, demo: _Demo) -> Iterator[tuple[list[
         yield orders, items
 
 
+def _coupons(write: BulkWriter, connection: sa.Connection, schema: Schema) -> None:
+    """The demo coupons (``server.domain.coupons.DEMO_COUPONS``), owned by their organization's
+    main business unit, with the uses they have had."""
+    main_unit = {1: 1, ACME: 6}
+    stamp = _stamp(_ts(2026, 5, 1))
+    rows = [
+        {key: value for key, value in coupon.items() if key not in ("uses", "usesBy")}
+        | {"id": i, "owner": main_unit[coupon["organization"]]}
+        | {"createdAt": stamp, "updatedAt": stamp}
+        for i, coupon in enumerate(DEMO_COUPONS, 1)
+    ]
+    write.insert("coupons", rows)
+    table = schema.tables["coupons"]
+    for i, coupon in enumerate(DEMO_COUPONS, 1):
+        uses = {USES: coupon["uses"], USES_BY: coupon["usesBy"]}
+        connection.execute(table.update().where(table.c.id == i).values(uses))
+
+
 def _rng(family: str) -> random.Random:
     return random.Random(f"{SEED}:{family}")
 
@@ -565,4 +588,5 @@ def seed(
     for orders, items in _orders(_rng("orders"), scale, demo):
         write.insert("orders", orders)
         write.insert("orderlineitems", items)
+    _coupons(write, connection, schema)
     return write.counts

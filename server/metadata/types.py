@@ -342,7 +342,9 @@ def _moment(parts: tuple[str | None, ...]) -> dt.datetime:
 
 
 def format_datetime(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime(DATETIME_FORMAT)
+    """``YYYY-MM-DDTHH:MM:SSZ`` in UTC, the year in four digits (``strftime`` gives ``743``)."""
+    utc = moment.astimezone(dt.UTC)
+    return f"{utc.year:04d}-" + utc.strftime(DATETIME_FORMAT.removeprefix("%Y-"))
 
 
 def _json_text(value: Any) -> str:

@@ -302,12 +302,12 @@ def test_the_whole_registry_is_recovered(metadata: Metadata, registry: Registry)
 
 def test_lookup_and_repr(metadata: Metadata) -> None:
     assert "users" in metadata and "usrs" not in metadata
-    assert len(metadata) == len(list(metadata)) == 21  # 19 resources, the Batch API's 2
+    assert len(metadata) == len(list(metadata)) == 22  # 20 resources, the Batch API's 2
     with pytest.raises(KeyError, match="unknown resource type 'usrs'; types: organizations, "):
         metadata["usrs"]
     assert metadata.reachable("users") == ("users", "businessunits", "organizations", "userroles")
     assert metadata.reachable("weightunits") == ("weightunits",)
-    assert repr(metadata).startswith("<Metadata 'Oro API Sandbox': 21 types: organizations, ")
+    assert repr(metadata).startswith("<Metadata 'Oro API Sandbox': 22 types: organizations, ")
     assert repr(metadata["contactsources"]) == (
         "<ResourceType contactsources: 3 attributes, 0 relationships, actions get, get_list>"
     )

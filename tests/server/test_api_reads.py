@@ -90,6 +90,11 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
     "orderlineitems": {"productSku": "string", "productName": "string", "quantity": "float",
                        "productUnitCode": "string", "value": "money", "currency": "currency",
                        "comment": "text"},
+    "coupons": {"code": "string", "description": "string", "enabled": "boolean",
+                "validFrom": "datetime", "validUntil": "datetime", "usesPerCoupon": "integer",
+                "usesPerPerson": "integer", "discountPercent": "percent",
+                "discountAmount": "money", "currency": "currency", "createdAt": "datetime",
+                "updatedAt": "datetime"},
 }
 
 # Relationship name -> (target type, to-many).
@@ -125,6 +130,7 @@ RELATIONSHIPS: dict[str, dict[str, tuple[str, bool]]] = {
                "status": ("orderstatuses", False), "owner": ("users", False),
                "organization": ("organizations", False)},
     "orderlineitems": {"order": ("orders", False), "product": ("products", False)},
+    "coupons": {"owner": ("businessunits", False), "organization": ("organizations", False)},
 }
 # fmt: on
 TYPES = sorted(ATTRIBUTES)

@@ -94,6 +94,7 @@ FIXED = {
     "taxjurisdictions": 13,
     "customers": 100,
     "products": 200,
+    "coupons": 8,
 }
 
 

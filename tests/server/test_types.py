@@ -114,6 +114,13 @@ CONVERSIONS = [
     # datetime: UTC with Z
     pytest.param(t.DATETIME, "2017", "2017-01-01T00:00:00Z", "2017-01-01T00:00:00Z", id="dt-year"),
     pytest.param(
+        t.DATETIME,
+        "0743-04-28T11:32:41+03:10",
+        "0743-04-28T08:22:41Z",
+        "0743-04-28T08:22:41Z",
+        id="dt-year-in-four-digits",
+    ),
+    pytest.param(
         t.DATETIME, "2017-07", "2017-07-01T00:00:00Z", "2017-07-01T00:00:00Z", id="dt-month"
     ),
     pytest.param(
