@@ -15,6 +15,7 @@ and resets it.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from collections.abc import Sequence
 from typing import Any
@@ -37,9 +38,16 @@ from server.domain.checkout import (
     PAYMENT_METHODS,
     SHIPPING_METHODS,
     Checkout,
-    Coupon,
     readiness_errors,
     shipping_cost,
+)
+from server.domain.coupons import (
+    ALREADY_ADDED,
+    Applied,
+    Refused,
+    coupon_discount,
+    find_coupon,
+    record_coupon_use,
 )
 from server.jsonapi.body import load_json
 from server.jsonapi.errors import ApiError, TitledError, raise_all, request_data_error
@@ -527,6 +535,7 @@ def place_order(ctx: Context, connection: sa.Connection, checkout_id: Any) -> An
                 for product, sku, name, quantity, unit, price in lines
             ],
         )
+    _record_coupon_uses(ctx, connection, stored)
     table = backend.schema.tables["checkouts"]
     connection.execute(
         table.update()
@@ -572,8 +581,6 @@ def _priced_lines(
 
 # --- coupons -------------------------------------------------------------------------------------
 
-INVALID_COUPON = "Invalid coupon code, please try another."
-COUPON_ADDED = "This coupon has already been added."
 COUPON_NOT_APPLIED = "This coupon is not applied to the checkout."
 
 
@@ -581,14 +588,16 @@ def coupon_error(detail: str) -> TitledError:
     return TitledError(400, "coupon constraint", detail, pointer="/meta/couponCode")
 
 
-def find_coupon(connection: sa.Connection, backend: Backend, code: str) -> Coupon | None:
-    """The coupon whose code is ``code``, if any (none are known yet)."""
-    return None
+def _coupon_table(backend: Backend) -> sa.Table:
+    """The coupons' table (the back-office's ``coupons``: ``server.domain.coupons``)."""
+    return backend.schema.metadata.tables["coupon"]
 
 
 def checkout_coupon(ctx: Context, resource: Resource, id_text: str, sub: SubResource) -> Reply:
     """``POST /checkouts/{id}/coupons`` applies the coupon ``meta.couponCode`` names, ``DELETE``
-    removes it: 200 with the checkout (its discount in ``totals``)."""
+    removes it: 200 with the checkout (its discount in ``totals``). A coupon is judged by
+    ``server.domain.coupons.coupon_discount`` against the checkout's subtotal in the request's
+    currency; the share and fixed amount it gives are kept on the checkout."""
     id_ = parse_id(resource, id_text)
     code = meta_of(ctx).get("couponCode")
     if not isinstance(code, str) or not code.strip():
@@ -607,39 +616,65 @@ def checkout_coupon(ctx: Context, resource: Resource, id_text: str, sub: SubReso
         applied: list[dict[str, Any]] = list(stored.coupon_list or [])
         codes = [c["couponCode"].lower() for c in applied]
         if ctx.method == "DELETE":
-            if code.lower() not in codes:
+            if code.strip().lower() not in codes:
                 raise coupon_error(COUPON_NOT_APPLIED)
-            applied = [c for c in applied if c["couponCode"].lower() != code.lower()]
+            applied = [c for c in applied if c["couponCode"].lower() != code.strip().lower()]
         else:
-            coupon = find_coupon(connection, backend, code)
-            if coupon is None:
-                raise coupon_error(INVALID_COUPON)
-            if coupon.code.lower() in codes:
-                raise coupon_error(COUPON_ADDED)
-            applied.append(
-                {
-                    "couponCode": coupon.code,
-                    "description": coupon.description,
-                    "percent": coupon.percent,
-                    "amount": coupon.amount,
-                }
-            )
+            applied.append(_judge_coupon(ctx, connection, stored, code, codes))
         connection.execute(
             table.update()
             .where(table.c.id == id_)
             .values(
-                coupon_list=[
-                    {"couponCode": c["couponCode"], "description": c["description"]}
-                    | {"percent": c.get("percent", 0), "amount": c.get("amount", 0)}
-                    for c in applied
-                ],
-                discount_percent=sum(c.get("percent", 0) for c in applied),
-                discount_amount=sum(c.get("amount", 0) for c in applied),
+                coupon_list=applied,
+                discount_percent=sum(c["percent"] for c in applied),
+                discount_amount=sum(c["amount"] for c in applied),
                 updated_at=now(),
             )
         )
         document = _document(ctx, loader, resource, id_)
     return Reply(200, document)
+
+
+def _judge_coupon(
+    ctx: Context, connection: sa.Connection, stored: sa.Row[Any], code: str, codes: list[str]
+) -> dict[str, Any]:
+    """The coupon ``code`` names, as the checkout keeps it once applied; Oro's messages when it
+    does not apply (400, one error each)."""
+    assert ctx.principal is not None
+    backend, currency = ctx.backend, _currency(ctx)
+    coupon = find_coupon(connection, _coupon_table(backend), ctx.principal.organization_id, code)
+    lines = _priced_lines(connection, backend, stored.id, currency)
+    subtotal = sum(round((price or 0) * quantity) for _, _, _, quantity, _, price in lines)
+    user = stored.customer_user_id
+    result = coupon_discount(
+        coupon,
+        dt.datetime.now(dt.UTC),
+        coupon.uses if coupon else 0,
+        coupon.uses_of(user) if coupon else 0,
+        subtotal,
+        currency,
+    )
+    if isinstance(result, Refused):
+        raise_all([coupon_error(message) for message in result.errors])
+    assert coupon is not None and isinstance(result, Applied)
+    if coupon.code.lower() in codes:
+        raise coupon_error(ALREADY_ADDED)
+    return {
+        "id": coupon.id,
+        "couponCode": coupon.code,
+        "description": coupon.description or coupon.code,
+        "percent": result.percent,
+        "amount": result.fixed,
+    }
+
+
+def _record_coupon_uses(ctx: Context, connection: sa.Connection, stored: sa.Row[Any]) -> None:
+    """An order placed with coupons counts one use of each (their usage limits)."""
+    for coupon in stored.coupon_list or []:
+        if "id" in coupon:
+            record_coupon_use(
+                connection, _coupon_table(ctx.backend), coupon["id"], stored.customer_user_id
+            )
 
 
 # --- the sandbox payment page --------------------------------------------------------------------

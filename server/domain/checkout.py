@@ -43,7 +43,6 @@ __all__ = [
     "CHECKOUT_RESOURCES",
     "PAYMENT_METHODS",
     "SHIPPING_METHODS",
-    "Coupon",
     "readiness_errors",
     "with_checkout_start",
 ]
@@ -282,19 +281,6 @@ def checkout_coupons(
 ) -> sa.ColumnElement[Any]:
     """The applied coupons as JSON text (the internal ``coupon_list``; none: ``[]``)."""
     return sa.func.coalesce(sa.cast(table.c.coupon_list, sa.Text()), sa.literal_column("'[]'"))
-
-
-# --- coupons -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Coupon:
-    """A coupon a checkout may apply: a share of the subtotal off, or an amount (1/10000)."""
-
-    code: str
-    description: str
-    percent: float = 0.0
-    amount: int = 0
 
 
 # --- readiness -----------------------------------------------------------------------------------

@@ -696,7 +696,7 @@ def test_the_documentation_page_lists_the_sub_resources(store: Storefront) -> No
             "POST",
             {"couponCode": "NO-SUCH-CODE"},
             "coupon constraint",
-            "Invalid coupon code, please try another.",
+            "Invalid coupon code, please try another",
             id="unknown-code",
         ),
         pytest.param(
@@ -729,3 +729,62 @@ def test_bad_coupon_requests_change_nothing(
         {"pointer": "/meta/couponCode"},
     )
     assert data(call(store, "GET", "/checkouts/1", 1))["attributes"] == before
+
+
+def amounts(checkout: dict[str, Any]) -> dict[str, float]:
+    return {t["subtotalType"]: float(t["amount"]) for t in checkout["attributes"]["totals"]}
+
+
+def test_a_coupon_gives_its_discount_and_the_order_keeps_it(store: Storefront) -> None:
+    who = 11
+    checkout_id = ready_checkout(store, who)
+    # the reference's example, word for word
+    body = {"meta": {"couponCode": "SALE25"}}
+    applied = data(call(store, "POST", f"/checkouts/{checkout_id}/coupons", who, body))
+    assert applied["attributes"]["coupons"] == [
+        {"couponCode": "SALE25", "description": "25% off the order"}
+    ]
+    totals = amounts(applied)
+    assert totals["discount"] == pytest.approx(-round(totals["subtotal"] * 0.25, 4))
+    total = float(applied["attributes"]["totalValue"])
+    assert total == pytest.approx(totals["subtotal"] + totals["shipping_cost"] + totals["discount"])
+    (again,) = errors(call(store, "POST", f"/checkouts/{checkout_id}/coupons", who, body))
+    assert (again["title"], again["detail"]) == (
+        "coupon constraint",
+        "This coupon has been already added",
+    )
+    removed = data(call(store, "DELETE", f"/checkouts/{checkout_id}/coupons", who, body))
+    assert removed["attributes"]["coupons"] == []
+    assert "discount" not in amounts(removed)
+    tenoff = {"meta": {"couponCode": "tenoff"}}  # any case
+    data(call(store, "POST", f"/checkouts/{checkout_id}/coupons", who, tenoff))
+    order = data(call(store, "POST", f"/checkouts/{checkout_id}/paymentPaymentTerm", who))
+    expected = totals["subtotal"] + totals["shipping_cost"] - 10
+    assert float(order["attributes"]["totalValue"]) == pytest.approx(expected)
+    assert float(back_office_order(store, order["id"])["attributes"]["totalValue"]) == (
+        pytest.approx(expected)
+    )
+
+
+@pytest.mark.parametrize(
+    ("who", "code", "detail"),
+    [
+        pytest.param(13, "SUMMER2025", "Coupon is expired", id="expired"),
+        pytest.param(13, "NEXTYEAR", "Coupon start date has not begun", id="not-started"),
+        pytest.param(13, "PAUSED10", "Coupon is disabled", id="disabled"),
+        pytest.param(13, "FIRST100", "Coupon usage limit is exceeded", id="used-up"),
+        pytest.param(
+            2, "WELCOME5", "Customer user coupon usage limit is exceeded", id="used-by-them"
+        ),
+        pytest.param(13, "ACME10", "Invalid coupon code, please try another", id="other-org"),
+    ],
+)
+def test_coupons_that_do_not_apply(store: Storefront, who: int, code: str, detail: str) -> None:
+    checkout_id = data(
+        call(store, "POST", "/checkouts", who, {"data": {"type": "checkouts"}}), 201
+    )["id"]
+    body = {"meta": {"couponCode": code}}
+    (error,) = errors(call(store, "POST", f"/checkouts/{checkout_id}/coupons", who, body))
+    assert (error["title"], error["detail"]) == ("coupon constraint", detail)
+    after = data(call(store, "GET", f"/checkouts/{checkout_id}", who))["attributes"]
+    assert after["coupons"] == []
