@@ -450,7 +450,8 @@ USERS_RELS = "owner, organization, businessUnits, userRoles"
 TYPES = (  # in the order of the document (its tags)
     "organizations, businessunits, userroles, users, contactsources, accounts, contacts,"
     " countries, regions, weightunits, taxjurisdictions, products, customers, taskpriorities,"
-    " tasks, orderstatuses, orders, orderlineitems, asyncoperations, asyncoperationerrors"
+    " tasks, orderstatuses, orders, orderlineitems, customerusers, coupons, asyncoperations,"
+    " asyncoperationerrors"
 )  # the last two: the Batch API's operations and their errors
 
 CHECK_ERRORS = [
