@@ -3,9 +3,12 @@ and the methods it takes; or Oro's 404. Pure."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from server.jsonapi.errors import ApiError
+from server.metadata.model import Registry, SubResource
 from server.routing import resolve
 from tests.server.tiny_registry import REGISTRY
 
@@ -103,3 +106,47 @@ def test_no_route(path: str, status: int, title: str, detail: str) -> None:
     with pytest.raises(ApiError) as caught:
         resolve(REGISTRY, path)
     assert (caught.value.status, caught.value.title, caught.value.detail) == (status, title, detail)
+
+
+# a resource's own sub-resources (metadata.model.SubResource), as the checkout declares them
+PAY = SubResource("pay", (("POST", "pay_action"),))
+COUPONS = SubResource("coupons", (("POST", "coupon_action"), ("DELETE", "coupon_action")))
+WITH_OWN = Registry.of(
+    replace(r, subresources=(PAY, COUPONS)) if r.type == "articles" else r for r in REGISTRY
+)
+
+
+@pytest.mark.parametrize(
+    ("path", "sub", "allow", "actions"),
+    [
+        pytest.param("/articles/7/pay", PAY, ["OPTIONS", "POST"], {"POST": "pay_action"}, id="one"),
+        pytest.param(
+            "/articles/7/coupons",
+            COUPONS,
+            ["OPTIONS", "POST", "DELETE"],
+            {"POST": "coupon_action", "DELETE": "coupon_action"},
+            id="two-methods",
+        ),
+    ],
+)
+def test_a_resources_own_sub_resource(
+    path: str, sub: SubResource, allow: list[str], actions: dict[str, str]
+) -> None:
+    target = resolve(WITH_OWN, path)
+    assert (target.kind, target.id, target.custom) == ("custom", "7", sub)
+    assert (target.allow(), target.actions()) == (allow, actions)
+
+
+def test_own_sub_resources_are_below_an_item_only() -> None:
+    with pytest.raises(ApiError) as caught:
+        resolve(WITH_OWN, "/articles/7/relationships/pay")
+    assert caught.value.status == 404
+    assert resolve(WITH_OWN, "/articles/7/author").kind == "subresource"  # associations unchanged
+
+
+def test_a_sub_resource_may_not_shadow_an_association() -> None:
+    clash = SubResource("author", (("POST", "x"),))
+    with pytest.raises(ValueError, match="a sub-resource of that name"):
+        Registry.of(
+            replace(r, subresources=(clash,)) if r.type == "articles" else r for r in REGISTRY
+        )
