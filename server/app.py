@@ -21,8 +21,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route, request_response
 from starlette.types import Receive, Scope, Send
 
-from server.actions.checkout import PAYMENT_PAGE, decide_payment, payment_page_state
 from server.actions.context import Backend
+from server.actions.payment import PAYMENT_PAGE, decide_payment, payment_page_state
 from server.auth.oauth import oauth_routes
 from server.auth.setup import build_security, build_storefront_security
 from server.auth.tokens import STOREFRONT

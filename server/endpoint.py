@@ -22,7 +22,7 @@ from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.types import Receive, Scope, Send
 
 from server import cors
-from server.actions import checkout, read, relationships, save, search, write
+from server.actions import checkout, coupons, payment, read, relationships, save, search, write
 from server.actions.common import id_by_key
 from server.actions.context import Backend, Context, Reply, parse_x_include
 from server.auth.acl import Access
@@ -68,7 +68,9 @@ ACTIONS: dict[str, Callable[..., Reply]] = {
     "search_list": search.search_list,
     "searchentities_list": search.searchentities_list,
     "searchentities_get": search.searchentities_get,
-    **checkout.ACTIONS,  # the Checkout API's sub-resources (server.domain.checkout)
+    **checkout.ACTIONS,  # the Checkout API's sub-resources (server.domain.checkout_subresources)
+    **payment.ACTIONS,
+    **coupons.ACTIONS,
 }
 OPTIONS_HEADERS = {"Cache-Control": "max-age=600, public", "Vary": "Origin"}
 

@@ -1,0 +1,265 @@
+"""Paying for a checkout (``POST /checkouts/{id}/paymentPaymentTerm``, or the sandbox's redirect
+method's ``paymentPayPalExpress``): placing its order, and the redirect method's sandbox page.
+
+The redirect method's round trip: the first payment request keeps a random token on the
+checkout and answers 400 ``payment action constraint`` with the sandbox page's URL
+(``purchaseRedirectUrl``); the page (``server.app``) calls :func:`decide_payment`, which marks
+the payment approved or declined; the next payment request completes the checkout, or fails
+and resets it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import sqlalchemy as sa
+
+from server.actions.checkout import NOT_READY, payment_problems
+from server.actions.checkout_reading import (
+    checkout_document,
+    meta_of,
+    priced_lines,
+    read_checkout,
+    request_currency,
+    stored_checkout,
+)
+from server.actions.common import fetch_one, loader_for, now, writing
+from server.actions.context import Backend, Context, Reply
+from server.actions.coupons import record_coupon_uses
+from server.domain.checkout_methods import PAYMENT_METHOD, PAYMENT_METHODS, shipping_cost
+from server.jsonapi.errors import ApiError, TitledError, raise_all
+from server.jsonapi.ids import parse_id
+from server.metadata.model import Resource, SubResource
+from server.storage.dialect import begin_write
+from server.storage.load import Loader
+from server.storage.write import Writer
+
+__all__ = [
+    "ACTIONS",
+    "PAYMENT_PAGE",
+    "decide_payment",
+    "payment_page_state",
+]
+
+PAYMENT_PAGE = "/payment-sandbox"  # the redirect method's page, below the site's root
+IN_PROGRESS = (
+    "Payment is being processed. Please follow the payment provider's instructions to complete it."
+)
+FAILED = "Payment failed, please try again or select a different payment method."
+ACTION_NEEDED = "The payment requires additional actions."
+
+
+def payment_error(title: str, detail: str, meta: dict[str, Any] | None = None) -> TitledError:
+    return TitledError(400, title, detail, meta=meta)
+
+
+# --- paying --------------------------------------------------------------------------------------
+
+
+def _return_urls(meta: dict[str, Any]) -> dict[str, str]:
+    urls, errors = {}, []
+    for name in ("successUrl", "failureUrl"):
+        value = meta.get(name)
+        if not isinstance(value, str) or not value.strip():
+            errors.append(
+                TitledError(
+                    400,
+                    "not blank constraint",
+                    "This value should not be blank.",
+                    pointer=f"/meta/{name}",
+                )
+            )
+        else:
+            urls[name] = value
+    raise_all(errors)
+    return urls
+
+
+def checkout_pay(ctx: Context, resource: Resource, id_text: str, sub: SubResource) -> Reply:
+    """``POST /checkouts/{id}/paymentPaymentTerm`` (or the redirect method's): the order, or
+    Oro's payment errors (400: ``payment constraint``, ``payment status constraint``,
+    ``payment action constraint``)."""
+    id_ = parse_id(resource, id_text)
+    method = next(m for m in PAYMENT_METHODS if m.subresource == sub.name)
+    meta = meta_of(ctx)
+    validate_url = f"{ctx.api_url}/checkouts/{id_}/payment"
+    failure: ApiError | None = None
+    with writing(ctx) as connection:
+        loader = loader_for(ctx, connection)
+        fetch_one(loader, ctx, resource, id_, "EDIT")
+        checkout = read_checkout(connection, ctx.backend, id_)
+        if payment_problems(checkout) or checkout.payment_method != method.id:
+            raise payment_error(
+                "payment constraint", NOT_READY, {"validatePaymentUrl": validate_url}
+            )
+        stored = stored_checkout(connection, ctx.backend, id_)
+        if method.redirect and stored.payment_status != "approved":
+            failure = _redirect_step(ctx, connection, id_, stored, meta)
+        else:
+            order_id = place_order(ctx, connection, id_)
+            document = _order_document(ctx, loader, order_id)
+    if failure is not None:  # (after the transaction: what it changed is kept)
+        raise failure
+    return Reply(200, document)
+
+
+def _redirect_step(
+    ctx: Context, connection: sa.Connection, id_: Any, stored: sa.Row[Any], meta: dict[str, Any]
+) -> ApiError:
+    """The redirect method before approval: send the payer to the page, wait, or fail."""
+    table = ctx.backend.schema.tables["checkouts"]
+    if stored.payment_status == "pending":
+        return payment_error("payment status constraint", IN_PROGRESS)
+    if stored.payment_status == "declined":
+        connection.execute(
+            table.update()
+            .where(table.c.id == id_)
+            .values(payment_in_progress=False, payment_status=None, payment_token=None)
+        )
+        return payment_error("payment constraint", FAILED)
+    urls = _return_urls(meta)
+    token = secrets.token_urlsafe(16)
+    connection.execute(
+        table.update()
+        .where(table.c.id == id_)
+        .values(
+            payment_in_progress=True,
+            payment_status="pending",
+            payment_token=token,
+            payment_return=urls,
+            updated_at=now(),
+        )
+    )
+    site = ctx.api_url[: -len(ctx.backend.prefix)] if ctx.backend.prefix else ctx.api_url
+    return payment_error(
+        "payment action constraint",
+        ACTION_NEEDED,
+        {
+            "data": {
+                "paymentMethod": PAYMENT_METHOD[stored.payment_method].id,
+                "purchaseRedirectUrl": f"{site}{PAYMENT_PAGE}/{token}",
+                "successUrl": urls["successUrl"],
+                "failureUrl": urls["failureUrl"],
+            }
+        },
+    )
+
+
+def _order_document(ctx: Context, loader: Loader, order_id: Any) -> Any:
+    """The order resource (the storefront's ``orders``), or its identifier alone."""
+    registry = ctx.backend.registry
+    if "orders" not in registry:
+        return {"data": {"type": "orders", "id": str(order_id)}}
+    return checkout_document(ctx, loader, registry["orders"], order_id)
+
+
+def place_order(ctx: Context, connection: sa.Connection, checkout_id: Any) -> Any:
+    """Make the checkout's order in the back-office's ``order`` table (through the back-office
+    registry, so its search index keeps in step) and complete the checkout; the order's id."""
+    backend = ctx.backend
+    office = backend.backoffice
+    assert office is not None and ctx.principal is not None
+    stored = stored_checkout(connection, backend, checkout_id)
+    currency = request_currency(ctx)
+    lines = priced_lines(connection, backend, checkout_id, currency)
+    subtotal = sum(round((price or 0) * quantity) for _, _, _, quantity, _, price in lines)
+    cost = shipping_cost(stored.shipping_method, stored.shipping_method_type) or 0
+    share = round(subtotal * (stored.discount_percent or 0)) + (stored.discount_amount or 0)
+    discount = min(share, subtotal)
+    customers = office.schema.tables["customers"]
+    owner_id, organization_id = connection.execute(
+        sa.select(customers.c.owner_id, customers.c.organization_id).where(
+            customers.c.id == stored.customer_id
+        )
+    ).one()
+    stamp = now()
+    orders = office.registry["orders"]
+    writer = Writer(connection, office.registry, office.schema)
+    values = {
+        "identifier": None,
+        "po_number": stored.po_number,
+        "customer_notes": stored.customer_notes,
+        "ship_until": stored.ship_until,
+        "currency": currency,
+        "subtotal_value": subtotal,
+        "total_value": subtotal + cost - discount,
+        "customer_id": stored.customer_id,
+        "status_id": "open",
+        "owner_id": owner_id,
+        "organization_id": organization_id,
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+    if "customer_user_id" in office.schema.tables["orders"].c:
+        values["customer_user_id"] = stored.customer_user_id
+    order_id = writer.insert(orders, values)
+    writer.update(orders, order_id, {"identifier": str(order_id)})
+    if lines:
+        writer.insert_many(
+            office.registry["orderlineitems"],
+            [
+                {
+                    "order_id": order_id,
+                    "product_id": product,
+                    "product_sku": sku,
+                    "product_name": name,
+                    "quantity": quantity,
+                    "product_unit_code": unit,
+                    "value": price,
+                    "currency": currency,
+                }
+                for product, sku, name, quantity, unit, price in lines
+            ],
+        )
+    record_coupon_uses(ctx, connection, stored)
+    table = backend.schema.tables["checkouts"]
+    connection.execute(
+        table.update()
+        .where(table.c.id == checkout_id)
+        .values(
+            completed=True,
+            payment_in_progress=False,
+            payment_token=None,
+            order_id=order_id,
+            updated_at=stamp,
+        )
+    )
+    return order_id
+
+
+# --- the sandbox payment page --------------------------------------------------------------------
+
+
+def payment_page_state(engine: sa.Engine, backend: Backend, token: str) -> Any:
+    """The checkout id and payment status a page token names (None: no such payment)."""
+    table = backend.schema.tables["checkouts"]
+    with engine.connect() as connection:
+        return connection.execute(
+            sa.select(table.c.id, table.c.payment_status).where(table.c.payment_token == token)
+        ).first()
+
+
+def decide_payment(backend: Backend, token: str, approved: bool) -> str | None:
+    """The payer's answer on the sandbox page: the pending payment ``token`` names is approved
+    or declined; the URL to send the payer back to (None: no pending payment of that token)."""
+    table = backend.schema.tables["checkouts"]
+    with backend.engine.begin() as connection:
+        begin_write(connection)
+        row = connection.execute(
+            sa.select(table.c.id, table.c.payment_return).where(
+                table.c.payment_token == token, table.c.payment_status == "pending"
+            )
+        ).first()
+        if row is None:
+            return None
+        connection.execute(
+            table.update()
+            .where(table.c.id == row.id)
+            .values(payment_status="approved" if approved else "declined")
+        )
+    urls = row.payment_return or {}
+    return urls.get("successUrl" if approved else "failureUrl")
+
+
+ACTIONS = {"checkout_pay": checkout_pay}
