@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import TextIO
 
 from server.actions.context import Backend
@@ -26,24 +27,30 @@ def backend_of(settings: Settings) -> Backend:
     return prepare_backend(settings.with_(reset=False))
 
 
-def _queue(settings: Settings) -> BatchQueue:
+@contextmanager
+def _queue(settings: Settings) -> Iterator[BatchQueue]:
+    """The queue over a backend of its own, whose connections are closed on the way out."""
     holder: list[Backend] = []
     queue = BatchQueue(settings, lambda: holder[0])
     holder.append(dataclasses.replace(backend_of(settings), queue=queue))
-    return queue
+    try:
+        yield queue
+    finally:
+        holder[0].engine.dispose()
 
 
 def worker(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> int:
     settings = settings_from(args, environ)
-    queue = _queue(settings)
-    print(f"Batch API worker: {args.workers} thread(s) on {settings.database_url}", file=out)
-    queue.serve(args.workers)
+    with _queue(settings) as queue:
+        print(f"Batch API worker: {args.workers} thread(s) on {settings.database_url}", file=out)
+        queue.serve(args.workers)
     return 0
 
 
 def batch_cleanup(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO) -> int:
     settings = settings_from(args, environ)
-    deleted = _queue(settings).cleanup()
+    with _queue(settings) as queue:
+        deleted = queue.cleanup()
     print(
         f"Deleted {deleted} asynchronous operation(s) older than"
         f" {settings.batch_lifetime_days} days.",
@@ -56,7 +63,8 @@ def visitor_cleanup(args: argparse.Namespace, environ: Mapping[str, str], out: T
     settings = settings_from(args, environ)
     if args.days is not None:
         settings = settings.with_(visitor_lifetime_days=args.days)
-    deleted = _queue(settings).clear_visitors()
+    with _queue(settings) as queue:
+        deleted = queue.clear_visitors()
     print(
         f"Deleted {deleted} customer visitor(s) last seen more than"
         f" {settings.visitor_lifetime_days} days ago who own nothing.",
