@@ -34,6 +34,9 @@ class Settings:
     # visitors keep shopping lists of their own (Oro's "Enable Guest Shopping List", off by
     # default); the website's guest access must be on too
     storefront_guest_shopping_lists: bool = False
+    # visitors check out their own shopping lists (Oro's "Enable Guest Checkout",
+    # ``oro_checkout.guest_checkout``, off by default); guest shopping lists must be on too
+    storefront_guest_checkout: bool = False
     debug: bool = False
     scale: int = 1  # seed size multiplier: 2,000 orders per unit
     reset: bool = False  # drop and re-seed the database at start-up
@@ -114,6 +117,13 @@ class Settings:
             values["storefront_guest_shopping_lists"] = environ[
                 "ORO_SANDBOX_GUEST_SHOPPING_LISTS"
             ].lower() in ("1", "true", "yes", "on")
+        if "ORO_SANDBOX_GUEST_CHECKOUT" in environ:
+            values["storefront_guest_checkout"] = environ["ORO_SANDBOX_GUEST_CHECKOUT"].lower() in (
+                "1",
+                "true",
+                "yes",
+                "on",
+            )
         if "ORO_SANDBOX_SCALE" in environ:
             values["scale"] = int(environ["ORO_SANDBOX_SCALE"])
         if "ORO_SANDBOX_AUTH" in environ:

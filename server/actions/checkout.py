@@ -23,7 +23,7 @@ from server.domain.checkout_methods import PAYMENT_METHOD, PAYMENT_METHODS, SHIP
 from server.domain.checkout_readiness import Checkout, readiness_errors
 from server.jsonapi.ids import parse_id
 from server.metadata import types as t
-from server.metadata.model import Resource, SubResource
+from server.metadata.model import VISITOR_COLUMN, Resource, SubResource
 from server.storage.write import Writer
 
 __all__ = ["ACTIONS", "NOT_READY", "payment_problems"]
@@ -37,7 +37,9 @@ COMPLETED = "The checkout is already completed."
 
 def checkout_start(ctx: Context, resource: Resource, id_text: str, sub: SubResource) -> Reply:
     """``POST /shoppinglists/{id}/checkout`` (or an order's): a checkout with the record's
-    items, 201; the caller's open checkout of that shopping list when there is one, 200."""
+    items, 201; the caller's open checkout of that shopping list when there is one, 200. A
+    visitor (guest checkout) starts one from their own shopping list only: what their role lets
+    them do to a checkout is EDIT, not CREATE (``POST /checkouts``)."""
     source_id = parse_id(resource, id_text)
     backend = ctx.backend
     checkouts = backend.registry["checkouts"]
@@ -45,16 +47,17 @@ def checkout_start(ctx: Context, resource: Resource, id_text: str, sub: SubResou
     with writing(ctx) as connection:
         loader = loader_for(ctx, connection)
         fetch_one(loader, ctx, resource, source_id)
-        allowed_rule(ctx, checkouts, "CREATE")
+        visitor = ctx.principal.visitor
+        allowed_rule(ctx, checkouts, "EDIT" if visitor else "CREATE")
         table = backend.schema.tables["checkouts"]
-        user = ctx.principal.default_of("user")
+        owner = table.c[VISITOR_COLUMN] if visitor else table.c.customer_user_id
         existing = None
         if resource.type == "shoppinglists":
             existing = connection.execute(
                 sa.select(table.c.id)
                 .where(
                     table.c.source_id == source_id,
-                    table.c.customer_user_id == user,
+                    owner == ctx.principal.default_of("user"),
                     table.c.completed.is_(False),
                 )
                 .order_by(table.c.id)
@@ -97,11 +100,13 @@ def _start(ctx: Context, connection: sa.Connection, resource: Resource, source_i
     assert ctx.principal is not None
     writer = Writer(connection, backend.registry, backend.schema)
     stamp = now()
+    visitor = ctx.principal.visitor
     checkout_id = writer.insert(
         backend.registry["checkouts"],
         {
-            "customer_user_id": ctx.principal.default_of("user"),
-            "customer_id": ctx.principal.default_of("business_unit"),
+            "customer_user_id": None if visitor else ctx.principal.default_of("user"),
+            "customer_id": None if visitor else ctx.principal.default_of("business_unit"),
+            VISITOR_COLUMN: ctx.principal.user_id if visitor else None,
             "source_id": source_id if resource.type == "shoppinglists" else None,
             "completed": False,
             "payment_in_progress": False,

@@ -49,6 +49,8 @@ def read_checkout(connection: sa.Connection, backend: Backend, id_: Any) -> Chec
         stored.payment_method,
         count,
         bool(stored.completed),
+        guest=stored.customer_user_id is None,
+        email=stored.email,
     )
 
 

@@ -147,20 +147,25 @@ def _redirect_step(
 
 
 def _order_document(ctx: Context, loader: Loader, order_id: Any) -> Any:
-    """The order resource (the storefront's ``orders``), or its identifier alone."""
+    """The order resource (the storefront's ``orders``), or its identifier alone (also to a
+    visitor, who may not read orders: the order is their guest customer user's)."""
     registry = ctx.backend.registry
-    if "orders" not in registry:
+    if "orders" not in registry or (ctx.principal is not None and ctx.principal.visitor):
         return {"data": {"type": "orders", "id": str(order_id)}}
     return checkout_document(ctx, loader, registry["orders"], order_id)
 
 
 def place_order(ctx: Context, connection: sa.Connection, checkout_id: Any) -> Any:
     """Make the checkout's order in the back-office's ``order`` table (through the back-office
-    registry, so its search index keeps in step) and complete the checkout; the order's id."""
+    registry, so its search index keeps in step) and complete the checkout; the order's id. A
+    guest's checkout gets its guest customer user first (:func:`make_guest_customer_user`)."""
     backend = ctx.backend
     office = backend.backoffice
     assert office is not None and ctx.principal is not None
     stored = stored_checkout(connection, backend, checkout_id)
+    if stored.customer_user_id is None:
+        make_guest_customer_user(ctx, connection, stored)
+        stored = stored_checkout(connection, backend, checkout_id)
     currency = request_currency(ctx)
     lines = priced_lines(connection, backend, checkout_id, currency)
     subtotal = sum(round((price or 0) * quantity) for _, _, _, quantity, _, price in lines)
@@ -226,6 +231,59 @@ def place_order(ctx: Context, connection: sa.Connection, checkout_id: Any) -> An
         )
     )
     return order_id
+
+
+def make_guest_customer_user(ctx: Context, connection: sa.Connection, stored: sa.Row[Any]) -> None:
+    """Oro's guest customer user: a customer user (disabled, no password: it cannot log in) with
+    the checkout's email and the billing address's name, and a customer of its own named after
+    them, owned by the organization's first user; the checkout (and its addresses) become theirs.
+    (Oro also reuses a guest customer user of the same email; the sandbox makes one each time.)"""
+    office = ctx.backend.backoffice
+    assert office is not None and ctx.principal is not None
+    tables = ctx.backend.schema.tables
+    addresses = tables["checkoutaddresses"]
+    names = connection.execute(
+        sa.select(addresses.c.first_name, addresses.c.last_name).where(
+            addresses.c.id == stored.billing_address_id
+        )
+    ).first()
+    first, last = (names.first_name, names.last_name) if names is not None else (None, None)
+    users = office.schema.tables["users"]
+    organization = ctx.principal.organization_id
+    owner_id = connection.execute(
+        sa.select(sa.func.min(users.c.id)).where(users.c.organization_id == organization)
+    ).scalar()
+    stamp = now()
+    writer = Writer(connection, office.registry, office.schema)
+    name = " ".join(p for p in (first, last) if p) or stored.email
+    customer_id = writer.insert(
+        office.registry["customers"],
+        {
+            "name": name,
+            "owner_id": owner_id,
+            "organization_id": organization,
+            "created_at": stamp,
+            "updated_at": stamp,
+        },
+    )
+    user_id = writer.insert(
+        office.registry["customerusers"],
+        {
+            "email": stored.email,
+            "first_name": first,
+            "last_name": last,
+            "enabled": False,
+            "confirmed": False,
+            "customer_id": customer_id,
+            "created_at": stamp,
+            "updated_at": stamp,
+        },
+    )
+    owners = {"customer_user_id": user_id, "customer_id": customer_id}
+    checkouts = tables["checkouts"]
+    connection.execute(checkouts.update().where(checkouts.c.id == stored.id).values(**owners))
+    ids = [i for i in (stored.billing_address_id, stored.shipping_address_id) if i is not None]
+    connection.execute(addresses.update().where(addresses.c.id.in_(ids)).values(**owners))
 
 
 # --- the sandbox payment page --------------------------------------------------------------------

@@ -57,6 +57,7 @@ def build_storefront_security(
         registry,
         settings.storefront_guest_resources,
         settings.storefront_guest_shopping_lists,
+        settings.storefront_guest_checkout,
     )
     if not settings.auth:
         with engine.connect() as connection:

@@ -6,7 +6,9 @@ Roles (Oro's predefined storefront roles; levels as ``server.storage.access.FRON
 - ``ROLE_FRONTEND_ANONYMOUS`` (visitors, each a stored ``customer_visitor`` its token names):
   VIEW on the configured guest resources (``Settings.storefront_guest_resources``) and, when
   guest shopping lists are on (``Settings.storefront_guest_shopping_lists``), their own shopping
-  lists (Basic); anything else answers 403;
+  lists (Basic); when guest checkout is on too (``Settings.storefront_guest_checkout``), their
+  own checkouts (Basic; a visitor starts one from their shopping list only, never with ``POST
+  /checkouts``); anything else answers 403;
 - ``ROLE_FRONTEND_BUYER``: the dictionaries, and their own records (Basic);
 - ``ROLE_FRONTEND_ADMINISTRATOR``: the dictionaries, and their customer's records (Local).
 
@@ -66,15 +68,22 @@ OWNED_TYPES = (
 )
 # the ones a customer user also creates, edits and deletes (Oro's oro_shopping_list_frontend_*)
 WRITTEN_TYPES = ("shoppinglists", "shoppinglistitems")
-# the checkout's (Oro's oro_checkout_frontend_*): customer users only, visitors have none
+# the checkout's (Oro's oro_checkout_frontend_*): customer users, and visitors with guest checkout
 CHECKOUT_TYPES = ("checkouts", "checkoutlineitems", "checkoutaddresses")
+# what a visitor may do to their own checkout: all but create it outright (they start it from
+# their shopping list: ``server.actions.checkout.checkout_start``)
+GUEST_CHECKOUT_PERMISSIONS = {"checkouts": ("VIEW", "EDIT", "DELETE")}
 
 
 def storefront_acl(
-    registry: Registry, guest_resources: Iterable[str], guest_shopping_lists: bool = False
+    registry: Registry,
+    guest_resources: Iterable[str],
+    guest_shopping_lists: bool = False,
+    guest_checkout: bool = False,
 ) -> Acl:
     """The storefront's roles as an :class:`Acl` (they are fixed: no table holds them); with
-    ``guest_shopping_lists`` visitors keep shopping lists of their own (Basic)."""
+    ``guest_shopping_lists`` visitors keep shopping lists of their own (Basic), with
+    ``guest_checkout`` too their own checkouts (Basic)."""
     guests = frozenset(guest_resources)
     grants: dict[int, dict[tuple[str, str], Level]] = {role: {} for role in ROLES.values()}
     for resource in registry:
@@ -99,6 +108,11 @@ def storefront_acl(
             for permission in ("VIEW", "CREATE", "EDIT", "DELETE"):
                 grants[ROLES[BUYER]][(type_, permission)] = Level.USER
                 grants[ROLES[ADMINISTRATOR]][(type_, permission)] = Level.BUSINESS_UNIT
+            if guest_shopping_lists and guest_checkout:
+                for permission in GUEST_CHECKOUT_PERMISSIONS.get(
+                    type_, ("VIEW", "CREATE", "EDIT", "DELETE")
+                ):
+                    grants[ROLES[ANONYMOUS]][(type_, permission)] = Level.USER
     return Acl(grants)
 
 

@@ -148,6 +148,13 @@ def build_parser() -> argparse.ArgumentParser:
         ' "Enable Guest Shopping List" (default: ORO_SANDBOX_GUEST_SHOPPING_LISTS, off)',
     )
     serve.add_argument(
+        "--guest-checkout",
+        action="store_true",
+        help="let storefront visitors check out their own shopping lists, as Oro's"
+        ' "Enable Guest Checkout" (needs --guest-shopping-lists; default:'
+        " ORO_SANDBOX_GUEST_CHECKOUT, off)",
+    )
+    serve.add_argument(
         "--no-reply-cache",
         action="store_true",
         help="run every read, also one whose answer is kept for data that has not changed since"
@@ -384,6 +391,8 @@ def settings_from(args: argparse.Namespace, environ: Mapping[str, str]) -> Setti
         changes["reply_cache"] = False
     if getattr(args, "guest_shopping_lists", False):
         changes["storefront_guest_shopping_lists"] = True
+    if getattr(args, "guest_checkout", False):
+        changes["storefront_guest_checkout"] = True
     if getattr(args, "cors_origin", None):
         changes["cors_origins"] = tuple(dict.fromkeys(args.cors_origin))
     if getattr(args, "cors_allow_header", None):

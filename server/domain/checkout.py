@@ -16,7 +16,11 @@ What the sandbox simplifies:
 - ``totals``: the subtotal, the shipping cost once a method is chosen, the discount of applied
   coupons (a negative amount); ``totalValue`` = subtotal + shipping − discount; no taxes;
 - a checkout address is an address of its own, or names a customer (user) address it stands for
-  (``customerAddress``/``customerUserAddress``; its fields are not copied).
+  (``customerAddress``/``customerUserAddress``; its fields are not copied);
+- guest checkout (``Settings.storefront_guest_checkout``, Oro's "Enable Guest Checkout"): a
+  visitor's checkout is theirs (``visitor_owned``: no customer user until paid), started from
+  their shopping list only; it needs an ``email`` (Oro takes it as the guest's customer user
+  data), and paying makes the guest customer user (and a customer) the order belongs to.
 
 
 This module declares the resources; the methods are in ``server.domain.checkout_methods``, the
@@ -106,6 +110,11 @@ CHECKOUT_RESOURCES = (
             _string("poNumber", "The customer's purchase order number."),
             A("customerNotes", t.TEXT, "Notes for the seller."),
             A("shipUntil", t.DATE, "Do not ship later than this date."),
+            _string(
+                "email",
+                "The buyer's email: required to pay a guest's checkout (the guest customer user"
+                " the order is placed for gets it).",
+            ),
             _read_only(
                 "currency", t.CURRENCY, "The currency of the amounts.", request_currency=True
             ),
@@ -236,6 +245,7 @@ CHECKOUT_RESOURCES = (
         ),
         actions=CHECKOUT_ACTIONS,
         ownership="customer_user",
+        visitor_owned=True,  # guest checkout
         upsert_enabled=False,
         subresources=CHECKOUT_SUBRESOURCES,
         internal_columns=(
@@ -356,6 +366,7 @@ CHECKOUT_RESOURCES = (
         actions=ADDRESS_ACTIONS,
         title="{label}",
         ownership="customer_user",
+        visitor_owned=True,  # guest checkout
         upsert_enabled=False,
     ),
 )

@@ -21,6 +21,8 @@ class Checkout:
     payment_method: str | None
     line_items: int
     completed: bool
+    guest: bool = False  # a visitor's checkout (guest checkout): it needs an email
+    email: str | None = None
 
 
 def readiness_errors(checkout: Checkout) -> list[dict[str, Any]]:
@@ -58,6 +60,10 @@ def readiness_errors(checkout: Checkout) -> list[dict[str, Any]]:
                 "Payment method is not selected.",
                 "/data/attributes/paymentMethod",
             )
+        )
+    if checkout.guest and not (checkout.email or "").strip():
+        problems.append(
+            ("not blank constraint", "This value should not be blank.", "/data/attributes/email")
         )
     if checkout.line_items == 0:
         problems.append(

@@ -172,6 +172,18 @@ def test_bad_arguments_exit_with_usage_error(
             Settings(storefront_guest_shopping_lists=True),
             id="guest-shopping-lists-env",
         ),
+        pytest.param(
+            ["serve", "--guest-shopping-lists", "--guest-checkout"],
+            {},
+            Settings(storefront_guest_shopping_lists=True, storefront_guest_checkout=True),
+            id="guest-checkout",
+        ),
+        pytest.param(
+            ["serve"],
+            {"ORO_SANDBOX_GUEST_CHECKOUT": "on"},
+            Settings(storefront_guest_checkout=True),
+            id="guest-checkout-env",
+        ),
     ],
 )
 def test_settings_from(argv: list[str], environ: dict[str, str], expected: Settings) -> None:
