@@ -217,6 +217,7 @@ def place_order(ctx: Context, connection: sa.Connection, checkout_id: Any) -> An
                 for product, sku, name, quantity, unit, price in lines
             ],
         )
+    copy_order_addresses(ctx, connection, stored, order_id)
     record_coupon_uses(ctx, connection, stored)
     table = backend.schema.tables["checkouts"]
     connection.execute(
@@ -231,6 +232,66 @@ def place_order(ctx: Context, connection: sa.Connection, checkout_id: Any) -> An
         )
     )
     return order_id
+
+
+ADDRESS_FIELDS = (
+    "label",
+    "street",
+    "street2",
+    "city",
+    "postal_code",
+    "organization",
+    "first_name",
+    "last_name",
+    "phone",
+    "country_id",
+    "region_id",
+)
+
+
+def _address_fields(connection: sa.Connection, ctx: Context, address_id: Any) -> dict[str, Any]:
+    """A checkout address's fields: its own, or those of the customer (user) address it stands
+    for (a field of its own wins)."""
+    tables = ctx.backend.schema.tables
+    row = connection.execute(
+        sa.select(tables["checkoutaddresses"]).where(tables["checkoutaddresses"].c.id == address_id)
+    ).one()
+    fields = {name: getattr(row, name) for name in ADDRESS_FIELDS}
+    for type_, column in (
+        ("customeruseraddresses", row.customer_user_address_id),
+        ("customeraddresses", row.customer_address_id),
+    ):
+        if column is None:
+            continue
+        table = tables[type_]
+        book = connection.execute(sa.select(table).where(table.c.id == column)).first()
+        if book is not None:
+            for name in ADDRESS_FIELDS:
+                if fields[name] is None:
+                    fields[name] = getattr(book, name)
+    return fields
+
+
+def copy_order_addresses(
+    ctx: Context, connection: sa.Connection, stored: sa.Row[Any], order_id: Any
+) -> None:
+    """The order's billing and shipping address (``orderaddresses``): copies of the checkout's,
+    as Oro's order keeps its own addresses."""
+    registry = ctx.backend.registry
+    if "orderaddresses" not in registry:
+        return
+    writer = Writer(connection, registry, ctx.backend.schema)
+    stamp = now()
+    ids = {}
+    for column in ("billing_address_id", "shipping_address_id"):
+        address_id = getattr(stored, column)
+        if address_id is not None:
+            values = _address_fields(connection, ctx, address_id)
+            values.update(order_id=order_id, created_at=stamp, updated_at=stamp)
+            ids[column] = writer.insert(registry["orderaddresses"], values)
+    if ids:
+        orders = ctx.backend.schema.tables["orders"]
+        connection.execute(orders.update().where(orders.c.id == order_id).values(**ids))
 
 
 def make_guest_customer_user(ctx: Context, connection: sa.Connection, stored: sa.Row[Any]) -> None:

@@ -65,6 +65,7 @@ OWNED_TYPES = (
     "customeruseraddresses",
     "orders",
     "orderlineitems",
+    "orderaddresses",
 )
 # the ones a customer user also creates, edits and deletes (Oro's oro_shopping_list_frontend_*)
 WRITTEN_TYPES = ("shoppinglists", "shoppinglistitems")

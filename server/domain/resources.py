@@ -702,6 +702,8 @@ RESOURCES = (
         validation=True,
         ownership="user",
         indexes=(("status_id", "created_at"), ("customer_id", "created_at")),
+        # the storefront's billingAddress and shippingAddress (its ``orderaddresses``)
+        internal_columns=(("billing_address_id", t.INTEGER), ("shipping_address_id", t.INTEGER)),
     ),
     Resource(
         "orderlineitems",

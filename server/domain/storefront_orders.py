@@ -1,5 +1,5 @@
 """The storefront's orders (OroCommerce's OrderBundle ``api_frontend.yml``): a customer user's
-orders and their line items, as the buyer sees them.
+orders, their line items and their addresses, as the buyer sees them.
 
 They are the back-office's records (tables ``order`` and ``order_line_item``): an order placed
 on the storefront appears in the back-office ``orders`` list and the reverse. A buyer sees the
@@ -7,8 +7,11 @@ orders they placed (the order's ``customerUser``), a customer administrator thos
 customer user of their customer (Oro's frontend ownership: Basic and Local).
 
 Simplified: read-only (Oro's storefront also creates an order from a document; here orders come
-from the checkout), no order addresses, discounts, shipping trackings, payment or shipping
-method fields; a line item's ``price`` is its stored unit price (Oro's ``value``).
+from the checkout), no discounts, shipping trackings, payment or shipping method fields; a line
+item's ``price`` is its stored unit price (Oro's ``value``). An order's billing and shipping
+address (``orderaddresses``, a storefront table; the back-office's ``order`` keeps their ids) are
+copied from the checkout's when it is paid; each names its order (``order``, the sandbox's: Oro
+reaches an order address through the order that holds it), which decides who sees it.
 """
 
 from __future__ import annotations
@@ -61,6 +64,20 @@ STOREFRONT_ORDER_RESOURCES = (
             ),
             R("customer", "customers", description="The customer of the order.", required=True),
             R("status", "orderstatuses", description="The order status.", sortable=True),
+            R(
+                "billingAddress",
+                "orderaddresses",
+                read_only=True,
+                on_delete="set null",
+                description="The billing address (copied from the checkout's).",
+            ),
+            R(
+                "shippingAddress",
+                "orderaddresses",
+                read_only=True,
+                on_delete="set null",
+                description="The shipping address (copied from the checkout's).",
+            ),
         ),
         actions=READ_ONLY,
         title="{identifier}",
@@ -97,6 +114,39 @@ STOREFRONT_ORDER_RESOURCES = (
         ),
         actions=READ_ONLY,
         title="{productSku}",
+        ownership="parent",
+        acl_parent="order",
+    ),
+    Resource(
+        "orderaddresses",
+        "order_address",
+        "A billing or shipping address of an order, copied from the checkout's when it was paid.",
+        (
+            A("label", t.STRING, "The address label."),
+            A("street", t.STRING, "The street address."),
+            A("street2", t.STRING, "The second line of the street address."),
+            A("city", t.STRING, "The city."),
+            A("postalCode", t.STRING, "The ZIP or postal code."),
+            A("organization", t.STRING, "The company name."),
+            A("firstName", t.STRING, "The first name of the addressee."),
+            A("lastName", t.STRING, "The last name of the addressee."),
+            A("phone", t.STRING, "The phone number."),
+            CREATED,
+            UPDATED,
+        ),
+        (
+            R("country", "countries", on_delete="set null", description="The country."),
+            R("region", "regions", on_delete="set null", description="The region."),
+            R(
+                "order",
+                "orders",
+                required=True,
+                on_delete="cascade",
+                description="The order of the address (the sandbox's: who sees it).",
+            ),
+        ),
+        actions=READ_ONLY,
+        title="{label}",
         ownership="parent",
         acl_parent="order",
     ),

@@ -21,6 +21,7 @@ from tests.server.test_api_checkout import (
     document,
     errors,
     methods,
+    ready_checkout,
     start,
 )
 from tests.server.test_api_storefront import Storefront
@@ -193,3 +194,46 @@ def test_a_visitor_cannot_reach_another_visitors_or_a_customer_users_checkout(
     assert checkout_id not in [c["id"] for c in data(call(store, "GET", "/checkouts", 1))]
     # the owner still reaches theirs
     assert data(call(store, "GET", f"/checkouts/{checkout_id}", owner))["id"] == checkout_id
+
+
+# --- order addresses ------------------------------------------------------------------------------
+
+
+def test_the_order_keeps_copies_of_the_checkouts_addresses(store: Storefront) -> None:
+    who = 3  # customer 2's administrator
+    checkout_id = ready_checkout(store, who)
+    order = data(call(store, "POST", f"/checkouts/{checkout_id}/paymentPaymentTerm", who))
+    billing = order["relationships"]["billingAddress"]["data"]
+    shipping = order["relationships"]["shippingAddress"]["data"]
+    assert billing["type"] == shipping["type"] == "orderaddresses"
+    # the shipping address: the checkout address's own fields
+    copied = data(call(store, "GET", f"/orderaddresses/{shipping['id']}", who))
+    assert copied["attributes"]["city"] == "Haines City"
+    assert copied["relationships"]["region"]["data"] == {"type": "regions", "id": "US-FL"}
+    assert copied["relationships"]["order"]["data"] == {"type": "orders", "id": order["id"]}
+    # the billing address: the fields of the customer user address it stood for
+    book = data(call(store, "GET", f"/customeruseraddresses/{who}", who))["attributes"]
+    billed = data(call(store, "GET", f"/orders/{order['id']}/billingAddress", who))["attributes"]
+    assert (billed["street"], billed["city"]) == (book["street"], book["city"])
+    # read-only, and another customer's user does not see them
+    body = {"data": {"type": "orderaddresses", "attributes": {"city": "X"}}}
+    assert call(store, "POST", "/orderaddresses", who, body).status_code in (400, 405)
+    assert call(store, "GET", f"/orderaddresses/{billing['id']}", 1).status_code == 403
+    # a guest's order has its addresses too (seen in the back office's order by id only)
+    guest = visitor(store)
+    guest_checkout = start(store, guest, guest_list(store, guest))["id"]
+    data(
+        call(
+            store,
+            "PATCH",
+            f"/checkouts/{guest_checkout}",
+            guest,
+            own_addresses(guest_checkout, "b@x.test"),
+        )
+    )
+    data(call(store, "PATCH", f"/checkouts/{guest_checkout}", guest, methods(guest_checkout)))
+    guest_order = data(
+        call(store, "POST", f"/checkouts/{guest_checkout}/paymentPaymentTerm", guest)
+    )
+    assert call(store, "GET", f"/orderaddresses/{billing['id']}", guest).status_code == 403
+    assert guest_order["type"] == "orders"

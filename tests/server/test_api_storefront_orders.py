@@ -97,7 +97,16 @@ def test_an_order_as_the_buyer_sees_it(store: Storefront) -> None:
     }
     assert attributes["identifier"] == f"SO-{int(order['id']):06d}"
     relationships = order["relationships"]
-    assert set(relationships) == {"lineItems", "customerUser", "customer", "status"}
+    assert set(relationships) == {
+        "lineItems",
+        "customerUser",
+        "customer",
+        "status",
+        "billingAddress",
+        "shippingAddress",
+    }
+    # a seeded order has no addresses (only a paid checkout's order gets copies of its own)
+    assert relationships["billingAddress"]["data"] is None
     assert relationships["customerUser"]["data"] == {"type": "customerusers", "id": "2"}
     assert relationships["customer"]["data"] == {"type": "customers", "id": "1"}
     assert relationships["lineItems"]["data"]
