@@ -26,8 +26,9 @@ Its database:
 When ``ORO_SANDBOX_URL`` is set (Binder and ``make lab`` start a server and set it, e.g.
 ``http://127.0.0.1:8765/api``; or a real Oro), :func:`launch` uses that server and starts nothing
 — except with ``fresh=True``, which asks for a database of one's own and so starts a server of
-this process's own beside it. ``reset()`` then raises :class:`LaunchError`, since it would reset
-a server this process did not start.
+this process's own beside it, which later calls keep using while it runs. Without one,
+``reset()`` raises :class:`LaunchError`, since it would reset a server this process did not
+start.
 
 The client authenticates with OAuth client credentials, by default the demo application
 ``sandbox-integration`` / ``integration-secret`` acting as the administrator; ``client_id`` and
@@ -244,7 +245,9 @@ class Sandbox:
                 "currency": currency,
                 "product_id": product_id,
             }
-            external = "" if fresh else os.environ.get(ENV_URL, "").strip()
+            # a server of one's own (fresh=True) stays the one later calls use while it runs
+            own = fresh or (self.running and self.temporary)
+            external = "" if own else os.environ.get(ENV_URL, "").strip()
             if external:
                 self._stop_server()
                 self._server = None
@@ -265,6 +268,8 @@ class Sandbox:
                 or server_auth != self._server_auth
                 or restart
             ):
+                if wanted is None and not fresh and self.running:
+                    wanted = self.database  # restarted for other flags: on the same data
                 self._start(database=wanted, fresh=fresh, auth=server_auth, port=port)
             return self.client()
 
@@ -409,10 +414,11 @@ def launch(
     ``localization``, ``currency`` and ``product_id``: the client's ``X-Localization-ID``,
     ``X-Currency`` and ``X-Product-ID``, sent with every request (see :class:`~sandbox.ApiClient`).
 
-    Called again, it returns a new client of the same server, unless ``fresh=True`` (a new
-    temporary database, on a server of this process's own even when ``ORO_SANDBOX_URL`` is set),
-    or a different ``database``, ``port`` or ``auth`` is asked for, or the server has stopped:
-    then it starts one (again).
+    Called again, it returns a new client of the same server (a ``fresh=True`` one included),
+    unless ``fresh=True`` (a new temporary database, on a server of this process's own even when
+    ``ORO_SANDBOX_URL`` is set), or a different ``database``, ``port`` or ``auth`` is asked for,
+    or the server has stopped: then it starts one (again). Other ``server_args`` restart it on
+    the same database.
     """
     return _SANDBOX.launch(
         fresh=fresh,

@@ -187,6 +187,33 @@ def test_an_external_server_is_used_and_nothing_starts(
         stop()
 
 
+def test_a_fresh_server_stays_the_one_of_later_calls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with LiveServer(tmp_path / "external.db", auth=True) as live:
+        monkeypatch.setenv(launcher.ENV_URL, live.origin + "/api")
+        with launch(fresh=True) as own:
+            pid, database = status().pid, status().database
+            assert own.delete("/users/25").status == 204
+        with launch() as again:  # not ORO_SANDBOX_URL's: the fresh one, still running
+            assert (status().pid, again.base_url) == (pid, own.base_url)
+            assert again.get("/users/25").status == 404
+        with launch(server_args=["--oro-layout"]) as moved:  # other flags: the same data
+            sandbox = status()
+            assert (sandbox.pid != pid, sandbox.database, sandbox.temporary) == (
+                True,
+                database,
+                True,
+            )
+            assert moved.base_url.endswith("/admin/api")
+            assert moved.get("/users/25").status == 404
+        stop()
+        assert not kept_database(tmp_path).exists()
+        with launch() as external:  # none of one's own running: ORO_SANDBOX_URL's again
+            assert external.base_url == live.origin + "/api"
+            assert external.get("/users/25").status == 200
+
+
 def test_a_server_that_cannot_start_is_a_clear_error() -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
