@@ -19,16 +19,45 @@ from server.auth.authenticate import Credentials, Unauthorized
 from server.auth.keys import Keys, load_or_create_keys
 from server.auth.oauth.clients import find_application
 from server.auth.principal import Principal, load_principal
-from server.auth.tokens import BACKOFFICE, InvalidToken, verify_access_token
+from server.auth.tokens import BACKOFFICE, AccessClaims, InvalidToken, verify_access_token
 from server.settings import Settings
 from server.storage.tables import Schema
 
-__all__ = ["BearerAuthenticator", "bearer_token", "invalid_token"]
+__all__ = [
+    "BearerAuthenticator",
+    "bearer_token",
+    "check_client",
+    "invalid_token",
+    "token_claims",
+]
 
 
 def invalid_token(description: str) -> Unauthorized:
     """A refused token: 401 without ``WWW-Authenticate``; ``description`` goes to the log."""
     return Unauthorized(None, description)
+
+
+def token_claims(
+    credentials: Credentials, keys: Keys, audience: str, now: float
+) -> AccessClaims | None:
+    """The verified claims of the request's bearer token; None when it carries none (another
+    authenticator's turn); a missing, expired or foreign token is refused."""
+    token = bearer_token(credentials)
+    if token is None:
+        return None
+    if not token:
+        raise invalid_token("The access token is missing.")
+    try:
+        return verify_access_token(keys, token, audience=audience, now=now)
+    except InvalidToken as exc:
+        raise invalid_token(str(exc)) from exc
+
+
+def check_client(connection: sa.Connection, schema: Schema, client_id: str) -> None:
+    """Refuse a token whose application is gone or no longer active."""
+    application = find_application(connection, schema, client_id)
+    if application is None or not application.active:
+        raise invalid_token("The client of this access token has been revoked.")
 
 
 def bearer_token(credentials: Credentials) -> str | None:
@@ -70,19 +99,11 @@ class BearerAuthenticator:
         self.clock = clock
 
     def authenticate(self, credentials: Credentials) -> Principal | None:
-        token = bearer_token(credentials)
-        if token is None:
+        claims = token_claims(credentials, self.keys, self.audience, self.clock())
+        if claims is None:
             return None
-        if not token:
-            raise invalid_token("The access token is missing.")
-        try:
-            claims = verify_access_token(self.keys, token, audience=self.audience, now=self.clock())
-        except InvalidToken as exc:
-            raise invalid_token(str(exc)) from exc
         with self.engine.connect() as connection:
-            application = find_application(connection, self.schema, claims.client_id)
-            if application is None or not application.active:
-                raise invalid_token("The client of this access token has been revoked.")
+            check_client(connection, self.schema, claims.client_id)
             principal = load_principal(
                 connection, self.schema, claims.user_id, client_id=claims.client_id, method="oauth"
             )

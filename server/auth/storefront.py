@@ -26,12 +26,11 @@ import sqlalchemy as sa
 
 from server.auth.acl import Acl
 from server.auth.authenticate import Credentials
-from server.auth.bearer import bearer_token, invalid_token
+from server.auth.bearer import check_client, invalid_token, token_claims
 from server.auth.keys import Keys
-from server.auth.oauth.clients import find_application
 from server.auth.passwords import hash_password, verify_password
 from server.auth.principal import Principal
-from server.auth.tokens import STOREFRONT, InvalidToken, verify_access_token
+from server.auth.tokens import STOREFRONT
 from server.auth.visitors import find_visitor
 from server.auth.websites import website_of
 from server.metadata.access import Level
@@ -213,19 +212,11 @@ class StorefrontBearer:
         self.clock = clock
 
     def authenticate(self, credentials: Credentials) -> Principal | None:
-        token = bearer_token(credentials)
-        if token is None:
+        claims = token_claims(credentials, self.keys, STOREFRONT, self.clock())
+        if claims is None:
             return None
-        if not token:
-            raise invalid_token("The access token is missing.")
-        try:
-            claims = verify_access_token(self.keys, token, audience=STOREFRONT, now=self.clock())
-        except InvalidToken as exc:
-            raise invalid_token(str(exc)) from exc
         with self.engine.connect() as connection:
-            application = find_application(connection, self.schema, claims.client_id)
-            if application is None or not application.active:
-                raise invalid_token("The client of this access token has been revoked.")
+            check_client(connection, self.schema, claims.client_id)
             if claims.visitor:
                 website = website_of(connection, self.schema, claims.organization_id)
                 if website is None or not website.guest_api_enabled:

@@ -142,6 +142,31 @@ COUPONS = Resource(
     ownership="business_unit",
     internal_columns=(("uses_total", t.INTEGER), ("uses_by_customer_user", t.JSON)),
 )
+
+# declared once for the two APIs over the same tables (one column, one ``on_delete`` rule)
+CUSTOMER_USER_ATTRIBUTES = (
+    A("email", t.STRING, "The email address, used to log in.", sortable=True),
+    A("firstName", t.STRING, "The first name.", sortable=True),
+    A("lastName", t.STRING, "The last name.", sortable=True),
+    A("enabled", t.BOOLEAN, "Whether the customer user may log in."),
+    A("confirmed", t.BOOLEAN, "Whether the email address is confirmed."),
+    CREATED,
+    UPDATED,
+)
+CUSTOMER_USER_CUSTOMER = R(
+    "customer", "customers", description="The customer of the customer user.", on_delete="set null"
+)
+ORDER_LINE_RELATIONSHIPS = (
+    R(
+        "order",
+        "orders",
+        description="The order of the line.",
+        required=True,
+        on_delete="cascade",
+    ),
+    R("product", "products", description="The ordered product.", on_delete="set null"),
+)
+
 RESOURCES = (
     Resource(
         "organizations",
@@ -731,16 +756,7 @@ RESOURCES = (
             A("currency", t.CURRENCY, "The currency of the price."),
             A("comment", t.TEXT, "A note on the line."),
         ),
-        (
-            R(
-                "order",
-                "orders",
-                description="The order of the line.",
-                required=True,
-                on_delete="cascade",
-            ),
-            R("product", "products", description="The ordered product.", on_delete="set null"),
-        ),
+        ORDER_LINE_RELATIONSHIPS,
         title="{productSku}",
         ownership="parent",
         acl_parent="order",
@@ -750,23 +766,8 @@ RESOURCES = (
         "customer_user",
         "A customer user: a person who buys on the storefront for a customer. Read-only here"
         " (the sandbox seeds them; the storefront API serves them to themselves).",
-        (
-            A("email", t.STRING, "The email address, used to log in.", sortable=True),
-            A("firstName", t.STRING, "The first name.", sortable=True),
-            A("lastName", t.STRING, "The last name.", sortable=True),
-            A("enabled", t.BOOLEAN, "Whether the customer user may log in."),
-            A("confirmed", t.BOOLEAN, "Whether the email address is confirmed."),
-            CREATED,
-            UPDATED,
-        ),
-        (
-            R(
-                "customer",
-                "customers",
-                description="The customer of the customer user.",
-                on_delete="set null",  # (as the storefront's: one column, one rule)
-            ),
-        ),
+        CUSTOMER_USER_ATTRIBUTES,
+        (CUSTOMER_USER_CUSTOMER,),
         actions=READ_ONLY,
         title="{firstName} {lastName}",
         ownership="parent",  # (Oro: owned by a user; here seen with their customer)

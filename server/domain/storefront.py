@@ -14,7 +14,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from server.domain.checkout import CHECKOUT_RESOURCES, with_checkout_start
-from server.domain.resources import CREATED, READ_ONLY, RESOURCES, UPDATED
+from server.domain.resources import (
+    CREATED,
+    CUSTOMER_USER_ATTRIBUTES,
+    CUSTOMER_USER_CUSTOMER,
+    READ_ONLY,
+    RESOURCES,
+    UPDATED,
+)
 from server.domain.shopping_lists import SHOPPING_LIST_RESOURCES
 from server.domain.storefront_orders import STOREFRONT_ORDER_RESOURCES
 from server.metadata import types as t
@@ -99,22 +106,9 @@ STOREFRONT_RESOURCES = (
         "customerusers",
         "customer_user",
         "A customer user: a person who buys on the storefront for a customer.",
+        CUSTOMER_USER_ATTRIBUTES,
         (
-            A("email", t.STRING, "The email address, used to log in.", sortable=True),
-            A("firstName", t.STRING, "The first name.", sortable=True),
-            A("lastName", t.STRING, "The last name.", sortable=True),
-            A("enabled", t.BOOLEAN, "Whether the customer user may log in."),
-            A("confirmed", t.BOOLEAN, "Whether the email address is confirmed."),
-            CREATED,
-            UPDATED,
-        ),
-        (
-            R(
-                "customer",
-                "customers",
-                description="The customer of the customer user.",
-                on_delete="set null",
-            ),
+            CUSTOMER_USER_CUSTOMER,
             R(
                 "addresses",
                 "customeruseraddresses",

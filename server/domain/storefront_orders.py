@@ -16,7 +16,7 @@ reaches an order address through the order that holds it), which decides who see
 
 from __future__ import annotations
 
-from server.domain.resources import CREATED, READ_ONLY, UPDATED
+from server.domain.resources import CREATED, ORDER_LINE_RELATIONSHIPS, READ_ONLY, UPDATED
 from server.metadata import types as t
 from server.metadata.model import Attribute as A
 from server.metadata.model import Relationship as R
@@ -102,16 +102,7 @@ STOREFRONT_ORDER_RESOURCES = (
             A("currency", t.CURRENCY, "The currency of the price."),
             A("comment", t.TEXT, "A note on the line."),
         ),
-        (
-            R(
-                "order",
-                "orders",
-                description="The order of the line.",
-                required=True,
-                on_delete="cascade",
-            ),
-            R("product", "products", description="The ordered product.", on_delete="set null"),
-        ),
+        ORDER_LINE_RELATIONSHIPS,
         actions=READ_ONLY,
         title="{productSku}",
         ownership="parent",
