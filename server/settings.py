@@ -68,7 +68,7 @@ class Settings:
     reply_cache: bool = True
     # the Batch API (reference §15, §16): Oro's defaults
     batch_chunk_size: int = 100  # primary items per chunk
-    batch_included_chunk_size: int = 50  # included items per chunk
+    batch_included_chunk_size: int = 0  # included items per chunk at most (0: no limit, as Oro)
     sync_limit: int = 100  # X-Mode: sync, primary items
     sync_included_limit: int = 50
     sync_wait_timeout: float = 25.0  # seconds; past it a sync batch answers 202 and goes on

@@ -8,9 +8,12 @@ stored id (:func:`rewrite_refs`); if the first one failed, the borrower takes th
 Units that share items stay in one chunk. An included item no primary item reaches is an error
 of its own (Oro: "The entity should have a relationship with at least one primary entity").
 
-Chunks hold at most ``chunk_size`` primary items or ``included_chunk_size`` included items
-(Oro's ``chunk_size`` 100 and ``included_data_chunk_size`` 50), except that a unit, or a group
-of units sharing items, is never split. Errors are reported at the item's position in the
+Chunks hold at most ``chunk_size`` primary items (Oro's ``chunk_size``, 100) with every included
+item they bring, however many: Oro's ``included_data_chunk_size`` (50) sizes the files its include
+index is built from, not the chunks (its test ``testCreateEntitiesWithSeveralIncludedDataChunks``
+writes 101 included items with one chunk of 100). ``included_chunk_size`` (0: no limit, the
+default) also closes a chunk at that many included items. A unit, or a group of units sharing
+items, is never split. Errors are reported at the item's position in the
 request as sent (:meth:`Unit.original_pointer`), never at its position in a chunk.
 """
 
@@ -148,7 +151,10 @@ def plan(body: dict[str, Any], chunk_size: int, included_chunk_size: int) -> Pla
     for members in groups.values():
         size = len(members)
         size_included = sum(len(u.included) for u in members)
-        if current and (primary + size > chunk_size or extra + size_included > included_chunk_size):
+        too_many = primary + size > chunk_size or (
+            included_chunk_size > 0 and extra + size_included > included_chunk_size
+        )
+        if current and too_many:
             chunks.append(tuple(current))
             current, primary, extra = [], 0, 0
         current += members

@@ -225,9 +225,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--batch-included-chunk-size",
-        type=positive_int,
+        type=count,
         metavar="N",
-        help="included items per chunk of a batch (default: 50, as Oro)",
+        help="included items per chunk of a batch at most (default: 0, no limit: as Oro, a chunk"
+        " takes every included item its primary items bring)",
     )
     serve.add_argument(
         "--batch-stale-after",

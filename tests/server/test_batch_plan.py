@@ -45,7 +45,17 @@ PLANS = [
         (100, 1),
         [[(0, (0,), ())], [(1, (1,), ())]],
         (),
-        id="included-items-fill-chunks-too",
+        id="an-included-limit-closes-chunks-too",
+    ),
+    pytest.param(
+        {
+            "data": [acc("a", "c1", "c2"), acc("b", "c3"), acc("c", "c4")],
+            "included": [con("c1"), con("c2"), con("c3"), con("c4")],
+        },
+        (2, 0),
+        [[(0, (0, 1), ()), (1, (2,), ())], [(2, (3,), ())]],
+        (),
+        id="oro-chunks-take-every-included-item-of-their-primary-items",
     ),
     pytest.param(
         {"data": [acc("a", "c1"), acc(), acc("b", "c1")], "included": [con("c1")]},
