@@ -38,8 +38,9 @@ resource objects; an item is created unless its `meta` says `"update": true` (wi
 `"upsert"` or `"validate": true`; `included` holds related records, each related to at least one
 primary item. The request is stored and processed in chunks of 100 primary items, each with
 the included items it brings; the answer is 202 with the new asynchronous operation
-(`Content-Location`: its URL). Follow it with `GET /api/asyncoperations/{{id}}`: an item with errors is skipped and the others are saved;
-the errors, pointing at the items' places in this request, are at
+(`Content-Location`: its URL). Follow it with `GET /api/asyncoperations/{{id}}`: an item
+with errors is skipped and the others are saved; the errors, pointing at the items' places in
+this request, are at
 `GET /api/asyncoperations/{{id}}/errors`. With `X-Mode: sync` the whole request is processed
 at once, atomically: 200 with the records (`meta.dataId`, `meta.includeId`), or the errors and
 nothing saved."""
