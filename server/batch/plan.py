@@ -91,25 +91,23 @@ def linkage(item: Any) -> Iterator[Key]:
                 yield key
 
 
-def _neighbours(
-    data: list[Any], included: list[Any]
-) -> dict[tuple[str, int], set[tuple[str, int]]]:
-    """The undirected graph of references between the request's items."""
-    nodes = [("data", i) for i in range(len(data))] + [
-        ("included", i) for i in range(len(included))
-    ]
-    where: dict[Key, tuple[str, int]] = {}
-    for node in nodes:
-        key = key_of((data if node[0] == "data" else included)[node[1]])
+def _neighbours(data: list[Any], included: list[Any]) -> list[list[int]]:
+    """The undirected graph of references between the request's items: node ``i`` is
+    ``data[i]``, node ``len(data) + j`` is ``included[j]`` (plain integers: a batch has tens of
+    thousands of items)."""
+    items = data + included
+    where: dict[Key, int] = {}
+    for node, item in enumerate(items):
+        key = key_of(item)
         if key is not None:
             where.setdefault(key, node)
-    graph: dict[tuple[str, int], set[tuple[str, int]]] = {node: set() for node in nodes}
-    for node in nodes:
-        for key in linkage((data if node[0] == "data" else included)[node[1]]):
+    graph: list[list[int]] = [[] for _ in items]
+    for node, item in enumerate(items):
+        for key in linkage(item):
             other = where.get(key)
             if other is not None and other != node:
-                graph[node].add(other)
-                graph[other].add(node)
+                graph[node].append(other)
+                graph[other].append(node)
     return graph
 
 
@@ -117,22 +115,24 @@ def plan(body: dict[str, Any], chunk_size: int, included_chunk_size: int) -> Pla
     data: list[Any] = body["data"]
     included: list[Any] = body.get("included") or []
     graph = _neighbours(data, included)
+    first = len(data)  # the first included node
     owner: dict[int, int] = {}  # included position -> data index of its unit
+    visited = [-1] * len(graph)  # the data index whose unit last reached the node
     units: list[Unit] = []
     group_of: dict[int, int] = {}  # data index -> its group (first data index)
-    for index in range(len(data)):
+    for index in range(first):
         own: list[int] = []
         borrowed: set[int] = set()
         group = index
-        queue = [("data", index)]
-        seen = {("data", index)}
+        visited[index] = index
+        queue = [index]
         while queue:
             node = queue.pop()
             for other in graph[node]:
-                if other in seen or other[0] == "data":
+                if other < first or visited[other] == index:
                     continue
-                seen.add(other)
-                position = other[1]
+                visited[other] = index
+                position = other - first
                 if position in owner:
                     borrowed.add(position)
                     group = min(group, group_of[owner[position]])

@@ -82,7 +82,10 @@ def pointer(parent: str, *parts: str | int) -> str:
     escape, which only matters for member names holding those characters.
     """
     for part in parts:
-        parent += "/" + str(part).replace("~", "~0").replace("/", "~1")
+        text = str(part)
+        if "~" in text or "/" in text:  # (seldom: a check is cheaper than two replacements)
+            text = text.replace("~", "~0").replace("/", "~1")
+        parent += "/" + text
     return parent
 
 
