@@ -146,14 +146,13 @@ class BatchQueue:
     # --- consumer side
 
     def consumer_options(self, workers: int) -> dict[str, Any]:
-        # a short idle poll (at most 20 ms: an operation starts that much after its request at
-        # worst, and a synchronous batch waits for it); Redis blocks instead of polling
+        # a short idle poll: a synchronous batch waits for it (Redis blocks instead of polling)
         return {
             "workers": workers,
             "worker_type": "thread",
             "initial_delay": 0.01,
             "backoff": 1.5,
-            "max_delay": 0.02,
+            "max_delay": 0.1,
             "periodic": True,
         }
 
