@@ -6,7 +6,11 @@ included item reached from several primary items belongs to the first of them; t
 *borrow* it: by the time they run it is stored, and their references to it are rewritten to its
 stored id (:func:`rewrite_refs`); if the first one failed, the borrower takes the item along.
 Units that share items stay in one chunk. An included item no primary item reaches is an error
-of its own (Oro: "The entity should have a relationship with at least one primary entity").
+of its own (:data:`UNRELATED`).
+
+The included section is checked first, as Oro indexes it: every item an object with a string
+``type`` and ``id``, no two alike (:func:`refused`). Should it refuse any item, nothing is
+processed: the operation's errors are those (Oro's ``IncludeMapManager``).
 
 Chunks hold at most ``chunk_size`` primary items (Oro's ``chunk_size``, 100) with every included
 item they bring, however many: Oro's ``included_data_chunk_size`` (50) sizes the files its include
@@ -25,7 +29,10 @@ from typing import Any
 
 Key = tuple[str, str]  # (type, id as sent)
 
-UNRELATED = "The entity should have a relationship with at least one primary entity"
+UNRELATED = (
+    "The entity should have a relationship with at least one primary entity"
+    " and this should be explicitly specified in the request"
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,7 @@ class Unit:
 class Plan:
     chunks: tuple[tuple[Unit, ...], ...]
     unrelated: tuple[int, ...]  # included items no primary item reaches
+    refused: tuple[tuple[int, str], ...] = ()  # included items the section's check refuses
 
     @property
     def primary_count(self) -> int:
@@ -111,9 +119,49 @@ def _neighbours(data: list[Any], included: list[Any]) -> list[list[int]]:
     return graph
 
 
+def refused(included: list[Any]) -> tuple[tuple[int, str], ...]:
+    """The included items Oro's include index refuses, each with why: not an object, its
+    ``type`` or ``id`` missing, null, not a string or blank, or the same as an earlier item's
+    (Oro numbers that one within its file of ``included_data_chunk_size`` items; here within
+    the request, the same for the first 50)."""
+    errors: list[tuple[int, str]] = []
+    first: dict[Key, int] = {}
+    for position, item in enumerate(included):
+        problem = _identifier_problem(item)
+        if problem is None:
+            key = (item["type"], item["id"])
+            if key in first:
+                problem = f"The item duplicates the item with the index {first[key]}"
+            else:
+                first[key] = position
+        if problem is not None:
+            errors.append((position, problem))
+    return tuple(errors)
+
+
+def _identifier_problem(item: Any) -> str | None:
+    if not isinstance(item, dict):
+        return "The item should be an object"
+    for name in ("type", "id"):
+        if name not in item:
+            return f"The '{name}' property is required"
+    for name in ("type", "id"):
+        value = item[name]
+        if value is None:
+            return f"The '{name}' property should not be null"
+        if not isinstance(value, str):
+            return f"The '{name}' property should be a string"
+        if value == "":
+            return f"The '{name}' property should not be blank"
+    return None
+
+
 def plan(body: dict[str, Any], chunk_size: int, included_chunk_size: int) -> Plan:
     data: list[Any] = body["data"]
     included: list[Any] = body.get("included") or []
+    problems = refused(included)
+    if problems:
+        return Plan((), (), problems)
     graph = _neighbours(data, included)
     first = len(data)  # the first included node
     owner: dict[int, int] = {}  # included position -> data index of its unit

@@ -186,10 +186,12 @@ def _key(body: dict[str, Any], position: int) -> Key | None:
     return (item["type"], item["id"]) if isinstance(item, dict) and "id" in item else None
 
 
-def unrelated_errors(the_plan: Plan) -> list[ErrorRow]:
+def section_errors(the_plan: Plan) -> list[ErrorRow]:
+    """The included section's own errors, numbered apart from the chunks' (Oro's file 0): the
+    items its check refuses, else those no primary item reaches."""
+    found = the_plan.refused or tuple((index, UNRELATED) for index in the_plan.unrelated)
     return [
-        ErrorRow.of(request_data_error(UNRELATED), f"/included/{index}")
-        for index in the_plan.unrelated
+        ErrorRow.of(request_data_error(detail), f"/included/{index}") for index, detail in found
     ]
 
 
@@ -309,9 +311,11 @@ class Runner:
                 result = self._units(ctx, connection, body, the_plan.chunks[index], index)
                 if result is None:
                     return  # another worker has it
-                if index == 0:
-                    result.errors = unrelated_errors(the_plan) + result.errors
                 self._record(connection, index + 1, result.errors)
+                if index == 0:
+                    section = section_errors(the_plan)
+                    self._record(connection, 0, section)
+                    result.errors = section + result.errors  # (counted together)
                 ms = round((time.perf_counter() - started) * 1000)
                 finished = index + 1 == count
                 self._progress(connection, index + 1, count, result, ms, finished=finished)
@@ -322,8 +326,8 @@ class Runner:
     def _finish_empty(self, the_plan: Plan) -> None:
         with self.backend.engine.connect() as connection:
             begin(connection)
-            result = ChunkResult(errors=unrelated_errors(the_plan))
-            self._record(connection, 1, result.errors)
+            result = ChunkResult(errors=section_errors(the_plan))
+            self._record(connection, 0, result.errors)
             self._progress(connection, 0, 0, result, 0, finished=True)
             connection.commit()
 
@@ -337,8 +341,8 @@ class Runner:
             result = self._units(ctx, connection, body, units, 0)
             if result is None:
                 return
-            result.errors = unrelated_errors(the_plan) + result.errors
-            if result.errors:
+            section = section_errors(the_plan)
+            if result.errors or section:
                 connection.rollback()
                 begin(connection)
                 result.created = result.updated = 0
@@ -349,7 +353,9 @@ class Runner:
                     .where(self.table.c.id == self.id)
                     .values(result=_written_json(result))
                 )
+            self._record(connection, 0, section)
             self._record(connection, 1, result.errors)
+            result.errors = section + result.errors  # (counted together)
             ms = round((time.perf_counter() - started) * 1000)
             status = "failed" if result.errors else "success"
             self._progress(connection, 1, 1, result, ms, finished=True, status=status)

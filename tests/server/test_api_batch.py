@@ -161,11 +161,48 @@ def test_errors_of_included_items_point_into_the_request(http: httpx.Client) -> 
     sources = sorted(e["attributes"]["source"]["pointer"] for e in errors)
     assert sources == ["/included/1/attributes/primaryEmail", "/included/2"]
     orphan = next(e for e in errors if e["attributes"]["source"]["pointer"] == "/included/2")
-    assert (
-        orphan["attributes"]["detail"]
-        == "The entity should have a relationship with at least one primary entity"
+    assert orphan["attributes"]["detail"] == (
+        "The entity should have a relationship with at least one primary entity"
+        " and this should be explicitly specified in the request"
     )
+    # the included section's own errors are numbered apart from the chunks' (Oro's file 0)
+    assert orphan["id"] == f"{operation['id']}-0-1"
     assert names(http, "accounts", "Ptr-") == ["Ptr-A"]
+
+
+def test_an_included_section_with_refused_items_processes_nothing(http: httpx.Client) -> None:
+    body = {
+        "data": [linked("Ref-A", "r1"), linked("Ref-B", "r2")],
+        "included": [
+            contact("r1", "One"),
+            {"type": "contacts", "attributes": {"firstName": "No id"}},
+            "not an object",
+            contact("r2", "Two"),
+            contact("r2", "Two again"),
+            {"type": "contacts", "id": 7},
+            contact("r9", "Unlinked"),
+        ],
+    }
+    operation, errors = run(http, "accounts", body)
+    attributes = operation["attributes"]
+    assert attributes["status"] == "success"
+    assert attributes["summary"] | {"aggregateTime": 0} == {
+        "aggregateTime": 0,
+        "readCount": 0,
+        "writeCount": 0,
+        "errorCount": 4,
+        "createCount": 0,
+        "updateCount": 0,
+    }
+    assert [
+        (e["id"], e["attributes"]["detail"], e["attributes"]["source"]["pointer"]) for e in errors
+    ] == [
+        (f"{operation['id']}-0-1", "The 'id' property is required", "/included/1"),
+        (f"{operation['id']}-0-2", "The item should be an object", "/included/2"),
+        (f"{operation['id']}-0-3", "The item duplicates the item with the index 3", "/included/4"),
+        (f"{operation['id']}-0-4", "The 'id' property should be a string", "/included/5"),
+    ]
+    assert names(http, "accounts", "Ref-") == []
 
 
 def test_meta_update_upsert_and_validate(http: httpx.Client) -> None:

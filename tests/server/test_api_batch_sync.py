@@ -119,6 +119,24 @@ def test_any_error_saves_nothing(http: httpx.Client) -> None:
     assert (count(http, "accounts"), count(http, "contacts")) == before
 
 
+def test_a_refused_included_item_is_the_answer(http: httpx.Client) -> None:
+    """Oro's testTryToUpdateEntitiesWithDuplicatedIncludeEntities…WithSyncMode."""
+    before = count(http, "accounts")
+    twice = EXAMPLE["included"][0]
+    body = {**EXAMPLE, "included": [twice, twice]}
+    response = submit(http, "accounts", body, **SYNC)
+    assert document(response, 400) == {
+        "errors": [
+            error(
+                "request data constraint",
+                "The item duplicates the item with the index 0",
+                "/included/1",
+            )
+        ]
+    }
+    assert count(http, "accounts") == before
+
+
 @pytest.mark.parametrize(
     ("body", "detail"),
     [

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from server.batch.plan import Unit, plan, rewrite_refs
+from server.batch.plan import Plan, Unit, plan, rewrite_refs
 from server.batch.routes import BatchTarget, batch_target
 from server.jsonapi.errors import RelationshipConstraint
 
@@ -75,6 +75,27 @@ PLANS = [
         id="inverse-and-chained-references-and-an-unrelated-item",
     ),
 ]
+
+
+@pytest.mark.parametrize(
+    ("item", "refusal"),
+    [
+        pytest.param(None, "The item should be an object", id="null"),
+        pytest.param([], "The item should be an object", id="array"),
+        pytest.param({"id": "x"}, "The 'type' property is required", id="no-type"),
+        pytest.param({"type": "contacts"}, "The 'id' property is required", id="no-id"),
+        pytest.param({"type": None, "id": "x"}, "The 'type' property should not be null", id="t"),
+        pytest.param({"type": 1, "id": "x"}, "The 'type' property should be a string", id="t1"),
+        pytest.param({"type": "", "id": "x"}, "The 'type' property should not be blank", id="t2"),
+        pytest.param({"type": "c", "id": None}, "The 'id' property should not be null", id="i"),
+        pytest.param({"type": "c", "id": 1}, "The 'id' property should be a string", id="i1"),
+        pytest.param({"type": "c", "id": ""}, "The 'id' property should not be blank", id="i2"),
+        pytest.param(con("c0"), "The item duplicates the item with the index 0", id="twice"),
+    ],
+)
+def test_the_included_section_is_checked_first(item: Any, refusal: str) -> None:
+    body = {"data": [acc("a", "c0")], "included": [con("c0"), item]}
+    assert plan(body, 100, 0) == Plan((), (), ((1, refusal),))
 
 
 @pytest.mark.parametrize(("body", "sizes", "chunks", "unrelated"), PLANS)
