@@ -9,8 +9,11 @@ closest ``.oro-sandbox`` element):
   typed inside an element of class ``oro-keys-NAME`` (a panel with a send of its own, like the
   search panel's ``oro-keys-search``), the message names ``scope: NAME`` and calls
   ``scopes[NAME]`` instead; there a plain Enter in a box of class ``oro-enter-sends`` sends too
-  (a search box); inside an element of class ``oro-own-keys`` (an editor with its own
-  Ctrl+Enter) the keys are left alone;
+  (a search box), with the box's text: ipywidgets holds a model's changes back while one of its
+  messages is unanswered, so the box's last keystrokes may reach the kernel after this message
+  (a busy kernel) — the box registered in ``boxes`` under one of its classes is given that text
+  first; inside an element of class ``oro-own-keys`` (an editor with its own Ctrl+Enter) the
+  keys are left alone;
 - a click on an element of class ``oro-copy`` copies the text of the ``oro-copy-source`` element
   of its closest ``oro-copy-scope`` (a textarea's or input's value, or else the text) and says
   "Copied" on the button for a moment;
@@ -78,7 +81,12 @@ export default {
       if (event.target.closest && event.target.closest(".oro-own-keys")) return;
       event.preventDefault();
       event.stopPropagation();
-      model.send({ event: "send", scope });
+      const message = { event: "send", scope };
+      if (box && typeof event.target.value === "string") {
+        message.box = Array.from(box.classList);
+        message.value = event.target.value;
+      }
+      model.send(message);
     };
     const onClick = (event) => {
       const button = event.target.closest && event.target.closest(".oro-copy");
@@ -115,7 +123,8 @@ export default {
 
 class PageKeys(anywidget.AnyWidget):  # type: ignore[misc]
     """See the module docstring. ``on_send`` is called (without arguments) on Ctrl/Cmd+Enter,
-    ``scopes[NAME]`` instead when it was typed inside an ``oro-keys-NAME`` element."""
+    ``scopes[NAME]`` instead when it was typed inside an ``oro-keys-NAME`` element; a box in
+    ``boxes`` (by one of its classes) where Enter was pressed gets the text it had then."""
 
     _esm = _ESM
 
@@ -123,6 +132,7 @@ class PageKeys(anywidget.AnyWidget):  # type: ignore[misc]
         super().__init__(**kwargs)
         self.on_send = on_send
         self.scopes: dict[str, Callable[[], Any]] = {}
+        self.boxes: dict[str, Any] = {}  # class → a widget with a text ``value``
         self.on_msg(self._on_message)
         self.add_class("oro-page-keys-widget")
 
@@ -133,6 +143,11 @@ class PageKeys(anywidget.AnyWidget):  # type: ignore[misc]
     def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if not isinstance(content, dict) or content.get("event") != "send":
             return
+        classes, value = content.get("box"), content.get("value")
+        if isinstance(classes, list) and isinstance(value, str):
+            box = next((self.boxes[c] for c in classes if c in self.boxes), None)
+            if box is not None and box.value != value:
+                box.value = value
         scoped = self.scopes.get(str(content.get("scope")))
         if scoped is not None:
             scoped()

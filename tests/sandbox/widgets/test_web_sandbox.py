@@ -705,6 +705,8 @@ def test_search_panel_simple_advanced_marks_and_bars(sized: object, voila_url: s
 
     page.keyboard.press("Control+a")  # type: ignore[attr-defined]
     page.keyboard.type("totalValue > 1000")  # type: ignore[attr-defined]
+    # the kernel has a query it finds nothing wrong with (a person sees the problem go away)
+    panel.locator(".oro-search-problem").filter(has_text="position").wait_for(state="detached")
     panel.locator(".oro-search-aggregations input").fill("status count, totalValue sum")
     panel.locator(".oro-search-aggregations input").press("Enter")
     status_line.filter(has_text="200 OK").wait_for()
