@@ -250,8 +250,6 @@ class SandboxApp(widgets.VBox):
         self.search = SearchPanel(client, on_exchange=guard(self._keep_searched), lazy=True)
         self.search.layout.display = "none"
         self.page_keys.scopes["search"] = guard(self.search.search_in_background)
-        self.page_keys.boxes["oro-search-text"] = self.search.text
-        self.page_keys.boxes["oro-search-aggregations"] = self.search.aggregations
         self.search_button = widgets.ToggleButton(
             description="Search…",
             icon="search",

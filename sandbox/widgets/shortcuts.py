@@ -9,11 +9,12 @@ closest ``.oro-sandbox`` element):
   typed inside an element of class ``oro-keys-NAME`` (a panel with a send of its own, like the
   search panel's ``oro-keys-search``), the message names ``scope: NAME`` and calls
   ``scopes[NAME]`` instead; there a plain Enter in a box of class ``oro-enter-sends`` sends too
-  (a search box), with the box's text: ipywidgets holds a model's changes back while one of its
-  messages is unanswered, so the box's last keystrokes may reach the kernel after this message
-  (a busy kernel) — the box registered in ``boxes`` under one of its classes is given that text
-  first; inside an element of class ``oro-own-keys`` (an editor with its own Ctrl+Enter) the
-  keys are left alone;
+  (a search box); inside an element of class ``oro-own-keys`` (an editor with its own
+  Ctrl+Enter) the keys are left alone. The send goes in two steps: ipywidgets holds a model's
+  changes back while one of its messages is unanswered, so the last keystrokes typed in a box
+  could reach a busy kernel after the send, which would act on what was typed before. So the
+  page first asks (``ready?``) and sends once the kernel answers (``ready``): by then every
+  answer the held-back changes waited for has arrived, and they are on their way ahead of it;
 - a click on an element of class ``oro-copy`` copies the text of the ``oro-copy-source`` element
   of its closest ``oro-copy-scope`` (a textarea's or input's value, or else the text) and says
   "Copied" on the button for a moment;
@@ -72,6 +73,8 @@ export default {
       // a Voila page is the app: a shortcut typed anywhere on it counts
       return app && (app.contains(target) || document.body.dataset.voila === "voila");
     };
+    let asked = 0;
+    const waiting = new Map(); // token -> the send it waits to make
     const onKey = (event) => {
       const chord = event.key === "Enter" && (event.ctrlKey || event.metaKey);
       const scope = scopeOf(event.target);
@@ -81,12 +84,9 @@ export default {
       if (event.target.closest && event.target.closest(".oro-own-keys")) return;
       event.preventDefault();
       event.stopPropagation();
-      const message = { event: "send", scope };
-      if (box && typeof event.target.value === "string") {
-        message.box = Array.from(box.classList);
-        message.value = event.target.value;
-      }
-      model.send(message);
+      asked += 1;
+      waiting.set(asked, { event: "send", scope });
+      model.send({ event: "ready?", token: asked });
     };
     const onClick = (event) => {
       const button = event.target.closest && event.target.closest(".oro-copy");
@@ -99,6 +99,12 @@ export default {
       ).finally(() => setTimeout(() => { button.textContent = label; }, 1200));
     };
     const onMessage = (message) => {
+      if (message && message.event === "ready") {
+        const send = waiting.get(message.token);
+        waiting.delete(message.token);
+        if (send) model.send(send);
+        return;
+      }
       if (!message || message.event !== "reveal") return;
       const app = root();
       const target = app && app.querySelector(message.selector);
@@ -123,8 +129,7 @@ export default {
 
 class PageKeys(anywidget.AnyWidget):  # type: ignore[misc]
     """See the module docstring. ``on_send`` is called (without arguments) on Ctrl/Cmd+Enter,
-    ``scopes[NAME]`` instead when it was typed inside an ``oro-keys-NAME`` element; a box in
-    ``boxes`` (by one of its classes) where Enter was pressed gets the text it had then."""
+    ``scopes[NAME]`` instead when it was typed inside an ``oro-keys-NAME`` element."""
 
     _esm = _ESM
 
@@ -132,7 +137,6 @@ class PageKeys(anywidget.AnyWidget):  # type: ignore[misc]
         super().__init__(**kwargs)
         self.on_send = on_send
         self.scopes: dict[str, Callable[[], Any]] = {}
-        self.boxes: dict[str, Any] = {}  # class → a widget with a text ``value``
         self.on_msg(self._on_message)
         self.add_class("oro-page-keys-widget")
 
@@ -141,13 +145,13 @@ class PageKeys(anywidget.AnyWidget):  # type: ignore[misc]
         self.send({"event": "reveal", "selector": selector})
 
     def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if not isinstance(content, dict) or content.get("event") != "send":
+        if not isinstance(content, dict):
             return
-        classes, value = content.get("box"), content.get("value")
-        if isinstance(classes, list) and isinstance(value, str):
-            box = next((self.boxes[c] for c in classes if c in self.boxes), None)
-            if box is not None and box.value != value:
-                box.value = value
+        if content.get("event") == "ready?":  # answered after every earlier message: see above
+            self.send({"event": "ready", "token": content.get("token")})
+            return
+        if content.get("event") != "send":
+            return
         scoped = self.scopes.get(str(content.get("scope")))
         if scoped is not None:
             scoped()
