@@ -17,7 +17,7 @@ import orjson
 import sqlalchemy as sa
 
 from server.domain.checkout_methods import SHIPPING_METHODS
-from server.domain.shopping_lists import item_value
+from server.domain.shopping_lists import item_value, items_subtotal
 from server.metadata import types as t
 
 __all__ = [
@@ -52,14 +52,7 @@ def checkout_subtotal(
     tables: Mapping[str, Any], priced: Mapping[Any, Any], table: Any
 ) -> sa.ColumnElement[Any]:
     """The sum of the line items' subtotals (items without a price count nothing)."""
-    items = tables["checkoutlineitems"].alias()
-    amount = sa.func.coalesce(item_value(tables, priced, items), ZERO) * items.c.quantity
-    total = sa.func.coalesce(sa.func.sum(sa.func.round(amount)), ZERO)
-    return (
-        sa.select(sa.cast(total, sa.BigInteger()))
-        .where(items.c.checkout_id == table.c.id)
-        .scalar_subquery()
-    )
+    return items_subtotal(priced, tables["checkoutlineitems"], "checkout_id", table)
 
 
 def checkout_shipping(

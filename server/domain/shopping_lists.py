@@ -57,18 +57,26 @@ def item_value(
     return _price(priced, table.c.product_id)
 
 
-def list_subtotal(
-    tables: Mapping[str, Any], priced: Mapping[Any, Any], table: Any
+def items_subtotal(
+    priced: Mapping[Any, Any], items: Any, parent: str, table: Any
 ) -> sa.ColumnElement[Any]:
-    """The sum of the list's items' quantity × price, rounded to the stored 1/10000."""
-    items = tables["shoppinglistitems"].alias()
+    """The sum of the quantity × price of the ``items`` whose ``parent`` column is the row's
+    id, each rounded to the stored 1/10000 (an item without a price counts nothing)."""
+    items = items.alias()
     amount = sa.func.coalesce(_price(priced, items.c.product_id), ZERO) * items.c.quantity
     total = sa.func.coalesce(sa.func.sum(sa.func.round(amount)), ZERO)
     return (
         sa.select(sa.cast(total, sa.BigInteger()))
-        .where(items.c.shopping_list_id == table.c.id)
+        .where(items.c[parent] == table.c.id)
         .scalar_subquery()
     )
+
+
+def list_subtotal(
+    tables: Mapping[str, Any], priced: Mapping[Any, Any], table: Any
+) -> sa.ColumnElement[Any]:
+    """The sum of the list's items' quantity × price."""
+    return items_subtotal(priced, tables["shoppinglistitems"], "shopping_list_id", table)
 
 
 def list_default(
