@@ -10,9 +10,11 @@ the same throttle as the token endpoint's.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
+import sqlalchemy as sa
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -31,16 +33,21 @@ from server.auth.session import (
     find_session,
     start_session,
 )
-from server.auth.tokens import new_secret
+from server.auth.tokens import BACKOFFICE, new_secret
 
 __all__ = [
+    "BACK_OFFICE",
+    "LoginDoor",
     "SignedIn",
+    "door_form",
     "login",
     "login_form",
     "logout",
     "read_form",
     "safe_target",
     "set_cookie",
+    "sign_in",
+    "sign_out",
     "signed_in",
 ]
 
@@ -52,6 +59,24 @@ class SignedIn:
     session_id: str
     session: LoginSession
     user: LoginUser
+
+
+@dataclass(frozen=True)
+class LoginDoor:
+    """What tells a login page from another (the back-office's, the storefront's); the form,
+    its protections and the session's swap are the same (:func:`sign_in`, :func:`sign_out`)."""
+
+    action: str  # the login page's path
+    session_cookie: str
+    csrf_cookie: str  # the form's double-submit cookie
+    username_label: str
+    invalid: str  # the error of a wrong name or password
+    api: str = BACKOFFICE  # whose sessions
+
+
+BACK_OFFICE = LoginDoor(
+    LOGIN_PATH, SESSION_COOKIE, CSRF_COOKIE, "Username or email", "Invalid user name or password."
+)
 
 
 def signed_in(server: OAuthServer, cookies: Mapping[str, str]) -> SignedIn | None:
@@ -122,22 +147,47 @@ def login_form(
     return response
 
 
-def _sign_in(server: OAuthServer, request: Request, form: Mapping[str, str]) -> Response:
-    target = safe_target(form.get("_target_path"))
+def door_form(request: Request, door: LoginDoor, **options: Any) -> Response:
+    """:func:`login_form` of ``door`` (``options``: its other arguments)."""
+    return login_form(
+        request,
+        action=door.action,
+        username_label=door.username_label,
+        csrf_cookie=door.csrf_cookie,
+        **options,
+    )
+
+
+def sign_in(
+    server: OAuthServer,
+    request: Request,
+    form: Mapping[str, str],
+    door: LoginDoor,
+    *,
+    verify: Callable[[sa.Connection, str, str], Any | None],
+    user_id_of: Callable[[str], Any | None] = lambda _: None,
+    closed: Response | None = None,
+) -> Response:
+    """A posted login form: the double-submit token checked (then ``closed``, if given, is the
+    answer), the attempt throttled (by the user ``user_id_of`` the name finds, the name and the
+    client's address), the name and password ``verify``-ed, and a new session replacing the
+    browser's."""
+    target = safe_target(form.get("_target_path"), door.action)
     username, password = form.get("_username", ""), form.get("_password", "")
-    cookie_csrf = request.cookies.get(CSRF_COOKIE, "")
+    cookie_csrf = request.cookies.get(door.csrf_cookie, "")
     if not cookie_csrf or not hmac.compare_digest(cookie_csrf, form.get("_csrf_token", "")):
         error = "The form has expired. Please sign in again."
-        return login_form(request, target=target, status=400, error=error, username=username)
+        return door_form(request, door, target=target, status=400, error=error, username=username)
+    if closed is not None:
+        return closed
     client_ip = request.client.host if request.client else ""
-    with server.engine.connect() as connection:
-        known = find_login(connection, server.schema, username, by_id=False) if username else None
-    keys = (*login_keys(None if known is None else known.id, username), ("ip", client_ip))
+    keys = (*login_keys(user_id_of(username), username), ("ip", client_ip))
     wait = server.throttle.attempt(*keys)  # checked and counted at once
     if wait:
         error = f"Too many failed attempts. Try again in {wait} seconds."
-        return login_form(
+        return door_form(
             request,
+            door,
             target=target,
             status=429,
             error=error,
@@ -145,22 +195,68 @@ def _sign_in(server: OAuthServer, request: Request, form: Mapping[str, str]) -> 
             headers={"Retry-After": str(wait)},
         )
     with server.engine.begin() as connection:
-        user = verify_login(connection, server.schema, username, password)
+        user = verify(connection, username, password)
         if user is not None:
-            if old := request.cookies.get(SESSION_COOKIE):
+            if old := request.cookies.get(door.session_cookie):
                 end_session(connection, server.schema, old)
             session_id, session = start_session(
-                connection, server.schema, user.id, now=server.now()
+                connection, server.schema, user.id, now=server.now(), api=door.api
             )
     if user is None:
-        error = "Invalid user name or password."
-        return login_form(request, target=target, status=400, error=error, username=username)
+        return door_form(
+            request, door, target=target, status=400, error=door.invalid, username=username
+        )
     server.throttle.succeeded(*keys[:-1])
     server.throttle.cancel(keys[-1])
     response = RedirectResponse(target, 303)
-    set_cookie(response, request, SESSION_COOKIE, session_id, httponly=True)
-    set_cookie(response, request, CSRF_COOKIE, session.csrf_token, httponly=False)
+    set_cookie(response, request, door.session_cookie, session_id, httponly=True)
+    set_cookie(response, request, door.csrf_cookie, session.csrf_token, httponly=False)
     return response
+
+
+def sign_out(
+    server: OAuthServer,
+    request: Request,
+    door: LoginDoor,
+    current: tuple[str, LoginSession] | None,
+    token: str | None,
+) -> Response:
+    """End the ``current`` session (its id and record) if ``token`` is its CSRF token; back to
+    the login page, the cookies gone."""
+    if current is not None:
+        session_id, session = current
+        if not session.csrf_matches(token):
+            page = error_page("Sign out failed", "The form has expired. Please try again.")
+            return html_response(page, 400)
+        with server.engine.begin() as connection:
+            end_session(connection, server.schema, session_id)
+    response = RedirectResponse(door.action, 303)
+    for name, httponly in ((door.session_cookie, True), (door.csrf_cookie, False)):
+        response.delete_cookie(
+            name, path="/", httponly=httponly, samesite="lax", secure=request.url.scheme == "https"
+        )
+    return response
+
+
+def _known_user_id(server: OAuthServer, username: str) -> Any | None:
+    if not username:
+        return None
+    with server.engine.connect() as connection:
+        known = find_login(connection, server.schema, username, by_id=False)
+    return None if known is None else known.id
+
+
+def _sign_in(server: OAuthServer, request: Request, form: Mapping[str, str]) -> Response:
+    return sign_in(
+        server,
+        request,
+        form,
+        BACK_OFFICE,
+        verify=lambda connection, name, password: verify_login(
+            connection, server.schema, name, password
+        ),
+        user_id_of=lambda name: _known_user_id(server, name),
+    )
 
 
 async def read_form(request: Request) -> dict[str, str]:
@@ -183,18 +279,8 @@ async def login(request: Request) -> Response:
 def _sign_out(server: OAuthServer, request: Request, form: Mapping[str, str]) -> Response:
     current = signed_in(server, request.cookies)
     token = form.get("_csrf_token") or request.headers.get("x-csrf-header")
-    if current is not None:
-        if not current.session.csrf_matches(token):
-            page = error_page("Sign out failed", "The form has expired. Please try again.")
-            return html_response(page, 400)
-        with server.engine.begin() as connection:
-            end_session(connection, server.schema, current.session_id)
-    response = RedirectResponse(LOGIN_PATH, 303)
-    for name, httponly in ((SESSION_COOKIE, True), (CSRF_COOKIE, False)):
-        response.delete_cookie(
-            name, path="/", httponly=httponly, samesite="lax", secure=request.url.scheme == "https"
-        )
-    return response
+    session = None if current is None else (current.session_id, current.session)
+    return sign_out(server, request, BACK_OFFICE, session, token)
 
 
 async def logout(request: Request) -> Response:

@@ -9,25 +9,30 @@ back-office never reads it, nor the storefront a back-office session.
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
+import sqlalchemy as sa
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
-from server.auth.oauth.login import login_form, read_form, safe_target, set_cookie
+from server.auth.oauth.login import (
+    LoginDoor,
+    door_form,
+    read_form,
+    safe_target,
+    sign_in,
+    sign_out,
+)
 from server.auth.oauth.pages import error_page, html_response, signed_in_page
 from server.auth.oauth.paths import OAuthPaths
 from server.auth.oauth.service import OAuthServer, get_oauth_server
-from server.auth.oauth.throttle import login_keys
 from server.auth.session import (
     STOREFRONT_SESSION_COOKIE,
     LoginSession,
-    end_session,
     find_session,
-    start_session,
 )
 from server.auth.storefront import CustomerLogin, find_customer_user, verify_customer_login
 from server.auth.tokens import STOREFRONT
@@ -64,72 +69,33 @@ class StorefrontLogin:
 
     def __init__(self, paths: OAuthPaths) -> None:
         self.paths = paths
-
-    def form(
-        self,
-        request: Request,
-        *,
-        target: str,
-        status: int = 200,
-        error: str = "",
-        username: str = "",
-        app_name: str | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> Response:
-        return login_form(
-            request,
-            target=target,
-            status=status,
-            error=error,
-            username=username,
-            app_name=app_name,
-            headers=headers,
-            action=self.paths.storefront_login,
-            username_label=EMAIL_LABEL,
-            csrf_cookie=CSRF_COOKIE,
+        self.door = LoginDoor(
+            paths.storefront_login,
+            STOREFRONT_SESSION_COOKIE,
+            CSRF_COOKIE,
+            EMAIL_LABEL,
+            "Invalid email address or password.",
+            STOREFRONT,
         )
 
+    def form(self, request: Request, *, target: str, **options: Any) -> Response:
+        return door_form(request, self.door, target=target, **options)
+
     def _sign_in(self, server: OAuthServer, request: Request, form: Mapping[str, str]) -> Response:
-        target = safe_target(form.get("_target_path"), self.paths.storefront_login)
-        email, password = form.get("_username", ""), form.get("_password", "")
-        cookie_csrf = request.cookies.get(CSRF_COOKIE, "")
-        if not cookie_csrf or not hmac.compare_digest(cookie_csrf, form.get("_csrf_token", "")):
-            error = "The form has expired. Please sign in again."
-            return self.form(request, target=target, status=400, error=error, username=email)
         schema = server.storefront_schema
+        closed = None
         if schema is None:
             page = error_page("No storefront", "This server has no storefront API.")
-            return html_response(page, 404)
-        client_ip = request.client.host if request.client else ""
-        keys = (*login_keys(None, email), ("ip", client_ip))
-        wait = server.throttle.attempt(*keys)  # checked and counted at once
-        if wait:
-            error = f"Too many failed attempts. Try again in {wait} seconds."
-            return self.form(
-                request,
-                target=target,
-                status=429,
-                error=error,
-                username=email,
-                headers={"Retry-After": str(wait)},
+            closed = html_response(page, 404)
+
+        def verify(connection: sa.Connection, email: str, password: str) -> Any | None:
+            return (
+                None
+                if schema is None
+                else verify_customer_login(connection, schema, email, password)
             )
-        with server.engine.begin() as connection:
-            user = verify_customer_login(connection, schema, email, password)
-            if user is not None:
-                if old := request.cookies.get(STOREFRONT_SESSION_COOKIE):
-                    end_session(connection, server.schema, old)
-                session_id, session = start_session(
-                    connection, server.schema, user.id, now=server.now(), api=STOREFRONT
-                )
-        if user is None:
-            error = "Invalid email address or password."
-            return self.form(request, target=target, status=400, error=error, username=email)
-        server.throttle.succeeded(*keys[:-1])
-        server.throttle.cancel(keys[-1])
-        response = RedirectResponse(target, 303)
-        set_cookie(response, request, STOREFRONT_SESSION_COOKIE, session_id, httponly=True)
-        set_cookie(response, request, CSRF_COOKIE, session.csrf_token, httponly=False)
-        return response
+
+        return sign_in(server, request, form, self.door, verify=verify, closed=closed)
 
     async def login(self, request: Request) -> Response:
         server = await get_oauth_server(request.app)
@@ -151,22 +117,8 @@ class StorefrontLogin:
 
     def _sign_out(self, server: OAuthServer, request: Request, form: Mapping[str, str]) -> Response:
         current = signed_in_customer(server, request.cookies)
-        if current is not None:
-            if not current.session.csrf_matches(form.get("_csrf_token")):
-                page = error_page("Sign out failed", "The form has expired. Please try again.")
-                return html_response(page, 400)
-            with server.engine.begin() as connection:
-                end_session(connection, server.schema, current.session_id)
-        response = RedirectResponse(self.paths.storefront_login, 303)
-        for name, httponly in ((STOREFRONT_SESSION_COOKIE, True), (CSRF_COOKIE, False)):
-            response.delete_cookie(
-                name,
-                path="/",
-                httponly=httponly,
-                samesite="lax",
-                secure=request.url.scheme == "https",
-            )
-        return response
+        session = None if current is None else (current.session_id, current.session)
+        return sign_out(server, request, self.door, session, form.get("_csrf_token"))
 
     async def logout(self, request: Request) -> Response:
         server = await get_oauth_server(request.app)
