@@ -27,6 +27,7 @@ from server.auth.oauth.pkce import challenge_problem
 from server.auth.oauth.service import OAuthServer, get_oauth_server
 from server.auth.oauth.store import IssuedCode, issue_code
 from server.auth.oauth.users import api_enabled
+from server.auth.session import LoginSession
 from server.auth.tokens import BACKOFFICE, STOREFRONT
 
 __all__ = [
@@ -34,7 +35,9 @@ __all__ = [
     "InvalidRequest",
     "PageError",
     "RedirectError",
+    "access_denied",
     "authorize",
+    "consent",
     "parse_authorization_request",
     "redirect_with_code",
     "with_query",
@@ -202,27 +205,42 @@ def _authorize(server: OAuthServer, request: Request, form: Mapping[str, str] | 
     status = 302 if form is None else 303
     refusal = _refusal(server, auth, current)
     if refusal:
-        return RedirectResponse(
-            RedirectError(auth.redirect_uri, auth.state, "access_denied", refusal).location, status
-        )
+        return access_denied(auth, refusal, status)
+    asked = consent(auth, current.session, current.user.full_name, form, here, status)
+    if asked is not None:
+        return asked
+    return redirect_with_code(server, auth, current.user.id, status)
+
+
+def access_denied(auth: AuthorizationRequest, reason: str, status: int) -> Response:
+    """Back to the client with ``access_denied`` and ``reason``."""
+    error = RedirectError(auth.redirect_uri, auth.state, "access_denied", reason)
+    return RedirectResponse(error.location, status)
+
+
+def consent(
+    auth: AuthorizationRequest,
+    session: LoginSession,
+    user_name: str,
+    form: Mapping[str, str] | None,
+    here: str,
+    status: int,
+) -> Response | None:
+    """The consent step: the page asking the signed-in user (unless the application skips it),
+    or what the posted answer says — None when access is allowed."""
     if form is not None:
-        if not current.session.csrf_matches(form.get("_csrf_token")):
+        if not session.csrf_matches(form.get("_csrf_token")):
             page = error_page("Request expired", "The consent form has expired. Please retry.")
             return html_response(page, 400)
         if form.get("decision") != "allow":
-            denied = RedirectError(
-                auth.redirect_uri, auth.state, "access_denied", "The user denied access."
-            )
-            return RedirectResponse(denied.location, status)
-    elif not auth.application.skip_consent:
-        page = consent_page(
-            app_name=auth.application.name,
-            user_name=current.user.full_name,
-            action=here,
-            csrf=current.session.csrf_token,
-        )
-        return html_response(page)
-    return redirect_with_code(server, auth, current.user.id, status)
+            return access_denied(auth, "The user denied access.", status)
+        return None
+    if auth.application.skip_consent:
+        return None
+    page = consent_page(
+        app_name=auth.application.name, user_name=user_name, action=here, csrf=session.csrf_token
+    )
+    return html_response(page)
 
 
 async def authorize(request: Request) -> Response:

@@ -28,12 +28,14 @@ from server.auth.oauth.authorize import (
     InvalidRequest,
     PageError,
     RedirectError,
+    access_denied,
+    consent,
     parse_authorization_request,
     redirect_with_code,
 )
 from server.auth.oauth.grants import adopt_visitor_token
 from server.auth.oauth.login import read_form
-from server.auth.oauth.pages import consent_page, error_page, html_response
+from server.auth.oauth.pages import error_page, html_response
 from server.auth.oauth.service import OAuthServer, get_oauth_server
 from server.auth.oauth.storefront_login import (
     SignedInCustomer,
@@ -107,30 +109,15 @@ class StorefrontAuthorize:
         current = signed_in_customer(server, request.cookies)
         if current is None:
             return self.login.form(request, target=here, app_name=auth.application.name)
-
-        def denied(reason: str) -> Response:
-            error = RedirectError(auth.redirect_uri, auth.state, "access_denied", reason)
-            return RedirectResponse(error.location, status)
-
         if current.user.organization_id != auth.application.organization_id:
-            return denied("The user does not belong to the organization of this application.")
+            reason = "The user does not belong to the organization of this application."
+            return access_denied(auth, reason, status)
         refusal = self._website_refusal(server, current.user.organization_id, guest=False)
         if refusal:
-            return denied(refusal)
-        if form is not None:
-            if not current.session.csrf_matches(form.get("_csrf_token")):
-                page = error_page("Request expired", "The consent form has expired. Please retry.")
-                return html_response(page, 400)
-            if form.get("decision") != "allow":
-                return denied("The user denied access.")
-        elif not auth.application.skip_consent:
-            page = consent_page(
-                app_name=auth.application.name,
-                user_name=current.user.email,
-                action=here,
-                csrf=current.session.csrf_token,
-            )
-            return html_response(page)
+            return access_denied(auth, refusal, status)
+        asked = consent(auth, current.session, current.user.email, form, here, status)
+        if asked is not None:
+            return asked
         return self._issue(server, request, auth, current, status)
 
     async def authorize(self, request: Request) -> Response:
@@ -147,8 +134,7 @@ class StorefrontAuthorize:
         organization_id = auth.application.organization_id
         refusal = self._website_refusal(server, organization_id, guest=True)
         if refusal:
-            error = RedirectError(auth.redirect_uri, auth.state, "access_denied", refusal)
-            return RedirectResponse(error.location, 302)
+            return access_denied(auth, refusal, 302)
         with server.engine.begin() as connection:
             visitor = create_visitor(
                 connection, server.storefront_schema, organization_id, server.now()
