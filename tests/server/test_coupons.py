@@ -21,104 +21,71 @@ TENOFF = CouponRow(2, "TENOFF", "$10 off", True, discount_amount=100_000, curren
 SUBTOTAL = 1_000_000  # 100.0000 in 1/10000
 
 
+def case(
+    name: str,
+    coupon: CouponRow | None,
+    expected: Applied | Refused,
+    *,
+    uses: int = 0,
+    by_person: int = 0,
+    subtotal: int = SUBTOTAL,
+    currency: str = "USD",
+) -> object:
+    """A row of the table: the coupon, its uses (by all, by this person), the subtotal and the
+    request's currency, and what it is worth."""
+    return pytest.param(coupon, uses, by_person, subtotal, currency, expected, id=name)
+
+
 @pytest.mark.parametrize(
     ("coupon", "uses", "by_person", "subtotal", "currency", "expected"),
     [
-        pytest.param(SALE25, 0, 0, SUBTOTAL, "USD", Applied(250_000, 0.25, 0), id="percent"),
-        pytest.param(SALE25, 5, 5, SUBTOTAL, "EUR", Applied(250_000, 0.25, 0), id="any-currency"),
-        pytest.param(SALE25, 0, 0, 3, "USD", Applied(1, 0.25, 0), id="percent-rounds"),
-        pytest.param(TENOFF, 0, 0, SUBTOTAL, "USD", Applied(100_000, 0.0, 100_000), id="amount"),
-        pytest.param(TENOFF, 0, 0, 40_000, "USD", Applied(40_000, 0.0, 100_000), id="capped"),
-        pytest.param(TENOFF, 0, 0, 0, "USD", Applied(0, 0.0, 100_000), id="empty-subtotal"),
-        pytest.param(
-            TENOFF, 0, 0, SUBTOTAL, "EUR", Refused((c.NOT_APPLICABLE,)), id="amount-other-currency"
+        case("percent", SALE25, Applied(250_000, 0.25, 0)),
+        case(
+            "any-currency", SALE25, Applied(250_000, 0.25, 0), uses=5, by_person=5, currency="EUR"
         ),
-        pytest.param(
+        case("percent-rounds", SALE25, Applied(1, 0.25, 0), subtotal=3),
+        case("amount", TENOFF, Applied(100_000, 0.0, 100_000)),
+        case("capped", TENOFF, Applied(40_000, 0.0, 100_000), subtotal=40_000),
+        case("empty-subtotal", TENOFF, Applied(0, 0.0, 100_000), subtotal=0),
+        case("amount-other-currency", TENOFF, Refused((c.NOT_APPLICABLE,)), currency="EUR"),
+        case(
+            "both-other-currency-keeps-the-share",
             replace(SALE25, discount_amount=100_000, currency="USD"),
-            0,
-            0,
-            SUBTOTAL,
-            "EUR",
             Applied(250_000, 0.25, 0),
-            id="both-other-currency-keeps-the-share",
+            currency="EUR",
         ),
-        pytest.param(
+        case(
+            "both",
             replace(SALE25, discount_amount=100_000, currency="USD"),
-            0,
-            0,
-            SUBTOTAL,
-            "USD",
             Applied(350_000, 0.25, 100_000),
-            id="both",
         ),
-        pytest.param(None, 0, 0, SUBTOTAL, "USD", Refused((c.INVALID_CODE,)), id="unknown-code"),
-        pytest.param(
-            replace(SALE25, enabled=False), 0, 0, SUBTOTAL, "USD", Refused((c.DISABLED,)), id="off"
-        ),
-        pytest.param(
+        case("unknown-code", None, Refused((c.INVALID_CODE,))),
+        case("off", replace(SALE25, enabled=False), Refused((c.DISABLED,))),
+        case(
+            "not-started",
             replace(SALE25, valid_from="2026-12-07T12:00:01Z"),
-            0,
-            0,
-            SUBTOTAL,
-            "USD",
             Refused((c.NOT_STARTED,)),
-            id="not-started",
         ),
-        pytest.param(
+        case(
+            "valid-at-both-bounds",
             replace(SALE25, valid_from="2026-12-07T12:00:00Z", valid_until="2026-12-07T12:00:00Z"),
-            0,
-            0,
-            SUBTOTAL,
-            "USD",
             Applied(250_000, 0.25, 0),
-            id="valid-at-both-bounds",
         ),
-        pytest.param(
-            replace(SALE25, valid_until="2026-12-07T11:59:59Z"),
-            0,
-            0,
-            SUBTOTAL,
-            "USD",
-            Refused((c.EXPIRED,)),
-            id="expired",
-        ),
-        pytest.param(
-            replace(SALE25, uses_per_coupon=3),
-            3,
-            0,
-            SUBTOTAL,
-            "USD",
-            Refused((c.USAGE_LIMIT,)),
-            id="used-up",
-        ),
-        pytest.param(
-            replace(SALE25, uses_per_coupon=3),
-            2,
-            0,
-            SUBTOTAL,
-            "USD",
-            Applied(250_000, 0.25, 0),
-            id="one-use-left",
-        ),
-        pytest.param(
+        case("expired", replace(SALE25, valid_until="2026-12-07T11:59:59Z"), Refused((c.EXPIRED,))),
+        case("used-up", replace(SALE25, uses_per_coupon=3), Refused((c.USAGE_LIMIT,)), uses=3),
+        case("one-use-left", replace(SALE25, uses_per_coupon=3), Applied(250_000, 0.25, 0), uses=2),
+        case(
+            "used-by-this-person",
             replace(SALE25, uses_per_person=1),
-            1,
-            1,
-            SUBTOTAL,
-            "USD",
             Refused((c.PERSON_LIMIT,)),
-            id="used-by-this-person",
+            uses=1,
+            by_person=1,
         ),
-        pytest.param(
-            replace(SALE25, uses_per_person=1),
-            7,
-            0,
-            SUBTOTAL,
-            "USD",
-            Applied(250_000, 0.25, 0),
-            id="used-by-others",
+        case(
+            "used-by-others", replace(SALE25, uses_per_person=1), Applied(250_000, 0.25, 0), uses=7
         ),
-        pytest.param(
+        case(
+            "every-violation-in-oros-order",
             replace(
                 SALE25,
                 enabled=False,
@@ -126,12 +93,7 @@ SUBTOTAL = 1_000_000  # 100.0000 in 1/10000
                 uses_per_coupon=0,
                 uses_per_person=0,
             ),
-            0,
-            0,
-            SUBTOTAL,
-            "USD",
             Refused((c.DISABLED, c.EXPIRED, c.USAGE_LIMIT, c.PERSON_LIMIT)),
-            id="every-violation-in-oros-order",
         ),
     ],
 )
