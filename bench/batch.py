@@ -4,7 +4,9 @@
     .venv/bin/python bench/batch.py --items 500 # a quicker run
 
 1. the async Batch API: one ``PATCH /api/accounts`` of N accounts, each with one new contact in
-   ``included``, timed from the request to the operation's ``success`` (polled every 20 ms);
+   ``included``, timed from the request to the operation's ``success`` (polled every 20 ms) — the
+   issue's figure — and on to the moment the search index has all 2N records (it follows an
+   asynchronous operation after it is saved, as Oro's message queue has it); 2 starts then;
 2. the same records as N ``POST /api/accounts`` with ``included``, one after the other over one
    keep-alive connection (target: the batch at least 20 times faster);
 3. ``X-Mode: sync`` batches of 100 accounts, 20 of them: the median time (target < 300 ms).
@@ -80,7 +82,19 @@ def start(database: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("the server did not start")
 
 
-def async_batch(http: httpx.Client, items: int) -> float:
+def indexed(http: httpx.Client, word: str) -> int:
+    """How many accounts and contacts the search finds by ``word``."""
+    response = http.get(
+        "/search",
+        params={"filter[searchText]": word, "filter[entities]": "accounts,contacts"},
+        headers={"X-Include": "totalCount"},
+    )
+    assert response.status_code == 200, response.text[:500]
+    return int(response.headers["X-Include-Total-Count"])
+
+
+def async_batch(http: httpx.Client, items: int) -> tuple[float, float]:
+    """Seconds to ``success``, and to all records found by the search."""
     pairs = [account("batch", i) for i in range(items)]
     body = orjson.dumps({"data": [p for p, _ in pairs], "included": [c for _, c in pairs]})
     started = time.perf_counter()
@@ -96,7 +110,9 @@ def async_batch(http: httpx.Client, items: int) -> float:
     summary = attributes["summary"]
     assert attributes["status"] == "success", attributes
     assert (summary["createCount"], summary["errorCount"]) == (items, 0), summary
-    return elapsed
+    while indexed(http, "batch") < 2 * items:
+        time.sleep(0.02)
+    return elapsed, time.perf_counter() - started
 
 
 def single_posts(http: httpx.Client, items: int) -> float:
@@ -138,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             with httpx.Client(base_url=url, headers={"Accept": JSON_API}, timeout=600) as http:
                 cpu = [cpu_seconds(process.pid)]
-                batch = async_batch(http, args.items)
+                batch, batch_indexed = async_batch(http, args.items)
                 cpu.append(cpu_seconds(process.pid))
                 singles = single_posts(http, args.items)
                 cpu.append(cpu_seconds(process.pid))
@@ -149,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     n = args.items
     print(
         f"async batch, {n:,} accounts + {n:,} included contacts: {batch:.2f} s"
-        f" ({n / batch:,.0f} items/s)"
+        f" ({n / batch:,.0f} items/s); all of them found by the search at {batch_indexed:.2f} s"
     )
     print(
         f"{n:,} single POSTs with included, keep-alive:      {singles:.2f} s ({n / singles:,.0f}/s)"
@@ -157,9 +173,15 @@ def main(argv: list[str] | None = None) -> int:
     before, after_batch, after_singles = cpu
     if before is not None and after_batch is not None and after_singles is not None:
         b1, b2 = (after_batch - before) / n * 1000, (after_singles - after_batch) / n * 1000
-        print(f"server CPU per item: batch {b1:.2f} ms, single POST {b2:.2f} ms ({b2 / b1:.1f}x)")
+        print(
+            f"server CPU per item, indexing included: batch {b1:.2f} ms,"
+            f" single POST {b2:.2f} ms ({b2 / b1:.1f}x)"
+        )
     ratio = singles / batch
-    print(f"batch speed-up: {ratio:.1f}x (target >= 20x: {'met' if ratio >= 20 else 'missed'})")
+    print(
+        f"batch speed-up: {ratio:.1f}x to success (target >= 20x: "
+        f"{'met' if ratio >= 20 else 'missed'}), {singles / batch_indexed:.1f}x to indexed"
+    )
     median = statistics.median(sync) * 1000
     print(
         f"sync batch of 100 accounts, {len(sync)} rounds: median {median:.0f} ms"

@@ -7,12 +7,14 @@ shared by any number of API servers and ``oro-sandbox worker`` processes. Either
 only carries operation ids: the operation itself — request, progress, errors — is in the
 database, so a lost or repeated task costs nothing (see ``server/batch/run.py``).
 
-Tasks: ``run`` (one operation) and the periodic ``maintain`` (every minute): unfinished operations
-nobody moves any more are started again, and operations older than ``batch_lifetime_days`` are
-deleted (also ``oro-sandbox batch-cleanup``). The queue also carries the server's other periodic
-housekeeping: ``storefront.visitors`` (every hour) deletes the storefront's expired visitors who
-own nothing (also ``oro-sandbox visitor-cleanup``; Oro's cron runs it daily at 01:00, which a
-sandbox server seldom lives to see).
+Tasks: ``run`` (one operation), ``search.index`` (the search entries of the records an
+asynchronous operation wrote, queued after each; :func:`server.storage.search_index.drain`) and
+the periodic ``maintain`` (every minute): unfinished operations nobody moves any more are started
+again, records left unindexed (by a crash) are indexed, and operations older than
+``batch_lifetime_days`` are deleted (also ``oro-sandbox batch-cleanup``). The queue also carries
+the server's other periodic housekeeping: ``storefront.visitors`` (every hour) deletes the
+storefront's expired visitors who own nothing (also ``oro-sandbox visitor-cleanup``; Oro's cron
+runs it daily at 01:00, which a sandbox server seldom lives to see).
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from server.auth.visitors import delete_expired_visitors
 from server.batch import operations
 from server.batch.run import Runner
 from server.settings import Settings
+from server.storage.dialect import begin_write
+from server.storage.search_index import drain
 
 log = logging.getLogger("server.batch")
 
@@ -85,6 +89,7 @@ class BatchQueue:
         self.huey = make_huey(settings)
         self.stopping = threading.Event()
         self._run = self.huey.task(name="batch.run")(self.run)
+        self._index = self.huey.task(name="search.index")(self.index)
         self.huey.periodic_task(crontab(minute="*"), name="batch.maintain")(self.maintain)
         self.huey.periodic_task(crontab(minute="7"), name="storefront.visitors")(
             self.clear_visitors
@@ -103,10 +108,27 @@ class BatchQueue:
 
     def run(self, operation_id: int) -> None:
         Runner(self.backend(), operation_id, self.stopping).run()
+        self._index()
+
+    def index(self) -> int:
+        """Write the search entries still queued, a transaction per ``DRAIN`` records (other
+        writers get their turn between); how many."""
+        backend = self.backend()
+        total = 0
+        while not self.stopping.is_set():
+            with backend.engine.connect() as connection:
+                begin_write(connection)
+                taken = drain(connection, backend.registry, backend.schema)
+                connection.commit()
+            if not taken:
+                break
+            total += taken
+        return total
 
     def maintain(self) -> None:
-        """Resume what nobody moves; delete what is too old."""
+        """Resume what nobody moves; index what a crash left; delete what is too old."""
         self.recover()
+        self.index()
         self.cleanup()
 
     def recover(self) -> int:
@@ -163,6 +185,7 @@ class BatchQueue:
         self.consumer = _EmbeddedConsumer(self.huey, **self.consumer_options(workers))
         self.consumer.start()
         self.recover()
+        self._index()
 
     def stop(self) -> None:
         """Workers finish the chunk in hand and stop; an operation left running is resumed
@@ -176,4 +199,5 @@ class BatchQueue:
         """``oro-sandbox worker``: consume in the foreground until interrupted."""
         consumer = Consumer(self.huey, **self.consumer_options(workers))
         self.recover()
+        self._index()
         consumer.run()

@@ -12,6 +12,11 @@ an error saying why — never ``running`` for ever.
 
 ``X-Mode: sync`` operations run the same way in one transaction for all items: any error and
 nothing is kept (reference §16).
+
+The search index follows an asynchronous operation's records after they are saved, as Oro's
+message queue has it follow a batch: a chunk queues their ids (in its transaction) and the queue's
+``search.index`` task writes their entries (:func:`server.storage.search_index.drain`). A
+synchronous operation's records are indexed in its transaction, as every other write's.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from server.jsonapi.errors import ApiError, request_data_error
 from server.jsonapi.request_doc import WriteDocument
 from server.metadata.batch import OPERATIONS
 from server.storage.dialect import begin_write
+from server.storage.search_index import deferred
 
 log = logging.getLogger("server.batch")
 
@@ -307,7 +313,10 @@ class Runner:
             if self.stopping is not None and self.stopping.is_set():
                 return  # the server stops: the next start resumes at this chunk
             started = time.perf_counter()
-            with self.backend.engine.connect() as connection:
+            with (
+                self.backend.engine.connect() as connection,
+                deferred(self.backend.registry),  # the queue indexes them after: see drain
+            ):
                 result = self._units(ctx, connection, body, the_plan.chunks[index], index)
                 if result is None:
                     return  # another worker has it

@@ -4,6 +4,12 @@ caller's transaction — so it follows every write, and a rolled-back write leav
 :class:`Indexer` refreshes and removes the entries of some records (``server.storage.write``
 calls it on every insert, update and delete); :func:`reindex` rebuilds the whole index (seeding,
 ``oro-sandbox reindex``).
+
+Within :func:`deferred` (an asynchronous batch operation's chunks) the entries of new and updated
+records are not written: their ids are queued in ``search_pending``, still in the caller's
+transaction, and :func:`drain` writes them afterwards — as Oro's message queue reindexes what a
+batch wrote, after it is saved. A queued id is never lost (it commits with its record) and
+writing an entry twice is harmless (it is made from the stored record each time).
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ import operator
 import re
 import string
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +35,7 @@ from server.storage.search_engine import FullText, full_text
 from server.storage.tables import Schema
 
 BATCH = 5000
+DRAIN = 1000  # queued records indexed per transaction (the writers' turn is held that long)
 OWNERSHIP = ("owner", "organization")  # to-one relationships copied onto the item
 _DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?))?")
 
@@ -145,6 +154,20 @@ def _among(column: sa.ColumnElement[Any], values: Sequence[Any]) -> sa.ColumnEle
     return column == values[0] if len(values) == 1 else column.in_(values)
 
 
+_DEFERRED: ContextVar[Registry | None] = ContextVar("search_index_deferred", default=None)
+
+
+@contextmanager
+def deferred(registry: Registry) -> Iterator[None]:
+    """Within: the entries of ``registry``'s new and updated records are queued, not written
+    (another API's writes, and removals, stay immediate)."""
+    token = _DEFERRED.set(registry)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
+
+
 class Indexer:
     """The index entries of one registry's records, in one connection's transaction."""
 
@@ -204,6 +227,9 @@ class Indexer:
         search = resource.search
         if search is None or not ids:
             return
+        if _DEFERRED.get() is self.registry:
+            self._queue([(resource.type, id_) for id_ in ids])
+            return
         kept = self._items(resource, ids)
         self._delete(list(kept.values()))
         entries = (entry(resource, search, row) for row in self.rows(resource, ids))
@@ -217,6 +243,16 @@ class Indexer:
         """The entries of records just inserted, of one type per group, written together, from
         the values they were inserted with (column → stored value, ``id`` included: a column
         left out is NULL, as no column has a default), without reading them back."""
+        if _DEFERRED.get() is self.registry:
+            self._queue(
+                [
+                    (resource.type, record["id"])
+                    for resource, records in groups
+                    if resource.search is not None
+                    for record in records
+                ]
+            )
+            return
         typed: list[tuple[str, Entry]] = []
         for resource, records in groups:
             search = resource.search
@@ -236,6 +272,10 @@ class Indexer:
             ]
         for start in range(0, len(typed), BATCH):
             self._write_batch(typed[start : start + BATCH], {})
+
+    def _queue(self, records: list[tuple[str, Any]]) -> None:
+        """Records (type, id) whose entries :func:`drain` writes later."""
+        self._insert(self.tables.pending, ("entity", "record_id"), records)
 
     def write(
         self, resource: Resource, entries: Iterator[Entry], kept: Mapping[int, int] | None = None
@@ -374,7 +414,7 @@ def reindex(connection: sa.Connection, registry: Registry, schema: Schema) -> di
     indexer = Indexer(connection, registry, schema)
     indexer.engine.drop(connection)
     indexer.engine.create(connection)
-    for table in (*schema.search.values.values(), schema.search.item):
+    for table in (*schema.search.values.values(), schema.search.item, schema.search.pending):
         connection.execute(table.delete())
     counts = {}
     for resource in registry:
@@ -383,6 +423,30 @@ def reindex(connection: sa.Connection, registry: Registry, schema: Schema) -> di
             entries = (entry(resource, search, row) for row in indexer.rows(resource))
             counts[resource.type] = indexer.write(resource, entries)
     return counts
+
+
+def drain(connection: sa.Connection, registry: Registry, schema: Schema) -> int:
+    """Write the entries of the first :data:`DRAIN` queued records (from the records as stored
+    now: one deleted since loses its entry) and take them off the queue, in the caller's write
+    transaction; how many were taken (0: the queue is empty)."""
+    pending = schema.search.pending
+    rows = connection.execute(
+        sa.select(pending.c.id, pending.c.entity, pending.c.record_id)
+        .order_by(pending.c.id)
+        .limit(DRAIN)
+    ).all()
+    if not rows:
+        return 0
+    by_type: dict[str, dict[Any, None]] = {}
+    for _, type_, record_id in rows:
+        by_type.setdefault(type_, {})[record_id] = None
+    indexer = Indexer(connection, registry, schema)
+    for type_, ids in by_type.items():
+        if type_ in registry:
+            indexer.refresh(registry[type_], list(ids))
+    # the writers take turns: no id below the last one read can still be on its way
+    connection.execute(pending.delete().where(pending.c.id <= rows[-1][0]))
+    return len(rows)
 
 
 def index_empty(connection: sa.Connection, schema: Schema) -> bool:

@@ -2,7 +2,9 @@
 (its entity, id and title) and one table of values per field type.
 
 The full-text part (allText and text fields, word by word) belongs to the engine
-(:mod:`server.storage.search_engine`), which keys its rows by these ids.
+(:mod:`server.storage.search_engine`), which keys its rows by these ids. ``search_pending``
+holds the records whose entries are to follow later (an asynchronous operation's, as Oro's
+message queue reindexes them: :mod:`server.storage.search_index`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ class SearchTables:
     item: sa.Table  # id, entity (resource type), record_id, title, owner_id, organization_id
     # by field type: id, item_id, field, value, and the item's entity, owner_id, organization_id
     values: dict[str, sa.Table]
+    pending: sa.Table  # id, entity (resource type), record_id: entries still to write
 
 
 OWNED_BY = ("entity", "organization_id", "owner_id")  # what an item's access is judged on
@@ -75,4 +78,11 @@ def define_search_tables(metadata: sa.MetaData) -> SearchTables:
         )
         for type_, sql in VALUE_TYPES.items()
     }
-    return SearchTables(item, values)
+    pending = sa.Table(
+        "search_pending",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("entity", sa.String(64), nullable=False),
+        sa.Column("record_id", sa.BigInteger, nullable=False),
+    )
+    return SearchTables(item, values, pending)

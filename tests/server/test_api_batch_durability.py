@@ -1,6 +1,8 @@
 """The Batch API survives ``kill -9``: a server killed in the middle of a 2,000-item operation
 and started again finishes it with every item written exactly once (reference §15.5; the issue's
-durability criterion). A real server process, really killed with SIGKILL."""
+durability criterion), and every one of them indexed once for the search (the chunks queue their
+records for it; a restart indexes what the killed server had not). A real server process, really
+killed with SIGKILL."""
 
 from __future__ import annotations
 
@@ -67,6 +69,17 @@ def stored(database: Path) -> tuple[int, int, int]:
     return rows, distinct, done
 
 
+def indexed(database: Path) -> tuple[int, int, int]:
+    """(search entries of the batch's accounts, distinct records among them, records queued)."""
+    with sqlite3.connect(database) as db:
+        rows, distinct = db.execute(
+            "SELECT count(*), count(DISTINCT record_id) FROM search_item"
+            " WHERE entity = 'accounts' AND title LIKE 'Durable %'"
+        ).fetchone()
+        (queued,) = db.execute("SELECT count(*) FROM search_pending").fetchone()
+    return rows, distinct, queued
+
+
 def test_kill_9_in_the_middle_then_restart_writes_each_item_once(tmp_path: Path) -> None:
     database, port = tmp_path / "api.db", free_port()
     api = f"http://127.0.0.1:{port}/api"
@@ -91,6 +104,8 @@ def test_kill_9_in_the_middle_then_restart_writes_each_item_once(tmp_path: Path)
     rows, distinct, done = stored(database)
     assert 0 < done < ITEMS // 100
     assert rows == distinct == done * 100  # whole chunks only, each once
+    entries, distinct_entries, queued = indexed(database)  # (minutely upkeep may have begun)
+    assert (entries, entries + queued) == (distinct_entries, rows)  # queued with the chunks
     with server_process(database, port):
         deadline = time.monotonic() + 90
         while True:
@@ -98,6 +113,9 @@ def test_kill_9_in_the_middle_then_restart_writes_each_item_once(tmp_path: Path)
             if operation["status"] not in ("new", "running"):
                 break
             assert time.monotonic() < deadline, f"still {operation['status']}"
+            time.sleep(0.1)
+        while indexed(database) != (ITEMS, ITEMS, 0):
+            assert time.monotonic() < deadline, f"indexed: {indexed(database)}"
             time.sleep(0.1)
     assert operation["status"] == "success"
     assert operation["progress"] == 1

@@ -1,5 +1,6 @@
 """server/storage/search_index.py: a database made by an older index version gets a new one;
-records inserted together are indexed from the values in hand exactly as a rebuild indexes them.
+records inserted together are indexed from the values in hand exactly as a rebuild indexes them;
+deferred entries are queued with their write and drained into the entries a rebuild makes.
 
 The index is derived from the records, so an index whose tables lack the columns this version
 writes (say, the owner and organization its items now copy) is dropped when the tables are
@@ -14,7 +15,13 @@ import sqlalchemy as sa
 
 from server.domain.resources import build_registry
 from server.storage.database import create_engine, create_tables
-from server.storage.search_index import drop_outdated_index, index_empty, reindex
+from server.storage.search_index import (
+    deferred,
+    drain,
+    drop_outdated_index,
+    index_empty,
+    reindex,
+)
 from server.storage.tables import Schema, build_schema
 from server.storage.write import Writer
 
@@ -124,3 +131,60 @@ def test_entries_of_inserted_records_are_those_a_rebuild_makes(tmp_path: Path) -
     assert ("contacts", 40, "item", "Only", None, None) in written
     assert ("accounts", 1, "item", "Acme Inc", 1, 1) in written
     assert ("orders", 1, "decimal", "totalValue", 12345.0, None, None) in written
+
+
+def queued(connection: sa.Connection, schema: Schema) -> list[tuple[str, int]]:
+    pending = schema.search.pending
+    rows = connection.execute(sa.select(pending.c.entity, pending.c.record_id).order_by("id"))
+    return [(entity, record_id) for entity, record_id in rows]
+
+
+def test_deferred_entries_are_queued_with_their_write_and_drained_as_a_rebuild_makes_them(
+    tmp_path: Path,
+) -> None:
+    """Within ``deferred`` inserts and updates queue their records in the same transaction (a
+    rolled-back write queues nothing); ``drain`` writes the entries from the records as stored
+    then (one deleted meanwhile gets none) and empties the queue."""
+    registry = build_registry()
+    schema = build_schema(registry)
+    engine = create_engine(f"sqlite:///{tmp_path / 'deferred.db'}")
+    create_tables(engine, schema)
+    accounts = registry["accounts"]
+    rows = [{"name": f"Later {n}", "owner_id": 1, "organization_id": 1} for n in range(3)]
+    with engine.connect() as connection:
+        writer = Writer(connection, registry, schema)
+        with deferred(registry):
+            ids = writer.insert_many(accounts, rows)
+            writer.update(accounts, ids[0], {"name": "Renamed"})
+        connection.commit()
+        with deferred(registry):
+            writer.insert_many(accounts, rows)
+        connection.rollback()
+        assert index_empty(connection, schema)
+        assert queued(connection, schema) == [("accounts", id_) for id_ in (*ids, ids[0])]
+        table = schema.tables["accounts"]
+        connection.execute(table.delete().where(table.c.id == ids[2]))
+        assert (drain(connection, registry, schema), drain(connection, registry, schema)) == (4, 0)
+        assert queued(connection, schema) == []
+        item = schema.search.item
+        titles = set(connection.scalars(sa.select(item.c.title)))
+        drained = index_content(connection, schema)
+        reindex(connection, registry, schema)
+        assert drained == index_content(connection, schema)
+        connection.commit()
+    engine.dispose()
+    assert titles == {"Renamed", "Later 1"}
+
+
+def test_another_registrys_writes_are_indexed_at_once_when_one_is_deferred(
+    tmp_path: Path,
+) -> None:
+    registry = build_registry()
+    schema = build_schema(registry)
+    engine = create_engine(f"sqlite:///{tmp_path / 'other.db'}")
+    create_tables(engine, schema)
+    with engine.begin() as connection, deferred(build_registry()):
+        Writer(connection, registry, schema).insert(registry["accounts"], {"name": "Now"})
+        assert queued(connection, schema) == []
+        assert not index_empty(connection, schema)
+    engine.dispose()
