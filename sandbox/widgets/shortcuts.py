@@ -15,6 +15,9 @@ closest ``.oro-sandbox`` element):
   could reach a busy kernel after the send, which would act on what was typed before. So the
   page first asks (``ready?``) and sends once the kernel answers (``ready``): by then every
   answer the held-back changes waited for has arrived, and they are on their way ahead of it;
+- a click on a button of the app (an ipywidgets ``Button``: Send, Search, Connect…) goes the same
+  two steps: held until the kernel answers, then clicked again, so the button acts on what was
+  typed just before it (its click is a message of its own, never held back);
 - a click on an element of class ``oro-copy`` copies the text of the ``oro-copy-source`` element
   of its closest ``oro-copy-scope`` (a textarea's or input's value, or else the text) and says
   "Copied" on the button for a moment;
@@ -74,7 +77,12 @@ export default {
       return app && (app.contains(target) || document.body.dataset.voila === "voila");
     };
     let asked = 0;
-    const waiting = new Map(); // token -> the send it waits to make
+    const waiting = new Map(); // token -> the send (or the button to click) it waits for
+    const ask = (what) => {
+      asked += 1;
+      waiting.set(asked, what);
+      model.send({ event: "ready?", token: asked });
+    };
     const onKey = (event) => {
       const chord = event.key === "Enter" && (event.ctrlKey || event.metaKey);
       const scope = scopeOf(event.target);
@@ -84,9 +92,15 @@ export default {
       if (event.target.closest && event.target.closest(".oro-own-keys")) return;
       event.preventDefault();
       event.stopPropagation();
-      asked += 1;
-      waiting.set(asked, { event: "send", scope });
-      model.send({ event: "ready?", token: asked });
+      ask({ event: "send", scope });
+    };
+    const onButton = (event) => {
+      const button = event.target.closest && event.target.closest("button.widget-button");
+      // (a click made again below carries oroReady: every app's listener lets it through)
+      if (!button || event.oroReady || button.disabled || !inApp(button)) return;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      ask({ click: button });
     };
     const onClick = (event) => {
       const button = event.target.closest && event.target.closest(".oro-copy");
@@ -102,7 +116,14 @@ export default {
       if (message && message.event === "ready") {
         const send = waiting.get(message.token);
         waiting.delete(message.token);
-        if (send) model.send(send);
+        if (send && send.click) {
+          if (!send.click.isConnected || send.click.disabled) return;
+          const again = new MouseEvent("click", { bubbles: true, cancelable: true, view: window });
+          again.oroReady = true;
+          send.click.dispatchEvent(again);
+        } else if (send) {
+          model.send(send);
+        }
         return;
       }
       if (!message || message.event !== "reveal") return;
@@ -115,10 +136,12 @@ export default {
       }
     };
     document.addEventListener("keydown", onKey, true);
+    document.addEventListener("click", onButton, true);
     document.addEventListener("click", onClick);
     model.on("msg:custom", onMessage);
     return () => {
       document.removeEventListener("keydown", onKey, true);
+      document.removeEventListener("click", onButton, true);
       document.removeEventListener("click", onClick);
       model.off("msg:custom", onMessage);
     };

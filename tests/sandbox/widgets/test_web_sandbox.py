@@ -636,6 +636,30 @@ def test_another_server_and_a_slow_request(page: object, voila_url: str, slow_ap
     assert rows.count() == 1
 
 
+def test_a_click_right_after_typing_acts_on_all_that_was_typed(
+    page: object, voila_url: str
+) -> None:
+    """ipywidgets holds a box's later keystrokes back while its first is unanswered, but sends a
+    button's click at once: the page holds the click until the kernel has answered, so Send acts
+    on every key typed before it (else it acts on what the kernel had: nothing is sent)."""
+    open_sandbox(page, voila_url)
+    page.evaluate(  # type: ignore[attr-defined]
+        """() => {  // typed key by key, then Send clicked, before the kernel can answer
+            const box = document.querySelector('.oro-type input');
+            for (const n of [...'contactsources'].keys()) {
+                box.value = 'contactsources'.slice(0, n + 1);
+                box.dispatchEvent(new Event('input', { bubbles: true }));
+            }
+            document.querySelector('button.oro-send').click();
+        }"""
+    )
+    sent = page.locator(".oro-response .oro-url").first  # type: ignore[attr-defined]
+    sent.wait_for(timeout=20_000)  # (acting on a stale type, the click sends nothing)
+    line = sent.inner_text()
+    assert line.startswith("GET ") and line.endswith("/api/contactsources"), line
+    wait_status(page, "200 OK")
+
+
 def test_batch_panel_template_send_and_monitor(sized: object, voila_url: str) -> None:
     """Batch…: the accounts template sent asynchronously; the monitor ends on success with the
     summary, a full bar, and the blank row's error pointing at input row 3; nothing overflows."""
