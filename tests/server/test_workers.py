@@ -225,3 +225,13 @@ def test_batches_through_any_worker_write_each_item_once(workers: Workers) -> No
     names = [a["attributes"]["name"] for a in listed.json()["data"]]
     batch = [n for n in names if n.startswith("Workers batch")]
     assert len(batch) == len(set(batch)) == 61
+    search = {"filter[searchText]": "workers", "filter[entities]": "accounts", "page[size]": "100"}
+    deadline = time.monotonic() + 60
+    while True:  # the index follows the asynchronous batches a moment later: each record once
+        found = workers.request("GET", "/api/search", headers=auth, params=search)
+        assert found.status_code == 200, found.text
+        titles = [r["attributes"]["entityName"] for r in found.json()["data"]]
+        if len(titles) >= 61 or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert sorted(titles) == sorted(batch)
