@@ -116,10 +116,14 @@ class AccessFilter:
             return sa.false()
         if ownership == "customer_self":
             return table.c.id.in_(customers)
-        if ownership == "customer_user":  # the customer user's customer decides beyond Basic
+        if ownership == "customer_user":  # beyond Basic the record's customer decides (Oro's
+            # frontend_customer_field_name), or its customer user's when it names none
             column = table.c[resource.relationship["customerUser"].column]
             if basic:
                 return column == user
+            customer_rel = resource.relationship.get("customer")
+            if customer_rel is not None and not customer_rel.many:
+                return table.c[customer_rel.column].in_(customers)
             users = self.schema.tables["customerusers"].alias()
             rel = self.registry["customerusers"].relationship["customer"]
             return column.in_(sa.select(users.c.id).where(users.c[rel.column].in_(customers)))
