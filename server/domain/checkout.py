@@ -35,6 +35,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from server.domain.addresses import address_attributes
 from server.domain.checkout_methods import PAYMENT_METHOD, SHIPPING_METHODS
 from server.domain.checkout_subresources import CHECKOUT_SUBRESOURCES
 from server.domain.checkout_totals import (
@@ -321,15 +322,7 @@ CHECKOUT_RESOURCES = (
         "A billing or shipping address of a checkout: its own fields, or a customer (user)"
         " address it stands for (customerAddress, customerUserAddress).",
         (
-            _string("label", "The address label."),
-            _string("street", "The street address."),
-            _string("street2", "The second line of the street address."),
-            _string("city", "The city."),
-            _string("postalCode", "The ZIP or postal code."),
-            _string("organization", "The company name."),
-            _string("firstName", "The first name of the addressee."),
-            _string("lastName", "The last name of the addressee."),
-            _string("phone", "The phone number."),
+            *address_attributes(rules=(Length(max=255),)),
             CREATED,
             UPDATED,
         ),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from server.domain.addresses import address_attributes
 from server.domain.checkout import CHECKOUT_RESOURCES, with_checkout_start
 from server.domain.resources import (
     CREATED,
@@ -39,15 +40,7 @@ def _address(type_: str, table: str, description: str, owner: R) -> Resource:
         table,
         description,
         (
-            A("label", t.STRING, "The address label.", sortable=True),
-            A("street", t.STRING, "The street address."),
-            A("street2", t.STRING, "The second line of the street address."),
-            A("city", t.STRING, "The city.", sortable=True),
-            A("postalCode", t.STRING, "The ZIP or postal code.", sortable=True),
-            A("organization", t.STRING, "The company name of the address."),
-            A("firstName", t.STRING, "The first name of the addressee."),
-            A("lastName", t.STRING, "The last name of the addressee."),
-            A("phone", t.STRING, "The phone number."),
+            *address_attributes(sortable=("label", "city", "postalCode")),
             A("primary", t.BOOLEAN, "Whether it is the primary address of its owner."),
             CREATED,
             UPDATED,

@@ -16,6 +16,7 @@ reaches an order address through the order that holds it), which decides who see
 
 from __future__ import annotations
 
+from server.domain.addresses import address_attributes
 from server.domain.resources import CREATED, ORDER_LINE_RELATIONSHIPS, READ_ONLY, UPDATED
 from server.metadata import types as t
 from server.metadata.model import Attribute as A
@@ -113,15 +114,7 @@ STOREFRONT_ORDER_RESOURCES = (
         "order_address",
         "A billing or shipping address of an order, copied from the checkout's when it was paid.",
         (
-            A("label", t.STRING, "The address label."),
-            A("street", t.STRING, "The street address."),
-            A("street2", t.STRING, "The second line of the street address."),
-            A("city", t.STRING, "The city."),
-            A("postalCode", t.STRING, "The ZIP or postal code."),
-            A("organization", t.STRING, "The company name."),
-            A("firstName", t.STRING, "The first name of the addressee."),
-            A("lastName", t.STRING, "The last name of the addressee."),
-            A("phone", t.STRING, "The phone number."),
+            *address_attributes(),
             CREATED,
             UPDATED,
         ),

@@ -178,6 +178,11 @@ class Indexer:
         self.schema = schema
         self.engine: FullText = full_text(connection.dialect.name)
 
+    @property
+    def deferring(self) -> bool:
+        """Whether new and updated entries are queued (within :func:`deferred`)."""
+        return _DEFERRED.get() is self.registry
+
     def rows(
         self, resource: Resource, ids: Sequence[Any] | None = None
     ) -> Iterator[dict[str, Any]]:
@@ -227,7 +232,7 @@ class Indexer:
         search = resource.search
         if search is None or not ids:
             return
-        if _DEFERRED.get() is self.registry:
+        if self.deferring:
             self._queue([(resource.type, id_) for id_ in ids])
             return
         kept = self._items(resource, ids)
@@ -243,7 +248,7 @@ class Indexer:
         """The entries of records just inserted, of one type per group, written together, from
         the values they were inserted with (column → stored value, ``id`` included: a column
         left out is NULL, as no column has a default), without reading them back."""
-        if _DEFERRED.get() is self.registry:
+        if self.deferring:
             self._queue(
                 [
                     (resource.type, record["id"])

@@ -81,9 +81,22 @@ def start(store: Storefront, who: int | str, list_id: str) -> dict[str, Any]:
     return created
 
 
-def address_body(checkout_id: str, customer_user_address: str) -> Any:
-    """Both addresses of a checkout at once: included checkout addresses, one standing for a
-    customer user address, one of its own fields (Oro's create example's two kinds)."""
+OWN_ADDRESS = {  # an address of its own fields
+    "street": "801 Scenic Hwy",
+    "city": "Haines City",
+    "postalCode": "33844",
+    "firstName": "Amanda",
+    "lastName": "Cole",
+}
+IN_FLORIDA = {
+    "country": {"data": {"type": "countries", "id": "US"}},
+    "region": {"data": {"type": "regions", "id": "US-FL"}},
+}
+
+
+def addresses_body(checkout_id: str, billing: Any, shipping: Any) -> dict[str, Any]:
+    """Both addresses of a checkout at once, as included checkout addresses (``billing`` and
+    ``shipping``: their ``attributes`` and ``relationships``)."""
     return {
         "data": {
             "type": "checkouts",
@@ -94,33 +107,24 @@ def address_body(checkout_id: str, customer_user_address: str) -> Any:
             },
         },
         "included": [
-            {
-                "type": "checkoutaddresses",
-                "id": "billing",
-                "relationships": {
-                    "customerUserAddress": {
-                        "data": {"type": "customeruseraddresses", "id": customer_user_address}
-                    }
-                },
-            },
-            {
-                "type": "checkoutaddresses",
-                "id": "shipping",
-                "attributes": {
-                    "label": "Primary address",
-                    "street": "801 Scenic Hwy",
-                    "city": "Haines City",
-                    "postalCode": "33844",
-                    "firstName": "Amanda",
-                    "lastName": "Cole",
-                },
-                "relationships": {
-                    "country": {"data": {"type": "countries", "id": "US"}},
-                    "region": {"data": {"type": "regions", "id": "US-FL"}},
-                },
-            },
+            {"type": "checkoutaddresses", "id": id_, **item}
+            for id_, item in (("billing", billing), ("shipping", shipping))
         ],
     }
+
+
+def address_body(checkout_id: str, customer_user_address: str) -> Any:
+    """Both addresses of a checkout at once: one standing for a customer user address, one of
+    its own fields (Oro's create example's two kinds)."""
+    stands_for = {"type": "customeruseraddresses", "id": customer_user_address}
+    return addresses_body(
+        checkout_id,
+        {"relationships": {"customerUserAddress": {"data": stands_for}}},
+        {
+            "attributes": {"label": "Primary address", **OWN_ADDRESS},
+            "relationships": IN_FLORIDA,
+        },
+    )
 
 
 def methods(checkout_id: str, payment: str = "payment_term_1") -> Any:

@@ -14,6 +14,9 @@ import pytest
 from tests.live_server import LiveServer
 from tests.postgres import NewDatabase
 from tests.server.test_api_checkout import (
+    IN_FLORIDA,
+    OWN_ADDRESS,
+    addresses_body,
     back_office_order,
     back_office_token,
     call,
@@ -52,31 +55,8 @@ def guest_list(store: Storefront, token: str) -> str:
 
 def own_addresses(checkout_id: str, email: str | None = None) -> Any:
     """Both addresses of the guest's checkout, of their own fields (a guest has no address book)."""
-    fields = {
-        "street": "801 Scenic Hwy",
-        "city": "Haines City",
-        "postalCode": "33844",
-        "firstName": "Amanda",
-        "lastName": "Cole",
-    }
-    country = {
-        "country": {"data": {"type": "countries", "id": "US"}},
-        "region": {"data": {"type": "regions", "id": "US-FL"}},
-    }
-    body: dict[str, Any] = {
-        "data": {
-            "type": "checkouts",
-            "id": checkout_id,
-            "relationships": {
-                "billingAddress": {"data": {"type": "checkoutaddresses", "id": "billing"}},
-                "shippingAddress": {"data": {"type": "checkoutaddresses", "id": "shipping"}},
-            },
-        },
-        "included": [
-            {"type": "checkoutaddresses", "id": id_, "attributes": fields, "relationships": country}
-            for id_ in ("billing", "shipping")
-        ],
-    }
+    own = {"attributes": OWN_ADDRESS, "relationships": IN_FLORIDA}
+    body = addresses_body(checkout_id, own, own)
     if email is not None:
         body["data"]["attributes"] = {"email": email}
     return body
